@@ -1,0 +1,71 @@
+/**
+ * The text-model port. One call returns every variant the merchant will see, so a generation costs
+ * exactly one model call. Adapters: `adapters/offline-model.ts` (deterministic, no network, the local
+ * default) and `adapters/bedrock-model.ts` (Bedrock Converse with a forced tool call).
+ * Adapters validate what comes back and throw `ModelFailure` (from `errors.ts`) on any failure.
+ */
+import type { BlogInput, DesignInput, ProductInput } from './schemas.ts';
+
+export interface DescriptionVariant { text: string }
+export interface SeoVariant { title: string; description: string }
+export interface BlogVariant { title: string; excerpt: string; bodyMarkdown: string }
+export interface DesignVariant {
+  palette: { primary: string; secondary: string; accent: string; background: string; text: string };
+  fonts: { heading: string; body: string };
+  sections: Array<{
+    type: 'hero' | 'featured_products' | 'testimonials' | 'about' | 'newsletter' | 'faq';
+    headline: string;
+    body: string;
+    cta?: string;
+  }>;
+}
+
+/** Facts about a product the merchant already stored, given to blog posts that name products. */
+export interface ProductFact { productId: string; name: string; description: string | null }
+
+export type TextGenerationRequest =
+  | { feature: 'product_description'; input: ProductInput }
+  | { feature: 'seo_meta'; input: ProductInput }
+  | { feature: 'blog_post'; input: BlogInput; products: ProductFact[] }
+  | { feature: 'website_design'; input: DesignInput };
+
+export type VariantOf<F extends TextGenerationRequest['feature']> = F extends 'product_description'
+  ? DescriptionVariant
+  : F extends 'seo_meta'
+    ? SeoVariant
+    : F extends 'blog_post'
+      ? BlogVariant
+      : DesignVariant;
+
+export interface GenerateOptions {
+  /** Unique per generation: the offline model seeds on it, so a regeneration writes new text. */
+  generationId: string;
+  /** How many variants to write (the free plan asks for 1: its locked teaser is never generated). */
+  count: 1 | 2;
+  /** Aborted when the time budget of the request runs out. */
+  signal?: AbortSignal;
+}
+
+export interface TokenUsage { inputTokens: number; outputTokens: number }
+
+export interface TextGenerationResult<V = unknown> {
+  variants: V[];
+  modelId: string;
+  usage: TokenUsage | null;
+  /** Model calls made (a malformed answer may be retried once within budget). */
+  calls: number;
+}
+
+export interface TextModel {
+  generate<R extends TextGenerationRequest>(request: R, options: GenerateOptions): Promise<TextGenerationResult<VariantOf<R['feature']>>>;
+}
+
+/** Limits every adapter enforces on what it returns. */
+export const OUTPUT_LIMITS = {
+  descriptionMaxChars: 2000,
+  seoTitleMaxChars: 60,
+  seoDescriptionMaxChars: 160,
+  blogTitleMaxChars: 70,
+  blogExcerptMaxChars: 200,
+  blogWords: { short: 300, medium: 600, long: 1000 },
+} as const;

@@ -1,0 +1,115 @@
+/**
+ * The one declarative list of what runs: functions, their HTTP routes, EventBridge rules, schedules
+ * and the table. `lib/aws/` realises it with CDK, `lib/local/` with dynalite, a local HTTP server
+ * and an in-process bus; adding a route or a rule is one entry here.
+ */
+
+export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'DELETE';
+
+export interface RouteSpec {
+  method: HttpMethod;
+  /** API Gateway HTTP API path syntax: `/v1/generations/{id}`. */
+  path: string;
+  /** `jwt`: the HTTP API JWT authorizer (locally: the local server's jose check). */
+  auth: 'jwt' | 'none';
+  /** Scopes the authorizer requires (AWS) and the local server checks alike. */
+  scopes?: string[];
+}
+
+export interface RuleSpec {
+  /** Logical id of the rule, stable across deploys. */
+  id: string;
+  source: string;
+  detailTypes: string[];
+}
+
+export interface ScheduleSpec {
+  id: string;
+  /** EventBridge Scheduler expression, e.g. `rate(1 hour)`. */
+  expression: string;
+}
+
+/** What a function may touch; CDK turns each into a least-privilege grant and its env variable. */
+export type Access =
+  | 'table:read'
+  | 'table:write'
+  | 'idempotency'
+  | 'bus:put'
+  | 'bedrock:invoke'
+  | 'uploads:read'
+  | 'uploads:write'
+  | 'scheduler:manage'
+  | 'webhook-secret';
+
+export interface FunctionSpec {
+  /** Logical id, kebab-case, unique. */
+  id: string;
+  /** Handler file from the repository root; it exports `handler`. */
+  entry: string;
+  routes?: RouteSpec[];
+  rules?: RuleSpec[];
+  schedules?: ScheduleSpec[];
+  /** This function is the target of one-time schedules the service creates (blog publishing). */
+  scheduleTarget?: boolean;
+  access: Access[];
+  timeoutSeconds?: number;
+  memoryMb?: number;
+}
+
+export const EVENT_SOURCE = 'ai-credits.billing';
+export const DETAIL_TYPES = {
+  accountCreated: 'AccountCreated',
+  subscriptionChanged: 'SubscriptionChanged',
+  topUpPaid: 'TopUpPaid',
+  topUpFailed: 'TopUpFailed',
+} as const;
+
+export const ADMIN_SCOPE = 'credits:admin';
+
+/** The main table: one item collection per account (`pk`), sorted items inside it (`sk`). */
+export const TABLE = {
+  partitionKey: 'pk',
+  sortKey: 'sk',
+  ttlAttribute: 'expiresAt',
+  indexes: [
+    /** Accounts by refresh due date, sharded: the monthly job queries `dueShard = n AND periodEnd <= now`. */
+    { name: 'refresh-due', partitionKey: 'dueShard', sortKey: 'periodEnd' },
+  ],
+} as const;
+
+/** Powertools idempotency records (`id` key, `expiration` TTL), as that utility expects. */
+export const IDEMPOTENCY_TABLE = { partitionKey: 'id', ttlAttribute: 'expiration' } as const;
+
+const read: Access[] = ['table:read', 'table:write'];
+
+export const FUNCTIONS: FunctionSpec[] = [
+  {
+    id: 'credits-get',
+    entry: 'functions/handlers/credits-get.ts',
+    routes: [{ method: 'GET', path: '/v1/credits', auth: 'jwt' }],
+    access: read,
+  },
+  {
+    id: 'ledger-get',
+    entry: 'functions/handlers/ledger-get.ts',
+    routes: [{ method: 'GET', path: '/v1/credits/ledger', auth: 'jwt' }],
+    access: read,
+  },
+  {
+    id: 'admin-credits-get',
+    entry: 'functions/handlers/admin-credits-get.ts',
+    routes: [{ method: 'GET', path: '/v1/admin/accounts/{accountId}/credits', auth: 'jwt', scopes: [ADMIN_SCOPE] }],
+    access: read,
+  },
+  {
+    id: 'admin-adjust',
+    entry: 'functions/handlers/admin-adjust.ts',
+    routes: [{ method: 'POST', path: '/v1/admin/accounts/{accountId}/adjustments', auth: 'jwt', scopes: [ADMIN_SCOPE] }],
+    access: read,
+  },
+];
+
+/** Every HTTP route, flattened, with the function that serves it. */
+export function routes(): Array<RouteSpec & { fn: FunctionSpec }> {
+  return FUNCTIONS.flatMap((fn) => (fn.routes ?? []).map((r) => ({ ...r, fn })));
+}
