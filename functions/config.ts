@@ -4,6 +4,9 @@
  */
 import { z } from 'zod';
 
+/** The scope admin routes require. */
+export const ADMIN_SCOPE = 'credits:admin';
+
 export const PLAN_IDS = ['free', 'plus', 'pro', 'premium'] as const;
 export type PlanId = (typeof PLAN_IDS)[number];
 
@@ -112,7 +115,7 @@ const EnvSchema = z.object({
   BEDROCK_MODEL_ID: z.string().default('amazon.nova-lite-v1:0'),
   BEDROCK_IMAGE_MODEL_ID: z.string().default('amazon.nova-canvas-v1:0'),
   BEDROCK_ENDPOINT: z.string().url().optional(),
-  BEDROCK_MAX_TOKENS: z.coerce.number().int().positive().max(8192).default(2048),
+  BEDROCK_MAX_TOKENS: z.coerce.number().int().positive().max(8192).default(6000),
   /** Total time a generation may spend on the model, kept under API Gateway's 30 s. */
   MODEL_TIME_BUDGET_MS: z.coerce.number().int().positive().default(24_000),
   WEBHOOK_SECRET: z.string().min(1).default('local-webhook-secret'),
@@ -125,6 +128,8 @@ const EnvSchema = z.object({
   SCHEDULER_ROLE_ARN: z.string().default(''),
   PUBLISH_FUNCTION_ARN: z.string().default(''),
   SCHEDULER_DLQ_ARN: z.string().default(''),
+  /** '1' in the local stack: the event bus and scheduler are the in-process ones. */
+  LOCAL_STACK: z.enum(['0', '1']).default('0'),
   LOG_LEVEL: z.enum(['DEBUG', 'INFO', 'WARN', 'ERROR', 'SILENT']).default('INFO'),
 });
 export type Env = z.infer<typeof EnvSchema>;

@@ -3,6 +3,7 @@
  * and the table. `lib/aws/` realises it with CDK, `lib/local/` with dynalite, a local HTTP server
  * and an in-process bus; adding a route or a rule is one entry here.
  */
+import { ADMIN_SCOPE } from '../functions/config.ts';
 
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'DELETE';
 
@@ -64,7 +65,7 @@ export const DETAIL_TYPES = {
   topUpFailed: 'TopUpFailed',
 } as const;
 
-export const ADMIN_SCOPE = 'credits:admin';
+export { ADMIN_SCOPE };
 
 /** The main table: one item collection per account (`pk`), sorted items inside it (`sk`). */
 export const TABLE = {
@@ -73,7 +74,7 @@ export const TABLE = {
   ttlAttribute: 'expiresAt',
   indexes: [
     /** Accounts by refresh due date, sharded: the monthly job queries `dueShard = n AND periodEnd <= now`. */
-    { name: 'refresh-due', partitionKey: 'dueShard', sortKey: 'periodEnd' },
+    { name: 'refresh-due', partitionKey: 'dueShard', sortKey: 'periodEnd', projection: 'KEYS_ONLY' },
   ],
 } as const;
 

@@ -5,6 +5,8 @@
 export abstract class DomainError extends Error {
   abstract readonly status: number;
   abstract readonly code: string;
+  /** Response headers this refusal carries (Retry-After, RateLimit fields). */
+  headers: Record<string, string> = {};
   /** Extra fields merged into the error envelope (`issues`, `action`, `required`, ...). */
   details(): Record<string, unknown> {
     return {};
@@ -122,6 +124,7 @@ export class CooldownActive extends DomainError {
     super(
       `You've reached the limit of AI generations for now. You can generate again in ${Math.ceil(retryAfterSeconds / 60)} minute${Math.ceil(retryAfterSeconds / 60) === 1 ? '' : 's'}.`,
     );
+    this.headers['retry-after'] = String(retryAfterSeconds);
   }
   details() {
     return { cooldownUntil: this.cooldownUntil, retryAfterSeconds: this.retryAfterSeconds };

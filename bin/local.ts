@@ -1,0 +1,58 @@
+/**
+ * `npm start`: the local stack of API.md on http://127.0.0.1:3000 (PORT), dynalite on DYNAMODB_PORT
+ * (8000), data under `.data/`. Builds the merchant page first when its sources are present.
+ */
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { ROOT, startLocalStack } from '../lib/local/stack.ts';
+
+const port = Number(process.env.PORT ?? 3000);
+const dynamoPort = Number(process.env.DYNAMODB_PORT ?? 8000);
+const dataDir = join(ROOT, '.data');
+const quiet = process.env.LOG_LEVEL === 'SILENT';
+
+if (existsSync(join(ROOT, 'web', 'vite.config.ts')) && process.env.SKIP_WEB_BUILD !== '1') {
+  const { build } = await import('vite');
+  console.log(JSON.stringify({ level: 'INFO', msg: 'building the merchant page (web/)' }));
+  try {
+    await build({ root: join(ROOT, 'web'), configFile: join(ROOT, 'web', 'vite.config.ts'), logLevel: 'warn' });
+  } catch (err) {
+    // The API is still useful without the page: say so and go on.
+    console.error(JSON.stringify({ level: 'WARN', msg: 'the merchant page did not build; serving the API only', error: String(err) }));
+  }
+}
+
+const stack = await startLocalStack({
+  port,
+  dynamoPort,
+  dataDir,
+  log: (line) => {
+    if (!quiet) console.log(JSON.stringify({ time: new Date().toISOString(), ...line }));
+  },
+});
+
+console.log(
+  JSON.stringify({
+    level: 'INFO',
+    msg: 'AI Credits local stack is up',
+    api: stack.url,
+    page: `${stack.url}/`,
+    docs: `${stack.url}/docs`,
+    dynamodb: stack.dynamo.endpoint,
+    data: dataDir,
+    token: `curl -s -X POST ${stack.url}/local/token -H 'content-type: application/json' -d '{"accountId":"acct_demo"}'`,
+  }),
+);
+
+let stopping = false;
+async function stop(signal: string) {
+  if (stopping) return;
+  stopping = true;
+  console.log(JSON.stringify({ level: 'INFO', msg: `stopping (${signal})` }));
+  const force = setTimeout(() => process.exit(1), 5000);
+  force.unref();
+  await stack.close();
+  process.exit(0);
+}
+process.on('SIGINT', () => void stop('SIGINT'));
+process.on('SIGTERM', () => void stop('SIGTERM'));

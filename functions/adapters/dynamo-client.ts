@@ -1,0 +1,43 @@
+/**
+ * The DynamoDB clients, built once per process (cold start). Locally the endpoint points at dynalite.
+ * Every request passes a counting middleware so benchmarks report requests, not estimates.
+ */
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { Env } from '../config.ts';
+
+/** Requests sent, by command name (GetItem, UpdateItem, ...), since the last reset. */
+export const dynamoRequestCounts: Record<string, number> = {};
+
+export function resetDynamoRequestCounts(): void {
+  for (const k of Object.keys(dynamoRequestCounts)) delete dynamoRequestCounts[k];
+}
+
+export interface DynamoClients {
+  client: DynamoDBClient;
+  doc: DynamoDBDocumentClient;
+}
+
+export function makeDynamoClients(env: Pick<Env, 'AWS_REGION' | 'DYNAMODB_ENDPOINT'>): DynamoClients {
+  const client = new DynamoDBClient({
+    region: env.AWS_REGION,
+    ...(env.DYNAMODB_ENDPOINT
+      ? { endpoint: env.DYNAMODB_ENDPOINT, credentials: { accessKeyId: 'local', secretAccessKey: 'local' } }
+      : {}),
+    maxAttempts: 4,
+  });
+  client.middlewareStack.add(
+    (next, context) => async (args) => {
+      const name = String(context.commandName ?? 'unknown').replace(/Command$/, '');
+      dynamoRequestCounts[name] = (dynamoRequestCounts[name] ?? 0) + 1;
+      return next(args);
+    },
+    { step: 'initialize', name: 'countRequests' },
+  );
+  const doc = DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } });
+  return { client, doc };
+}
+
+export function isConditionFailure(err: unknown): boolean {
+  return (err as { name?: string } | null)?.name === 'ConditionalCheckFailedException';
+}

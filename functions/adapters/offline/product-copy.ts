@@ -1,0 +1,189 @@
+/**
+ * Product descriptions and SEO meta from a product's facts. Variant 0 and variant 1 are built on
+ * different skeletons (narrative prose vs. hook + list; name-first vs. keyword-first) so a merchant
+ * gets two real alternatives, not one text with a word swapped.
+ */
+import { OUTPUT_LIMITS, type DescriptionVariant, type SeoVariant } from '#core/model.ts';
+import type { ProductFacts } from './product-facts.ts';
+import type { Rng } from './random.ts';
+import { capitalize, countWords, fitWithEllipsis, fitWords, joinList } from './text.ts';
+import { VOICES, type PhraseContext } from './tones.ts';
+
+/** Descriptions are padded with generic benefits up to this many words, and no further. */
+const MIN_DESCRIPTION_WORDS = 60;
+
+function phraseContext(f: ProductFacts, withRange: boolean): PhraseContext {
+  const theName = /^the\s/i.test(f.name) ? f.name : `the ${f.name}`;
+  return {
+    name: f.name,
+    theName,
+    TheName: capitalize(theName),
+    range: withRange && f.category ? ` from our ${f.category} range` : '',
+    g: f.g,
+  };
+}
+
+/** "It's pre-seasoned and oven safe, and it works on induction." */
+function traitSentence(f: ProductFacts, traits: string[], actions: string[]): string | null {
+  const does = joinList(actions.map(f.g.verb));
+  if (traits.length && actions.length) return `${f.g.ItIs} ${joinList(traits)}, and ${f.g.it} ${does}.`;
+  if (traits.length) return `${f.g.ItIs} ${joinList(traits)}.`;
+  if (actions.length) return `${f.g.It} ${does}.`;
+  return null;
+}
+
+/** Adds generic benefit sentences (before the closing call) until the text reads as a full description. */
+function padWithBenefits(paragraphs: string[][], closing: string[], benefits: string[]): void {
+  const words = () => countWords([...paragraphs.flat(), ...closing].join(' '));
+  let i = 0;
+  do {
+    if (i < benefits.length) closing.unshift(benefits[i]);
+    i++;
+  } while (words() < MIN_DESCRIPTION_WORDS && i < benefits.length);
+}
+
+function narrative(f: ProductFacts, rng: Rng, maxFeatures: number): string {
+  const v = VOICES[f.tone];
+  const c = phraseContext(f, true);
+  const plain = phraseContext(f, false);
+  const details = f.details.slice(0, maxFeatures);
+  const budget = Math.max(0, maxFeatures - details.length);
+
+  const first = [rng.pick(v.openers)(c)];
+  if (details.length) first.push(rng.pick(v.detailLines)(joinList(details), plain));
+
+  const middle: string[] = [];
+  const traitLine = traitSentence(f, f.traits.slice(0, budget), f.actions.slice(0, budget));
+  if (traitLine) middle.push(traitLine);
+  if (f.uses.length) middle.push(rng.pick(v.uses)(joinList(f.uses.slice(0, Math.max(1, budget)))));
+  if (f.highlight && details.length > 1) middle.push(rng.pick(v.highlights)(f.highlight));
+  if (f.instructions.length) middle.push(`${v.careLead}: ${joinList(f.instructions.slice(0, Math.max(1, budget)))}.`);
+  const ordered = rng.shuffle(middle);
+  if (f.keywords.length) ordered.push(rng.pick(v.keywordLines)(plain, joinList(f.keywords.slice(0, 2), 'or')));
+
+  const closing = [rng.pick(v.closers)(plain)];
+  const benefits = rng.shuffle(v.benefits).map((b) => b(plain));
+  const paragraphs = [first, ordered];
+  padWithBenefits(paragraphs, closing, benefits);
+  return [...paragraphs, closing]
+    .filter((p) => p.length)
+    .map((p) => p.join(' '))
+    .join('\n\n');
+}
+
+function hookAndList(f: ProductFacts, rng: Rng, maxFeatures: number): string {
+  const v = VOICES[f.tone];
+  const c = phraseContext(f, true);
+  const plain = phraseContext(f, false);
+  const [lead, other] = rng.shuffle(f.keywords);
+  const useKeywordHook = lead !== undefined && rng.chance(0.75);
+  const hook = useKeywordHook ? rng.pick(v.keywordHooks)(plain, lead) : rng.pick(v.hooks)(plain);
+
+  const blocks: string[] = [hook];
+  const intro = [rng.pick(v.intros)(c)];
+  const features = f.features.slice(0, maxFeatures);
+  const benefits = rng.shuffle(v.benefits).map((b) => b(plain));
+  if (features.length) {
+    blocks.push(intro.join(' '));
+    blocks.push([rng.pick(v.listHeaders)(plain), ...features.map((x) => `- ${capitalize(x)}`)].join('\n'));
+  } else {
+    // Nothing to list: the second skeleton becomes hook, then benefits, then the product's name and call.
+    intro.unshift(benefits.shift() ?? '');
+    blocks.push(intro.filter(Boolean).join(' '));
+  }
+  const closing = [rng.pick(v.calls)(plain)];
+  const keyword = useKeywordHook ? other : lead;
+  if (keyword) closing.unshift(rng.pick(v.keywordLines)(plain, keyword));
+  const asParagraphs = blocks.map((b) => [b]);
+  padWithBenefits(asParagraphs, closing, benefits);
+  return [...blocks, closing.join(' ')].join('\n\n');
+}
+
+export function describeProduct(f: ProductFacts, rng: Rng, index: number): DescriptionVariant {
+  const write = index === 0 ? narrative : hookAndList;
+  // Long features and names can overflow the limit: retry with fewer features, then cut at a word.
+  for (const maxFeatures of [8, 5, 3, 1]) {
+    const text = write(f, rng, maxFeatures);
+    if (text.length <= OUTPUT_LIMITS.descriptionMaxChars) return { text };
+  }
+  return { text: fitWithEllipsis(write(f, rng, 1), OUTPUT_LIMITS.descriptionMaxChars) };
+}
+
+const TITLE_MAX = OUTPUT_LIMITS.seoTitleMaxChars;
+const META_MAX = OUTPUT_LIMITS.seoDescriptionMaxChars;
+
+/** Keywords the name does not already say, so a title that adds one adds information. */
+function freshKeywords(f: ProductFacts): string[] {
+  const name = f.name.toLowerCase();
+  return f.keywords.filter((k) => !name.includes(k.toLowerCase()));
+}
+
+function seoTitle(f: ProductFacts, rng: Rng, index: number, avoid?: string): string {
+  const v = VOICES[f.tone];
+  const [fresh] = freshKeywords(f);
+  const keyword = f.keywords[0];
+  const suffixes = rng.shuffle(v.seoSuffixes);
+  if (f.name.length > TITLE_MAX) {
+    // Too long to quote whole: keep the start of the name (and a keyword when one fits beside it).
+    if (index === 0) return fitWords(f.name, TITLE_MAX);
+    const lead = keyword ? `${capitalize(keyword)} | ` : 'Shop ';
+    const title = `${lead}${fitWords(f.name, TITLE_MAX - lead.length)}`;
+    return title.length <= TITLE_MAX && lead.length < 40 ? title : fitWords(`Shop ${f.name}`, TITLE_MAX);
+  }
+  const candidates =
+    index === 0
+      ? [
+          f.category && `${f.name} | ${f.category}`,
+          fresh && `${f.name} – ${capitalize(fresh)}`,
+          `${f.name} | ${suffixes[0]}`,
+        ]
+      : [
+          keyword && `${capitalize(keyword)} | ${f.name}`,
+          fresh && `Shop ${f.name} – ${capitalize(fresh)}`,
+          f.category && `Shop ${f.name} | ${f.category}`,
+          `Shop ${f.name} | ${suffixes[1]}`,
+          `${f.name}: ${suffixes[1]}`,
+        ];
+  const fitting = candidates.filter((t): t is string => !!t && t.length <= TITLE_MAX && t !== avoid);
+  if (fitting.length) return rng.pick(index === 0 ? fitting : fitting.slice(0, 3));
+  return index === 0 || avoid !== f.name ? f.name : fitWords(`Shop ${f.name}`, TITLE_MAX);
+}
+
+/** The first candidate that fits, trying the richest first. */
+function firstFitting(candidates: string[], fallback: string): string {
+  return candidates.find((c) => c.length <= META_MAX) ?? fitWithEllipsis(fallback, META_MAX);
+}
+
+function seoDescription(f: ProductFacts, rng: Rng, index: number): string {
+  const v = VOICES[f.tone];
+  const call = rng.pick(v.seoCalls);
+  const benefit = rng.pick(v.seoBenefits);
+  const candidates: string[] = [];
+  if (index === 0) {
+    const lead = rng.pick(['Discover', 'Shop', 'Meet']);
+    const label = rng.pick(['Features', 'Highlights', 'Details']);
+    for (const n of [4, 3, 2, 1, 0]) {
+      if (n > f.features.length) continue;
+      const list = n ? ` ${label}: ${joinList(f.features.slice(0, n))}.` : ` ${benefit}`;
+      for (const range of [f.category ? ` from our ${f.category} range` : '', '']) {
+        candidates.push(`${lead} the ${f.name}${range}.${list} ${call}`, `${lead} the ${f.name}${range}.${list}`);
+      }
+    }
+    return firstFitting(candidates, `${f.name}. ${call}`);
+  }
+  const c = phraseContext(f, false);
+  const keyword = f.keywords[0];
+  const question = keyword ? `${rng.pick(['Looking for', 'Searching for', 'In the market for'])} ${keyword}? ` : '';
+  // The list variant leads with what the product does and is, then the merchant's details.
+  const ordered = [...f.traits, ...f.uses.map((u) => `for ${u}`), ...f.actions, ...f.details];
+  for (const n of [3, 2, 1, 0]) {
+    if (n > ordered.length) continue;
+    const body = n ? `${c.TheName} – ${joinList(ordered.slice(0, n))}.` : `${c.TheName}. ${benefit}`;
+    candidates.push(`${question}${body} ${call}`, `${question}${body}`);
+  }
+  return firstFitting(candidates, `${question}${c.TheName}.`);
+}
+
+export function seoMeta(f: ProductFacts, rng: Rng, index: number, other?: SeoVariant): SeoVariant {
+  return { title: seoTitle(f, rng, index, other?.title), description: seoDescription(f, rng, index) };
+}

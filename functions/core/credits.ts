@@ -1,0 +1,277 @@
+/**
+ * The credits use cases. Each change is decided here from the account's last known state and applied
+ * by the store as one conditional write whose guard re-checks, atomically, the facts the decision
+ * relied on; when a guard fails the store returns the fresh state and the decision is made again.
+ * Nothing here knows DynamoDB.
+ */
+import { PLANS, FEATURES, LIMITS, type FeatureId, type PlanId } from '../config.ts';
+import type { Clock } from './clock.ts';
+import { Conflict, InsufficientCredits, NotFound } from './errors.ts';
+import { newId } from './ids.ts';
+import { anchorFor, periodContaining } from './period.ts';
+import { availableOf, type AccountState, type Change, type CreditStore, type NewLedgerEntry, type NotificationStore } from './ports.ts';
+
+export interface CreditsDeps {
+  store: CreditStore;
+  notifications: NotificationStore;
+  clock: Clock;
+}
+
+/** How many times a decision is re-made after losing a race before giving up (each loss means another writer progressed). */
+const MAX_RACES = 64;
+
+function entry(now: Date, fields: Omit<NewLedgerEntry, 'id' | 'at'>): NewLedgerEntry {
+  return { id: newId('led', now), at: now.toISOString(), ...fields };
+}
+
+/** Creates the account on the free plan unless it exists (idempotent under concurrent first requests). */
+export async function provisionAccount(deps: CreditsDeps, accountId: string): Promise<AccountState> {
+  const now = deps.clock.now();
+  const anchor = anchorFor(now);
+  const period = periodContaining(anchor, now);
+  const plan = PLANS.free;
+  return deps.store.createAccount(
+    {
+      accountId,
+      plan: plan.id,
+      allowance: plan.monthlyAllowance,
+      allowanceRemaining: plan.monthlyAllowance,
+      purchased: 0,
+      periodAnchor: anchor.toISOString(),
+      periodStart: period.start.toISOString(),
+      periodEnd: period.end.toISOString(),
+      createdAt: now.toISOString(),
+    },
+    entry(now, { type: 'grant', amount: plan.monthlyAllowance, bucket: 'allowance', reason: 'Free plan monthly allowance' }),
+  );
+}
+
+/**
+ * The account as a request should see it: provisioned if new (a lost `account.created` never leaves a
+ * merchant without credits) and refreshed if its period has ended.
+ */
+export async function ensureAccount(deps: CreditsDeps, accountId: string): Promise<AccountState> {
+  const account = (await deps.store.getAccount(accountId)) ?? (await provisionAccount(deps, accountId));
+  return refreshIfDue(deps, account);
+}
+
+/** The account if it exists (refreshed if due); admin routes never create accounts. */
+export async function existingAccount(deps: CreditsDeps, accountId: string): Promise<AccountState> {
+  const account = await deps.store.getAccount(accountId);
+  if (!account) throw new NotFound(`Account ${accountId} does not exist.`);
+  return refreshIfDue(deps, account);
+}
+
+/**
+ * Monthly refresh: when the period has ended, the allowance is reset to the plan's amount and the period
+ * advanced to the one containing now; one `refresh` entry however many months were missed.
+ * Returns the account and whether this call did the refresh.
+ */
+export async function refreshIfDue(deps: CreditsDeps, account: AccountState): Promise<AccountState> {
+  return (await refreshAccount(deps, account)).account;
+}
+
+export async function refreshAccount(deps: CreditsDeps, start: AccountState): Promise<{ account: AccountState; refreshed: boolean }> {
+  let account = start;
+  for (let race = 0; race < MAX_RACES; race++) {
+    const now = deps.clock.now();
+    if (account.periodEnd > now.toISOString()) return { account, refreshed: false };
+    const period = periodContaining(new Date(account.periodAnchor), now);
+    const amount = PLANS[account.plan].monthlyAllowance;
+    const result = await deps.store.apply(account.accountId, {
+      set: { allowance: amount, allowanceRemaining: amount, periodStart: period.start.toISOString(), periodEnd: period.end.toISOString() },
+      entries: [entry(now, { type: 'refresh', amount: amount - account.allowanceRemaining, bucket: 'allowance', reason: `Monthly refresh of the ${account.plan} plan` })],
+      guard: { periodEndIs: account.periodEnd, allowanceIs: account.allowanceRemaining },
+    });
+    if (result.ok) {
+      await deps.notifications.add(account.accountId, {
+        id: newId('ntf', now),
+        type: 'credits_refreshed',
+        message: `Your ${amount} monthly AI credits were refreshed. Next refresh: ${period.end.toISOString().slice(0, 10)}.`,
+        createdAt: now.toISOString(),
+      });
+      return { account: result.account, refreshed: true };
+    }
+    if (!result.account) throw new NotFound(`Account ${account.accountId} does not exist.`);
+    account = result.account;
+  }
+  throw new Error(`refresh of ${account.accountId} lost ${MAX_RACES} races`);
+}
+
+export interface ChargeMeta {
+  feature: FeatureId;
+  generationId: string;
+  productId?: string;
+}
+
+/** What a charge took from each bucket: a refund gives exactly this back. */
+export interface ChargeSplit {
+  allowance: number;
+  purchased: number;
+}
+
+/**
+ * Charges `cost` credits, allowance first, then purchased, with one conditional write in the common case.
+ * `account` is the caller's last read; it is only a hint, the guard re-checks it.
+ */
+export async function charge(
+  deps: CreditsDeps,
+  start: AccountState,
+  cost: number,
+  meta: ChargeMeta,
+): Promise<{ account: AccountState; split: ChargeSplit }> {
+  let account = start;
+  for (let race = 0; race < MAX_RACES; race++) {
+    const now = deps.clock.now();
+    account = await refreshIfDue(deps, account);
+    const available = availableOf(account);
+    if (available < cost) {
+      throw new InsufficientCredits(cost, available, PLANS[account.plan].paid ? 'top_up' : 'upgrade');
+    }
+    const fromAllowance = Math.min(cost, account.allowanceRemaining);
+    const fromPurchased = cost - fromAllowance;
+    const base = { type: 'charge' as const, feature: meta.feature, generationId: meta.generationId, productId: meta.productId };
+    const entries: NewLedgerEntry[] = [];
+    if (fromAllowance > 0) entries.push(entry(now, { ...base, amount: -fromAllowance, bucket: 'allowance' }));
+    if (fromPurchased > 0) entries.push(entry(now, { ...base, amount: -fromPurchased, bucket: 'purchased' }));
+    // Taking purchased credits is only right while the allowance holds exactly what we saw: that keeps
+    // "allowance first" true even when a refresh or refund lands concurrently.
+    const change: Change = {
+      allowanceDelta: -fromAllowance,
+      purchasedDelta: -fromPurchased,
+      entries,
+      guard:
+        fromPurchased === 0
+          ? { allowanceAtLeast: cost, periodCurrentAt: now.toISOString() }
+          : { allowanceIs: fromAllowance, purchasedAtLeast: fromPurchased, periodCurrentAt: now.toISOString() },
+    };
+    const result = await deps.store.apply(account.accountId, change);
+    if (result.ok) return { account: result.account, split: { allowance: fromAllowance, purchased: fromPurchased } };
+    account = result.account ?? (await provisionAccount(deps, account.accountId));
+  }
+  throw new Error(`charge on ${account.accountId} lost ${MAX_RACES} races`);
+}
+
+/** Gives back exactly what a charge took, to the same buckets, with `refund` entries. */
+export async function refund(deps: CreditsDeps, accountId: string, split: ChargeSplit, meta: ChargeMeta & { reason: string }): Promise<AccountState> {
+  const now = deps.clock.now();
+  const base = { type: 'refund' as const, feature: meta.feature, generationId: meta.generationId, productId: meta.productId, reason: meta.reason };
+  const entries: NewLedgerEntry[] = [];
+  if (split.allowance > 0) entries.push(entry(now, { ...base, amount: split.allowance, bucket: 'allowance' }));
+  if (split.purchased > 0) entries.push(entry(now, { ...base, amount: split.purchased, bucket: 'purchased' }));
+  const result = await deps.store.apply(accountId, { allowanceDelta: split.allowance, purchasedDelta: split.purchased, entries, guard: {} });
+  if (!result.ok) throw new NotFound(`Account ${accountId} does not exist.`);
+  return result.account;
+}
+
+/**
+ * Admin adjustment of the purchased bucket. A debit larger than the purchased balance is refused (409)
+ * and changes nothing.
+ */
+export async function adjust(deps: CreditsDeps, accountId: string, amount: number, reason: string): Promise<AccountState> {
+  let account = await existingAccount(deps, accountId);
+  for (let race = 0; race < MAX_RACES; race++) {
+    if (amount < 0 && account.purchased < -amount) {
+      throw new Conflict(
+        `A debit of ${-amount} exceeds the purchased balance of ${account.purchased}.`,
+        'ADJUSTMENT_EXCEEDS_BALANCE',
+      );
+    }
+    const now = deps.clock.now();
+    const result = await deps.store.apply(accountId, {
+      purchasedDelta: amount,
+      entries: [entry(now, { type: 'adjust', amount, bucket: 'purchased', reason })],
+      guard: amount < 0 ? { purchasedAtLeast: -amount } : {},
+    });
+    if (result.ok) return result.account;
+    if (!result.account) throw new NotFound(`Account ${accountId} does not exist.`);
+    account = result.account;
+  }
+  throw new Error(`adjustment on ${accountId} lost ${MAX_RACES} races`);
+}
+
+/**
+ * Plan change from a subscription event: the allowance is *reset* to the new plan's amount (up or down);
+ * purchased credits are untouched and the period does not move. An event older than (or equal to) the
+ * last applied one changes nothing, which also makes a duplicate delivery a no-op.
+ */
+export async function applyPlan(
+  deps: CreditsDeps,
+  accountId: string,
+  plan: PlanId,
+  eventAt: string,
+): Promise<{ applied: boolean; account: AccountState }> {
+  let account = await ensureAccount(deps, accountId);
+  for (let race = 0; race < MAX_RACES; race++) {
+    if (account.lastPlanEventAt && account.lastPlanEventAt >= eventAt) return { applied: false, account };
+    const now = deps.clock.now();
+    const amount = PLANS[plan].monthlyAllowance;
+    const result = await deps.store.apply(accountId, {
+      set: { plan, allowance: amount, allowanceRemaining: amount, lastPlanEventAt: eventAt },
+      entries: [entry(now, { type: 'reset', amount: amount - account.allowanceRemaining, bucket: 'allowance', reason: `Plan changed from ${account.plan} to ${plan}` })],
+      guard: { allowanceIs: account.allowanceRemaining, planEventBefore: eventAt, periodCurrentAt: now.toISOString() },
+    });
+    if (result.ok) {
+      await deps.notifications.add(accountId, {
+        id: newId('ntf', now),
+        type: 'credits_reset',
+        message: `Your plan is now ${plan}: your monthly AI credits were reset to ${amount}.`,
+        createdAt: now.toISOString(),
+      });
+      return { applied: true, account: result.account };
+    }
+    if (!result.account) throw new NotFound(`Account ${accountId} does not exist.`);
+    account = await refreshIfDue(deps, result.account);
+  }
+  throw new Error(`plan change on ${accountId} lost ${MAX_RACES} races`);
+}
+
+/**
+ * Credits purchased credits once per operation id (a paid top-up), however often it is called.
+ * Returns whether this call credited them.
+ */
+export async function creditPurchased(
+  deps: CreditsDeps,
+  accountId: string,
+  opId: string,
+  credits: number,
+  fields: Pick<NewLedgerEntry, 'topUpId' | 'reason'>,
+): Promise<{ credited: boolean; account: AccountState }> {
+  await ensureAccount(deps, accountId);
+  const now = deps.clock.now();
+  const result = await deps.store.apply(accountId, {
+    purchasedDelta: credits,
+    entries: [entry(now, { type: 'top_up', amount: credits, bucket: 'purchased', ...fields })],
+    guard: { opNotApplied: opId },
+    opId,
+  });
+  if (result.ok) return { credited: true, account: result.account };
+  if (!result.account) throw new NotFound(`Account ${accountId} does not exist.`);
+  return { credited: false, account: result.account };
+}
+
+/**
+ * Writes one low_balance notification the first time in a period that available credits fall below
+ * 20% of the allowance. The guard makes concurrent chargers agree on a single writer.
+ */
+export async function noticeLowBalance(deps: CreditsDeps, account: AccountState): Promise<void> {
+  const threshold = account.allowance * LIMITS.lowBalanceRatio;
+  if (availableOf(account) >= threshold || account.lowBalanceNotifiedFor === account.periodStart) return;
+  const now = deps.clock.now();
+  const result = await deps.store.apply(account.accountId, {
+    set: { lowBalanceNotifiedFor: account.periodStart },
+    entries: [],
+    guard: { lowBalanceNotNotifiedFor: account.periodStart },
+  });
+  if (!result.ok) return;
+  const paid = PLANS[account.plan].paid;
+  await deps.notifications.add(account.accountId, {
+    id: newId('ntf', now),
+    type: 'low_balance',
+    message: `You have ${availableOf(account)} AI credits left this period. ${paid ? 'Top up to keep generating.' : 'Upgrade for more monthly credits.'}`,
+    createdAt: now.toISOString(),
+  });
+}
+
+/** The cost of a feature, from the configuration module. */
+export const costOf = (feature: FeatureId): number => FEATURES[feature].cost;

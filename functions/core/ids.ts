@@ -1,0 +1,20 @@
+import { randomBytes } from 'node:crypto';
+
+/**
+ * Time-ordered, URL-safe ids: `prefix_` + 10 chars of millisecond time (base 32, sortable) + 12 random chars.
+ * Sorting ids of one prefix sorts them by creation time, which notifications and lists rely on.
+ */
+const ALPHABET = '0123456789abcdefghjkmnpqrstvwxyz';
+
+export function newId(prefix: string, at: Date = new Date()): string {
+  let t = at.getTime();
+  let time = '';
+  for (let i = 0; i < 10; i++) {
+    time = ALPHABET[t % 32] + time;
+    t = Math.floor(t / 32);
+  }
+  const bytes = randomBytes(12);
+  let rand = '';
+  for (const b of bytes) rand += ALPHABET[b % 32];
+  return `${prefix}_${time}${rand}`;
+}

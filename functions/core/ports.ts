@@ -1,0 +1,122 @@
+/**
+ * Ports the credits core depends on. They speak the domain; `adapters/dynamo-store.ts` realises them
+ * with single-item conditional writes on DynamoDB (dynalite locally).
+ */
+import type { FeatureId, PlanId } from '../config.ts';
+
+export type Bucket = 'allowance' | 'purchased';
+export type LedgerType = 'grant' | 'reset' | 'refresh' | 'charge' | 'refund' | 'top_up' | 'adjust';
+
+/** A ledger entry as written by a change: the store assigns its sequence number. */
+export interface NewLedgerEntry {
+  id: string;
+  at: string;
+  type: LedgerType;
+  amount: number;
+  bucket: Bucket;
+  feature?: FeatureId;
+  generationId?: string;
+  productId?: string;
+  topUpId?: string;
+  reason?: string;
+}
+
+export interface LedgerEntry extends NewLedgerEntry {
+  seq: number;
+  balanceAfter: number;
+}
+
+/** The balance item: the unit of atomicity of every credit change. */
+export interface AccountState {
+  accountId: string;
+  plan: PlanId;
+  /** The plan's monthly amount the allowance was last set to. */
+  allowance: number;
+  allowanceRemaining: number;
+  purchased: number;
+  periodAnchor: string;
+  periodStart: string;
+  periodEnd: string;
+  createdAt: string;
+  /** `createdAt` of the last subscription event applied (events older than it change nothing). */
+  lastPlanEventAt?: string;
+  /** periodStart of the period in which low_balance was last notified. */
+  lowBalanceNotifiedFor?: string;
+  /** Sequence number of the newest ledger entry. */
+  seq: number;
+  /** Ledger entries not yet flushed to their own items (the outbox), oldest first. */
+  pending: LedgerEntry[];
+}
+
+export const availableOf = (a: Pick<AccountState, 'allowanceRemaining' | 'purchased'>): number => a.allowanceRemaining + a.purchased;
+
+/**
+ * Conditions a change requires of the balance item, checked atomically with the write.
+ * Every change implicitly requires the account to exist.
+ */
+export interface Guard {
+  allowanceAtLeast?: number;
+  allowanceIs?: number;
+  purchasedAtLeast?: number;
+  /** The period has not ended at this instant (else the refresh must run first). */
+  periodCurrentAt?: string;
+  periodEndIs?: string;
+  /** No subscription event newer than or equal to this one was applied. */
+  planEventBefore?: string;
+  /** An idempotent operation (e.g. crediting a top-up) not applied before. */
+  opNotApplied?: string;
+  lowBalanceNotNotifiedFor?: string;
+}
+
+export interface Change {
+  /** Added to the buckets (negative for a debit). */
+  allowanceDelta?: number;
+  purchasedDelta?: number;
+  /** Attributes replaced outright. */
+  set?: Partial<Pick<AccountState, 'plan' | 'allowance' | 'allowanceRemaining' | 'periodStart' | 'periodEnd' | 'lastPlanEventAt' | 'lowBalanceNotifiedFor'>>;
+  entries: NewLedgerEntry[];
+  guard: Guard;
+  /** Recorded with the change so that `opNotApplied` refuses a second application. */
+  opId?: string;
+}
+
+export type ChangeResult = { ok: true; account: AccountState } | { ok: false; account: AccountState | null };
+
+export interface LedgerPage {
+  items: LedgerEntry[];
+  nextCursor: string | null;
+}
+
+export interface CreditStore {
+  getAccount(accountId: string): Promise<AccountState | null>;
+  /** Creates the account unless it exists; returns the stored state either way (idempotent). */
+  createAccount(initial: Omit<AccountState, 'seq' | 'pending'>, grant: NewLedgerEntry): Promise<AccountState>;
+  /** Applies a change with one conditional write; `ok: false` when a guard did not hold. */
+  apply(accountId: string, change: Change): Promise<ChangeResult>;
+  ledgerPage(accountId: string, limit: number, cursor?: string): Promise<LedgerPage>;
+  /** Accounts whose period ended before `now`, a page at a time (for the monthly job). */
+  dueAccounts(now: string, shard: number, cursor?: string, limit?: number): Promise<{ accountIds: string[]; cursor?: string }>;
+}
+
+export type NotificationType =
+  | 'cooldown_started'
+  | 'credits_reset'
+  | 'credits_refreshed'
+  | 'low_balance'
+  | 'top_up_completed'
+  | 'blog_published';
+
+export interface Notification {
+  id: string;
+  type: NotificationType;
+  message: string;
+  createdAt: string;
+  readAt: string | null;
+}
+
+export interface NotificationStore {
+  /** Idempotent on `id`: writing the same notification twice keeps one. */
+  add(accountId: string, n: Omit<Notification, 'readAt'>): Promise<void>;
+  list(accountId: string, limit: number, cursor?: string): Promise<{ items: Notification[]; nextCursor: string | null }>;
+  markRead(accountId: string, id: string, at: string): Promise<Notification | null>;
+}

@@ -1,0 +1,49 @@
+/**
+ * The dependencies every handler gets, built once per process (the Lambda cold start, or the local
+ * stack's first request) from the parsed environment. Use cases receive them as an argument, so tests
+ * can pass other adapters.
+ */
+import { parseEnv, rateLimitConfig, type Env, type RateLimitConfig } from '../config.ts';
+import { serviceClock, type Clock } from '../core/clock.ts';
+import type { CreditStore, NotificationStore } from '../core/ports.ts';
+import type { RateLimitStore } from '../core/rate-limit.ts';
+import { makeDynamoClients, type DynamoClients } from '../adapters/dynamo-client.ts';
+import { DynamoCreditStore } from '../adapters/dynamo-store.ts';
+import { DynamoRateStore } from '../adapters/dynamo-rate-store.ts';
+
+export interface Deps {
+  env: Env;
+  clock: Clock;
+  dynamo: DynamoClients;
+  store: CreditStore;
+  notifications: NotificationStore;
+  rate: RateLimitStore;
+  rateLimit: RateLimitConfig;
+}
+
+let built: Deps | undefined;
+
+export function buildDeps(env: Env = parseEnv()): Deps {
+  const dynamo = makeDynamoClients(env);
+  const credits = new DynamoCreditStore(dynamo.doc, env.TABLE_NAME);
+  return {
+    env,
+    clock: serviceClock,
+    dynamo,
+    store: credits,
+    notifications: credits,
+    rate: new DynamoRateStore(dynamo.doc, env.TABLE_NAME),
+    rateLimit: rateLimitConfig(env),
+  };
+}
+
+/** The process-wide dependencies, built on first use. */
+export function deps(): Deps {
+  built ??= buildDeps();
+  return built;
+}
+
+/** Local stack and tests: forget the built dependencies so the next call re-reads the environment. */
+export function resetDeps(): void {
+  built = undefined;
+}
