@@ -121,6 +121,8 @@ const EnvSchema = z.object({
   WEBHOOK_SECRET: z.string().min(1).default('local-webhook-secret'),
   /** Comma-separated older secrets still accepted during a rotation. */
   WEBHOOK_SECRETS_PREVIOUS: z.string().default(''),
+  /** In AWS: the Secrets Manager secret holding the webhook secret (CDK passes the ARN, never the value). */
+  WEBHOOK_SECRET_ARN: z.string().min(1).optional(),
   CHECKOUT_BASE_URL: z.string().url().default('http://127.0.0.1:3000/local/checkout'),
   UPLOAD_BUCKET: z.string().default('ai-credits-uploads'),
   S3_ENDPOINT: z.string().url().optional(),

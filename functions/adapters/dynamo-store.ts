@@ -43,21 +43,30 @@ export function dueShardOf(accountId: string): string {
 
 type Item = Record<string, unknown>;
 
-/** Rebuilds sequence numbers and running balances of the outbox from the item. */
-function pendingOf(item: Item): LedgerEntry[] {
-  const outbox = (item.outbox ?? {}) as Record<string, NewLedgerEntry>;
+/** An outbox entry as stored: the entry, its offset within its change, and the real time it was written. */
+interface StoredEntry extends NewLedgerEntry {
+  /** Sum of the amounts of the entries before it in the same change. */
+  o: number;
+  /** Epoch ms (real time) of the write, to tell abandoned entries from queued ones. */
+  w: number;
+}
+
+/**
+ * The outbox entries of an item with their sequence numbers and running balances. Both were fixed by
+ * the write that added the entry (`oseq` = pre-update `seq` + k, `obb` = pre-update balance), so each
+ * entry is self-contained even when an older block is still pending behind flushed newer ones.
+ */
+function pendingOf(item: Item): Array<LedgerEntry & { w: number }> {
+  const outbox = (item.outbox ?? {}) as Record<string, string>;
   const oseq = (item.oseq ?? {}) as Record<string, number>;
-  const entries = Object.keys(outbox)
-    .filter((id) => typeof oseq[id] === 'number')
-    .map((id) => ({ ...outbox[id], seq: oseq[id], balanceAfter: 0 }))
+  const obb = (item.obb ?? {}) as Record<string, number>;
+  return Object.keys(outbox)
+    .filter((id) => typeof oseq[id] === 'number' && typeof obb[id] === 'number')
+    .map((id) => {
+      const { o, ...entry } = JSON.parse(outbox[id]) as StoredEntry;
+      return { ...entry, seq: oseq[id], balanceAfter: obb[id] + o + entry.amount };
+    })
     .sort((a, b) => a.seq - b.seq);
-  // The outbox is always the newest suffix of the ledger, so balances unwind from the current one.
-  let balance = availableOf(item as unknown as AccountState);
-  for (let i = entries.length - 1; i >= 0; i--) {
-    entries[i].balanceAfter = balance;
-    balance -= entries[i].amount;
-  }
-  return entries;
 }
 
 function toAccount(item: Item): AccountState {
@@ -79,7 +88,13 @@ function toAccount(item: Item): AccountState {
 }
 
 function ledgerItem(accountId: string, e: LedgerEntry): Item {
-  return { pk: accountPk(accountId), sk: seqKey(e.seq), ...e };
+  const { w: _w, ...entry } = e as LedgerEntry & { w?: number };
+  return { pk: accountPk(accountId), sk: seqKey(e.seq), ...entry };
+}
+
+function stripWritten(e: LedgerEntry & { w?: number }): LedgerEntry {
+  const { w: _w, ...entry } = e;
+  return entry;
 }
 
 function fromLedgerItem(item: Item): LedgerEntry {
@@ -101,6 +116,8 @@ function decodeCursor<T>(cursor: string, check: (v: unknown) => v is T): T {
 /** Test hook: lets a test kill the write path between the balance write and the ledger flush. */
 export interface StoreFaults {
   beforeFlush?: () => void;
+  /** After the ledger items are written, before the outbox is trimmed. */
+  beforeTrim?: () => void;
 }
 
 export class DynamoCreditStore implements CreditStore, NotificationStore {
@@ -109,6 +126,9 @@ export class DynamoCreditStore implements CreditStore, NotificationStore {
     private readonly table: string,
     readonly faults: StoreFaults = {},
   ) {}
+
+  /** An outbox entry still pending this long after its write was abandoned by its flusher. */
+  stragglerAgeMs = 30_000;
 
   async getAccount(accountId: string): Promise<AccountState | null> {
     const r = await this.doc.send(new GetCommand({ TableName: this.table, Key: { pk: accountPk(accountId), sk: BALANCE }, ConsistentRead: true }));
@@ -122,8 +142,9 @@ export class DynamoCreditStore implements CreditStore, NotificationStore {
       ...initial,
       dueShard: dueShardOf(initial.accountId),
       seq: 1,
-      outbox: { [grant.id]: grant },
+      outbox: { [grant.id]: JSON.stringify({ ...grant, o: 0, w: Date.now() } satisfies StoredEntry) },
       oseq: { [grant.id]: 1 },
+      obb: { [grant.id]: 0 },
     };
     try {
       await this.doc.send(new PutCommand({ TableName: this.table, Item: item, ConditionExpression: 'attribute_not_exists(pk)' }));
@@ -137,20 +158,24 @@ export class DynamoCreditStore implements CreditStore, NotificationStore {
     }
   }
 
-  async apply(accountId: string, change: Change): Promise<ChangeResult> {
+  async apply(accountId: string, change: Change, base?: AccountState): Promise<ChangeResult> {
     const names: Record<string, string> = {};
     const values: Record<string, unknown> = {};
     const sets: string[] = [];
     const conds = ['attribute_exists(pk)'];
     const g = change.guard;
 
-    if (change.allowanceDelta) {
+    // With a base state the write asks only for what it changed (UPDATED_NEW): returning a whole busy
+    // item on every charge costs more than the write itself. Both buckets are then always written so
+    // that the fresh balance comes back.
+    const both = base !== undefined && change.set?.allowanceRemaining === undefined;
+    if (change.allowanceDelta || both) {
       sets.push('allowanceRemaining = allowanceRemaining + :ad');
-      values[':ad'] = change.allowanceDelta;
+      values[':ad'] = change.allowanceDelta ?? 0;
     }
-    if (change.purchasedDelta) {
+    if (change.purchasedDelta || both) {
       sets.push('purchased = purchased + :pd');
-      values[':pd'] = change.purchasedDelta;
+      values[':pd'] = change.purchasedDelta ?? 0;
     }
     for (const [k, v] of Object.entries(change.set ?? {})) {
       if (v === undefined) continue;
@@ -161,12 +186,15 @@ export class DynamoCreditStore implements CreditStore, NotificationStore {
     if (change.entries.length > 0) {
       sets.push('seq = seq + :n');
       values[':n'] = change.entries.length;
+      let offset = 0;
+      const written = Date.now();
       change.entries.forEach((e, i) => {
         names[`#e${i}`] = e.id;
-        values[`:e${i}`] = e;
+        values[`:e${i}`] = JSON.stringify({ ...e, o: offset, w: written } satisfies StoredEntry);
         values[`:k${i}`] = i + 1;
-        // `seq` on the right-hand side is the pre-update value: entry i gets seq + i + 1.
-        sets.push(`outbox.#e${i} = :e${i}`, `oseq.#e${i} = seq + :k${i}`);
+        offset += e.amount;
+        // Right-hand sides read the pre-update item: entry i gets seq + i + 1 and the balance before the change.
+        sets.push(`outbox.#e${i} = :e${i}`, `oseq.#e${i} = seq + :k${i}`, `obb.#e${i} = allowanceRemaining + purchased`);
       });
     }
 
@@ -204,14 +232,33 @@ export class DynamoCreditStore implements CreditStore, NotificationStore {
           ConditionExpression: conds.join(' AND '),
           ExpressionAttributeNames: Object.keys(names).length ? names : undefined,
           ExpressionAttributeValues: values,
-          ReturnValues: 'ALL_NEW',
+          ReturnValues: base ? 'UPDATED_NEW' : 'ALL_NEW',
         }),
       );
-      const account = toAccount(r.Attributes!);
+      const updated = r.Attributes!;
+      const account: AccountState = base
+        ? {
+            ...base,
+            ...(change.set ?? {}),
+            allowanceRemaining: updated.allowanceRemaining as number,
+            purchased: updated.purchased as number,
+            seq: (updated.seq as number | undefined) ?? base.seq,
+            pending: [],
+          }
+        : toAccount(updated);
       const n = change.entries.length;
-      const crossed = Math.floor(account.seq / LIMITS.ledgerFlushEvery) > Math.floor((account.seq - n) / LIMITS.ledgerFlushEvery);
-      // A writer that died before flushing is caught up by the next boundary (or by an oversized outbox).
-      if (n > 0 && (crossed || account.pending.length > 4 * LIMITS.ledgerFlushEvery)) await this.flush(accountId, account.pending);
+      const every = LIMITS.ledgerFlushEvery;
+      const boundary = Math.floor(account.seq / every) * every;
+      // The writer that moves `seq` across a multiple of `every` flushes the block that ends there, so
+      // concurrent writers split the work instead of all copying the same entries. Older entries still
+      // pending long after they were written lost their flusher (it died) and are swept up too; age,
+      // not position, tells them apart from blocks whose trim is merely queued behind other writes.
+      if (n > 0 && boundary > account.seq - n) {
+        const abandoned = Date.now() - this.stragglerAgeMs;
+        const pending = base ? ((await this.getAccount(accountId))?.pending ?? []) : account.pending;
+        const due = pending.filter((e) => e.seq <= boundary && (e.seq > boundary - every || e.w < abandoned));
+        if (due.length) await this.flush(accountId, due);
+      }
       return { ok: true, account };
     } catch (err) {
       // dynalite ignores ReturnValuesOnConditionCheckFailure, so read the item to learn why.
@@ -223,9 +270,8 @@ export class DynamoCreditStore implements CreditStore, NotificationStore {
   /** Copies pending entries to ledger items, then drops them from the outbox. Safe to repeat or race. */
   async flush(accountId: string, pending: LedgerEntry[]): Promise<void> {
     this.faults.beforeFlush?.();
-    const batch = pending.slice(0, 64);
-    for (let i = 0; i < batch.length; i += 25) {
-      let requests = batch.slice(i, i + 25).map((e) => ({ PutRequest: { Item: ledgerItem(accountId, e) } }));
+    for (let i = 0; i < pending.length; i += 25) {
+      let requests = pending.slice(i, i + 25).map((e) => ({ PutRequest: { Item: ledgerItem(accountId, e) } }));
       for (let attempt = 0; requests.length > 0; attempt++) {
         if (attempt > 8) throw new Error('ledger flush: unprocessed items after retries');
         const r = await this.doc.send(new BatchWriteCommand({ RequestItems: { [this.table]: requests } }));
@@ -233,20 +279,24 @@ export class DynamoCreditStore implements CreditStore, NotificationStore {
         if (requests.length) await new Promise((res) => setTimeout(res, 20 * 2 ** attempt));
       }
     }
-    const names: Record<string, string> = {};
-    const removes = batch.map((e, i) => {
-      names[`#r${i}`] = e.id;
-      return `outbox.#r${i}, oseq.#r${i}`;
-    });
-    await this.doc.send(
-      new UpdateCommand({
-        TableName: this.table,
-        Key: { pk: accountPk(accountId), sk: BALANCE },
-        UpdateExpression: `REMOVE ${removes.join(', ')}`,
-        ConditionExpression: 'attribute_exists(pk)',
-        ExpressionAttributeNames: names,
-      }),
-    );
+    this.faults.beforeTrim?.();
+    // Only entries whose ledger items are durable are removed; 80 per update keeps the expression small.
+    for (let i = 0; i < pending.length; i += 80) {
+      const names: Record<string, string> = {};
+      const removes = pending.slice(i, i + 80).map((e, j) => {
+        names[`#r${j}`] = e.id;
+        return `outbox.#r${j}, oseq.#r${j}, obb.#r${j}`;
+      });
+      await this.doc.send(
+        new UpdateCommand({
+          TableName: this.table,
+          Key: { pk: accountPk(accountId), sk: BALANCE },
+          UpdateExpression: `REMOVE ${removes.join(', ')}`,
+          ConditionExpression: 'attribute_exists(pk)',
+          ExpressionAttributeNames: names,
+        }),
+      );
+    }
   }
 
   async ledgerPage(accountId: string, limit: number, cursor?: string): Promise<LedgerPage> {
@@ -255,23 +305,26 @@ export class DynamoCreditStore implements CreditStore, NotificationStore {
     const before = cursor
       ? decodeCursor(cursor, (v): v is { before: number } => typeof (v as { before?: unknown })?.before === 'number').before
       : account.seq + 1;
-    // Items at or below the boundary are durable ledger items; above it, only the outbox is authoritative.
-    const boundary = account.pending.length ? account.pending[0].seq - 1 : account.seq;
-    const items = account.pending.filter((e) => e.seq < before).reverse().slice(0, limit);
-    const upper = Math.min(before - 1, boundary);
-    if (items.length < limit && upper >= 1) {
+    // Every entry is in the outbox, in a ledger item, or (between flush and trim) in both: merge by seq.
+    const bySeq = new Map<number, LedgerEntry>();
+    for (const e of account.pending) if (e.seq < before) bySeq.set(e.seq, stripWritten(e));
+    if (before > 1) {
       const r = await this.doc.send(
         new QueryCommand({
           TableName: this.table,
           KeyConditionExpression: 'pk = :pk AND sk BETWEEN :lo AND :hi',
-          ExpressionAttributeValues: { ':pk': accountPk(accountId), ':lo': seqKey(1), ':hi': seqKey(upper) },
+          ExpressionAttributeValues: { ':pk': accountPk(accountId), ':lo': seqKey(1), ':hi': seqKey(before - 1) },
           ScanIndexForward: false,
-          Limit: limit - items.length,
+          Limit: limit,
           ConsistentRead: true,
         }),
       );
-      items.push(...(r.Items ?? []).map(fromLedgerItem));
+      for (const i of r.Items ?? []) {
+        const e = fromLedgerItem(i);
+        if (!bySeq.has(e.seq)) bySeq.set(e.seq, e);
+      }
     }
+    const items = [...bySeq.values()].sort((a, b) => b.seq - a.seq).slice(0, limit);
     const last = items[items.length - 1];
     return { items, nextCursor: items.length === limit && last && last.seq > 1 ? encodeCursor({ before: last.seq }) : null };
   }

@@ -145,7 +145,7 @@ export async function charge(
           ? { allowanceAtLeast: cost, periodCurrentAt: now.toISOString() }
           : { allowanceIs: fromAllowance, purchasedAtLeast: fromPurchased, periodCurrentAt: now.toISOString() },
     };
-    const result = await deps.store.apply(account.accountId, change);
+    const result = await deps.store.apply(account.accountId, change, account);
     if (result.ok) return { account: result.account, split: { allowance: fromAllowance, purchased: fromPurchased } };
     account = result.account ?? (await provisionAccount(deps, account.accountId));
   }

@@ -91,8 +91,12 @@ export interface CreditStore {
   getAccount(accountId: string): Promise<AccountState | null>;
   /** Creates the account unless it exists; returns the stored state either way (idempotent). */
   createAccount(initial: Omit<AccountState, 'seq' | 'pending'>, grant: NewLedgerEntry): Promise<AccountState>;
-  /** Applies a change with one conditional write; `ok: false` when a guard did not hold. */
-  apply(accountId: string, change: Change): Promise<ChangeResult>;
+  /**
+   * Applies a change with one conditional write; `ok: false` (with the fresh state) when a guard did not
+   * hold. With `base` (the caller's last read) the result is `base` updated with what the write changed,
+   * and its `pending` is left empty.
+   */
+  apply(accountId: string, change: Change, base?: AccountState): Promise<ChangeResult>;
   ledgerPage(accountId: string, limit: number, cursor?: string): Promise<LedgerPage>;
   /** Accounts whose period ended before `now`, a page at a time (for the monthly job). */
   dueAccounts(now: string, shard: number, cursor?: string, limit?: number): Promise<{ accountIds: string[]; cursor?: string }>;

@@ -1,0 +1,170 @@
+import { describe, expect, it } from 'vitest';
+import { adjust, applyPlan, charge, creditPurchased, ensureAccount, refund } from '../../functions/core/credits.ts';
+import { InsufficientCredits } from '../../functions/core/errors.ts';
+import { DynamoCreditStore } from '../../functions/adapters/dynamo-store.ts';
+import { availableOf, type LedgerEntry } from '../../functions/core/ports.ts';
+import { useCore } from '../support/core.ts';
+import { freshAccount } from '../support/stack.ts';
+
+const core = useCore();
+
+async function wholeLedger(accountId: string): Promise<LedgerEntry[]> {
+  const all: LedgerEntry[] = [];
+  let cursor: string | undefined;
+  do {
+    const page = await core.deps.store.ledgerPage(accountId, 100, cursor);
+    all.push(...page.items);
+    cursor = page.nextCursor ?? undefined;
+  } while (cursor);
+  return all;
+}
+
+async function expectLedgerMatches(accountId: string) {
+  const account = (await core.deps.store.getAccount(accountId))!;
+  const ledger = await wholeLedger(accountId);
+  const seqs = ledger.map((e) => e.seq);
+  // Newest first, contiguous from seq down to 1: nothing lost, nothing doubled.
+  expect(seqs).toEqual(Array.from({ length: account.seq }, (_, i) => account.seq - i));
+  expect(new Set(ledger.map((e) => e.id)).size).toBe(ledger.length);
+  expect(ledger.reduce((s, e) => s + e.amount, 0)).toBe(availableOf(account));
+  expect(ledger[0]?.balanceAfter ?? 0).toBe(availableOf(account));
+  return { account, ledger };
+}
+
+const meta = (n: number) => ({ feature: 'product_description' as const, generationId: `gen_${n}`, productId: 'prod_1' });
+
+describe('credits core against dynalite', () => {
+  it('given a new account, when it is first seen by many concurrent requests, then it is provisioned once with the free 25', async () => {
+    const id = freshAccount();
+    const accounts = await Promise.all(Array.from({ length: 20 }, () => ensureAccount(core.deps, id)));
+    expect(new Set(accounts.map((a) => a.createdAt)).size).toBe(1);
+    const { account, ledger } = await expectLedgerMatches(id);
+    expect(account.plan).toBe('free');
+    expect(availableOf(account)).toBe(25);
+    expect(ledger.map((e) => e.type)).toEqual(['grant']);
+  });
+
+  it('given 400 credits, when 450 charges race, then exactly 400 succeed, 50 are refused, the balance is 0 and the ledger sums to 0', async () => {
+    const id = freshAccount();
+    await ensureAccount(core.deps, id);
+    await applyPlan(core.deps, id, 'premium', new Date().toISOString());
+    const start = (await core.deps.store.getAccount(id))!;
+    expect(availableOf(start)).toBe(400);
+
+    const results = await Promise.allSettled(Array.from({ length: 450 }, (_, i) => charge(core.deps, start, 1, meta(i))));
+    const ok = results.filter((r) => r.status === 'fulfilled').length;
+    const refused = results.filter((r) => r.status === 'rejected' && r.reason instanceof InsufficientCredits);
+    expect(ok).toBe(400);
+    expect(refused).toHaveLength(50);
+    const { account, ledger } = await expectLedgerMatches(id);
+    expect(availableOf(account)).toBe(0);
+    expect(ledger.filter((e) => e.type === 'charge')).toHaveLength(400);
+  });
+
+  it('given allowance and purchased credits, when charges run, then the allowance is spent first, then purchased, split across buckets', async () => {
+    const id = freshAccount();
+    await ensureAccount(core.deps, id);
+    await creditPurchased(core.deps, id, 'op_1', 10, { reason: 'test' });
+    let account = (await core.deps.store.getAccount(id))!;
+    ({ account } = await charge(core.deps, account, 24, meta(1)));
+    expect([account.allowanceRemaining, account.purchased]).toEqual([1, 10]);
+    const r = await charge(core.deps, account, 3, meta(2));
+    expect(r.split).toEqual({ allowance: 1, purchased: 2 });
+    expect([r.account.allowanceRemaining, r.account.purchased]).toEqual([0, 8]);
+    await expectLedgerMatches(id);
+  });
+
+  it('given a charge, when it is refunded, then exactly the charged buckets are restored with refund entries', async () => {
+    const id = freshAccount();
+    await ensureAccount(core.deps, id);
+    await creditPurchased(core.deps, id, 'op_1', 5, { reason: 'test' });
+    let account = (await core.deps.store.getAccount(id))!;
+    ({ account } = await charge(core.deps, account, 24, meta(1)));
+    const { split } = await charge(core.deps, account, 3, meta(2));
+    account = await refund(core.deps, id, split, { ...meta(2), reason: 'model failed' });
+    expect([account.allowanceRemaining, account.purchased]).toEqual([1, 5]);
+    const { ledger } = await expectLedgerMatches(id);
+    expect(ledger.filter((e) => e.type === 'refund').map((e) => [e.bucket, e.amount]).sort()).toEqual([
+      ['allowance', 1],
+      ['purchased', 2],
+    ]);
+  });
+
+  it('given an op id, when purchased credits are credited 5 times concurrently, then they are credited once', async () => {
+    const id = freshAccount();
+    await ensureAccount(core.deps, id);
+    const results = await Promise.all(Array.from({ length: 5 }, () => creditPurchased(core.deps, id, 'topup:tu_1', 50, { topUpId: 'tu_1' })));
+    expect(results.filter((r) => r.credited)).toHaveLength(1);
+    const { account } = await expectLedgerMatches(id);
+    expect(account.purchased).toBe(50);
+  });
+
+  it('given 3 purchased credits, when an admin debits 5, then it is refused with 409 and nothing changes', async () => {
+    const id = freshAccount();
+    await ensureAccount(core.deps, id);
+    await adjust(core.deps, id, 3, 'goodwill');
+    await expect(adjust(core.deps, id, -5, 'oops')).rejects.toMatchObject({ status: 409 });
+    const { account } = await expectLedgerMatches(id);
+    expect(account.purchased).toBe(3);
+  });
+
+  it('given the process dies between the balance write and the ledger flush, when the next reader reads, then the ledger still sums to the balance with no entry lost or doubled', async () => {
+    const id = freshAccount();
+    const store = core.deps.store as DynamoCreditStore;
+    await ensureAccount(core.deps, id);
+    await applyPlan(core.deps, id, 'plus', new Date().toISOString());
+    let account = (await store.getAccount(id))!;
+    // Die before the flush on every boundary crossing: the balance write has landed, the ledger items have not.
+    store.faults.beforeFlush = () => {
+      throw new Error('killed before flush');
+    };
+    let died = 0;
+    for (let i = 0; i < 40; i++) {
+      try {
+        ({ account } = await charge(core.deps, account, 1, meta(i)));
+      } catch (err) {
+        expect(String(err)).toContain('killed');
+        died++;
+        account = (await store.getAccount(id))!;
+      }
+    }
+    expect(died).toBeGreaterThan(0);
+    await expectLedgerMatches(id);
+
+    // Die after the ledger items are written but before the outbox is trimmed: readers must not double them.
+    store.faults.beforeFlush = undefined;
+    store.faults.beforeTrim = () => {
+      throw new Error('killed before trim');
+    };
+    for (let i = 40; i < 60; i++) {
+      try {
+        ({ account } = await charge(core.deps, account, 1, meta(i)));
+      } catch {
+        account = (await store.getAccount(id))!;
+      }
+    }
+    await expectLedgerMatches(id);
+
+    // Healthy again, and past the age at which pending entries count as abandoned: the next boundary
+    // flushes everything the dead writers left behind.
+    store.faults.beforeTrim = undefined;
+    store.stragglerAgeMs = 0;
+    for (let i = 60; i < 80; i++) ({ account } = await charge(core.deps, account, 1, meta(i)));
+    const { ledger } = await expectLedgerMatches(id);
+    expect(ledger.filter((e) => e.type === 'charge')).toHaveLength(80);
+    expect((await store.getAccount(id))!.pending.length).toBeLessThan(20);
+    store.stragglerAgeMs = 30_000;
+  });
+
+  it('given subscription events, when an older one arrives after a newer one, then it changes nothing', async () => {
+    const id = freshAccount();
+    await ensureAccount(core.deps, id);
+    const t1 = new Date(Date.now() - 60_000).toISOString();
+    const t2 = new Date().toISOString();
+    expect((await applyPlan(core.deps, id, 'pro', t2)).applied).toBe(true);
+    expect((await applyPlan(core.deps, id, 'plus', t1)).applied).toBe(false);
+    expect((await applyPlan(core.deps, id, 'pro', t2)).applied).toBe(false);
+    const { account } = await expectLedgerMatches(id);
+    expect([account.plan, account.allowanceRemaining]).toEqual(['pro', 200]);
+  });
+});
