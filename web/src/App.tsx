@@ -1,0 +1,84 @@
+/** The shell: developer bar (local mode), top navigation, section navigation, the page, modals, toasts. */
+import type { ComponentType } from 'preact';
+import { useEffect, useRef } from 'preact/hooks';
+import { watchPendingTopUp } from './actions.ts';
+import { DevBar } from './components/DevBar.tsx';
+import { Toasts } from './components/Toasts.tsx';
+import { TopNav } from './components/TopNav.tsx';
+import { TopUpModal } from './components/TopUpModal.tsx';
+import { UpgradeModal } from './components/UpgradeModal.tsx';
+import { BlogPage } from './pages/BlogPage.tsx';
+import { DesignPage } from './pages/DesignPage.tsx';
+import { ProductPage } from './pages/ProductPage.tsx';
+import { SettingsPage } from './pages/SettingsPage.tsx';
+import { useRoute, type Route } from './router.ts';
+import { useAppState } from './store.ts';
+
+const NAV: Array<{ route: Route; group: string; label: string }> = [
+  { route: 'product', group: 'Inventory', label: 'Edit product' },
+  { route: 'blog', group: 'Content', label: 'Blog' },
+  { route: 'design', group: 'Online store', label: 'Website design' },
+  { route: 'settings', group: 'Settings', label: 'AI Credits' },
+];
+
+const PAGES: Record<Route, ComponentType> = {
+  product: ProductPage,
+  blog: BlogPage,
+  design: DesignPage,
+  settings: SettingsPage,
+};
+
+export function App() {
+  const route = useRoute();
+  const mode = useAppState((s) => s.config.mode);
+  const modal = useAppState((s) => s.modal);
+  const session = useAppState((s) => s.session);
+  const pendingId = useAppState((s) => s.pendingTopUp?.id);
+  const main = useRef<HTMLElement>(null);
+  const firstRoute = useRef(true);
+
+  useEffect(() => (pendingId ? watchPendingTopUp() : undefined), [pendingId]);
+
+  // A route change moves focus to the new page, as a full page load would for assistive tech.
+  useEffect(() => {
+    if (firstRoute.current) {
+      firstRoute.current = false;
+      return;
+    }
+    window.scrollTo(0, 0);
+    main.current?.focus({ preventScroll: true });
+  }, [route]);
+
+  const Page = PAGES[route];
+  return (
+    <>
+      <div id="app-shell">
+        <button type="button" class="skip-link" onClick={() => main.current?.focus()}>
+          Skip to content
+        </button>
+        {mode === 'local' && <DevBar />}
+        <TopNav />
+        <div class="layout">
+          <nav class="sidenav" aria-label="Sections">
+            <ul role="list">
+              {NAV.map((n) => (
+                <li key={n.route}>
+                  <a href={`#/${n.route}`} aria-current={route === n.route ? 'page' : undefined} data-testid={`nav-${n.route}`}>
+                    <span class="sidenav-group">{n.group}</span>
+                    <span class="sidenav-label">{n.label}</span>
+                  </a>
+                </li>
+              ))}
+            </ul>
+          </nav>
+          <main id="main" ref={main} tabIndex={-1} data-testid={`page-${route}`}>
+            <Page key={session} />
+          </main>
+        </div>
+      </div>
+      {modal?.kind === 'upgrade' && <UpgradeModal reason={modal.reason} />}
+      {modal?.kind === 'topup' && <TopUpModal reason={modal.reason} />}
+      <Toasts />
+    </>
+  );
+}

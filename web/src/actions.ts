@@ -1,0 +1,306 @@
+/**
+ * What the page does in reaction to the API: refresh the balance, route each refusal to its
+ * modal or toast, follow a pending top-up until the payment lands.
+ */
+import { ApiError, api, itemsOf, resetToken, setAvailable } from './api.ts';
+import { getState, openModal, pushToast, setState } from './store.ts';
+import type { CreditsView, FeatureId, Generation, PlanId } from './types.ts';
+
+const ACCOUNT_KEY = 'aiCredits.accountId';
+const CLOCK_KEY = 'aiCredits.clockOffset';
+const TOPUP_KEY = 'aiCredits.pendingTopUp';
+export const DEFAULT_ACCOUNT = 'acct_demo';
+
+export function initialAccountId(): string {
+  const fromQuery = new URL(location.href).searchParams.get('account');
+  if (fromQuery) {
+    localStorage.setItem(ACCOUNT_KEY, fromQuery);
+    return fromQuery;
+  }
+  return localStorage.getItem(ACCOUNT_KEY) || DEFAULT_ACCOUNT;
+}
+
+/** Local mode: the service clock's offset as the stack reports it (it is not kept across restarts). */
+export async function initialClockOffset(): Promise<number> {
+  try {
+    const res = await fetch(`${getState().config.apiBaseUrl}/local/clock`);
+    if (res.ok) {
+      const { offsetSeconds } = (await res.json()) as { offsetSeconds?: number };
+      if (typeof offsetSeconds === 'number') return offsetSeconds;
+    }
+  } catch {
+    // Older stacks have no GET /local/clock: fall back to what this page last set.
+  }
+  return Number(localStorage.getItem(CLOCK_KEY)) || 0;
+}
+
+export async function refreshCredits(): Promise<CreditsView | null> {
+  try {
+    const credits = await api.credits();
+    setState({ credits });
+    syncCooldown(credits);
+    return credits;
+  } catch (err) {
+    reportError(err, 'Could not load your credits');
+    return null;
+  }
+}
+
+/** The service clock may be shifted (local mode), so its timestamps are mapped by the known offset. */
+function serviceToLocalMs(iso: string): number {
+  return Date.parse(iso) - getState().clockOffset * 1000;
+}
+
+function syncCooldown(credits: CreditsView): void {
+  const until = credits.rateLimit?.cooldownUntil;
+  const current = getState().cooldown;
+  if (!until) {
+    if (current) setState({ cooldown: null });
+    return;
+  }
+  const untilMs = serviceToLocalMs(until);
+  if (untilMs <= Date.now()) {
+    if (current) setState({ cooldown: null });
+  } else if (!current || current.cooldownUntil !== until) {
+    startCooldown(untilMs, until, "You've reached the limit of AI generations for now.");
+  }
+}
+
+function startCooldown(untilMs: number, cooldownUntil: string, message: string): void {
+  setState({ cooldown: { untilMs, cooldownUntil, message } });
+}
+
+export function endCooldown(): void {
+  setState({ cooldown: null });
+}
+
+/**
+ * Turns a refused generation (or any failed call) into what the merchant sees:
+ * 402 → upgrade or top-up modal, 403 plan → upgrade modal, 429 → cooldown toast, 502 → refund toast.
+ */
+export function reportError(err: unknown, title = 'Something went wrong'): void {
+  if (!(err instanceof ApiError)) {
+    pushToast({ kind: 'error', title, message: err instanceof Error ? err.message : String(err) });
+    return;
+  }
+  const e = err.body;
+  switch (e.code) {
+    case 'INSUFFICIENT_CREDITS':
+      if (e.action === 'top_up') openModal({ kind: 'topup', reason: e.message });
+      else openModal({ kind: 'upgrade', reason: e.message });
+      return;
+    case 'PLAN_UPGRADE_REQUIRED':
+      openModal({ kind: 'upgrade', reason: e.message });
+      return;
+    case 'COOLDOWN_ACTIVE': {
+      const retryAfter = e.retryAfterSeconds ?? Number(err.headers.get('Retry-After'));
+      const untilMs = Number.isFinite(retryAfter) && retryAfter > 0
+        ? Date.now() + retryAfter * 1000
+        : serviceToLocalMs(e.cooldownUntil ?? new Date().toISOString());
+      startCooldown(untilMs, e.cooldownUntil ?? new Date(untilMs).toISOString(), e.message);
+      return;
+    }
+    case 'GENERATION_FAILED': {
+      const n = e.creditsRefunded ?? 0;
+      pushToast({
+        kind: 'error',
+        title: 'Generation failed',
+        message: `${e.message} ${n > 0 ? `${n} credit${n === 1 ? ' was' : 's were'} refunded to your balance.` : 'No credits were charged.'}`.trim(),
+      });
+      void refreshCredits();
+      return;
+    }
+    case 'VALIDATION_FAILED': {
+      const issues = (e.issues ?? []).map((i) => `${i.path}: ${i.message}`).join('; ');
+      pushToast({ kind: 'error', title: 'Please check the form', message: issues || e.message });
+      return;
+    }
+    default:
+      pushToast({ kind: 'error', title, message: e.message });
+  }
+}
+
+/**
+ * Runs a charged call (generate or regenerate): updates the balance from its response and reports
+ * any refusal. Resolves to the generation, or null when it was refused.
+ */
+export async function runGeneration<F extends FeatureId>(call: () => Promise<Generation<F>>): Promise<Generation<F> | null> {
+  if (getState().cooldown) return null;
+  try {
+    const gen = await call();
+    setAvailable(gen.credits.available);
+    return gen;
+  } catch (err) {
+    reportError(err, 'Generation failed');
+    return null;
+  }
+}
+
+export function saveGeneration(key: string, gen: Generation): void {
+  setState((s) => ({ generations: { ...s.generations, [key]: gen } }));
+}
+
+// ---- Account and local developer controls ----------------------------------------------------
+
+export async function switchAccount(accountId: string): Promise<void> {
+  const id = accountId.trim();
+  if (!id) return;
+  localStorage.setItem(ACCOUNT_KEY, id);
+  resetToken();
+  clearPendingTopUp();
+  setState((s) => ({
+    accountId: id,
+    session: s.session + 1,
+    credits: null,
+    attempts: null,
+    cooldown: null,
+    modal: null,
+    generations: {},
+  }));
+  await refreshCredits();
+}
+
+/** Local mode: the billing system's subscription webhook, then wait for the plan to apply. */
+export async function changePlanLocally(plan: PlanId): Promise<boolean> {
+  const { accountId } = getState();
+  try {
+    await api.local.setPlan(accountId, plan);
+  } catch (err) {
+    reportError(err, 'Could not change the plan');
+    return false;
+  }
+  // The plan applies asynchronously (the event bus): poll until the credits say so.
+  const deadline = Date.now() + 5000;
+  while (Date.now() < deadline) {
+    const credits = await api.credits().catch(() => null);
+    if (credits && credits.plan === plan) {
+      setState({ credits });
+      syncCooldown(credits);
+      pushToast({
+        kind: 'success',
+        title: `Plan: ${planLabel(plan)}`,
+        message: `Your allowance is now ${credits.credits.allowance} credits.`,
+        ttlMs: 5000,
+      });
+      return true;
+    }
+    await sleep(120);
+  }
+  await refreshCredits();
+  pushToast({ kind: 'error', title: 'The plan change has not applied yet', message: 'Try refreshing in a moment.' });
+  return false;
+}
+
+export async function setClockOffset(offsetSeconds: number): Promise<void> {
+  try {
+    await api.local.setClock(offsetSeconds);
+  } catch (err) {
+    reportError(err, 'Could not move the clock');
+    return;
+  }
+  localStorage.setItem(CLOCK_KEY, String(offsetSeconds));
+  setState({ clockOffset: offsetSeconds });
+  await refreshCredits();
+}
+
+export function planLabel(plan: PlanId): string {
+  return plan.charAt(0).toUpperCase() + plan.slice(1);
+}
+
+// ---- Top-ups -----------------------------------------------------------------------------------
+
+export function restorePendingTopUp(): void {
+  const raw = sessionStorage.getItem(TOPUP_KEY);
+  if (!raw) return;
+  try {
+    const pending = JSON.parse(raw);
+    if (pending && pending.id && pending.accountId === getState().accountId) {
+      setState({ pendingTopUp: pending });
+      return;
+    }
+  } catch {
+    // A damaged entry is dropped below.
+  }
+  sessionStorage.removeItem(TOPUP_KEY);
+}
+
+export function setPendingTopUp(pending: NonNullable<ReturnType<typeof getState>['pendingTopUp']>): void {
+  sessionStorage.setItem(TOPUP_KEY, JSON.stringify({ ...pending, accountId: getState().accountId }));
+  setState({ pendingTopUp: pending });
+}
+
+export function clearPendingTopUp(): void {
+  sessionStorage.removeItem(TOPUP_KEY);
+  setState({ pendingTopUp: null });
+}
+
+/**
+ * Back from the checkout page in a tab that did not start the top-up (so holds no pending entry):
+ * follow the newest top-up if it is still pending.
+ */
+export async function resumeAfterCheckout(): Promise<void> {
+  if (getState().pendingTopUp) return;
+  const list = await api.topUps().then(itemsOf).catch(() => []);
+  const newest = [...list].sort((a, b) => Date.parse(b.createdAt) - Date.parse(a.createdAt))[0];
+  if (newest?.status === 'pending') {
+    setPendingTopUp({
+      id: newest.id,
+      credits: newest.credits,
+      checkoutUrl: newest.checkoutUrl,
+      // Unknown here: rely on the top-up's own status rather than on the balance.
+      baselinePurchased: null,
+      startedAt: Date.now(),
+    });
+  }
+}
+
+const TOPUP_POLL_MS = 1500;
+const TOPUP_GIVE_UP_MS = 30 * 60 * 1000;
+
+/**
+ * While a top-up is pending, poll the balance (and the top-up's status) until the payment lands.
+ * Returns a stop function. The checkout runs in another tab, or sends this tab back to `/?topup=done`.
+ */
+export function watchPendingTopUp(): () => void {
+  let stopped = false;
+  let timer: number | undefined;
+  const tick = async () => {
+    const pending = getState().pendingTopUp;
+    if (stopped || !pending) return;
+    if (Date.now() - pending.startedAt > TOPUP_GIVE_UP_MS) {
+      clearPendingTopUp();
+      return;
+    }
+    const [credits, list] = await Promise.all([
+      api.credits().catch(() => null),
+      api.topUps().then(itemsOf).catch(() => null),
+    ]);
+    if (stopped) return;
+    if (credits) setState({ credits });
+    const status = list?.find((t) => t.id === pending.id)?.status;
+    const landed =
+      status === 'paid' ||
+      (credits !== null && pending.baselinePurchased !== null && credits.credits.purchased >= pending.baselinePurchased + pending.credits);
+    if (landed) {
+      clearPendingTopUp();
+      setState((s) => (s.modal?.kind === 'topup' ? { modal: null } : {}));
+      pushToast({ kind: 'success', title: 'Payment received', message: `${pending.credits} credits were added to your balance.`, ttlMs: 8000 });
+      return;
+    }
+    if (status === 'failed') {
+      clearPendingTopUp();
+      pushToast({ kind: 'error', title: 'Payment failed', message: 'No credits were added. You can try the top-up again.' });
+      return;
+    }
+    timer = window.setTimeout(tick, TOPUP_POLL_MS);
+  };
+  timer = window.setTimeout(tick, 300);
+  return () => {
+    stopped = true;
+    window.clearTimeout(timer);
+  };
+}
+
+export function sleep(ms: number): Promise<void> {
+  return new Promise((r) => window.setTimeout(r, ms));
+}

@@ -1,0 +1,208 @@
+/**
+ * The API client: one `request` that adds the bearer token, reads the error envelope into an
+ * `ApiError`, and records what every response says about credits and rate limits.
+ */
+import { getState, setState } from './store.ts';
+import type {
+  ApiErrorBody,
+  AppNotification,
+  BlogPost,
+  CreditsView,
+  FeatureId,
+  Generation,
+  LedgerItem,
+  Page,
+  PlanId,
+  ProductContent,
+  RuntimeConfig,
+  TopUp,
+  TopUpPack,
+  Upload,
+} from './types.ts';
+
+export class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    readonly body: ApiErrorBody,
+    readonly headers: Headers,
+  ) {
+    super(body.message);
+  }
+  get code(): string {
+    return this.body.code;
+  }
+}
+
+const TOKEN_KEY = 'aiCreditsToken';
+let token: string | null = null;
+
+/** aws mode: the host platform hands the page a token (query `token`, or sessionStorage). */
+function hostToken(): string | null {
+  const url = new URL(location.href);
+  const fromQuery = url.searchParams.get('token');
+  if (fromQuery) {
+    sessionStorage.setItem(TOKEN_KEY, fromQuery);
+    url.searchParams.delete('token');
+    history.replaceState(null, '', url.pathname + url.search + url.hash);
+    return fromQuery;
+  }
+  return sessionStorage.getItem(TOKEN_KEY);
+}
+
+async function localToken(accountId: string): Promise<string> {
+  const res = await fetch(`${getState().config.apiBaseUrl}/local/token`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ accountId }),
+  });
+  if (!res.ok) throw await toError(res);
+  return ((await res.json()) as { token: string }).token;
+}
+
+async function ensureToken(refresh = false): Promise<string> {
+  const { config, accountId } = getState();
+  if (token && !refresh) return token;
+  if (config.mode === 'local') token = await localToken(accountId);
+  else token = hostToken();
+  if (!token) {
+    throw new ApiError(401, { code: 'UNAUTHORIZED', message: 'No session token: open this page from your store admin.' }, new Headers());
+  }
+  return token;
+}
+
+/** Forget the token (the account changed). */
+export function resetToken(): void {
+  token = null;
+}
+
+async function toError(res: Response): Promise<ApiError> {
+  let body: ApiErrorBody = { code: `HTTP_${res.status}`, message: `The server answered ${res.status}.` };
+  try {
+    const json = (await res.json()) as { error?: ApiErrorBody };
+    if (json && json.error && typeof json.error.code === 'string') body = json.error;
+  } catch {
+    // Not JSON (a proxy page, an empty body): keep the generic message.
+  }
+  return new ApiError(res.status, body, res.headers);
+}
+
+function recordRateLimit(headers: Headers): void {
+  const limit = Number(headers.get('RateLimit-Limit'));
+  const remaining = Number(headers.get('RateLimit-Remaining'));
+  if (headers.has('RateLimit-Limit') && headers.has('RateLimit-Remaining') && Number.isFinite(limit) && Number.isFinite(remaining)) {
+    setState({ attempts: { limit, remaining } });
+  }
+}
+
+export function idempotencyKey(): string {
+  if (typeof crypto !== 'undefined' && 'randomUUID' in crypto) return crypto.randomUUID();
+  return `${Date.now().toString(36)}-${Math.random().toString(36).slice(2)}${Math.random().toString(36).slice(2)}`;
+}
+
+interface RequestOptions {
+  body?: unknown;
+  idempotencyKey?: string;
+  /** Local-only routes take no bearer token. */
+  auth?: boolean;
+}
+
+async function request<T>(method: string, path: string, opts: RequestOptions = {}): Promise<T> {
+  const send = async (refresh: boolean): Promise<Response> => {
+    const headers: Record<string, string> = { accept: 'application/json' };
+    if (opts.auth !== false) headers.authorization = `Bearer ${await ensureToken(refresh)}`;
+    if (opts.body !== undefined) headers['content-type'] = 'application/json';
+    if (opts.idempotencyKey) headers['idempotency-key'] = opts.idempotencyKey;
+    return fetch(`${getState().config.apiBaseUrl}${path}`, {
+      method,
+      headers,
+      body: opts.body === undefined ? undefined : JSON.stringify(opts.body),
+    });
+  };
+  let res = await send(false);
+  // Local tokens follow the service clock; after a clock jump a fresh one is one request away.
+  if (res.status === 401 && opts.auth !== false && getState().config.mode === 'local') res = await send(true);
+  if (path.startsWith('/v1/generations')) recordRateLimit(res.headers);
+  if (!res.ok) {
+    const err = await toError(res);
+    if (err.code === 'INSUFFICIENT_CREDITS' && typeof err.body.available === 'number') setAvailable(err.body.available);
+    throw err;
+  }
+  if (res.status === 204) return undefined as T;
+  const text = await res.text();
+  return (text ? JSON.parse(text) : undefined) as T;
+}
+
+/** Every generation response carries the balance; the nav button follows it without a reload. */
+export function setAvailable(available: number): void {
+  setState((s) => (s.credits ? { credits: { ...s.credits, credits: { ...s.credits.credits, available } } } : {}));
+}
+
+const enc = encodeURIComponent;
+
+export const api = {
+  credits: () => request<CreditsView>('GET', '/v1/credits'),
+  ledger: (limit: number, cursor?: string | null) =>
+    request<Page<LedgerItem>>('GET', `/v1/credits/ledger?limit=${limit}${cursor ? `&cursor=${enc(cursor)}` : ''}`),
+  packs: () => request<Page<TopUpPack>>('GET', '/v1/credits/top-up-packs'),
+  createTopUp: (packId: string, key: string) =>
+    request<TopUp>('POST', '/v1/credits/top-ups', { body: { packId }, idempotencyKey: key }),
+  topUps: () => request<Page<TopUp> | TopUp[]>('GET', '/v1/credits/top-ups'),
+
+  generate: <F extends FeatureId>(feature: F, input: Record<string, unknown>, productId?: string) =>
+    request<Generation<F>>('POST', '/v1/generations', {
+      body: productId ? { feature, productId, input } : { feature, input },
+      idempotencyKey: idempotencyKey(),
+    }),
+  regenerate: <F extends FeatureId>(id: string) =>
+    request<Generation<F>>('POST', `/v1/generations/${enc(id)}/regenerate`, { body: {}, idempotencyKey: idempotencyKey() }),
+  select: <F extends FeatureId>(id: string, index: number) =>
+    request<Generation<F>>('POST', `/v1/generations/${enc(id)}/select`, { body: { index } }),
+
+  productContent: (productId: string) => request<ProductContent>('GET', `/v1/products/${enc(productId)}/content`),
+
+  createUpload: (contentType: string, bytes: number) => request<Upload>('POST', '/v1/uploads', { body: { contentType, bytes } }),
+
+  notifications: () => request<Page<AppNotification>>('GET', '/v1/notifications'),
+  markRead: (id: string) => request<unknown>('POST', `/v1/notifications/${enc(id)}/read`, { body: {} }),
+
+  blogPosts: () => request<Page<BlogPost> | BlogPost[]>('GET', '/v1/blog-posts'),
+  schedulePost: (generationId: string, index: number, publishAt: string) =>
+    request<BlogPost>('POST', '/v1/blog-posts', { body: { generationId, index, publishAt } }),
+  cancelPost: (id: string) => request<unknown>('DELETE', `/v1/blog-posts/${enc(id)}`),
+
+  local: {
+    setPlan: (accountId: string, plan: PlanId) =>
+      request<unknown>('POST', `/local/accounts/${enc(accountId)}/plan`, { body: { plan }, auth: false }),
+    setClock: (offsetSeconds: number) => request<unknown>('POST', '/local/clock', { body: { offsetSeconds }, auth: false }),
+  },
+};
+
+/** Lists answer `{items}`; accept a bare array too. */
+export function itemsOf<T>(page: Page<T> | T[]): T[] {
+  return Array.isArray(page) ? page : page.items ?? [];
+}
+
+/** PUT the file to the presigned URL (S3 in AWS, the local S3-compatible server locally). */
+export async function putUpload(url: string, file: Blob, contentType: string): Promise<void> {
+  const res = await fetch(url, { method: 'PUT', headers: { 'content-type': contentType }, body: file });
+  if (!res.ok) {
+    throw new ApiError(res.status, { code: 'UPLOAD_FAILED', message: `The photo upload failed (${res.status}).` }, res.headers);
+  }
+}
+
+export async function loadRuntimeConfig(): Promise<RuntimeConfig> {
+  try {
+    const res = await fetch('config.json', { cache: 'no-store' });
+    if (res.ok) {
+      const json = (await res.json()) as Partial<RuntimeConfig>;
+      return {
+        mode: json.mode === 'aws' ? 'aws' : 'local',
+        apiBaseUrl: (json.apiBaseUrl ?? '').replace(/\/$/, ''),
+        upgradeUrl: json.upgradeUrl,
+      };
+    }
+  } catch {
+    // No config.json (a bare static server): assume the local stack on the same origin.
+  }
+  return { mode: 'local', apiBaseUrl: '' };
+}

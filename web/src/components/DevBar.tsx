@@ -1,0 +1,143 @@
+/**
+ * Local mode only: pick an account, switch its plan (the signed subscription webhook), shift the
+ * service clock. Each behaviour of the page can then be shown in a minute.
+ */
+import { useEffect, useState } from 'preact/hooks';
+import { PLAN_IDS } from '../../../functions/config.ts';
+import { changePlanLocally, planLabel, setClockOffset, switchAccount } from '../actions.ts';
+import { useAppState } from '../store.ts';
+import type { PlanId } from '../types.ts';
+
+const PRESETS = ['acct_demo', 'acct_free_shop', 'acct_plus_shop', 'acct_pro_shop'];
+const HOUR = 3600;
+const DAY = 24 * HOUR;
+
+function describeOffset(seconds: number): string {
+  if (!seconds) return 'real time';
+  const d = Math.floor(seconds / DAY);
+  const h = Math.floor((seconds % DAY) / HOUR);
+  return `+${d ? `${d}d` : ''}${d && h ? ' ' : ''}${h ? `${h}h` : ''}` || `+${seconds}s`;
+}
+
+export function DevBar() {
+  const accountId = useAppState((s) => s.accountId);
+  const plan = useAppState((s) => s.credits?.plan);
+  const offset = useAppState((s) => s.clockOffset);
+  const [account, setAccount] = useState(accountId);
+  const [nextPlan, setNextPlan] = useState<PlanId>('plus');
+  const [busy, setBusy] = useState(false);
+  // Folded by default on phones, where it would push the page below the fold.
+  const [open, setOpen] = useState(() => !window.matchMedia('(max-width: 640px)').matches);
+
+  useEffect(() => setAccount(accountId), [accountId]);
+  useEffect(() => {
+    if (plan) setNextPlan(plan === 'free' ? 'plus' : plan);
+  }, [plan]);
+
+  const run = async (fn: () => Promise<unknown>) => {
+    setBusy(true);
+    try {
+      await fn();
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  return (
+    <section class="devbar" aria-label="Local developer tools" data-testid="dev-bar">
+      <div class="devbar-inner">
+        <button type="button" class="devbar-toggle" aria-expanded={open} aria-controls="devbar-controls" onClick={() => setOpen(!open)}>
+          <span class="devbar-badge">LOCAL</span>
+          <span class="visually-hidden">developer tools</span>
+        </button>
+        {open && (
+          <div id="devbar-controls" class="devbar-controls">
+            <form
+              class="devbar-group"
+              onSubmit={(e) => {
+                e.preventDefault();
+                void run(() => switchAccount(account));
+              }}
+            >
+              <label for="dev-account">Account</label>
+              <input
+                id="dev-account"
+                list="dev-account-presets"
+                value={account}
+                onInput={(e) => setAccount(e.currentTarget.value)}
+                maxLength={100}
+                spellcheck={false}
+                autoComplete="off"
+                data-testid="dev-account-input"
+              />
+              <datalist id="dev-account-presets">
+                {PRESETS.map((p) => (
+                  <option key={p} value={p} />
+                ))}
+              </datalist>
+              <button type="submit" class="button small" disabled={busy || !account.trim() || account.trim() === accountId} data-testid="dev-account-apply">
+                Use
+              </button>
+              <select
+                aria-label="Account presets"
+                value=""
+                onChange={(e) => {
+                  const v = e.currentTarget.value;
+                  if (v) {
+                    setAccount(v);
+                    void run(() => switchAccount(v));
+                  }
+                }}
+                data-testid="dev-account-preset"
+              >
+                <option value="">Presets…</option>
+                {PRESETS.map((p) => (
+                  <option key={p} value={p}>
+                    {p}
+                  </option>
+                ))}
+              </select>
+            </form>
+            <form
+              class="devbar-group"
+              onSubmit={(e) => {
+                e.preventDefault();
+                void run(() => changePlanLocally(nextPlan));
+              }}
+            >
+              <label for="dev-plan">Plan</label>
+              <select id="dev-plan" value={nextPlan} onChange={(e) => setNextPlan(e.currentTarget.value as PlanId)} data-testid="dev-plan-select">
+                {PLAN_IDS.map((p) => (
+                  <option key={p} value={p}>
+                    {planLabel(p)}
+                  </option>
+                ))}
+              </select>
+              <button type="submit" class="button small" disabled={busy} data-testid="dev-plan-apply">
+                Apply plan
+              </button>
+            </form>
+            <div class="devbar-group" role="group" aria-labelledby="dev-clock-label">
+              <span id="dev-clock-label">Clock</span>
+              <span class="devbar-value" data-testid="dev-clock-offset">
+                {describeOffset(offset)}
+              </span>
+              <button type="button" class="button small" disabled={busy} onClick={() => run(() => setClockOffset(offset + HOUR))} data-testid="dev-clock-1h">
+                +1h
+              </button>
+              <button type="button" class="button small" disabled={busy} onClick={() => run(() => setClockOffset(offset + DAY))} data-testid="dev-clock-1d">
+                +1 day
+              </button>
+              <button type="button" class="button small" disabled={busy} onClick={() => run(() => setClockOffset(offset + 31 * DAY))} data-testid="dev-clock-31d">
+                +31 days
+              </button>
+              <button type="button" class="button small ghost" disabled={busy || offset === 0} onClick={() => run(() => setClockOffset(0))} data-testid="dev-clock-reset">
+                Reset
+              </button>
+            </div>
+          </div>
+        )}
+      </div>
+    </section>
+  );
+}

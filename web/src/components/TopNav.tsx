@@ -1,0 +1,130 @@
+/**
+ * The top navigation: the AI Credits button (available count; plan, buckets and next refresh on
+ * hover, focus or click) and, on paid plans, the Top Up button.
+ */
+import { useEffect, useRef, useState } from 'preact/hooks';
+import { planLabel } from '../actions.ts';
+import { formatDate } from '../format.ts';
+import { openModal, useAppState } from '../store.ts';
+
+export function TopNav() {
+  const credits = useAppState((s) => s.credits);
+  const attempts = useAppState((s) => s.attempts);
+  const pending = useAppState((s) => s.pendingTopUp);
+  const [open, setOpen] = useState(false);
+  const [pinned, setPinned] = useState(false);
+  const wrap = useRef<HTMLDivElement>(null);
+  const hoverTimer = useRef<number | undefined>(undefined);
+
+  useEffect(() => {
+    if (!open) return;
+    const onKey = (e: KeyboardEvent) => {
+      if (e.key === 'Escape') {
+        setOpen(false);
+        setPinned(false);
+      }
+    };
+    const onDown = (e: MouseEvent) => {
+      if (wrap.current && !wrap.current.contains(e.target as Node)) {
+        setOpen(false);
+        setPinned(false);
+      }
+    };
+    document.addEventListener('keydown', onKey);
+    document.addEventListener('mousedown', onDown);
+    return () => {
+      document.removeEventListener('keydown', onKey);
+      document.removeEventListener('mousedown', onDown);
+    };
+  }, [open]);
+
+  const hover = (on: boolean) => {
+    window.clearTimeout(hoverTimer.current);
+    if (pinned) return;
+    hoverTimer.current = window.setTimeout(() => setOpen(on), on ? 80 : 200);
+  };
+
+  const c = credits?.credits;
+  const used = c ? Math.max(0, c.allowance - c.allowanceRemaining) : 0;
+  return (
+    <header class="topnav">
+      <div class="topnav-inner">
+        <a class="brand" href="#/product">
+          <span class="brand-mark" aria-hidden="true">◆</span>
+          <span class="brand-name">Storefront</span>
+          <span class="brand-sub">Admin</span>
+        </a>
+        <div class="topnav-actions">
+          <div class="credits-wrap" ref={wrap} onMouseEnter={() => hover(true)} onMouseLeave={() => hover(false)}>
+            <button
+              type="button"
+              class="credits-button"
+              aria-expanded={open}
+              aria-controls="credits-popover"
+              aria-label={c ? `AI Credits: ${c.available} available` : 'AI Credits'}
+              data-testid="credits-button"
+              onClick={() => {
+                setPinned(!(open && pinned));
+                setOpen(!(open && pinned));
+              }}
+            >
+              <svg viewBox="0 0 20 20" width="16" height="16" aria-hidden="true" class="spark">
+                <path d="M10 1.5l2.2 5.6 5.8 2.9-5.8 2.9L10 18.5l-2.2-5.6L2 10l5.8-2.9z" fill="currentColor" />
+              </svg>
+              <span class="credits-label">AI Credits</span>
+              <span class="credits-count" data-testid="credits-count">
+                {c ? c.available : '…'}
+              </span>
+              {pending && <span class="dot-pending" title="Top-up pending" aria-hidden="true" />}
+            </button>
+            {open && credits && c && (
+              <div id="credits-popover" class="popover" role="region" aria-label="AI Credits details" data-testid="credits-popover">
+                <div class="popover-row">
+                  <span>Plan</span>
+                  <strong data-testid="credits-plan">{planLabel(credits.plan)}</strong>
+                </div>
+                <div class="popover-row">
+                  <span>Available</span>
+                  <strong>{c.available}</strong>
+                </div>
+                <div class="meter" role="meter" aria-valuemin={0} aria-valuemax={c.allowance} aria-valuenow={c.allowanceRemaining} aria-label="Allowance left">
+                  <span style={{ width: `${c.allowance ? (100 * c.allowanceRemaining) / c.allowance : 0}%` }} />
+                </div>
+                <div class="popover-row small">
+                  <span>Allowance left</span>
+                  <span>
+                    {c.allowanceRemaining} of {c.allowance} ({used} used)
+                  </span>
+                </div>
+                <div class="popover-row small">
+                  <span>Purchased</span>
+                  <span>{c.purchased}</span>
+                </div>
+                <div class="popover-row small">
+                  <span>Next refresh</span>
+                  <span data-testid="credits-refresh-date">{formatDate(credits.period.end)}</span>
+                </div>
+                {attempts && (
+                  <div class="popover-row small">
+                    <span>Generations left this hour</span>
+                    <span data-testid="credits-attempts">
+                      {attempts.remaining} of {attempts.limit}
+                    </span>
+                  </div>
+                )}
+                <a class="popover-link" href="#/settings" onClick={() => setOpen(false)}>
+                  Usage and history →
+                </a>
+              </div>
+            )}
+          </div>
+          {credits?.topUpAvailable && (
+            <button type="button" class="button primary small" data-testid="topup-button" onClick={() => openModal({ kind: 'topup' })}>
+              Top Up
+            </button>
+          )}
+        </div>
+      </div>
+    </header>
+  );
+}

@@ -1,0 +1,114 @@
+/** Top Up modal: packs from the API, then checkout in a new tab; the balance updates when the payment lands. */
+import { useEffect, useState } from 'preact/hooks';
+import { api, idempotencyKey, itemsOf } from '../api.ts';
+import { reportError, setPendingTopUp, clearPendingTopUp } from '../actions.ts';
+import { closeModal, getState, useAppState } from '../store.ts';
+import type { TopUpPack } from '../types.ts';
+import { Modal } from './Modal.tsx';
+
+function price(p: TopUpPack['price']): string {
+  const n = Number(p.amount);
+  try {
+    return new Intl.NumberFormat(undefined, { style: 'currency', currency: p.currency }).format(n);
+  } catch {
+    return `${p.amount} ${p.currency}`;
+  }
+}
+
+export function TopUpModal({ reason }: { reason?: string }) {
+  const pending = useAppState((s) => s.pendingTopUp);
+  const [packs, setPacks] = useState<TopUpPack[] | null>(null);
+  const [choice, setChoice] = useState<string>('');
+  const [busy, setBusy] = useState(false);
+  // One key per opening of the modal: a double click never creates two checkouts.
+  const [key] = useState(idempotencyKey);
+
+  useEffect(() => {
+    api
+      .packs()
+      .then((page) => {
+        const items = itemsOf(page);
+        setPacks(items);
+        setChoice((c) => c || items[0]?.id || '');
+      })
+      .catch((err) => {
+        setPacks([]);
+        reportError(err, 'Could not load the top-up packs');
+      });
+  }, []);
+
+  const checkout = async (e: Event) => {
+    e.preventDefault();
+    const pack = packs?.find((p) => p.id === choice);
+    if (!pack) return;
+    // Open the tab inside the click, before awaiting, so no popup blocker gets in the way.
+    const tab = window.open('', '_blank');
+    setBusy(true);
+    try {
+      const topUp = await api.createTopUp(pack.id, `${key}-${pack.id}`);
+      setPendingTopUp({
+        id: topUp.id,
+        credits: topUp.credits ?? pack.credits,
+        checkoutUrl: topUp.checkoutUrl,
+        baselinePurchased: getState().credits?.credits.purchased ?? 0,
+        startedAt: Date.now(),
+      });
+      if (tab) tab.location.href = topUp.checkoutUrl;
+      else location.assign(topUp.checkoutUrl);
+    } catch (err) {
+      tab?.close();
+      reportError(err, 'Could not start the top-up');
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  return (
+    <Modal title="Top up credits" onClose={closeModal} testId="topup-modal" description={reason}>
+      {pending ? (
+        <div class="pending" data-testid="topup-pending" role="status">
+          <span class="spinner" aria-hidden="true" />
+          <div>
+            <p>
+              <strong>Waiting for your payment…</strong>
+            </p>
+            <p class="muted">
+              Complete the checkout in the other tab. Your {pending.credits} credits appear here as soon as the payment lands.
+            </p>
+            <p class="row">
+              <a class="button" href={pending.checkoutUrl} target="_blank" rel="noopener" data-testid="topup-open-checkout">
+                Open checkout again
+              </a>
+              <button type="button" class="button ghost" onClick={clearPendingTopUp} data-testid="topup-forget">
+                Stop waiting
+              </button>
+            </p>
+          </div>
+        </div>
+      ) : (
+        <form onSubmit={checkout}>
+          <fieldset class="pack-list" disabled={busy}>
+            <legend class="visually-hidden">Choose a pack</legend>
+            {packs === null && <p class="muted">Loading packs…</p>}
+            {packs?.map((p) => (
+              <label key={p.id} class={`pack${choice === p.id ? ' is-chosen' : ''}`} data-testid={`topup-pack-${p.id}`}>
+                <input type="radio" name="pack" value={p.id} checked={choice === p.id} onChange={() => setChoice(p.id)} />
+                <span class="pack-credits">{p.credits} credits</span>
+                <span class="pack-price">{price(p.price)}</span>
+              </label>
+            ))}
+          </fieldset>
+          <p class="hint">Purchased credits never expire with the monthly refresh and are used after your allowance.</p>
+          <div class="modal-actions">
+            <button type="button" class="button ghost" onClick={closeModal}>
+              Cancel
+            </button>
+            <button type="submit" class="button primary" disabled={busy || !choice} data-testid="topup-checkout">
+              {busy ? 'Opening checkout…' : 'Continue to checkout'}
+            </button>
+          </div>
+        </form>
+      )}
+    </Modal>
+  );
+}

@@ -1,0 +1,266 @@
+/**
+ * Blog: generate two drafts from a topic, compare them rendered, pick one, schedule it;
+ * list scheduled and published posts, cancel a scheduled one.
+ */
+import { useEffect, useState } from 'preact/hooks';
+import { api, itemsOf } from '../api.ts';
+import { reportError } from '../actions.ts';
+import { ChargedButton, VariantCard, useGeneration } from '../components/generation.tsx';
+import { Markdown } from '../components/Markdown.tsx';
+import { formatDateTime, splitList, toDatetimeLocal } from '../format.ts';
+import { pushToast, useAppState } from '../store.ts';
+import type { BlogPost, BlogVariant, Tone } from '../types.ts';
+
+const TONES: Tone[] = ['neutral', 'friendly', 'professional', 'playful', 'luxury'];
+const LENGTHS = [
+  { id: 'short', label: 'Short (~300 words)' },
+  { id: 'medium', label: 'Medium (~600 words)' },
+  { id: 'long', label: 'Long (~1,000 words)' },
+] as const;
+
+export function BlogPage() {
+  const [topic, setTopic] = useState('How to brew the perfect pour-over at home');
+  const [keywords, setKeywords] = useState('pour over, coffee ritual, brewing guide');
+  const [tone, setTone] = useState<Tone>('friendly');
+  const [length, setLength] = useState<'short' | 'medium' | 'long'>('short');
+  const g = useGeneration('blog', 'blog_post');
+  const gen = g.generation;
+  const [posts, setPosts] = useState<BlogPost[] | null>(null);
+
+  const loadPosts = () =>
+    api
+      .blogPosts()
+      .then((p) => setPosts(itemsOf(p)))
+      .catch((err) => {
+        setPosts([]);
+        reportError(err, 'Could not load the blog posts');
+      });
+  useEffect(() => {
+    void loadPosts();
+  }, []);
+  // Scheduled posts publish on the service clock: look again now and then while some are waiting.
+  const waiting = posts?.some((p) => p.status === 'scheduled');
+  useEffect(() => {
+    if (!waiting) return;
+    const t = window.setInterval(loadPosts, 15_000);
+    return () => window.clearInterval(t);
+  }, [waiting]);
+
+  const generate = () => {
+    if (!topic.trim()) return;
+    const input: Record<string, unknown> = { topic: topic.trim(), tone, length, language: 'en' };
+    const kw = splitList(keywords);
+    if (kw.length) input.keywords = kw.slice(0, 20);
+    void g.generate(input);
+  };
+
+  const select = async (index: number) => {
+    if (await g.select(index)) pushToast({ kind: 'success', title: 'Draft selected', message: 'Schedule it below.', ttlMs: 4000 });
+  };
+
+  const selected = gen && gen.selectedIndex !== null ? (gen.variants as BlogVariant[]).find((v) => v.index === gen.selectedIndex) : undefined;
+
+  return (
+    <div class="page">
+      <nav class="breadcrumb" aria-label="Breadcrumb">
+        <ol>
+          <li>
+            <a href="#/blog">Content</a>
+          </li>
+          <li aria-current="page">Blog</li>
+        </ol>
+      </nav>
+      <h1>Blog</h1>
+      <section class="card" aria-labelledby="blog-gen-title">
+        <div class="card-head">
+          <div>
+            <h2 id="blog-gen-title">
+              Write a post with AI <span class="badge">Paid plans</span>
+            </h2>
+            <p class="muted">Two drafts to compare; keep the one you like and schedule it.</p>
+          </div>
+        </div>
+        <form class="form-grid" onSubmit={(e) => e.preventDefault()}>
+          <div class="field span-2">
+            <label for="b-topic">Topic</label>
+            <input id="b-topic" value={topic} onInput={(e) => setTopic(e.currentTarget.value)} maxLength={200} required data-testid="blog-topic" />
+          </div>
+          <div class="field span-2">
+            <label for="b-keywords">Keywords</label>
+            <input id="b-keywords" value={keywords} onInput={(e) => setKeywords(e.currentTarget.value)} aria-describedby="b-keywords-hint" data-testid="blog-keywords" />
+            <span id="b-keywords-hint" class="hint">
+              Separated by commas.
+            </span>
+          </div>
+          <div class="field">
+            <label for="b-tone">Tone</label>
+            <select id="b-tone" value={tone} onChange={(e) => setTone(e.currentTarget.value as Tone)} data-testid="blog-tone">
+              {TONES.map((t) => (
+                <option key={t} value={t}>
+                  {t.charAt(0).toUpperCase() + t.slice(1)}
+                </option>
+              ))}
+            </select>
+          </div>
+          <div class="field">
+            <label for="b-length">Length</label>
+            <select id="b-length" value={length} onChange={(e) => setLength(e.currentTarget.value as typeof length)} data-testid="blog-length">
+              {LENGTHS.map((l) => (
+                <option key={l.id} value={l.id}>
+                  {l.label}
+                </option>
+              ))}
+            </select>
+          </div>
+          <div class="span-2 row end">
+            <ChargedButton
+              label="Generate drafts"
+              cost={g.cost}
+              busy={g.busy === 'generate'}
+              onClick={generate}
+              testId="generate-blog"
+              disabled={!topic.trim()}
+            />
+          </div>
+        </form>
+      </section>
+
+      {gen && (
+        <section class="card" aria-labelledby="drafts-title">
+          <h2 id="drafts-title">Drafts</h2>
+          <div class="variants">
+            {(gen.variants as BlogVariant[]).map((v) => (
+              <VariantCard
+                key={v.index}
+                index={v.index}
+                heading={`Draft ${v.index + 1}`}
+                selectLabel="Use this draft"
+                selected={gen.selectedIndex === v.index}
+                busy={g.busy !== null}
+                onSelect={() => select(v.index)}
+                testId={`variant-blog-${v.index}`}
+              >
+                <h3 class="draft-title" data-testid="blog-draft-title">
+                  {v.title}
+                </h3>
+                <p class="draft-excerpt">{v.excerpt}</p>
+                <div class="draft-body">
+                  <Markdown source={v.bodyMarkdown} testId="blog-draft-body" />
+                </div>
+              </VariantCard>
+            ))}
+          </div>
+          <div class="row end">
+            <ChargedButton
+              label="Regenerate"
+              variant="secondary"
+              cost={gen.creditsCharged || g.cost}
+              busy={g.busy === 'regenerate'}
+              onClick={() => g.regenerate()}
+              testId="regenerate-blog"
+            />
+          </div>
+          {selected && gen && <ScheduleForm generationId={gen.id} index={selected.index} title={selected.title} onScheduled={loadPosts} />}
+        </section>
+      )}
+
+      <section class="card" aria-labelledby="posts-title" data-testid="blog-posts">
+        <h2 id="posts-title">Scheduled and published</h2>
+        {posts === null && <p class="muted">Loading…</p>}
+        {posts?.length === 0 && <p class="muted">No posts yet.</p>}
+        <ul class="post-list" role="list">
+          {posts?.map((p) => (
+            <li key={p.id} class="post" data-testid="blog-post-item" data-status={p.status}>
+              <div>
+                <strong>{p.title}</strong>
+                <span class="muted small">
+                  {' '}
+                  · {p.status === 'published' ? `Published ${formatDateTime(p.publishedAt ?? p.publishAt)}` : `${statusLabel(p.status)} for ${formatDateTime(p.publishAt)}`}
+                </span>
+              </div>
+              <span class={`badge ${p.status === 'published' ? 'success' : p.status === 'scheduled' ? 'accent' : ''}`} data-testid="blog-post-status">
+                {statusLabel(p.status)}
+              </span>
+              {p.status === 'scheduled' && <CancelButton post={p} onDone={loadPosts} />}
+            </li>
+          ))}
+        </ul>
+      </section>
+    </div>
+  );
+}
+
+function statusLabel(status: string): string {
+  return status === 'scheduled' ? 'Scheduled' : status === 'published' ? 'Published' : status.charAt(0).toUpperCase() + status.slice(1);
+}
+
+function CancelButton({ post, onDone }: { post: BlogPost; onDone: () => Promise<unknown> }) {
+  const [busy, setBusy] = useState(false);
+  return (
+    <button
+      type="button"
+      class="button small danger"
+      disabled={busy}
+      aria-label={`Cancel “${post.title}”`}
+      data-testid="blog-post-cancel"
+      onClick={async () => {
+        setBusy(true);
+        try {
+          await api.cancelPost(post.id);
+          pushToast({ kind: 'info', title: 'Post canceled', message: post.title, ttlMs: 4000 });
+          await onDone();
+        } catch (err) {
+          reportError(err, 'Could not cancel the post');
+        } finally {
+          setBusy(false);
+        }
+      }}
+    >
+      Cancel
+    </button>
+  );
+}
+
+function ScheduleForm({ generationId, index, title, onScheduled }: { generationId: string; index: number; title: string; onScheduled: () => Promise<unknown> }) {
+  // The service clock may run ahead (local mode): propose an hour after the service's now.
+  const offset = useAppState((s) => s.clockOffset);
+  const serviceNow = () => new Date(Date.now() + offset * 1000);
+  const [when, setWhen] = useState(() => toDatetimeLocal(new Date(serviceNow().getTime() + 3600_000)));
+  const [busy, setBusy] = useState(false);
+
+  const submit = async (e: Event) => {
+    e.preventDefault();
+    const at = new Date(when);
+    if (Number.isNaN(at.getTime())) return;
+    setBusy(true);
+    try {
+      const post = await api.schedulePost(generationId, index, at.toISOString());
+      pushToast({ kind: 'success', title: 'Post scheduled', message: `“${post.title ?? title}” goes live ${formatDateTime(post.publishAt)}.`, ttlMs: 6000 });
+      await onScheduled();
+    } catch (err) {
+      reportError(err, 'Could not schedule the post');
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  return (
+    <form class="schedule" onSubmit={submit} data-testid="blog-schedule-form">
+      <div class="field">
+        <label for="b-when">Publish “{title}” at</label>
+        <input
+          id="b-when"
+          type="datetime-local"
+          value={when}
+          min={toDatetimeLocal(serviceNow())}
+          onInput={(e) => setWhen(e.currentTarget.value)}
+          required
+          data-testid="blog-publish-at"
+        />
+      </div>
+      <button type="submit" class="button primary" disabled={busy || !when} data-testid="blog-schedule">
+        {busy ? 'Scheduling…' : 'Schedule'}
+      </button>
+    </form>
+  );
+}

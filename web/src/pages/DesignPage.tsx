@@ -1,0 +1,251 @@
+/**
+ * Website Design: generate two homepage proposals and preview each live, in its own palette and
+ * fonts with its sections in order; pick one as the store's design.
+ */
+import { useState } from 'preact/hooks';
+import { ChargedButton, VariantCard, useGeneration } from '../components/generation.tsx';
+import { pushToast } from '../store.ts';
+import type { DesignSection, DesignVariant } from '../types.ts';
+
+const STYLES = ['minimal', 'bold', 'elegant', 'playful'] as const;
+const SERIF = /serif|garamond|playfair|georgia|lora|merriweather|baskerville|didot|bodoni|times|crimson|cormorant/i;
+
+/** The proposal's font first; a generic family of the same kind when it is not installed (no web fonts at run time). */
+function fontStack(name: string): string {
+  const generic = SERIF.test(name) && !/sans/i.test(name) ? 'Georgia, "Times New Roman", serif' : 'system-ui, -apple-system, "Segoe UI", Roboto, sans-serif';
+  const clean = name.replace(/["\\;{}]/g, '').trim();
+  return clean ? `"${clean}", ${generic}` : generic;
+}
+
+/** Only `#rgb`/`#rrggbb` reach a style attribute; anything else falls back to a neutral. */
+function hex(value: string, fallback: string): string {
+  return /^#(?:[0-9a-f]{3}|[0-9a-f]{6})$/i.test(value) ? value : fallback;
+}
+
+function Section({ s, storeName }: { s: DesignSection; storeName: string }) {
+  switch (s.type) {
+    case 'hero':
+      return (
+        <section class="mp-hero">
+          <h5 class="mp-h">{s.headline}</h5>
+          <p>{s.body}</p>
+          {s.cta && <span class="mp-cta">{s.cta}</span>}
+        </section>
+      );
+    case 'featured_products':
+      return (
+        <section class="mp-section">
+          <h6 class="mp-h">{s.headline}</h6>
+          <p>{s.body}</p>
+          <div class="mp-products">
+            {[0, 1, 2].map((i) => (
+              <div key={i} class="mp-product">
+                <span class={`mp-thumb t${i}`} />
+                <span class="mp-line" />
+                <span class="mp-line short" />
+              </div>
+            ))}
+          </div>
+          {s.cta && <span class="mp-cta ghost">{s.cta}</span>}
+        </section>
+      );
+    case 'testimonials':
+      return (
+        <section class="mp-section mp-alt">
+          <h6 class="mp-h">{s.headline}</h6>
+          <blockquote>“{s.body}”</blockquote>
+        </section>
+      );
+    case 'newsletter':
+      return (
+        <section class="mp-section mp-news">
+          <h6 class="mp-h">{s.headline}</h6>
+          <p>{s.body}</p>
+          <div class="mp-form">
+            <span class="mp-input">you@example.com</span>
+            <span class="mp-cta">{s.cta ?? 'Subscribe'}</span>
+          </div>
+        </section>
+      );
+    case 'faq':
+      return (
+        <section class="mp-section">
+          <h6 class="mp-h">{s.headline}</h6>
+          <div class="mp-faq">
+            <span>＋ {s.body}</span>
+          </div>
+        </section>
+      );
+    case 'about':
+    default:
+      return (
+        <section class="mp-section">
+          <h6 class="mp-h">{s.headline || `About ${storeName}`}</h6>
+          <p>{s.body}</p>
+          {s.cta && <span class="mp-cta ghost">{s.cta}</span>}
+        </section>
+      );
+  }
+}
+
+export function MiniPreview({ design, storeName }: { design: DesignVariant; storeName: string }) {
+  const p = design.palette;
+  const style = {
+    '--mp-primary': hex(p.primary, '#1f2937'),
+    '--mp-secondary': hex(p.secondary, '#6b7280'),
+    '--mp-accent': hex(p.accent, '#f59e0b'),
+    '--mp-bg': hex(p.background, '#ffffff'),
+    '--mp-text': hex(p.text, '#111827'),
+    '--mp-heading-font': fontStack(design.fonts.heading),
+    '--mp-body-font': fontStack(design.fonts.body),
+  } as Record<string, string>;
+  return (
+    <div class="mini-preview" style={style} data-testid="design-preview" aria-label={`Homepage preview for ${storeName}`} role="img">
+      <div class="mp-browser" aria-hidden="true">
+        <span />
+        <span />
+        <span />
+      </div>
+      <div class="mp-page" aria-hidden="true">
+        <nav class="mp-nav">
+          <strong class="mp-h">{storeName}</strong>
+          <span>Shop · About · Contact</span>
+        </nav>
+        {design.sections.map((s, i) => (
+          <Section key={i} s={s} storeName={storeName} />
+        ))}
+        <footer class="mp-footer">© {storeName}</footer>
+      </div>
+    </div>
+  );
+}
+
+function Palette({ design }: { design: DesignVariant }) {
+  return (
+    <div class="palette">
+      <ul class="swatches" role="list" aria-label="Palette">
+        {(Object.entries(design.palette) as Array<[string, string]>).map(([name, value]) => (
+          <li key={name} title={`${name}: ${value}`}>
+            <span class="swatch" style={{ background: hex(value, 'transparent') }} aria-hidden="true" />
+            <span class="swatch-label">
+              {name} <code>{value}</code>
+            </span>
+          </li>
+        ))}
+      </ul>
+      <p class="muted small">
+        Fonts: <strong>{design.fonts.heading}</strong> / {design.fonts.body} · Sections: {design.sections.map((s) => s.type.replace('_', ' ')).join(' → ')}
+      </p>
+    </div>
+  );
+}
+
+export function DesignPage() {
+  const [storeName, setStoreName] = useState('Aurora Coffee Co.');
+  const [industry, setIndustry] = useState('Specialty coffee and brewing gear');
+  const [audience, setAudience] = useState('Home baristas who care about craft');
+  const [style, setStyle] = useState<(typeof STYLES)[number]>('elegant');
+  const g = useGeneration('design', 'website_design');
+  const gen = g.generation;
+  const nameForPreview = storeName.trim() || 'Your store';
+
+  const generate = () => {
+    const input: Record<string, unknown> = { storeName: storeName.trim(), industry: industry.trim(), style };
+    if (audience.trim()) input.audience = audience.trim();
+    void g.generate(input);
+  };
+  const select = async (index: number) => {
+    if (await g.select(index)) pushToast({ kind: 'success', title: 'Design saved', message: 'It is now your store’s design.', ttlMs: 4000 });
+  };
+
+  return (
+    <div class="page">
+      <nav class="breadcrumb" aria-label="Breadcrumb">
+        <ol>
+          <li>
+            <a href="#/design">Online store</a>
+          </li>
+          <li aria-current="page">Website design</li>
+        </ol>
+      </nav>
+      <h1>Website design</h1>
+      <section class="card" aria-labelledby="design-gen-title">
+        <div class="card-head">
+          <div>
+            <h2 id="design-gen-title">
+              Design a homepage with AI <span class="badge">Paid plans</span>
+            </h2>
+            <p class="muted">Two proposals, each with a palette, fonts and sections, previewed live.</p>
+          </div>
+        </div>
+        <form class="form-grid" onSubmit={(e) => e.preventDefault()}>
+          <div class="field">
+            <label for="d-name">Store name</label>
+            <input id="d-name" value={storeName} onInput={(e) => setStoreName(e.currentTarget.value)} maxLength={100} required data-testid="design-store-name" />
+          </div>
+          <div class="field">
+            <label for="d-industry">Industry</label>
+            <input id="d-industry" value={industry} onInput={(e) => setIndustry(e.currentTarget.value)} maxLength={100} required data-testid="design-industry" />
+          </div>
+          <div class="field">
+            <label for="d-audience">Audience</label>
+            <input id="d-audience" value={audience} onInput={(e) => setAudience(e.currentTarget.value)} maxLength={200} data-testid="design-audience" />
+          </div>
+          <div class="field">
+            <label for="d-style">Style</label>
+            <select id="d-style" value={style} onChange={(e) => setStyle(e.currentTarget.value as typeof style)} data-testid="design-style">
+              {STYLES.map((s) => (
+                <option key={s} value={s}>
+                  {s.charAt(0).toUpperCase() + s.slice(1)}
+                </option>
+              ))}
+            </select>
+          </div>
+          <div class="span-2 row end">
+            <ChargedButton
+              label="Generate designs"
+              cost={g.cost}
+              busy={g.busy === 'generate'}
+              onClick={generate}
+              testId="generate-design"
+              disabled={!storeName.trim() || !industry.trim()}
+            />
+          </div>
+        </form>
+      </section>
+
+      {gen && (
+        <section class="card" aria-labelledby="proposals-title">
+          <h2 id="proposals-title">Proposals</h2>
+          <div class="variants">
+            {(gen.variants as DesignVariant[]).map((v) => (
+              <VariantCard
+                key={v.index}
+                index={v.index}
+                heading={`Proposal ${v.index + 1}`}
+                selectLabel="Use this design"
+                selected={gen.selectedIndex === v.index}
+                busy={g.busy !== null}
+                onSelect={() => select(v.index)}
+                testId={`variant-design-${v.index}`}
+              >
+                <MiniPreview design={v} storeName={nameForPreview} />
+                <Palette design={v} />
+              </VariantCard>
+            ))}
+          </div>
+          <div class="row end">
+            <ChargedButton
+              label="Regenerate"
+              variant="secondary"
+              cost={gen.creditsCharged || g.cost}
+              busy={g.busy === 'regenerate'}
+              onClick={() => g.regenerate()}
+              testId="regenerate-design"
+            />
+          </div>
+        </section>
+      )}
+    </div>
+  );
+}

@@ -1,0 +1,384 @@
+/**
+ * Settings › AI Credits: plan and buckets, credits used per day this period (inline SVG),
+ * the usage history page by page, and the notifications with read marks.
+ */
+import { useEffect, useState } from 'preact/hooks';
+import { api } from '../api.ts';
+import { planLabel, refreshCredits, reportError } from '../actions.ts';
+import { formatDate, formatDateTime } from '../format.ts';
+import { openModal, useAppState } from '../store.ts';
+import type { AppNotification, CreditsView, LedgerItem } from '../types.ts';
+
+const PAGE_SIZE = 20;
+/** Enough history for a month of daily use; the chart stops reading once it passes the period start. */
+const CHART_MAX_PAGES = 10;
+
+const TYPE_LABELS: Record<LedgerItem['type'], string> = {
+  grant: 'Grant',
+  reset: 'Plan change',
+  refresh: 'Monthly refresh',
+  charge: 'Used',
+  refund: 'Refund',
+  top_up: 'Top-up',
+  adjust: 'Adjustment',
+};
+
+const FEATURE_LABELS: Record<string, string> = {
+  product_description: 'Product description',
+  seo_meta: 'SEO meta tags',
+  image_enhancement: 'Photo enhancement',
+  blog_post: 'Blog post',
+  website_design: 'Website design',
+};
+
+export function SettingsPage() {
+  const credits = useAppState((s) => s.credits);
+  useEffect(() => {
+    void refreshCredits();
+  }, []);
+  return (
+    <div class="page">
+      <nav class="breadcrumb" aria-label="Breadcrumb">
+        <ol>
+          <li>
+            <a href="#/settings">Settings</a>
+          </li>
+          <li aria-current="page">AI Credits</li>
+        </ol>
+      </nav>
+      <h1>AI Credits</h1>
+      {credits ? <PlanCard credits={credits} /> : <p class="muted">Loading…</p>}
+      {credits && <UsageChart period={credits.period} available={credits.credits.available} />}
+      <LedgerTable />
+      <Notifications />
+    </div>
+  );
+}
+
+function PlanCard({ credits }: { credits: CreditsView }) {
+  const c = credits.credits;
+  const used = Math.max(0, c.allowance - c.allowanceRemaining);
+  const pct = c.allowance ? Math.min(100, (100 * used) / c.allowance) : 0;
+  return (
+    <section class="card" aria-labelledby="plan-title" data-testid="settings-plan">
+      <div class="card-head">
+        <div>
+          <h2 id="plan-title">
+            Plan: <span data-testid="settings-plan-name">{planLabel(credits.plan)}</span>
+          </h2>
+          <p class="muted">
+            Period {formatDate(credits.period.start)} – {formatDate(credits.period.end)}
+          </p>
+        </div>
+        <div class="row">
+          {credits.topUpAvailable ? (
+            <button type="button" class="button primary" onClick={() => openModal({ kind: 'topup' })} data-testid="settings-topup">
+              Top Up
+            </button>
+          ) : (
+            <button
+              type="button"
+              class="button primary"
+              onClick={() => openModal({ kind: 'upgrade', reason: 'Paid plans include more monthly credits and top-ups.' })}
+              data-testid="settings-upgrade"
+            >
+              Upgrade
+            </button>
+          )}
+        </div>
+      </div>
+      <div class="stats">
+        <div class="stat">
+          <span class="stat-label">Available</span>
+          <span class="stat-value" data-testid="settings-available">
+            {c.available}
+          </span>
+        </div>
+        <div class="stat">
+          <span class="stat-label">Allowance used</span>
+          <span class="stat-value" data-testid="settings-allowance-used">
+            {used}
+            <small> / {c.allowance}</small>
+          </span>
+        </div>
+        <div class="stat">
+          <span class="stat-label">Allowance left</span>
+          <span class="stat-value" data-testid="settings-allowance-left">
+            {c.allowanceRemaining}
+          </span>
+        </div>
+        <div class="stat">
+          <span class="stat-label">Purchased</span>
+          <span class="stat-value" data-testid="settings-purchased">
+            {c.purchased}
+          </span>
+        </div>
+        <div class="stat">
+          <span class="stat-label">Next refresh</span>
+          <span class="stat-value small" data-testid="settings-refresh-date">
+            {formatDate(credits.period.end)}
+          </span>
+        </div>
+      </div>
+      <div class="meter large" role="meter" aria-label="Allowance used" aria-valuemin={0} aria-valuemax={c.allowance} aria-valuenow={used}>
+        <span style={{ width: `${pct}%` }} />
+      </div>
+      <p class="hint">Generations use your monthly allowance first, then purchased credits. Unused allowance does not roll over.</p>
+    </section>
+  );
+}
+
+const DAY_MS = 86_400_000;
+
+/** Credits used per UTC day of the period: charges minus their refunds. */
+export function usagePerDay(items: LedgerItem[], period: { start: string; end: string }): Array<{ day: string; used: number }> {
+  const start = Date.parse(period.start);
+  const end = Date.parse(period.end);
+  const days: Array<{ day: string; used: number }> = [];
+  const index = new Map<string, number>();
+  for (let t = Date.UTC(new Date(start).getUTCFullYear(), new Date(start).getUTCMonth(), new Date(start).getUTCDate()); t < end; t += DAY_MS) {
+    const day = new Date(t).toISOString().slice(0, 10);
+    index.set(day, days.length);
+    days.push({ day, used: 0 });
+  }
+  for (const item of items) {
+    if (item.type !== 'charge' && item.type !== 'refund') continue;
+    const at = Date.parse(item.at);
+    if (at < start || at >= end) continue;
+    const i = index.get(new Date(at).toISOString().slice(0, 10));
+    if (i !== undefined) days[i].used = Math.max(0, days[i].used - item.amount);
+  }
+  return days;
+}
+
+function UsageChart({ period, available }: { period: CreditsView['period']; available: number }) {
+  const [items, setItems] = useState<LedgerItem[] | null>(null);
+  useEffect(() => {
+    let live = true;
+    (async () => {
+      const all: LedgerItem[] = [];
+      let cursor: string | null | undefined;
+      const start = Date.parse(period.start);
+      for (let page = 0; page < CHART_MAX_PAGES; page++) {
+        const res = await api.ledger(100, cursor);
+        all.push(...res.items);
+        cursor = res.nextCursor;
+        // Newest first: once an entry predates the period, the rest do too.
+        if (!cursor || res.items.some((i) => Date.parse(i.at) < start)) break;
+      }
+      if (live) setItems(all);
+    })().catch((err) => {
+      if (live) setItems([]);
+      reportError(err, 'Could not load the usage chart');
+    });
+    return () => {
+      live = false;
+    };
+    // Reload when the balance moves, so the chart follows what the merchant just did.
+  }, [period.start, period.end, available]);
+
+  const days = items ? usagePerDay(items, period) : [];
+  const max = Math.max(1, ...days.map((d) => d.used));
+  const total = days.reduce((n, d) => n + d.used, 0);
+  const W = 640;
+  const H = 180;
+  const pad = { l: 28, r: 8, t: 10, b: 24 };
+  const bw = days.length ? (W - pad.l - pad.r) / days.length : 0;
+  const y = (v: number) => pad.t + (H - pad.t - pad.b) * (1 - v / max);
+  const ticks = [0, Math.round(max / 2), max].filter((v, i, a) => a.indexOf(v) === i);
+
+  return (
+    <section class="card" aria-labelledby="chart-title" data-testid="usage-chart">
+      <div class="card-head">
+        <div>
+          <h2 id="chart-title">Credits used per day</h2>
+          <p class="muted">
+            This period: <strong data-testid="usage-total">{total}</strong> credits used
+          </p>
+        </div>
+      </div>
+      {items === null ? (
+        <p class="muted">Loading…</p>
+      ) : (
+        <svg
+          class="chart"
+          viewBox={`0 0 ${W} ${H}`}
+          role="img"
+          aria-label={`Credits used per day from ${formatDate(period.start)} to ${formatDate(period.end)}: ${total} in total, at most ${max === 1 && total === 0 ? 0 : max} in a day.`}
+          data-testid="usage-chart-svg"
+        >
+          {ticks.map((v) => (
+            <g key={v}>
+              <line x1={pad.l} x2={W - pad.r} y1={y(v)} y2={y(v)} class="chart-grid" />
+              <text x={pad.l - 6} y={y(v) + 4} class="chart-axis" text-anchor="end">
+                {v}
+              </text>
+            </g>
+          ))}
+          {days.map((d, i) => {
+            const h = y(0) - y(d.used);
+            return (
+              <g key={d.day}>
+                <rect
+                  x={pad.l + i * bw + bw * 0.15}
+                  y={y(d.used)}
+                  width={Math.max(1, bw * 0.7)}
+                  height={Math.max(0, h)}
+                  rx={Math.min(3, bw * 0.2)}
+                  class="chart-bar"
+                  data-testid="usage-bar"
+                  data-day={d.day}
+                  data-used={d.used}
+                >
+                  <title>
+                    {d.day}: {d.used} credits
+                  </title>
+                </rect>
+                {(i === days.length - 1 || (i % 7 === 0 && days.length - 1 - i >= 4)) && (
+                  <text x={pad.l + i * bw + bw / 2} y={H - 6} class="chart-axis" text-anchor="middle">
+                    {d.day.slice(5).replace('-', '/')}
+                  </text>
+                )}
+              </g>
+            );
+          })}
+        </svg>
+      )}
+    </section>
+  );
+}
+
+function LedgerTable() {
+  const session = useAppState((s) => s.session);
+  const available = useAppState((s) => s.credits?.credits.available);
+  const [items, setItems] = useState<LedgerItem[]>([]);
+  const [cursor, setCursor] = useState<string | null>(null);
+  const [loading, setLoading] = useState(true);
+
+  const load = async (from: string | null, append: boolean) => {
+    setLoading(true);
+    try {
+      const page = await api.ledger(PAGE_SIZE, from);
+      setItems((prev) => (append ? [...prev, ...page.items] : page.items));
+      setCursor(page.nextCursor ?? null);
+    } catch (err) {
+      reportError(err, 'Could not load the usage history');
+    } finally {
+      setLoading(false);
+    }
+  };
+  useEffect(() => {
+    void load(null, false);
+  }, [session, available]);
+
+  return (
+    <section class="card" aria-labelledby="ledger-title" data-testid="ledger">
+      <h2 id="ledger-title">Usage history</h2>
+      <div class="table-wrap">
+        <table class="table">
+          <thead>
+            <tr>
+              <th scope="col">Date</th>
+              <th scope="col">Activity</th>
+              <th scope="col" class="num">
+                Credits
+              </th>
+              <th scope="col">Bucket</th>
+              <th scope="col" class="num">
+                Balance
+              </th>
+            </tr>
+          </thead>
+          <tbody>
+            {items.map((i) => (
+              <tr key={i.id} data-testid="ledger-row" data-type={i.type}>
+                <td>{formatDateTime(i.at)}</td>
+                <td>
+                  {TYPE_LABELS[i.type] ?? i.type}
+                  {i.feature && <span class="muted"> · {FEATURE_LABELS[i.feature] ?? i.feature}</span>}
+                  {i.reason && <span class="muted"> · {i.reason}</span>}
+                </td>
+                <td class={`num ${i.amount < 0 ? 'neg' : 'pos'}`}>{i.amount > 0 ? `+${i.amount}` : i.amount}</td>
+                <td>{i.bucket === 'allowance' ? 'Allowance' : 'Purchased'}</td>
+                <td class="num">{i.balanceAfter}</td>
+              </tr>
+            ))}
+            {!loading && items.length === 0 && (
+              <tr>
+                <td colSpan={5} class="muted">
+                  No activity yet.
+                </td>
+              </tr>
+            )}
+          </tbody>
+        </table>
+      </div>
+      {cursor && (
+        <div class="row center">
+          <button type="button" class="button" disabled={loading} onClick={() => load(cursor, true)} data-testid="ledger-load-more">
+            {loading ? 'Loading…' : 'Load more'}
+          </button>
+        </div>
+      )}
+    </section>
+  );
+}
+
+function Notifications() {
+  const session = useAppState((s) => s.session);
+  const available = useAppState((s) => s.credits?.credits.available);
+  const [items, setItems] = useState<AppNotification[] | null>(null);
+  useEffect(() => {
+    api
+      .notifications()
+      .then((p) => setItems(p.items ?? []))
+      .catch((err) => {
+        setItems([]);
+        reportError(err, 'Could not load the notifications');
+      });
+  }, [session, available]);
+
+  const markRead = async (n: AppNotification) => {
+    try {
+      await api.markRead(n.id);
+      setItems((prev) => prev?.map((x) => (x.id === n.id ? { ...x, readAt: new Date().toISOString() } : x)) ?? null);
+    } catch (err) {
+      reportError(err, 'Could not mark it read');
+    }
+  };
+
+  const unread = items?.filter((n) => !n.readAt).length ?? 0;
+  return (
+    <section class="card" aria-labelledby="notif-title" data-testid="notifications">
+      <h2 id="notif-title">
+        Notifications{' '}
+        {unread > 0 && (
+          <span class="badge accent" data-testid="notifications-unread">
+            {unread} unread
+          </span>
+        )}
+      </h2>
+      {items === null && <p class="muted">Loading…</p>}
+      {items?.length === 0 && <p class="muted">No notifications.</p>}
+      <ul class="notif-list" role="list">
+        {items?.map((n) => (
+          <li key={n.id} class={`notif${n.readAt ? ' is-read' : ''}`} data-testid="notification-item" data-type={n.type} data-read={n.readAt ? 'true' : 'false'}>
+            <span class="notif-dot" aria-hidden="true" />
+            <div class="notif-text">
+              <p>{n.message}</p>
+              <span class="muted small">
+                {formatDateTime(n.createdAt)}
+                {n.readAt ? ' · Read' : ''}
+              </span>
+            </div>
+            {!n.readAt && (
+              <button type="button" class="button small ghost" onClick={() => markRead(n)} data-testid="notification-mark-read" aria-label={`Mark read: ${n.message}`}>
+                Mark read
+              </button>
+            )}
+          </li>
+        ))}
+      </ul>
+    </section>
+  );
+}
