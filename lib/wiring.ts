@@ -108,6 +108,97 @@ export const FUNCTIONS: FunctionSpec[] = [
     routes: [{ method: 'POST', path: '/v1/admin/accounts/{accountId}/adjustments', auth: 'jwt', scopes: [ADMIN_SCOPE] }],
     access: read,
   },
+  {
+    id: 'webhook-subscriptions',
+    entry: 'functions/handlers/webhook-subscriptions.ts',
+    // No JWT: the handler verifies the billing system's HMAC signature over the raw body.
+    routes: [{ method: 'POST', path: '/v1/webhooks/subscriptions', auth: 'none' }],
+    access: ['bus:put', 'webhook-secret'],
+  },
+  {
+    id: 'billing-events',
+    entry: 'functions/handlers/billing-events.ts',
+    rules: [
+      {
+        id: 'billing-events',
+        source: EVENT_SOURCE,
+        detailTypes: [DETAIL_TYPES.accountCreated, DETAIL_TYPES.subscriptionChanged, DETAIL_TYPES.topUpPaid, DETAIL_TYPES.topUpFailed],
+      },
+    ],
+    access: read,
+  },
+  {
+    id: 'monthly-refresh',
+    entry: 'functions/handlers/monthly-refresh.ts',
+    schedules: [{ id: 'monthly-refresh', expression: 'rate(1 hour)' }],
+    access: read,
+    timeoutSeconds: 900,
+    memoryMb: 1024,
+  },
+  {
+    id: 'top-up-packs-get',
+    entry: 'functions/handlers/top-up-packs-get.ts',
+    routes: [{ method: 'GET', path: '/v1/credits/top-up-packs', auth: 'jwt' }],
+    access: [],
+  },
+  {
+    id: 'top-up-create',
+    entry: 'functions/handlers/top-up-create.ts',
+    routes: [{ method: 'POST', path: '/v1/credits/top-ups', auth: 'jwt' }],
+    access: [...read, 'idempotency'],
+  },
+  {
+    id: 'top-ups-list',
+    entry: 'functions/handlers/top-ups-list.ts',
+    routes: [{ method: 'GET', path: '/v1/credits/top-ups', auth: 'jwt' }],
+    access: read,
+  },
+  {
+    id: 'generations-create',
+    entry: 'functions/handlers/generations-create.ts',
+    routes: [{ method: 'POST', path: '/v1/generations', auth: 'jwt' }],
+    access: [...read, 'idempotency', 'bedrock:invoke', 'uploads:read', 'uploads:write'],
+    timeoutSeconds: 29,
+    memoryMb: 1024,
+  },
+  {
+    id: 'generations-regenerate',
+    entry: 'functions/handlers/generations-regenerate.ts',
+    routes: [{ method: 'POST', path: '/v1/generations/{id}/regenerate', auth: 'jwt' }],
+    access: [...read, 'idempotency', 'bedrock:invoke', 'uploads:read', 'uploads:write'],
+    timeoutSeconds: 29,
+    memoryMb: 1024,
+  },
+  {
+    id: 'generations-select',
+    entry: 'functions/handlers/generations-select.ts',
+    routes: [{ method: 'POST', path: '/v1/generations/{id}/select', auth: 'jwt' }],
+    access: [...read, 'uploads:read'],
+  },
+  {
+    id: 'generations-get',
+    entry: 'functions/handlers/generations-get.ts',
+    routes: [{ method: 'GET', path: '/v1/generations/{id}', auth: 'jwt' }],
+    access: [...read, 'uploads:read'],
+  },
+  {
+    id: 'product-content-get',
+    entry: 'functions/handlers/product-content-get.ts',
+    routes: [{ method: 'GET', path: '/v1/products/{productId}/content', auth: 'jwt' }],
+    access: [...read, 'uploads:read'],
+  },
+  {
+    id: 'notifications-list',
+    entry: 'functions/handlers/notifications-list.ts',
+    routes: [{ method: 'GET', path: '/v1/notifications', auth: 'jwt' }],
+    access: read,
+  },
+  {
+    id: 'notifications-read',
+    entry: 'functions/handlers/notifications-read.ts',
+    routes: [{ method: 'POST', path: '/v1/notifications/{id}/read', auth: 'jwt' }],
+    access: read,
+  },
 ];
 
 /** Every HTTP route, flattened, with the function that serves it. */

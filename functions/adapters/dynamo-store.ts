@@ -43,6 +43,8 @@ export function dueShardOf(accountId: string): string {
 
 type Item = Record<string, unknown>;
 
+type PendingEntry = LedgerEntry & { w: number };
+
 /** An outbox entry as stored: the entry, its offset within its change, and the real time it was written. */
 interface StoredEntry extends NewLedgerEntry {
   /** Sum of the amounts of the entries before it in the same change. */
@@ -56,7 +58,7 @@ interface StoredEntry extends NewLedgerEntry {
  * the write that added the entry (`oseq` = pre-update `seq` + k, `obb` = pre-update balance), so each
  * entry is self-contained even when an older block is still pending behind flushed newer ones.
  */
-function pendingOf(item: Item): Array<LedgerEntry & { w: number }> {
+function pendingOf(item: Item): PendingEntry[] {
   const outbox = (item.outbox ?? {}) as Record<string, string>;
   const oseq = (item.oseq ?? {}) as Record<string, number>;
   const obb = (item.obb ?? {}) as Record<string, number>;
@@ -255,7 +257,7 @@ export class DynamoCreditStore implements CreditStore, NotificationStore {
       // not position, tells them apart from blocks whose trim is merely queued behind other writes.
       if (n > 0 && boundary > account.seq - n) {
         const abandoned = Date.now() - this.stragglerAgeMs;
-        const pending = base ? ((await this.getAccount(accountId))?.pending ?? []) : account.pending;
+        const pending = (base ? ((await this.getAccount(accountId))?.pending ?? []) : account.pending) as PendingEntry[];
         const due = pending.filter((e) => e.seq <= boundary && (e.seq > boundary - every || e.w < abandoned));
         if (due.length) await this.flush(accountId, due);
       }

@@ -7,6 +7,8 @@ export abstract class DomainError extends Error {
   abstract readonly code: string;
   /** Response headers this refusal carries (Retry-After, RateLimit fields). */
   headers: Record<string, string> = {};
+  /** The rate-limit state a generation refusal reports in its RateLimit headers. */
+  rateLimit?: { limit: number; remaining: number; resetSeconds: number; windowSeconds: number };
   /** Extra fields merged into the error envelope (`issues`, `action`, `required`, ...). */
   details(): Record<string, unknown> {
     return {};
@@ -148,5 +150,18 @@ export type ModelFailureKind = 'timeout' | 'throttled' | 'unavailable' | 'invali
 export class ModelFailure extends Error {
   constructor(readonly kind: ModelFailureKind, message: string, readonly cause?: unknown) {
     super(message);
+  }
+}
+
+/**
+ * A dependency the request needs (the event bus) refused it. Not caused by the input: the caller (the
+ * billing system) should retry the same delivery later, which is safe because events apply once.
+ */
+export class ServiceUnavailable extends DomainError {
+  readonly status = 503;
+  readonly code = 'SERVICE_UNAVAILABLE';
+  constructor(message = 'The event could not be accepted right now. Retry the delivery.', retryAfterSeconds = 30) {
+    super(message);
+    this.headers['retry-after'] = String(retryAfterSeconds);
   }
 }

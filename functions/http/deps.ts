@@ -10,6 +10,14 @@ import type { RateLimitStore } from '../core/rate-limit.ts';
 import { makeDynamoClients, type DynamoClients } from '../adapters/dynamo-client.ts';
 import { DynamoCreditStore } from '../adapters/dynamo-store.ts';
 import { DynamoRateStore } from '../adapters/dynamo-rate-store.ts';
+import { DynamoBillingStore } from '../adapters/dynamo-billing-store.ts';
+import type { ProcessedEventStore } from '../core/billing.ts';
+import type { TopUpStore } from '../core/top-ups.ts';
+import type { GenerationStore } from '../core/generation-store.ts';
+import type { TextModel } from '../core/model.ts';
+import { DynamoGenerationStore } from '../adapters/dynamo-generation-store.ts';
+import { OfflineModel } from '../adapters/offline-model.ts';
+import { BedrockModel, makeBedrockClient } from '../adapters/bedrock-model.ts';
 
 export interface Deps {
   env: Env;
@@ -19,6 +27,22 @@ export interface Deps {
   notifications: NotificationStore;
   rate: RateLimitStore;
   rateLimit: RateLimitConfig;
+  topUps: TopUpStore;
+  processedEvents: ProcessedEventStore;
+  generations: GenerationStore;
+  model: TextModel;
+  modelTimeBudgetMs: number;
+}
+
+/** The text model of `AI_PROVIDER`: the offline generator (local default) or Bedrock Converse. */
+function textModel(env: Env): TextModel {
+  if (env.AI_PROVIDER === 'offline') return new OfflineModel();
+  return new BedrockModel({
+    client: makeBedrockClient(env),
+    modelId: env.BEDROCK_MODEL_ID,
+    maxTokens: env.BEDROCK_MAX_TOKENS,
+    timeBudgetMs: env.MODEL_TIME_BUDGET_MS,
+  });
 }
 
 let built: Deps | undefined;
@@ -26,6 +50,7 @@ let built: Deps | undefined;
 export function buildDeps(env: Env = parseEnv()): Deps {
   const dynamo = makeDynamoClients(env);
   const credits = new DynamoCreditStore(dynamo.doc, env.TABLE_NAME);
+  const billing = new DynamoBillingStore(dynamo.doc, env.TABLE_NAME);
   return {
     env,
     clock: serviceClock,
@@ -34,6 +59,11 @@ export function buildDeps(env: Env = parseEnv()): Deps {
     notifications: credits,
     rate: new DynamoRateStore(dynamo.doc, env.TABLE_NAME),
     rateLimit: rateLimitConfig(env),
+    topUps: billing,
+    processedEvents: billing,
+    generations: new DynamoGenerationStore(dynamo.doc, env.TABLE_NAME),
+    model: textModel(env),
+    modelTimeBudgetMs: env.MODEL_TIME_BUDGET_MS,
   };
 }
 

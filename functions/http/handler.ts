@@ -16,6 +16,7 @@ import { DomainError, PayloadTooLarge, ValidationFailed } from '../core/errors.t
 import { callerOf, requireScope, type Caller } from './auth.ts';
 import { deps, type Deps } from './deps.ts';
 import { errorResponse, json, zodIssues } from './errors.ts';
+import { rateLimitHeaders } from './rate-limit-headers.ts';
 
 export type HttpResult = APIGatewayProxyStructuredResultV2;
 
@@ -88,7 +89,8 @@ export function httpHandler<B = undefined, Q = undefined, P = undefined>(
     .use({
       onError: (request) => {
         const err = request.error;
-        request.response = errorResponse(err, err instanceof DomainError ? err.headers : {});
+        const headers = err instanceof DomainError ? { ...err.headers, ...(err.rateLimit ? rateLimitHeaders(err.rateLimit) : {}) } : {};
+        request.response = errorResponse(err, headers);
       },
     })
     .use({

@@ -1,0 +1,77 @@
+/**
+ * Generations (`GEN#id`), product content (`PRODUCT#id`) and the store design (`STORE#design`), in the
+ * account's item collection: another account's id simply is not there, which makes it a 404.
+ */
+import { GetCommand, PutCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { GenerationRecord, GenerationStore, ProductContent } from '../core/generation-store.ts';
+import { accountPk } from './dynamo-store.ts';
+
+export class DynamoGenerationStore implements GenerationStore {
+  constructor(private readonly doc: DynamoDBDocumentClient, private readonly table: string) {}
+
+  async putGeneration(g: GenerationRecord): Promise<void> {
+    await this.doc.send(new PutCommand({ TableName: this.table, Item: { pk: accountPk(g.accountId), sk: `GEN#${g.id}`, ...g } }));
+  }
+
+  async getGeneration(accountId: string, id: string): Promise<GenerationRecord | null> {
+    const r = await this.doc.send(new GetCommand({ TableName: this.table, Key: { pk: accountPk(accountId), sk: `GEN#${id}` } }));
+    if (!r.Item) return null;
+    const { pk: _p, sk: _s, ...g } = r.Item;
+    return g as GenerationRecord;
+  }
+
+  async setSelected(accountId: string, id: string, index: number): Promise<void> {
+    await this.doc.send(
+      new UpdateCommand({
+        TableName: this.table,
+        Key: { pk: accountPk(accountId), sk: `GEN#${id}` },
+        UpdateExpression: 'SET selectedIndex = :i',
+        ConditionExpression: 'attribute_exists(pk)',
+        ExpressionAttributeValues: { ':i': index },
+      }),
+    );
+  }
+
+  async getProduct(accountId: string, productId: string): Promise<ProductContent | null> {
+    const r = await this.doc.send(new GetCommand({ TableName: this.table, Key: { pk: accountPk(accountId), sk: `PRODUCT#${productId}` } }));
+    if (!r.Item) return null;
+    return {
+      productId,
+      description: (r.Item.description as string | undefined) ?? null,
+      seo: (r.Item.seo as ProductContent['seo']) ?? null,
+      image: (r.Item.image as ProductContent['image']) ?? null,
+      updatedAt: r.Item.updatedAt as string | undefined,
+    };
+  }
+
+  async updateProduct(accountId: string, productId: string, patch: Partial<Omit<ProductContent, 'productId'>>, at: string): Promise<void> {
+    const names: Record<string, string> = { '#u': 'updatedAt', '#pid': 'productId' };
+    const values: Record<string, unknown> = { ':u': at, ':pid': productId };
+    const sets = ['#u = :u', '#pid = :pid'];
+    for (const [k, v] of Object.entries(patch)) {
+      names[`#${k}`] = k;
+      values[`:${k}`] = v;
+      sets.push(`#${k} = :${k}`);
+    }
+    await this.doc.send(
+      new UpdateCommand({
+        TableName: this.table,
+        Key: { pk: accountPk(accountId), sk: `PRODUCT#${productId}` },
+        UpdateExpression: `SET ${sets.join(', ')}`,
+        ExpressionAttributeNames: names,
+        ExpressionAttributeValues: values,
+      }),
+    );
+  }
+
+  async setStoreDesign(accountId: string, design: unknown, generationId: string, at: string): Promise<void> {
+    await this.doc.send(
+      new PutCommand({ TableName: this.table, Item: { pk: accountPk(accountId), sk: 'STORE#design', design, generationId, updatedAt: at } }),
+    );
+  }
+
+  async getStoreDesign(accountId: string) {
+    const r = await this.doc.send(new GetCommand({ TableName: this.table, Key: { pk: accountPk(accountId), sk: 'STORE#design' } }));
+    return r.Item ? { design: r.Item.design, generationId: r.Item.generationId as string, updatedAt: r.Item.updatedAt as string } : null;
+  }
+}

@@ -1,0 +1,114 @@
+/**
+ * What differs between AI features, behind one interface, so that charging, refunds, idempotency and
+ * the rate limit are written once (`generations.ts`). A feature checks its references before anything
+ * is counted or charged, writes its variants, shows them, and stores a selection.
+ */
+import type { FeatureId } from '../config.ts';
+import type { CreditsDeps } from './credits.ts';
+import { NotFound } from './errors.ts';
+import type { GenerationRecord, GenerationStore } from './generation-store.ts';
+import type { BlogVariant, DesignVariant, DescriptionVariant, ProductFact, SeoVariant, TextModel, TokenUsage } from './model.ts';
+import type { RateLimitDeps } from './rate-limit.ts';
+import type { BlogInput, DesignInput, ProductInput } from './schemas.ts';
+
+export interface GenerationDeps extends CreditsDeps, RateLimitDeps {
+  generations: GenerationStore;
+  model: TextModel;
+  /** Time a generation may spend on its model call(s), under API Gateway's 30 s. */
+  modelTimeBudgetMs: number;
+}
+
+export interface GenerateContext<I = unknown, P = unknown> {
+  accountId: string;
+  generationId: string;
+  productId: string | null;
+  input: I;
+  /** Variants to write: the free plan's locked teasers are never generated. */
+  count: 1 | 2;
+  signal: AbortSignal;
+  /** What `prepare` returned. */
+  prepared: P;
+}
+
+export interface Written {
+  variants: unknown[];
+  modelId: string;
+  usage: TokenUsage | null;
+  calls: number;
+}
+
+export interface FeatureModule<I = unknown, P = unknown> {
+  /** Resolves references (404) and checks them (400) before the attempt is counted or charged. */
+  prepare?(deps: GenerationDeps, accountId: string, input: I, productId: string | null): Promise<P>;
+  generate(deps: GenerationDeps, ctx: GenerateContext<I, P>): Promise<Written>;
+  /** The public shape of a stored variant (without `index`). */
+  view?(deps: GenerationDeps, variant: unknown, g: GenerationRecord): Promise<Record<string, unknown>> | Record<string, unknown>;
+  /** Stores the merchant's choice. */
+  select(deps: GenerationDeps, g: GenerationRecord, variant: unknown, at: string): Promise<void>;
+}
+
+const textGenerate =
+  <F extends 'product_description' | 'seo_meta' | 'website_design'>(feature: F) =>
+  async (deps: GenerationDeps, ctx: GenerateContext): Promise<Written> =>
+    deps.model.generate({ feature, input: ctx.input } as never, { generationId: ctx.generationId, count: ctx.count, signal: ctx.signal });
+
+export const productDescription: FeatureModule<ProductInput> = {
+  generate: textGenerate('product_description'),
+  async select(deps, g, variant, at) {
+    await deps.generations.updateProduct(g.accountId, g.productId!, { description: (variant as DescriptionVariant).text }, at);
+  },
+};
+
+export const seoMeta: FeatureModule<ProductInput> = {
+  generate: textGenerate('seo_meta'),
+  async select(deps, g, variant, at) {
+    const v = variant as SeoVariant;
+    await deps.generations.updateProduct(g.accountId, g.productId!, { seo: { title: v.title, description: v.description } }, at);
+  },
+};
+
+/** Blog posts weave in the stored descriptions of the products they name, and nothing else about them. */
+export const blogPost: FeatureModule<BlogInput, ProductFact[]> = {
+  async prepare(deps, accountId, input) {
+    const facts: ProductFact[] = [];
+    for (const productId of input.productIds ?? []) {
+      const p = await deps.generations.getProduct(accountId, productId);
+      if (!p) throw new NotFound(`Product ${productId} has no stored content to write about.`);
+      facts.push({ productId, name: productId, description: p.description });
+    }
+    return facts;
+  },
+  async generate(deps, ctx) {
+    return deps.model.generate(
+      { feature: 'blog_post', input: ctx.input, products: ctx.prepared },
+      { generationId: ctx.generationId, count: ctx.count, signal: ctx.signal },
+    );
+  },
+  // The chosen draft is the generation's selectedIndex; scheduling it is `POST /v1/blog-posts`.
+  async select() {},
+};
+
+export const websiteDesign: FeatureModule<DesignInput> = {
+  generate: textGenerate('website_design'),
+  async select(deps, g, variant, at) {
+    await deps.generations.setStoreDesign(g.accountId, variant as DesignVariant, g.id, at);
+  },
+};
+
+export type { BlogVariant };
+
+const modules: Partial<Record<FeatureId, FeatureModule<any, any>>> = {
+  product_description: productDescription,
+  seo_meta: seoMeta,
+  blog_post: blogPost,
+  website_design: websiteDesign,
+};
+
+/** Lets a feature living in its own module (image enhancement) join the registry. */
+export function registerFeature(id: FeatureId, module: FeatureModule<any, any>): void {
+  modules[id] = module;
+}
+
+export function featureModule(id: FeatureId): FeatureModule<any, any> | undefined {
+  return modules[id];
+}

@@ -1,0 +1,40 @@
+/** Persistence port of generations and of what merchants selected from them. */
+import type { FeatureId } from '../config.ts';
+
+export interface GenerationRecord {
+  id: string;
+  accountId: string;
+  feature: FeatureId;
+  productId: string | null;
+  input: unknown;
+  /** Stored variants, in index order. Locked teasers are not stored: they were never generated. */
+  variants: unknown[];
+  /** How many locked teasers follow the stored variants (free plan). */
+  locked: number;
+  selectedIndex: number | null;
+  regeneratedFrom: string | null;
+  creditsCharged: number;
+  createdAt: string;
+  modelId: string;
+  usage: { inputTokens: number; outputTokens: number } | null;
+  modelCalls: number;
+}
+
+export interface ProductContent {
+  productId: string;
+  description: string | null;
+  seo: { title: string; description: string } | null;
+  image: { key: string; width: number; height: number; generationId: string } | null;
+  updatedAt?: string;
+}
+
+export interface GenerationStore {
+  putGeneration(g: GenerationRecord): Promise<void>;
+  getGeneration(accountId: string, id: string): Promise<GenerationRecord | null>;
+  setSelected(accountId: string, id: string, index: number): Promise<void>;
+  getProduct(accountId: string, productId: string): Promise<ProductContent | null>;
+  updateProduct(accountId: string, productId: string, patch: Partial<Omit<ProductContent, 'productId'>>, at: string): Promise<void>;
+  /** The store-wide design the merchant picked (website_design). */
+  setStoreDesign(accountId: string, design: unknown, generationId: string, at: string): Promise<void>;
+  getStoreDesign(accountId: string): Promise<{ design: unknown; generationId: string; updatedAt: string } | null>;
+}

@@ -1,0 +1,179 @@
+/**
+ * Generate, regenerate, select, read. Refusals come in the contract's order (plan 403, references 404,
+ * rate limit 429, credits 402); an attempt is counted before it is charged and given back when the
+ * charge is refused; the charge precedes the model call, and any failure after it is refunded before
+ * the 502 is returned, inside a time budget that ends before the function's own timeout.
+ */
+import { FEATURES, PLANS, type FeatureId } from '../config.ts';
+import { charge, ensureAccount, noticeLowBalance, refund } from './credits.ts';
+import { DomainError, GenerationFailed, InsufficientCredits, ModelFailure, NotFound, PlanUpgradeRequired } from './errors.ts';
+import { featureModule, type GenerationDeps } from './features.ts';
+import type { GenerationRecord } from './generation-store.ts';
+import { newId } from './ids.ts';
+import { availableOf } from './ports.ts';
+import { countAttempt, type RateView } from './rate-limit.ts';
+
+export interface GenerateInput {
+  accountId: string;
+  feature: FeatureId;
+  productId?: string | null;
+  input: unknown;
+  regeneratedFrom?: string | null;
+}
+
+export interface GenerationView {
+  id: string;
+  feature: FeatureId;
+  productId: string | null;
+  variants: Array<Record<string, unknown>>;
+  selectedIndex: number | null;
+  regeneratedFrom: string | null;
+  creditsCharged: number;
+  credits: { available: number };
+  createdAt: string;
+  model: { id: string; calls: number; usage: GenerationRecord['usage'] };
+}
+
+function withRate(err: unknown, view: RateView, cfg: GenerationDeps['rateLimit']): unknown {
+  if (err instanceof DomainError) err.rateLimit = { limit: view.limit, remaining: view.remaining, resetSeconds: view.resetSeconds, windowSeconds: cfg.windowSeconds };
+  return err;
+}
+
+function planAllows(feature: FeatureId, plan: keyof typeof PLANS): boolean {
+  return (FEATURES[feature].plans as readonly string[]).includes(plan);
+}
+
+function upgradeMessage(feature: FeatureId): string {
+  const label: Record<FeatureId, string> = {
+    product_description: 'Product descriptions',
+    seo_meta: 'SEO meta tags',
+    image_enhancement: 'Image enhancement',
+    blog_post: 'Blog writing',
+    website_design: 'Website design assistance',
+  };
+  return `${label[feature]} are available on paid plans. Upgrade to use them.`;
+}
+
+export async function generate(deps: GenerationDeps, req: GenerateInput): Promise<{ generation: GenerationView; rate: RateView }> {
+  const feature = FEATURES[req.feature];
+  const module = featureModule(req.feature);
+  if (!module) throw new PlanUpgradeRequired(`${req.feature} is not available yet.`);
+  const account = await ensureAccount(deps, req.accountId);
+  if (!planAllows(req.feature, account.plan)) throw new PlanUpgradeRequired(upgradeMessage(req.feature));
+  const productId = req.productId ?? null;
+  const prepared = await module.prepare?.(deps, req.accountId, req.input, productId);
+
+  const attempt = await countAttempt(deps, req.accountId);
+  const generationId = newId('gen', deps.clock.now());
+  const meta = { feature: req.feature, generationId, productId: productId ?? undefined };
+  let charged;
+  try {
+    charged = await charge(deps, account, feature.cost, meta);
+  } catch (err) {
+    if (err instanceof InsufficientCredits) {
+      // A refusal for credits is not an attempt: give the slot back.
+      await deps.rate.release(req.accountId, attempt.windowStart);
+      throw withRate(err, { ...attempt.view, remaining: Math.min(attempt.view.limit, attempt.view.remaining + 1) }, deps.rateLimit);
+    }
+    throw err;
+  }
+
+  const paid = PLANS[account.plan].paid;
+  const count = (paid ? feature.variants : Math.max(1, feature.freeSelectableVariants)) as 1 | 2;
+  let record: GenerationRecord;
+  try {
+    const signal = AbortSignal.timeout(deps.modelTimeBudgetMs);
+    const written = await module.generate(deps, { accountId: req.accountId, generationId, productId, input: req.input, count, signal, prepared });
+    if (written.variants.length !== count) throw new ModelFailure('invalid_output', `expected ${count} variants, got ${written.variants.length}`);
+    record = {
+      id: generationId,
+      accountId: req.accountId,
+      feature: req.feature,
+      productId,
+      input: req.input,
+      variants: written.variants,
+      locked: feature.variants - count,
+      selectedIndex: null,
+      regeneratedFrom: req.regeneratedFrom ?? null,
+      creditsCharged: feature.cost,
+      createdAt: deps.clock.now().toISOString(),
+      modelId: written.modelId,
+      usage: written.usage,
+      modelCalls: written.calls,
+    };
+    await deps.generations.putGeneration(record);
+  } catch (err) {
+    const reason = err instanceof ModelFailure ? `model ${err.kind}` : 'generation could not be completed';
+    await refund(deps, req.accountId, charged.split, { ...meta, reason });
+    const failure = new GenerationFailed(
+      feature.cost,
+      err instanceof ModelFailure && err.kind === 'throttled'
+        ? `The AI model is busy right now. Your ${feature.cost} credit${feature.cost === 1 ? ' was' : 's were'} refunded; please try again in a moment.`
+        : `The AI model did not produce a usable result. Your ${feature.cost} credit${feature.cost === 1 ? ' was' : 's were'} refunded.`,
+    );
+    (failure as { cause?: unknown }).cause = err;
+    throw withRate(failure, attempt.view, deps.rateLimit);
+  }
+
+  // Best effort: a lost low-balance notice must not fail a paid-for generation.
+  await noticeLowBalance(deps, charged.account).catch(() => undefined);
+  return { generation: await toView(deps, record, availableOf(charged.account)), rate: attempt.view };
+}
+
+export async function regenerate(deps: GenerationDeps, accountId: string, id: string) {
+  const original = await deps.generations.getGeneration(accountId, id);
+  if (!original) throw new NotFound(`Generation ${id} was not found.`);
+  return generate(deps, { accountId, feature: original.feature, productId: original.productId, input: original.input, regeneratedFrom: id });
+}
+
+export async function getGeneration(deps: GenerationDeps, accountId: string, id: string): Promise<GenerationView> {
+  const g = await deps.generations.getGeneration(accountId, id);
+  if (!g) throw new NotFound(`Generation ${id} was not found.`);
+  const account = await ensureAccount(deps, accountId);
+  return toView(deps, g, availableOf(account));
+}
+
+/** Stores the chosen variant as the product's (or store's) content. Free of charge. */
+export async function select(deps: GenerationDeps, accountId: string, id: string, index: number): Promise<GenerationView> {
+  const g = await deps.generations.getGeneration(accountId, id);
+  if (!g) throw new NotFound(`Generation ${id} was not found.`);
+  if (index >= g.variants.length + g.locked) throw new NotFound(`Generation ${id} has no variant ${index}.`);
+  if (index >= g.variants.length) throw new PlanUpgradeRequired('This variant is locked on the free plan. Upgrade to unlock it.');
+  const at = deps.clock.now().toISOString();
+  await featureModule(g.feature)!.select(deps, g, g.variants[index], at);
+  await deps.generations.setSelected(accountId, id, index);
+  const account = await ensureAccount(deps, accountId);
+  return toView(deps, { ...g, selectedIndex: index }, availableOf(account));
+}
+
+export async function productContent(deps: GenerationDeps, accountId: string, productId: string) {
+  const p = await deps.generations.getProduct(accountId, productId);
+  const image = p?.image ? await featureModule('image_enhancement')?.view?.(deps, { key: p.image.key, width: p.image.width, height: p.image.height, operations: [] }, {} as GenerationRecord) : undefined;
+  return {
+    productId,
+    description: p?.description ?? null,
+    seo: p?.seo ?? null,
+    image: p?.image ? { imageUrl: (image as { imageUrl?: string } | undefined)?.imageUrl ?? null, width: p.image.width, height: p.image.height, generationId: p.image.generationId } : null,
+    updatedAt: p?.updatedAt ?? null,
+  };
+}
+
+async function toView(deps: GenerationDeps, g: GenerationRecord, available: number): Promise<GenerationView> {
+  const module = featureModule(g.feature);
+  const shown: Array<Record<string, unknown>> = await Promise.all(
+    g.variants.map(async (v, index) => ({ index, ...(module?.view ? await module.view(deps, v, g) : (v as Record<string, unknown>)) })),
+  );
+  for (let i = 0; i < g.locked; i++) shown.push({ index: g.variants.length + i, locked: true });
+  return {
+    id: g.id,
+    feature: g.feature,
+    productId: g.productId,
+    variants: shown,
+    selectedIndex: g.selectedIndex,
+    regeneratedFrom: g.regeneratedFrom,
+    creditsCharged: g.creditsCharged,
+    credits: { available },
+    createdAt: g.createdAt,
+    model: { id: g.modelId, calls: g.modelCalls, usage: g.usage },
+  };
+}

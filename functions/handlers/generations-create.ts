@@ -1,0 +1,9 @@
+import { generate } from '../core/generations.ts';
+import { GenerateRequest } from '../core/schemas.ts';
+import { created, httpHandler } from '../http/handler.ts';
+import { rateLimitHeaders } from '../http/rate-limit-headers.ts';
+
+export const handler = httpHandler({ body: GenerateRequest, idempotent: true }, async ({ caller, body }, deps) => {
+  const { generation, rate } = await generate(deps, { accountId: caller.accountId, ...body });
+  return created(generation, rateLimitHeaders({ ...rate, windowSeconds: deps.rateLimit.windowSeconds }));
+});

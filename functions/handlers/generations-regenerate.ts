@@ -1,0 +1,9 @@
+import { z } from 'zod';
+import { regenerate } from '../core/generations.ts';
+import { created, httpHandler } from '../http/handler.ts';
+import { rateLimitHeaders } from '../http/rate-limit-headers.ts';
+
+export const handler = httpHandler({ params: z.object({ id: z.string().min(1).max(100) }), idempotent: true }, async ({ caller, params }, deps) => {
+  const { generation, rate } = await regenerate(deps, caller.accountId, params.id);
+  return created(generation, rateLimitHeaders({ ...rate, windowSeconds: deps.rateLimit.windowSeconds }));
+});
