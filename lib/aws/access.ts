@@ -1,0 +1,161 @@
+/**
+ * `Access` → least-privilege grants and the environment variables that go with them: a function that
+ * may touch a resource is told its name, and a function told a name may touch it.
+ */
+import { Aws, Stack } from 'aws-cdk-lib';
+import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import type * as events from 'aws-cdk-lib/aws-events';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import type * as lambda from 'aws-cdk-lib/aws-lambda';
+import type * as s3 from 'aws-cdk-lib/aws-s3';
+import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
+import type * as sqs from 'aws-cdk-lib/aws-sqs';
+import type { Access } from '../wiring.ts';
+import { acknowledge, nagArn, nagValue } from './nag.ts';
+import type { Settings } from './settings.ts';
+
+/** The environment keys each access sets (the stack also sets NODE_OPTIONS and LOG_LEVEL everywhere). */
+export const ACCESS_ENV: Record<Access, readonly string[]> = {
+  'table:read': ['TABLE_NAME', 'RATE_LIMIT_MAX_ATTEMPTS', 'RATE_LIMIT_WINDOW_SECONDS', 'COOLDOWN_SECONDS', 'CHECKOUT_BASE_URL'],
+  'table:write': ['TABLE_NAME', 'RATE_LIMIT_MAX_ATTEMPTS', 'RATE_LIMIT_WINDOW_SECONDS', 'COOLDOWN_SECONDS', 'CHECKOUT_BASE_URL'],
+  idempotency: ['IDEMPOTENCY_TABLE_NAME'],
+  'bus:put': ['EVENT_BUS_NAME'],
+  'bedrock:invoke': ['AI_PROVIDER', 'BEDROCK_MODEL_ID', 'BEDROCK_IMAGE_MODEL_ID'],
+  'uploads:read': ['UPLOAD_BUCKET'],
+  'uploads:write': ['UPLOAD_BUCKET'],
+  'scheduler:manage': ['SCHEDULER_ROLE_ARN', 'PUBLISH_FUNCTION_ARN', 'SCHEDULER_DLQ_ARN', 'SCHEDULER_GROUP'],
+  'webhook-secret': ['WEBHOOK_SECRET_ARN'],
+};
+
+/** What the service creates for one-time schedules (blog publishing). */
+export interface SchedulerResources {
+  /** Assumed by EventBridge Scheduler; may invoke the target function and write to the DLQ. */
+  role: iam.IRole;
+  dlq: sqs.IQueue;
+  groupName: string;
+  target: lambda.IFunction;
+}
+
+/** Resources a grant may need; the optional ones are created on first use. */
+export interface AccessResources {
+  settings: Settings;
+  table: dynamodb.ITable;
+  idempotencyTable: dynamodb.ITable;
+  bus: events.IEventBus;
+  uploads: () => s3.IBucket;
+  webhookSecret: () => secretsmanager.ISecret;
+  scheduler: () => SchedulerResources;
+}
+
+/**
+ * Model ARNs for a Bedrock model id. A cross-region inference profile (`us.amazon.nova-lite-v1:0`)
+ * needs the profile itself and the foundation model in every region the profile may route to.
+ */
+export function bedrockModelArns(stack: Stack, modelId: string): string[] {
+  const profile = /^(us|eu|apac|jp|au|ca|us-gov|global)\.(.+)$/.exec(modelId);
+  if (profile) {
+    return [
+      stack.formatArn({ service: 'bedrock', resource: 'inference-profile', resourceName: modelId }),
+      `arn:${Aws.PARTITION}:bedrock:*::foundation-model/${profile[2]}`,
+    ];
+  }
+  return [`arn:${Aws.PARTITION}:bedrock:${Aws.REGION}::foundation-model/${modelId}`];
+}
+
+export function grantAccess(fn: lambda.Function, access: readonly Access[], r: AccessResources): void {
+  const stack = Stack.of(fn);
+  const s = r.settings;
+  const env = (vars: Record<string, string>) => Object.entries(vars).forEach(([k, v]) => fn.addEnvironment(k, v));
+  const tableEnv = {
+    TABLE_NAME: r.table.tableName,
+    RATE_LIMIT_MAX_ATTEMPTS: String(s.rateLimitMaxAttempts),
+    RATE_LIMIT_WINDOW_SECONDS: String(s.rateLimitWindowSeconds),
+    COOLDOWN_SECONDS: String(s.cooldownSeconds),
+    CHECKOUT_BASE_URL: s.checkoutBaseUrl,
+  };
+
+  const role = fn.role!;
+  const ackTableIndexes = () =>
+    acknowledge(role, `AwsSolutions-IAM5[Resource::${nagArn(r.table)}/index/*]`, "Queries the main table's own GSIs (refresh-due); the wildcard spans this table's indexes only.");
+
+  for (const a of new Set(access)) {
+    switch (a) {
+      case 'table:read':
+        // read + write on the same function: the write grant below already covers reads.
+        if (!access.includes('table:write')) r.table.grantReadData(fn);
+        ackTableIndexes();
+        env(tableEnv);
+        break;
+      case 'table:write':
+        r.table.grantReadWriteData(fn);
+        ackTableIndexes();
+        env(tableEnv);
+        break;
+      case 'idempotency':
+        r.idempotencyTable.grantReadWriteData(fn);
+        env({ IDEMPOTENCY_TABLE_NAME: r.idempotencyTable.tableName });
+        break;
+      case 'bus:put':
+        r.bus.grantPutEventsTo(fn);
+        env({ EVENT_BUS_NAME: r.bus.eventBusName });
+        break;
+      case 'bedrock:invoke':
+        // Converse and ConverseStream are authorised by the InvokeModel actions; there is no bedrock:Converse.
+        fn.addToRolePolicy(
+          new iam.PolicyStatement({
+            actions: ['bedrock:InvokeModel', 'bedrock:InvokeModelWithResponseStream'],
+            resources: [...new Set([...bedrockModelArns(stack, s.bedrockModelId), ...bedrockModelArns(stack, s.bedrockImageModelId)])],
+          }),
+        );
+        env({ AI_PROVIDER: 'bedrock', BEDROCK_MODEL_ID: s.bedrockModelId, BEDROCK_IMAGE_MODEL_ID: s.bedrockImageModelId });
+        break;
+      case 'uploads:read':
+      case 'uploads:write': {
+        if (a === 'uploads:read' && access.includes('uploads:write')) break;
+        const bucket = r.uploads();
+        // Objects only, plus ListBucket so a missing upload reads as 404 NoSuchKey rather than 403.
+        const actions = a === 'uploads:write' ? ['s3:GetObject', 's3:PutObject'] : ['s3:GetObject'];
+        fn.addToRolePolicy(new iam.PolicyStatement({ actions, resources: [bucket.arnForObjects('*')] }));
+        fn.addToRolePolicy(new iam.PolicyStatement({ actions: ['s3:ListBucket'], resources: [bucket.bucketArn] }));
+        acknowledge(role, `AwsSolutions-IAM5[Resource::${nagArn(bucket)}/*]`, 'Object keys are per upload and generation (uploads/<id>, results/<id>), unknown at deploy; the wildcard spans this bucket only.');
+        env({ UPLOAD_BUCKET: bucket.bucketName });
+        break;
+      }
+      case 'scheduler:manage': {
+        const sch = r.scheduler();
+        const schedules = stack.formatArn({ service: 'scheduler', resource: 'schedule', resourceName: `${sch.groupName}/*` });
+        fn.addToRolePolicy(new iam.PolicyStatement({ actions: ['scheduler:CreateSchedule', 'scheduler:DeleteSchedule'], resources: [schedules] }));
+        acknowledge(
+          role,
+          `AwsSolutions-IAM5[Resource::${nagValue(fn, schedules)}]`,
+          'Schedule names are created per blog post at run time; the wildcard spans the service\'s own schedule group only.',
+        );
+        fn.addToRolePolicy(
+          new iam.PolicyStatement({
+            actions: ['iam:PassRole'],
+            resources: [sch.role.roleArn],
+            conditions: { StringEquals: { 'iam:PassedToService': 'scheduler.amazonaws.com' } },
+          }),
+        );
+        env({
+          SCHEDULER_ROLE_ARN: sch.role.roleArn,
+          PUBLISH_FUNCTION_ARN: sch.target.functionArn,
+          SCHEDULER_DLQ_ARN: sch.dlq.queueArn,
+          SCHEDULER_GROUP: sch.groupName,
+        });
+        break;
+      }
+      case 'webhook-secret': {
+        // The ARN, never the value: the function reads the secret at cold start.
+        const secret = r.webhookSecret();
+        secret.grantRead(fn);
+        env({ WEBHOOK_SECRET_ARN: secret.secretArn });
+        break;
+      }
+      default: {
+        const unknown: never = a;
+        throw new Error(`No grant for access "${String(unknown)}"`);
+      }
+    }
+  }
+}

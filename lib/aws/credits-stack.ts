@@ -1,0 +1,362 @@
+/**
+ * The AWS realisation of `lib/wiring.ts`: every FunctionSpec becomes a Lambda function with its routes,
+ * rules, schedules and grants, read from the spec's fields alone. Env-agnostic: no lookups at synth.
+ */
+import * as path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { CfnOutput, Duration, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
+import * as apigw from 'aws-cdk-lib/aws-apigateway';
+import * as apigwv2 from 'aws-cdk-lib/aws-apigatewayv2';
+import { HttpJwtAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
+import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import * as cwActions from 'aws-cdk-lib/aws-cloudwatch-actions';
+import * as events from 'aws-cdk-lib/aws-events';
+import * as eventTargets from 'aws-cdk-lib/aws-events-targets';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import * as s3 from 'aws-cdk-lib/aws-s3';
+import * as scheduler from 'aws-cdk-lib/aws-scheduler';
+import * as schedulerTargets from 'aws-cdk-lib/aws-scheduler-targets';
+import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
+import * as sns from 'aws-cdk-lib/aws-sns';
+import * as subs from 'aws-cdk-lib/aws-sns-subscriptions';
+import * as sqs from 'aws-cdk-lib/aws-sqs';
+import type { Construct } from 'constructs';
+import { FUNCTIONS, type FunctionSpec } from '../wiring.ts';
+import { grantAccess, type AccessResources, type SchedulerResources } from './access.ts';
+import { DataTables } from './data.ts';
+import { acknowledge, nagValue } from './nag.ts';
+import { ServiceFunction } from './service-function.ts';
+import type { Settings } from './settings.ts';
+import { WebSite } from './web.ts';
+
+export const PROJECT_ROOT = fileURLToPath(new URL('../..', import.meta.url));
+
+export interface CreditsStackProps extends StackProps {
+  settings: Settings;
+  /** Defaults to the wiring's FUNCTIONS; tests pass their own list. */
+  functions?: readonly FunctionSpec[];
+  /**
+   * Test-only: stand-in code instead of bundling each entry with esbuild, so assertion tests
+   * neither wait for ~20 bundles nor depend on every handler file having landed.
+   */
+  codeFor?: (spec: FunctionSpec) => lambda.Code;
+  /** Defaults to `<root>/web/dist`. */
+  webDistDir?: string;
+}
+
+/** Retries before an event lands in its DLQ; handlers are idempotent, so retries are safe. */
+const EVENT_RETRY_ATTEMPTS = 8;
+const EVENT_MAX_AGE = Duration.hours(24);
+
+export class CreditsStack extends Stack {
+  readonly functions = new Map<string, ServiceFunction>();
+  readonly api: apigwv2.HttpApi;
+  readonly stage: apigwv2.HttpStage;
+  readonly tables: DataTables;
+  readonly bus: events.EventBus;
+  readonly web: WebSite;
+  /** Every dead-letter queue, each watched by an alarm. */
+  readonly deadLetterQueues: sqs.Queue[] = [];
+
+  constructor(scope: Construct, id: string, props: CreditsStackProps) {
+    super(scope, id, props);
+    const { settings } = props;
+    const specs = props.functions ?? FUNCTIONS;
+    assertUnique(specs);
+    const retention = retentionDays(settings.logRetentionDays);
+
+    this.tables = new DataTables(this, 'Data');
+    this.bus = new events.EventBus(this, 'Bus', { description: 'ai-credits billing and domain events' });
+
+    const logBucket = new s3.Bucket(this, 'AccessLogs', {
+      blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
+      encryption: s3.BucketEncryption.S3_MANAGED,
+      enforceSSL: true,
+      // CloudFront standard logging writes through ACLs.
+      objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_PREFERRED,
+      lifecycleRules: [{ expiration: Duration.days(90) }],
+    });
+
+    this.web = new WebSite(this, 'Web', {
+      distDir: props.webDistDir ?? path.join(PROJECT_ROOT, 'web', 'dist'),
+      logBucket,
+      logRetention: retention,
+    });
+    const webOrigins = [this.web.origin, ...settings.extraWebOrigins];
+
+    // Functions first: scheduler resources name the publish function, grants name the others.
+    const layers = settings.sharpLayerArn ? [lambda.LayerVersion.fromLayerVersionArn(this, 'SharpLayer', settings.sharpLayerArn)] : [];
+    for (const spec of specs) {
+      const needsSharp = spec.access.some((a) => a.startsWith('uploads:'));
+      this.functions.set(
+        spec.id,
+        new ServiceFunction(this, spec.id, {
+          spec,
+          projectRoot: PROJECT_ROOT,
+          logRetention: retention,
+          environment: { LOG_LEVEL: settings.logLevel },
+          code: props.codeFor?.(spec),
+          layers: needsSharp ? layers : [],
+        }),
+      );
+    }
+
+    const resources: AccessResources = {
+      settings,
+      table: this.tables.table,
+      idempotencyTable: this.tables.idempotencyTable,
+      bus: this.bus,
+      uploads: once(() => this.uploadsBucket(logBucket, webOrigins, settings)),
+      webhookSecret: once(() => this.webhookSecret()),
+      scheduler: once(() => this.schedulerResources(specs)),
+    };
+    for (const spec of specs) grantAccess(this.fn(spec.id), spec.access, resources);
+
+    ({ api: this.api, stage: this.stage } = this.httpApi(specs, settings, webOrigins, retention));
+    for (const spec of specs) {
+      for (const rule of spec.rules ?? []) this.rule(spec, rule);
+      for (const schedule of spec.schedules ?? []) this.schedule(spec, schedule);
+    }
+    this.web.publish({ apiUrl: this.stage.url.replace(/\/$/, '') });
+    this.alarms(settings);
+
+    new CfnOutput(this, 'ApiUrl', { value: this.stage.url });
+    new CfnOutput(this, 'WebUrl', { value: this.web.origin });
+    new CfnOutput(this, 'TableName', { value: this.tables.table.tableName });
+    new CfnOutput(this, 'EventBusName', { value: this.bus.eventBusName });
+  }
+
+  fn(id: string): lambda.Function {
+    const f = this.functions.get(id);
+    if (!f) throw new Error(`No function "${id}" in this stack`);
+    return f.fn;
+  }
+
+  private httpApi(specs: readonly FunctionSpec[], settings: Settings, allowOrigins: string[], retention: logs.RetentionDays) {
+    const api = new apigwv2.HttpApi(this, 'Api', {
+      description: `ai-credits ${settings.stage}`,
+      createDefaultStage: false,
+      corsPreflight: {
+        allowOrigins,
+        allowMethods: [apigwv2.CorsHttpMethod.GET, apigwv2.CorsHttpMethod.POST, apigwv2.CorsHttpMethod.PUT, apigwv2.CorsHttpMethod.DELETE],
+        allowHeaders: ['authorization', 'content-type', 'idempotency-key'],
+        exposeHeaders: ['ratelimit-limit', 'ratelimit-remaining', 'ratelimit-reset', 'ratelimit-policy', 'ratelimit', 'retry-after'],
+        maxAge: Duration.hours(1),
+      },
+    });
+    const accessLogs = new logs.LogGroup(this, 'ApiAccessLogs', { retention });
+    const stage = new apigwv2.HttpStage(this, 'ApiStage', {
+      httpApi: api,
+      stageName: '$default',
+      autoDeploy: true,
+      throttle: { rateLimit: settings.throttleRateLimit, burstLimit: settings.throttleBurstLimit },
+      accessLogSettings: {
+        destination: new apigwv2.LogGroupLogDestination(accessLogs),
+        format: apigw.AccessLogFormat.custom(
+          JSON.stringify({
+            requestId: '$context.requestId',
+            ip: '$context.identity.sourceIp',
+            time: '$context.requestTime',
+            routeKey: '$context.routeKey',
+            status: '$context.status',
+            latencyMs: '$context.responseLatency',
+            responseLength: '$context.responseLength',
+            sub: '$context.authorizer.claims.sub',
+            authorizerError: '$context.authorizer.error',
+            integrationError: '$context.integrationErrorMessage',
+          }),
+        ),
+      },
+    });
+
+    const jwt = new HttpJwtAuthorizer('Jwt', settings.jwtIssuer, { jwtAudience: settings.jwtAudience });
+    const none = new apigwv2.HttpNoneAuthorizer();
+    for (const spec of specs) {
+      if (!spec.routes?.length) continue;
+      const integration = new HttpLambdaIntegration(`${spec.id}-integration`, this.fn(spec.id));
+      for (const r of spec.routes) {
+        const [route] = api.addRoutes({
+          path: r.path,
+          methods: [apigwv2.HttpMethod[r.method]],
+          integration,
+          authorizer: r.auth === 'jwt' ? jwt : none,
+          authorizationScopes: r.auth === 'jwt' && r.scopes?.length ? r.scopes : undefined,
+        });
+        if (r.auth === 'none') {
+          acknowledge(
+            route!,
+            'AwsSolutions-APIG4',
+            `${r.method} ${r.path} is declared auth: 'none' in the wiring: it is called by the billing system, which authenticates with an HMAC signature the handler verifies.`,
+          );
+        }
+      }
+    }
+    return { api, stage };
+  }
+
+  private deadLetterQueue(scope: Construct, id: string): sqs.Queue {
+    const q = new sqs.Queue(scope, id, {
+      encryption: sqs.QueueEncryption.SQS_MANAGED,
+      enforceSSL: true,
+      retentionPeriod: Duration.days(14),
+    });
+    this.deadLetterQueues.push(q);
+    acknowledge(q, 'AwsSolutions-SQS3', 'This queue is itself a dead-letter queue; its messages are alarmed on and redriven by hand.');
+    return q;
+  }
+
+  private rule(spec: FunctionSpec, r: NonNullable<FunctionSpec['rules']>[number]): void {
+    const scope = this.functions.get(spec.id)!;
+    new events.Rule(scope, `Rule-${r.id}`, {
+      eventBus: this.bus,
+      description: `${r.source} ${r.detailTypes.join(', ')} → ${spec.id}`,
+      eventPattern: { source: [r.source], detailType: r.detailTypes },
+      targets: [
+        new eventTargets.LambdaFunction(this.fn(spec.id), {
+          deadLetterQueue: this.deadLetterQueue(scope, `Rule-${r.id}-Dlq`),
+          retryAttempts: EVENT_RETRY_ATTEMPTS,
+          maxEventAge: EVENT_MAX_AGE,
+        }),
+      ],
+    });
+  }
+
+  private schedule(spec: FunctionSpec, s: NonNullable<FunctionSpec['schedules']>[number]): void {
+    const scope = this.functions.get(spec.id)!;
+    const fn = this.fn(spec.id);
+    new scheduler.Schedule(scope, `Schedule-${s.id}`, {
+      description: `${s.id} → ${spec.id}`,
+      schedule: scheduler.ScheduleExpression.expression(s.expression),
+      target: new schedulerTargets.LambdaInvoke(fn, {
+        input: scheduler.ScheduleTargetInput.fromObject({ scheduleId: s.id }),
+        deadLetterQueue: this.deadLetterQueue(scope, `Schedule-${s.id}-Dlq`),
+        retryAttempts: EVENT_RETRY_ATTEMPTS,
+        maxEventAge: EVENT_MAX_AGE,
+      }),
+    });
+    // aws-scheduler-targets shares one role per target across the stack and grants it `<fn>:*` (any version).
+    for (const role of this.node.children.filter((c) => c.node.id.startsWith('SchedulerRoleForTarget'))) {
+      acknowledge(
+        role,
+        `AwsSolutions-IAM5[Resource::${nagValue(this, fn.functionArn)}:*]`,
+        `Lets EventBridge Scheduler invoke ${spec.id} and its versions; the wildcard is the version qualifier only.`,
+      );
+    }
+  }
+
+  private uploadsBucket(logBucket: s3.IBucket, allowedOrigins: string[], settings: Settings): s3.Bucket {
+    const expiry = Duration.days(settings.uploadsExpiryDays);
+    return new s3.Bucket(this, 'Uploads', {
+      blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
+      encryption: s3.BucketEncryption.S3_MANAGED,
+      enforceSSL: true,
+      serverAccessLogsBucket: logBucket,
+      serverAccessLogsPrefix: 'uploads-bucket/',
+      lifecycleRules: [
+        { prefix: 'uploads/', expiration: expiry },
+        { prefix: 'results/', expiration: expiry },
+        { abortIncompleteMultipartUploadAfter: Duration.days(1) },
+      ],
+      // The browser PUTs to presigned URLs and shows the results.
+      cors: [
+        {
+          allowedOrigins,
+          allowedMethods: [s3.HttpMethods.PUT, s3.HttpMethods.GET, s3.HttpMethods.HEAD],
+          allowedHeaders: ['*'],
+          exposedHeaders: ['ETag'],
+          maxAge: 3600,
+        },
+      ],
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+  }
+
+  private webhookSecret(): secretsmanager.Secret {
+    // A random initial value so nothing runs on an empty secret; replace it with the billing system's.
+    const secret = new secretsmanager.Secret(this, 'WebhookSecret', {
+      description: 'HMAC secret of the billing webhooks (set it to the value the billing system signs with)',
+      generateSecretString: { passwordLength: 48, excludePunctuation: true },
+    });
+    acknowledge(
+      secret,
+      'AwsSolutions-SMG4',
+      'A secret shared with the billing system: rotating it is a coordinated change on both sides (the old value stays accepted meanwhile), which a rotation Lambda cannot do.',
+    );
+    return secret;
+  }
+
+  private schedulerResources(specs: readonly FunctionSpec[]): SchedulerResources {
+    const targets = specs.filter((s) => s.scheduleTarget);
+    if (targets.length !== 1) {
+      throw new Error(
+        `'scheduler:manage' needs exactly one FunctionSpec with scheduleTarget: true (PUBLISH_FUNCTION_ARN is one ARN); found ${targets.length}`,
+      );
+    }
+    const managers = specs.filter((s) => s.access.includes('scheduler:manage'));
+    if (managers.some((m) => m.id === targets[0]!.id)) {
+      // Its own ARN in its own environment would be a CloudFormation circular reference.
+      throw new Error(`Function "${targets[0]!.id}" cannot both manage schedules and be their target`);
+    }
+    const target = this.fn(targets[0]!.id);
+    // One-time schedules the service creates (blog publishing): a group of their own scopes the grants.
+    const group = new scheduler.ScheduleGroup(this, 'OneTimeSchedules');
+    const dlq = this.deadLetterQueue(this, 'OneTimeSchedulesDlq');
+    const role = new iam.Role(this, 'SchedulerRole', {
+      assumedBy: new iam.ServicePrincipal('scheduler.amazonaws.com', {
+        conditions: { StringEquals: { 'aws:SourceAccount': this.account } },
+      }),
+      description: 'Assumed by EventBridge Scheduler to run the service-created one-time schedules',
+    });
+    role.addToPolicy(new iam.PolicyStatement({ actions: ['lambda:InvokeFunction'], resources: [target.functionArn] }));
+    dlq.grantSendMessages(role);
+    return { role, dlq, groupName: group.scheduleGroupName, target };
+  }
+
+  private alarms(settings: Settings): void {
+    let topic: sns.Topic | undefined;
+    if (settings.alarmEmail) {
+      // CloudWatch may only publish to an encrypted topic whose key it is allowed to use.
+      const key = new kms.Key(this, 'AlarmKey', { enableKeyRotation: true, description: 'ai-credits alarm topic' });
+      key.grantEncryptDecrypt(new iam.ServicePrincipal('cloudwatch.amazonaws.com'));
+      topic = new sns.Topic(this, 'Alarms', { masterKey: key, enforceSSL: true });
+      topic.addSubscription(new subs.EmailSubscription(settings.alarmEmail));
+    }
+    for (const q of this.deadLetterQueues) {
+      // A message here is an event or a schedule the service failed to apply: someone must look.
+      const alarm = q.metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(5) }).createAlarm(q, 'NotEmpty', {
+        threshold: 0,
+        comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
+        evaluationPeriods: 1,
+        treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+        alarmDescription: `Dead-letter queue ${q.node.path} has messages`,
+      });
+      if (topic) alarm.addAlarmAction(new cwActions.SnsAction(topic));
+    }
+  }
+}
+
+function once<T>(make: () => T): () => T {
+  let value: T | undefined;
+  return () => (value ??= make());
+}
+
+function assertUnique(specs: readonly FunctionSpec[]): void {
+  const seen = new Set<string>();
+  for (const s of specs) {
+    if (seen.has(s.id)) throw new Error(`Duplicate FunctionSpec id "${s.id}" in the wiring`);
+    seen.add(s.id);
+  }
+  const routes = specs.flatMap((s) => (s.routes ?? []).map((r) => `${r.method} ${r.path}`));
+  const dup = routes.find((r, i) => routes.indexOf(r) !== i);
+  if (dup) throw new Error(`Route "${dup}" is served by two FunctionSpecs`);
+}
+
+function retentionDays(days: number): logs.RetentionDays {
+  const valid = Object.values(logs.RetentionDays).filter((v): v is number => typeof v === 'number');
+  if (!valid.includes(days)) throw new Error(`logRetentionDays ${days} is not one CloudWatch Logs accepts: ${valid.join(', ')}`);
+  return days as logs.RetentionDays;
+}
