@@ -1,10 +1,10 @@
 /**
  * The offline image model: classic photo corrections with sharp and a few typed-array passes, no
- * network, deterministic for a given photo. It is the local default and the fallback shape the
- * Bedrock adapter reuses for everything but the cut-out.
+ * network, deterministic for a given photo. It is the local default; the Bedrock adapter reuses its
+ * steps for everything but finding the product.
  *
- * Pipeline (one decode, then everything at working size ≤ 2048 px, which is what keeps a
- * 12-megapixel photo well under a second):
+ * Pipeline (one decode, then everything at the working size, fitted inside 2048 px, which keeps a
+ * 12-megapixel photo at about a second on two cores):
  *   decode + orient + fit inside 2048 → measure → white balance, levels, gamma (one LUT per channel)
  *   → gentle unsharp mask → variant 0: pad to a 2048 square; variant 1: mask the background, put the
  *   product on white, pad with white.
@@ -53,7 +53,7 @@ async function decodeToWorkingSize(image: Buffer): Promise<{ rgba: Buffer; width
     .resize(SIDE, SIDE, { fit: 'inside', kernel: 'lanczos3' })
     .toColourspace('srgb')
     .ensureAlpha()
-    .raw()
+    .raw({ depth: 'uchar' }) // 16-bit PNGs come down to 8 bits here, once
     .toBuffer({ resolveWithObject: true });
   const [w, h] = (meta.orientation ?? 1) >= 5 ? [meta.height!, meta.width!] : [meta.width!, meta.height!];
   if (w !== info.width || h !== info.height) operations.push(Math.max(w, h) < SIDE ? `upscaled_to_fit_${SIDE}` : `downscaled_to_fit_${SIDE}`);
@@ -329,7 +329,7 @@ export async function scaleMask(mask: Buffer, from: { width: number; height: num
   return pipeline.extractChannel(0).raw().toBuffer();
 }
 
-const MASK_SIDE = 512;
+const MASK_SIDE = 1024;
 
 export interface BackgroundMask {
   /** 0 = background, 255 = product, at working size. */
@@ -445,7 +445,7 @@ export class OfflineImageModel implements ImageModel {
     checkSignal(opts.signal);
     try {
       const work = await prepareWorkingImage(input.image, opts.signal);
-      // The two encodes run on libuv's pool in parallel: on two cores this is most of the saving.
+      // The two variants encode in parallel on libuv's thread pool (one libvips thread each here).
       const [enhanced, white] = await Promise.all([enhancedVariant(work, input.style), whiteBackgroundVariant(work)]);
       checkSignal(opts.signal);
       return { variants: [enhanced, white], modelId: OFFLINE_IMAGE_MODEL_ID, calls: 1 };
