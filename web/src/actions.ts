@@ -104,8 +104,8 @@ export function reportError(err: unknown, title = 'Something went wrong'): void 
       const n = e.creditsRefunded ?? 0;
       pushToast({
         kind: 'error',
-        title: 'Generation failed',
-        message: `${e.message} ${n > 0 ? `${n} credit${n === 1 ? ' was' : 's were'} refunded to your balance.` : 'No credits were charged.'}`.trim(),
+        title: n > 0 ? `Generation failed · ${n} credit${n === 1 ? '' : 's'} refunded` : 'Generation failed · no credits charged',
+        message: e.message,
       });
       void refreshCredits();
       return;

@@ -22,6 +22,17 @@ function hex(value: string, fallback: string): string {
   return /^#(?:[0-9a-f]{3}|[0-9a-f]{6})$/i.test(value) ? value : fallback;
 }
 
+/** Black or white, whichever reads better on the colour (WCAG relative luminance). */
+function readableOn(color: string): string {
+  const h = color.length === 4 ? color.replace(/^#(.)(.)(.)$/, '#$1$1$2$2$3$3') : color;
+  const [r, g, b] = [1, 3, 5].map((i) => {
+    const c = parseInt(h.slice(i, i + 2), 16) / 255;
+    return c <= 0.03928 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4;
+  });
+  const l = 0.2126 * r + 0.7152 * g + 0.0722 * b;
+  return l > 0.179 ? '#111111' : '#ffffff';
+}
+
 function Section({ s, storeName }: { s: DesignSection; storeName: string }) {
   switch (s.type) {
     case 'hero':
@@ -90,10 +101,14 @@ function Section({ s, storeName }: { s: DesignSection; storeName: string }) {
 
 export function MiniPreview({ design, storeName }: { design: DesignVariant; storeName: string }) {
   const p = design.palette;
+  const primary = hex(p.primary, '#1f2937');
+  const accent = hex(p.accent, '#f59e0b');
   const style = {
-    '--mp-primary': hex(p.primary, '#1f2937'),
+    '--mp-on-primary': readableOn(primary),
+    '--mp-on-accent': readableOn(accent),
+    '--mp-primary': primary,
     '--mp-secondary': hex(p.secondary, '#6b7280'),
-    '--mp-accent': hex(p.accent, '#f59e0b'),
+    '--mp-accent': accent,
     '--mp-bg': hex(p.background, '#ffffff'),
     '--mp-text': hex(p.text, '#111827'),
     '--mp-heading-font': fontStack(design.fonts.heading),

@@ -1,0 +1,742 @@
+/**
+ * The merchant page in a real browser against the real local stack (in memory, random port): every
+ * behaviour of the page the API supports. Tests whose routes are not served yet are skipped, with the
+ * route named, so the suite grows with the API. Screenshots land in test-output/screenshots/.
+ *
+ * `E2E_BASE_URL=http://127.0.0.1:3000` runs the same tests against an already running stack (`npm start`).
+ */
+import { existsSync, mkdirSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { chromium, type Browser, type BrowserContext, type Locator, type Page } from 'playwright-core';
+
+const ROOT = resolve(import.meta.dirname, '..', '..');
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const SHOTS = join(ROOT, 'test-output', 'screenshots');
+const EXTERNAL = process.env.E2E_BASE_URL?.replace(/\/$/, '');
+const DESKTOP = { width: 1280, height: 900 };
+const PHONE = { width: 375, height: 812 };
+
+let base = '';
+let browser: Browser;
+let closeStack: (() => Promise<void>) | undefined;
+/** Routes the running stack serves (probed once): tests of the others are skipped. */
+const served = new Map<string, boolean>();
+
+// ---- Stack, API and browser helpers --------------------------------------------------------------
+
+let seq = 0;
+/** A fresh account per test: accounts are created lazily on their first request. */
+function newAccount(label: string): string {
+  return `acct_e2e_${label}_${Date.now().toString(36)}${(seq++).toString(36)}`;
+}
+
+async function tokenFor(accountId: string, scopes?: string[]): Promise<string> {
+  const res = await fetch(`${base}/local/token`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ accountId, scopes }),
+  });
+  expect(res.status).toBe(200);
+  return ((await res.json()) as { token: string }).token;
+}
+
+interface ApiResult<T = any> {
+  status: number;
+  body: T;
+}
+
+/** Calls the API as the account (a fresh token each time: the service clock may have moved). */
+async function api<T = any>(accountId: string, method: string, path: string, body?: unknown, scopes?: string[]): Promise<ApiResult<T>> {
+  const res = await fetch(`${base}${path}`, {
+    method,
+    headers: { authorization: `Bearer ${await tokenFor(accountId, scopes)}`, 'content-type': 'application/json' },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  const text = await res.text();
+  return { status: res.status, body: text ? JSON.parse(text) : undefined };
+}
+
+async function local(path: string, body: unknown): Promise<void> {
+  const res = await fetch(`${base}${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  expect(res.status, `${path} answered ${res.status}`).toBeLessThan(300);
+}
+
+async function setClock(offsetSeconds: number): Promise<void> {
+  await local('/local/clock', { offsetSeconds });
+}
+
+/** Switches the plan through the local billing route and waits until it applies. */
+async function setPlan(accountId: string, plan: 'free' | 'plus' | 'pro' | 'premium'): Promise<void> {
+  await api(accountId, 'GET', '/v1/credits');
+  await local(`/local/accounts/${accountId}/plan`, { plan });
+  await expect.poll(async () => (await api(accountId, 'GET', '/v1/credits')).body.plan, { timeout: 5000 }).toBe(plan);
+}
+
+/** Whether the stack serves `method path` (the local server answers "No route for …" otherwise). */
+async function serves(method: string, path: string): Promise<boolean> {
+  const key = `${method} ${path}`;
+  if (served.has(key)) return served.get(key)!;
+  const res = await fetch(`${base}${path}`, {
+    method,
+    headers: { authorization: `Bearer ${await tokenFor('acct_e2e_probe')}`, 'content-type': 'application/json' },
+    body: method === 'GET' || method === 'DELETE' ? undefined : '{}',
+  });
+  const body = (await res.json().catch(() => null)) as { error?: { message?: string } } | null;
+  const ok = !((res.status === 404 || res.status === 405) && /^No route|not allowed/i.test(body?.error?.message ?? ''));
+  served.set(key, ok);
+  return ok;
+}
+
+type TestContext = { skip: (note?: string) => void };
+
+/** Skips the test (naming the missing route) unless the stack serves every route given. */
+async function requireRoutes(ctx: TestContext, ...routes: string[]): Promise<void> {
+  for (const r of routes) {
+    const [method, path] = r.split(' ');
+    if (!(await serves(method, path))) ctx.skip(`the stack does not serve ${r} yet`);
+  }
+}
+
+interface Opened {
+  context: BrowserContext;
+  page: Page;
+  errors: string[];
+}
+
+const contexts: BrowserContext[] = [];
+
+/** Opens the page as an account, on a route, and waits for the balance to show. */
+async function open(accountId: string, route = 'product', viewport = DESKTOP): Promise<Opened> {
+  const context = await browser.newContext({ viewport });
+  contexts.push(context);
+  const page = await context.newPage();
+  const errors: string[] = [];
+  page.on('pageerror', (e) => errors.push(String(e)));
+  await page.goto(`${base}/?account=${encodeURIComponent(accountId)}#/${route}`);
+  await expectText(page.getByTestId('credits-count'), /^\d+$/);
+  return { context, page, errors };
+}
+
+async function expectText(locator: Locator, expected: string | RegExp, timeout = 10_000): Promise<void> {
+  await expect.poll(async () => ((await locator.first().textContent().catch(() => null)) ?? '').trim(), { timeout }).toMatch(expected);
+}
+
+async function count(page: Page): Promise<number> {
+  return Number((await page.getByTestId('credits-count').textContent())?.trim());
+}
+
+/** A marker on `window`: still there later means the page did not reload. */
+async function markNoReload(page: Page): Promise<() => Promise<void>> {
+  await page.evaluate(() => ((window as unknown as { __e2eMarker: number }).__e2eMarker = 42));
+  return async () => expect(await page.evaluate(() => (window as unknown as { __e2eMarker?: number }).__e2eMarker)).toBe(42);
+}
+
+async function shot(page: Page, name: string, fullPage = true): Promise<void> {
+  await page.evaluate(() => window.scrollTo(0, 0));
+  await page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage });
+}
+
+/** Runs attempts as the account until the API refuses with `until` (402, 429, ...). */
+async function generateUntil(accountId: string, request: Record<string, unknown>, until: number, max = 200): Promise<ApiResult> {
+  let last: ApiResult = { status: 0, body: null };
+  for (let i = 0; i < max; i++) {
+    last = await api(accountId, 'POST', '/v1/generations', request);
+    if (last.status === until) return last;
+    expect(last.status, JSON.stringify(last.body)).toBe(201);
+  }
+  return last;
+}
+
+const PRODUCT_REQUEST = {
+  feature: 'product_description',
+  productId: 'prod_e2e',
+  input: { name: 'E2E Test Mug', category: 'Kitchen', features: ['Stoneware'], keywords: ['mug'], tone: 'friendly' },
+};
+
+/** A small real PNG (the API decodes uploads before charging). */
+async function samplePng(): Promise<Buffer> {
+  const sharp = (await import('sharp')).default;
+  return sharp({ create: { width: 96, height: 72, channels: 3, background: { r: 180, g: 120, b: 80 } } })
+    .png()
+    .toBuffer();
+}
+
+// ---- Suite ----------------------------------------------------------------------------------------
+
+const browserMissing = !existsSync(CHROMIUM);
+if (browserMissing) console.warn(`merchant-page e2e skipped: no browser at ${CHROMIUM} (set CHROMIUM_PATH)`);
+
+describe.skipIf(browserMissing)('merchant page (browser, local stack)', () => {
+  beforeAll(async () => {
+    mkdirSync(SHOTS, { recursive: true });
+    if (EXTERNAL) {
+      base = EXTERNAL;
+    } else {
+      // Build the page from source, then serve it with the stack, as `npm start` does.
+      const { build } = await import('vite');
+      await build({ root: join(ROOT, 'web'), configFile: join(ROOT, 'web', 'vite.config.ts'), logLevel: 'warn' });
+      const { startLocalStack } = await import('../../lib/local/stack.ts');
+      const stack = await startLocalStack({ port: 0, webDir: join(ROOT, 'web', 'dist') });
+      base = stack.url;
+      closeStack = () => stack.close();
+    }
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      headless: true,
+      args: ['--no-sandbox', '--disable-background-networking', '--disable-gpu', '--no-first-run', '--disable-component-update', '--disable-sync'],
+    });
+  });
+
+  afterAll(async () => {
+    for (const c of contexts) await c.close().catch(() => undefined);
+    await browser?.close();
+    if (base) await setClock(0).catch(() => undefined);
+    await closeStack?.();
+  });
+
+  // ---- Navigation bar ---------------------------------------------------------------------------
+
+  it('given a free account, then the nav shows its 25 credits, the next refresh date on hover and click, and no Top Up button', async () => {
+    const account = newAccount('nav');
+    const { page, errors } = await open(account);
+    await expectText(page.getByTestId('credits-count'), /^25$/);
+    expect(await page.getByTestId('topup-button').count()).toBe(0);
+
+    const { body: credits } = await api(account, 'GET', '/v1/credits');
+    const expectedDate = await page.evaluate(
+      (end) => new Date(end).toLocaleDateString(undefined, { year: 'numeric', month: 'short', day: 'numeric' }),
+      credits.period.end as string,
+    );
+    await page.getByTestId('credits-button').hover();
+    await expectText(page.getByTestId('credits-refresh-date'), expectedDate);
+    await expectText(page.getByTestId('credits-plan'), 'Free');
+    await shot(page, '01-nav-free-popover', false);
+
+    // Click pins it open; Esc closes it.
+    await page.mouse.move(5, 400);
+    await page.getByTestId('credits-button').click();
+    await page.mouse.move(5, 400);
+    await page.waitForTimeout(300);
+    expect(await page.getByTestId('credits-popover').isVisible()).toBe(true);
+    expect(await page.getByTestId('credits-button').getAttribute('aria-expanded')).toBe('true');
+    await page.keyboard.press('Escape');
+    await page.getByTestId('credits-popover').waitFor({ state: 'detached' });
+    await shot(page, '02-product-free');
+    expect(errors).toEqual([]);
+  });
+
+  it('given the developer bar, when the plan is switched to Pro, then 200 credits and the Top Up button show without a reload', async () => {
+    const account = newAccount('plan');
+    const { page, errors } = await open(account);
+    const stillSamePage = await markNoReload(page);
+    await page.getByTestId('dev-plan-select').selectOption('pro');
+    await page.getByTestId('dev-plan-apply').click();
+    await expectText(page.getByTestId('credits-count'), /^200$/);
+    await page.getByTestId('topup-button').waitFor();
+    await stillSamePage();
+
+    // And back to free: allowance reset to 25, Top Up gone.
+    await page.getByTestId('dev-plan-select').selectOption('free');
+    await page.getByTestId('dev-plan-apply').click();
+    await expectText(page.getByTestId('credits-count'), /^25$/);
+    await page.getByTestId('topup-button').waitFor({ state: 'detached' });
+    expect(errors).toEqual([]);
+  });
+
+  it('given the developer bar, when another account id is entered, then the page shows that account', async () => {
+    const first = newAccount('switch_a');
+    const second = newAccount('switch_b');
+    await setPlan(second, 'plus');
+    const { page } = await open(first);
+    await expectText(page.getByTestId('credits-count'), /^25$/);
+    await page.getByTestId('dev-account-input').fill(second);
+    await page.getByTestId('dev-account-apply').click();
+    await expectText(page.getByTestId('credits-count'), /^100$/);
+    await page.getByTestId('topup-button').waitFor();
+  });
+
+  // ---- Top-ups ------------------------------------------------------------------------------------
+
+  it('given a paid account, when it buys a pack in the checkout tab, then the balance rises by the pack once the payment lands, without a reload', async (ctx) => {
+    await requireRoutes(ctx, 'GET /v1/credits/top-up-packs', 'POST /v1/credits/top-ups', 'GET /v1/credits/top-ups');
+    const account = newAccount('topup');
+    await setPlan(account, 'plus');
+    const { page, context, errors } = await open(account);
+    await expectText(page.getByTestId('credits-count'), /^100$/);
+    const stillSamePage = await markNoReload(page);
+
+    await page.getByTestId('topup-button').click();
+    const modal = page.getByTestId('topup-modal');
+    await modal.waitFor();
+    expect(await modal.getAttribute('role')).toBe('dialog');
+    await page.getByTestId('topup-pack-pack_50').waitFor();
+    expect(await page.locator('[data-testid^="topup-pack-"]').count()).toBe(3);
+    await page.getByTestId('topup-pack-pack_150').click();
+    await page.getByTestId('topup-pack-pack_50').click();
+    await shot(page, '03-topup-modal', false);
+
+    const [checkout] = await Promise.all([context.waitForEvent('page'), page.getByTestId('topup-checkout').click()]);
+    await checkout.waitForURL(/\/local\/checkout\//);
+    await page.getByTestId('topup-pending').waitFor();
+    await checkout.getByRole('button', { name: /^Pay/ }).waitFor();
+    await shot(checkout, '04-checkout-page', false);
+    await checkout.getByRole('button', { name: /^Pay/ }).click();
+    // The checkout tab comes back to the app.
+    await checkout.waitForURL((u) => u.pathname === '/' || u.search.includes('topup'));
+
+    await expectText(page.getByTestId('credits-count'), /^150$/, 15_000);
+    await page.getByTestId('toast-success').filter({ hasText: 'Payment received' }).waitFor();
+    await modal.waitFor({ state: 'detached' });
+    await stillSamePage();
+    await shot(page, '05-topup-landed', false);
+
+    const { body: credits } = await api(account, 'GET', '/v1/credits');
+    expect(credits.credits).toMatchObject({ available: 150, purchased: 50 });
+    expect(errors).toEqual([]);
+  });
+
+  it('given the Top Up modal, then focus moves into it, Tab stays inside, Esc closes it and focus returns to the Top Up button', async (ctx) => {
+    await requireRoutes(ctx, 'GET /v1/credits/top-up-packs');
+    const account = newAccount('modal');
+    await setPlan(account, 'pro');
+    const { page } = await open(account);
+    await page.getByTestId('topup-button').click();
+    await page.getByTestId('topup-pack-pack_50').waitFor();
+    const insideModal = () =>
+      page.evaluate(() => !!document.activeElement && !!document.querySelector('[data-testid="topup-modal"]')?.contains(document.activeElement));
+    expect(await insideModal()).toBe(true);
+    for (let i = 0; i < 12; i++) {
+      await page.keyboard.press(i % 4 === 3 ? 'Shift+Tab' : 'Tab');
+      expect(await insideModal()).toBe(true);
+    }
+    // The page behind is inert while the dialog is open.
+    expect(await page.evaluate(() => document.getElementById('app-shell')?.hasAttribute('inert'))).toBe(true);
+    await page.keyboard.press('Escape');
+    await page.getByTestId('topup-modal').waitFor({ state: 'detached' });
+    expect(await page.evaluate(() => document.activeElement?.getAttribute('data-testid'))).toBe('topup-button');
+    expect(await page.evaluate(() => document.getElementById('app-shell')?.hasAttribute('inert'))).toBe(false);
+  });
+
+  // ---- Settings › AI Credits ----------------------------------------------------------------------
+
+  it('given Settings › AI Credits, then plan, allowance, purchased, refresh date, the daily chart and the paginated history show', async () => {
+    const account = newAccount('settings');
+    await setPlan(account, 'pro');
+    // Enough history for two pages (the page reads 20 at a time): admin grants to the purchased bucket.
+    for (let i = 0; i < 21; i++) {
+      const r = await api(account, 'POST', `/v1/admin/accounts/${account}/adjustments`, { amount: 1, reason: `e2e grant ${i + 1}` }, ['credits:admin']);
+      expect(r.status, JSON.stringify(r.body)).toBeLessThan(300);
+    }
+    const { page, errors } = await open(account, 'settings');
+    await expectText(page.getByTestId('settings-plan-name'), 'Pro');
+    await expectText(page.getByTestId('settings-available'), /^221$/);
+    await expectText(page.getByTestId('settings-allowance-left'), /^200$/);
+    await expectText(page.getByTestId('settings-allowance-used'), /^0/);
+    await expectText(page.getByTestId('settings-purchased'), /^21$/);
+    const { body: credits } = await api(account, 'GET', '/v1/credits');
+    const expectedDate = await page.evaluate(
+      (end) => new Date(end).toLocaleDateString(undefined, { year: 'numeric', month: 'short', day: 'numeric' }),
+      credits.period.end as string,
+    );
+    await expectText(page.getByTestId('settings-refresh-date'), expectedDate);
+
+    // One bar per day of the period.
+    await page.getByTestId('usage-chart-svg').waitFor();
+    const days = Math.round((Date.parse(credits.period.end) - Date.parse(credits.period.start)) / 86_400_000);
+    expect(await page.getByTestId('usage-bar').count()).toBeGreaterThanOrEqual(days);
+
+    // History: 20 rows, then the rest behind "Load more" (nextCursor).
+    await expect.poll(() => page.getByTestId('ledger-row').count()).toBe(20);
+    await page.getByTestId('ledger-load-more').click();
+    await expect.poll(() => page.getByTestId('ledger-row').count()).toBeGreaterThanOrEqual(23);
+    expect(await page.locator('[data-testid="ledger-row"][data-type="adjust"]').count()).toBe(21);
+    expect(await page.locator('[data-testid="ledger-row"][data-type="reset"]').count()).toBe(1);
+    await page.getByTestId('ledger-load-more').waitFor({ state: 'detached' });
+    await shot(page, '06-settings');
+    expect(errors).toEqual([]);
+  });
+
+  it('given a plan change, then its notification is listed in Settings and can be marked read', async (ctx) => {
+    await requireRoutes(ctx, 'GET /v1/notifications');
+    const account = newAccount('notif');
+    await setPlan(account, 'plus');
+    const { page } = await open(account, 'settings');
+    const item = page.locator('[data-testid="notification-item"][data-type="credits_reset"]').first();
+    await item.waitFor();
+    expect(await item.getAttribute('data-read')).toBe('false');
+    await item.getByTestId('notification-mark-read').click();
+    await expect.poll(() => item.getAttribute('data-read')).toBe('true');
+    // Kept by the API, not only on screen.
+    await page.reload();
+    await page.locator('[data-testid="notification-item"][data-type="credits_reset"]').first().waitFor();
+    expect(await page.locator('[data-testid="notification-item"][data-type="credits_reset"]').first().getAttribute('data-read')).toBe('true');
+    const { body } = await api(account, 'GET', '/v1/notifications');
+    expect(body.items.find((n: { type: string }) => n.type === 'credits_reset').readAt).not.toBeNull();
+  });
+
+  // ---- Clock ----------------------------------------------------------------------------------
+
+  it('given the developer bar, when the clock moves 31 days on, then the monthly refresh moves the next refresh date a month on', async () => {
+    const account = newAccount('clock');
+    const { page } = await open(account);
+    const before = (await api(account, 'GET', '/v1/credits')).body.period.end as string;
+    try {
+      await page.getByTestId('dev-clock-31d').click();
+      await expectText(page.getByTestId('dev-clock-offset'), '+31d');
+      const { body: credits } = await api(account, 'GET', '/v1/credits');
+      expect(Date.parse(credits.period.end)).toBeGreaterThan(Date.parse(before));
+      const after = await page.evaluate(
+        (end) => new Date(end).toLocaleDateString(undefined, { year: 'numeric', month: 'short', day: 'numeric' }),
+        credits.period.end as string,
+      );
+      await page.getByTestId('credits-button').click();
+      await expectText(page.getByTestId('credits-refresh-date'), after);
+      await shot(page, '07-clock-31-days', false);
+      await page.keyboard.press('Escape');
+      await page.getByTestId('dev-clock-1h').click();
+      await expectText(page.getByTestId('dev-clock-offset'), '+31d 1h');
+      await page.getByTestId('dev-clock-reset').click();
+      await expectText(page.getByTestId('dev-clock-offset'), 'real time');
+    } finally {
+      await setClock(0);
+    }
+  });
+
+  // ---- Responsive -----------------------------------------------------------------------------
+
+  it('given a 375 px wide screen, then every page fits the width and keeps the credits button', async () => {
+    const account = newAccount('phone');
+    await setPlan(account, 'plus');
+    const { page, errors } = await open(account, 'product', PHONE);
+    for (const route of ['product', 'blog', 'design', 'settings']) {
+      await page.evaluate((r) => (location.hash = `#/${r}`), route);
+      await page.getByTestId(`page-${route}`).waitFor();
+      await page.waitForTimeout(200);
+      const width = await page.evaluate(() => document.documentElement.scrollWidth);
+      expect(width, `#/${route} is ${width}px wide`).toBeLessThanOrEqual(PHONE.width);
+      expect(await page.getByTestId('credits-button').isVisible()).toBe(true);
+      await shot(page, `08-phone-${route}`);
+    }
+    expect(errors).toEqual([]);
+  });
+
+  // ---- Product descriptions and SEO ---------------------------------------------------------------
+
+  it('given a free account, when it generates a description, then one option and a blurred locked block show, the count drops by 1, and Select saves it', async (ctx) => {
+    await requireRoutes(ctx, 'POST /v1/generations');
+    const account = newAccount('free_desc');
+    const { page, errors } = await open(account);
+    const stillSamePage = await markNoReload(page);
+    await expectText(page.getByTestId('generate-description'), /1 credit/);
+    await page.getByTestId('generate-description').click();
+    await page.getByTestId('variant-description-0').waitFor();
+    await expectText(page.getByTestId('credits-count'), /^24$/);
+
+    const locked = page.getByTestId('variant-locked');
+    await locked.waitFor();
+    expect(await locked.getByTestId('variant-text').count()).toBe(0);
+    const filter = await locked.locator('.locked-shapes').evaluate((el) => getComputedStyle(el).filter);
+    expect(filter).toContain('blur');
+    expect(await page.getByTestId('variant-description-1').count()).toBe(0);
+    await expectText(page.getByTestId('regenerate-description'), 'Regenerate · 1 credit');
+
+    // The SEO section is a paid feature: the free merchant sees the upgrade prompt instead.
+    await page.getByTestId('seo-upgrade').waitFor();
+    expect(await page.getByTestId('generate-seo').count()).toBe(0);
+    await shot(page, '09-free-description');
+
+    // The locked block opens the Upgrade modal.
+    await locked.getByTestId('locked-upgrade').click();
+    await page.getByTestId('upgrade-modal').waitFor();
+    await shot(page, '10-upgrade-modal', false);
+    await page.keyboard.press('Escape');
+    await page.getByTestId('upgrade-modal').waitFor({ state: 'detached' });
+
+    const text = (await page.getByTestId('variant-description-0').getByTestId('variant-text').textContent())!.trim();
+    expect(text.length).toBeGreaterThan(20);
+    await page.getByTestId('variant-description-0-select').click();
+    await expectText(page.getByTestId('variant-description-0-select'), 'Selected');
+    if (await serves('GET', '/v1/products/prod_aurora_pourover/content')) {
+      await expectText(page.getByTestId('saved-description-text'), text.slice(0, 40));
+    }
+    // Selecting is free.
+    await expectText(page.getByTestId('credits-count'), /^24$/);
+    await stillSamePage();
+    expect(errors).toEqual([]);
+  });
+
+  it('given a paid account, then two selectable descriptions show, Regenerate charges again, and SEO shows two blocks with 60/160 counters and a search preview', async (ctx) => {
+    await requireRoutes(ctx, 'POST /v1/generations');
+    const account = newAccount('paid_desc');
+    await setPlan(account, 'pro');
+    const { page, errors } = await open(account);
+    await page.getByTestId('generate-description').click();
+    await page.getByTestId('variant-description-1').waitFor();
+    await expectText(page.getByTestId('credits-count'), /^199$/);
+    expect(await page.getByTestId('variant-locked').count()).toBe(0);
+    const first = await page.getByTestId('variant-description-0').getByTestId('variant-text').textContent();
+    const second = await page.getByTestId('variant-description-1').getByTestId('variant-text').textContent();
+    expect(first).not.toBe(second);
+
+    await page.getByTestId('regenerate-description').click();
+    await expectText(page.getByTestId('credits-count'), /^198$/);
+    await page.getByTestId('variant-description-1-select').click();
+    await expectText(page.getByTestId('variant-description-1-select'), 'Selected');
+
+    await page.getByTestId('generate-seo').click();
+    await page.getByTestId('variant-seo-1').waitFor();
+    await expectText(page.getByTestId('credits-count'), /^197$/);
+    for (const i of [0, 1]) {
+      const block = page.getByTestId(`variant-seo-${i}`);
+      const title = (await block.getByTestId('seo-title').textContent())!.trim();
+      const description = (await block.getByTestId('seo-description').textContent())!.trim();
+      expect(title.length).toBeLessThanOrEqual(60);
+      expect(description.length).toBeLessThanOrEqual(160);
+      await expectText(block.getByTestId('seo-title-counter'), `${[...title].length}/60`);
+      await expectText(block.getByTestId('seo-description-counter'), `${[...description].length}/160`);
+      await expectText(block.getByTestId('seo-preview').locator('.serp-title'), title.slice(0, 30));
+    }
+    await page.getByTestId('variant-seo-0-select').click();
+    await expectText(page.getByTestId('variant-seo-0-select'), 'Selected');
+    if (await serves('GET', '/v1/products/prod_aurora_pourover/content')) await page.getByTestId('saved-seo').waitFor();
+    await shot(page, '11-paid-description-seo');
+    expect(errors).toEqual([]);
+  });
+
+  // ---- Refusals: 403, 402, 429, 502 ------------------------------------------------------------------
+
+  it('given a free account, when it asks for a paid feature, then the API answers 403 and the Upgrade modal opens', async (ctx) => {
+    await requireRoutes(ctx, 'POST /v1/generations');
+    const account = newAccount('free_paid_feature');
+    const { page } = await open(account, 'design');
+    await page.getByTestId('generate-design').click();
+    await page.getByTestId('upgrade-modal').waitFor();
+    await expectText(page.getByTestId('credits-count'), /^25$/);
+  });
+
+  it('given a free account with no credits left, when it generates, then the Upgrade modal explains why', async (ctx) => {
+    await requireRoutes(ctx, 'POST /v1/generations');
+    const account = newAccount('free_empty');
+    let offset = 0;
+    try {
+      // 25 credits, at most 10 attempts an hour: move the clock an hour on between batches.
+      for (let batch = 0; batch < 3; batch++) {
+        for (let i = 0; i < 10; i++) {
+          const r = await api(account, 'POST', '/v1/generations', PRODUCT_REQUEST);
+          if (r.status === 402) break;
+          expect(r.status, JSON.stringify(r.body)).toBe(201);
+        }
+        offset += 3700;
+        await setClock(offset);
+      }
+      const { body } = await api(account, 'GET', '/v1/credits');
+      expect(body.credits.available).toBe(0);
+      const { page } = await open(account);
+      await expectText(page.getByTestId('credits-count'), /^0$/);
+      await page.getByTestId('generate-description').click();
+      await page.getByTestId('upgrade-modal').waitFor();
+      await expectText(page.locator('#upgrade-modal-desc'), /credit/);
+      await shot(page, '12-free-out-of-credits', false);
+      // In local mode the modal can switch the plan: the balance follows.
+      await page.getByTestId('upgrade-choose-plus').click();
+      await page.getByTestId('upgrade-modal').waitFor({ state: 'detached' });
+      await expectText(page.getByTestId('credits-count'), /^100$/);
+    } finally {
+      await setClock(0);
+    }
+  });
+
+  it('given a paid account with no credits left, when it generates, then the Top Up modal opens', async (ctx) => {
+    await requireRoutes(ctx, 'POST /v1/generations', 'GET /v1/credits/top-up-packs');
+    const account = newAccount('paid_empty');
+    await setPlan(account, 'plus');
+    let offset = 0;
+    try {
+      let available = 100;
+      while (available > 0) {
+        for (let i = 0; i < 10 && available > 0; i++) {
+          const r = await api(account, 'POST', '/v1/generations', PRODUCT_REQUEST);
+          expect(r.status, JSON.stringify(r.body)).toBe(201);
+          available = r.body.credits.available;
+        }
+        offset += 3700;
+        await setClock(offset);
+      }
+      const { page } = await open(account);
+      await expectText(page.getByTestId('credits-count'), /^0$/);
+      await page.getByTestId('generate-description').click();
+      await page.getByTestId('topup-modal').waitFor();
+      await expectText(page.locator('#topup-modal-desc'), /[Tt]op up/);
+      await shot(page, '13-paid-out-of-credits', false);
+    } finally {
+      await setClock(0);
+    }
+  });
+
+  it('given ten attempts this hour, when the merchant generates again, then a cooldown toast shows the API message and a live countdown, and generate buttons wait for it', async (ctx) => {
+    await requireRoutes(ctx, 'POST /v1/generations');
+    const account = newAccount('cooldown');
+    await setPlan(account, 'pro');
+    try {
+      for (let i = 0; i < 10; i++) expect((await api(account, 'POST', '/v1/generations', PRODUCT_REQUEST)).status).toBe(201);
+      const { page, errors } = await open(account);
+      await page.getByTestId('generate-description').click();
+      const toast = page.getByTestId('toast-cooldown');
+      await toast.waitFor();
+      // The same cooldown the API reports to any attempt during it.
+      const refused = await api(account, 'POST', '/v1/generations', PRODUCT_REQUEST);
+      expect(refused.status).toBe(429);
+      await expectText(page.getByTestId('cooldown-message'), refused.body.error.message);
+      const seconds = async () => {
+        const [m, s] = (await page.getByTestId('cooldown-countdown').textContent())!.trim().split(':').map(Number);
+        return m * 60 + s;
+      };
+      const t0 = await seconds();
+      // COOLDOWN_SECONDS is 900; the API rounds its seconds up.
+      expect(t0).toBeGreaterThan(800);
+      expect(t0).toBeLessThanOrEqual(901);
+      await expect.poll(seconds, { timeout: 5000 }).toBeLessThan(t0);
+      expect(await page.getByTestId('generate-description').isDisabled()).toBe(true);
+      expect(await page.getByTestId('generate-seo').isDisabled()).toBe(true);
+      await shot(page, '14-cooldown', false);
+
+      // After it (the clock moves on), the buttons come back.
+      await page.getByTestId('dev-clock-1h').click();
+      await toast.waitFor({ state: 'detached' });
+      expect(await page.getByTestId('generate-description').isEnabled()).toBe(true);
+      expect(errors).toEqual([]);
+    } finally {
+      await setClock(0);
+    }
+  });
+
+  it('given a generation whose model call fails (502), then an error toast says the credits were refunded', async (ctx) => {
+    await requireRoutes(ctx, 'POST /v1/generations');
+    const account = newAccount('failed');
+    const { page } = await open(account);
+    // The offline model never fails, so the 502 of the contract is played at the network edge.
+    await page.route('**/v1/generations', (route) =>
+      route.fulfill({
+        status: 502,
+        contentType: 'application/json',
+        body: JSON.stringify({
+          error: { code: 'GENERATION_FAILED', message: 'The AI model did not produce a usable result. Your credits were refunded.', creditsRefunded: 1 },
+        }),
+      }),
+    );
+    await page.getByTestId('generate-description').click();
+    const toast = page.getByTestId('toast-error');
+    await toast.waitFor();
+    await expectText(toast, /refunded/);
+    await expectText(toast, /1 credit refunded/);
+    await expectText(page.getByTestId('credits-count'), /^25$/);
+    await shot(page, '15-generation-failed', false);
+    await toast.getByTestId('toast-dismiss').click();
+    await toast.waitFor({ state: 'detached' });
+  });
+
+  // ---- Photo, blog, website design ------------------------------------------------------------------
+
+  it('given a paid account, when it uploads a photo and enhances it, then the original and both results show side by side and one can be picked', async (ctx) => {
+    await requireRoutes(ctx, 'POST /v1/generations', 'POST /v1/uploads');
+    const account = newAccount('image');
+    await setPlan(account, 'pro');
+    const { page, errors } = await open(account);
+    await page.getByTestId('image-file').setInputFiles({ name: 'mug.png', mimeType: 'image/png', buffer: await samplePng() });
+    await page.getByTestId('image-original').waitFor();
+    await expectText(page.getByTestId('generate-image'), /2 credits/);
+    await page.getByTestId('generate-image').click();
+    await page.getByTestId('variant-image-1').waitFor({ timeout: 30_000 });
+    await expectText(page.getByTestId('credits-count'), /^198$/);
+    for (const i of [0, 1]) {
+      const img = page.getByTestId(`variant-image-${i}`).locator('img');
+      await expect.poll(() => img.evaluate((el: HTMLImageElement) => el.complete && el.naturalWidth > 0), { timeout: 15_000 }).toBe(true);
+    }
+    await page.getByTestId('variant-image-1-select').click();
+    await expectText(page.getByTestId('variant-image-1-select'), 'Selected');
+    await page.getByTestId('image-section').scrollIntoViewIfNeeded();
+    await page.screenshot({ path: join(SHOTS, '16-image-enhancement.png') });
+    expect(errors).toEqual([]);
+  });
+
+  it('given a paid account, when it writes a blog post, then two rendered drafts compare, one is picked and scheduled, listed, cancelled, and a scheduled one publishes on time', async (ctx) => {
+    await requireRoutes(ctx, 'POST /v1/generations', 'GET /v1/blog-posts', 'POST /v1/blog-posts');
+    const account = newAccount('blog');
+    await setPlan(account, 'pro');
+    const { page, errors } = await open(account, 'blog');
+    try {
+      await page.getByTestId('blog-topic').fill('Caring for stoneware mugs');
+      await page.getByTestId('blog-length').selectOption('short');
+      await expectText(page.getByTestId('generate-blog'), /3 credits/);
+      await page.getByTestId('generate-blog').click();
+      await page.getByTestId('variant-blog-1').waitFor({ timeout: 30_000 });
+      await expectText(page.getByTestId('credits-count'), /^197$/);
+      for (const i of [0, 1]) {
+        const body = page.getByTestId(`variant-blog-${i}`).getByTestId('blog-draft-body');
+        await body.waitFor();
+        expect(await body.locator('p').count()).toBeGreaterThan(0);
+        // html: false, so nothing the model writes becomes markup that runs.
+        expect(await body.locator('script, iframe, img[onerror]').count()).toBe(0);
+      }
+      await shot(page, '17-blog-drafts');
+
+      await page.getByTestId('variant-blog-0-select').click();
+      await page.getByTestId('blog-schedule-form').waitFor();
+      expect(await page.getByTestId('blog-publish-at').getAttribute('type')).toBe('datetime-local');
+      await page.getByTestId('blog-schedule').click();
+      const item = page.getByTestId('blog-post-item').first();
+      await item.waitFor();
+      expect(await item.getAttribute('data-status')).toBe('scheduled');
+
+      // Cancel it, then schedule it again and let the clock pass its time.
+      await item.getByTestId('blog-post-cancel').click();
+      await expect.poll(() => page.locator('[data-testid="blog-post-item"][data-status="scheduled"]').count()).toBe(0);
+      await page.getByTestId('blog-schedule').click();
+      await page.locator('[data-testid="blog-post-item"][data-status="scheduled"]').first().waitFor();
+      await shot(page, '18-blog-scheduled');
+
+      await page.getByTestId('dev-clock-1d').click();
+      await expect
+        .poll(
+          async () => {
+            const { body } = await api(account, 'GET', '/v1/blog-posts');
+            return (body.items ?? body).some((p: { status: string }) => p.status === 'published');
+          },
+          { timeout: 15_000 },
+        )
+        .toBe(true);
+      await page.reload();
+      await page.locator('[data-testid="blog-post-item"][data-status="published"]').first().waitFor();
+      expect(errors).toEqual([]);
+    } finally {
+      await setClock(0);
+    }
+  });
+
+  it('given a paid account, when it generates a website design, then each proposal previews live in its own palette and fonts, with its sections in order', async (ctx) => {
+    await requireRoutes(ctx, 'POST /v1/generations');
+    const account = newAccount('design');
+    await setPlan(account, 'pro');
+    const { page, errors } = await open(account, 'design');
+    const [response] = await Promise.all([
+      page.waitForResponse((r) => r.url().endsWith('/v1/generations') && r.request().method() === 'POST'),
+      page.getByTestId('generate-design').click(),
+    ]);
+    const generation = await response.json();
+    await page.getByTestId('variant-design-1').waitFor();
+    await expectText(page.getByTestId('credits-count'), /^198$/);
+    for (const v of generation.variants as Array<{ index: number; palette: Record<string, string>; sections: unknown[] }>) {
+      const preview = page.getByTestId(`variant-design-${v.index}`).getByTestId('design-preview');
+      const bg = await preview.locator('.mp-page').evaluate((el) => getComputedStyle(el).backgroundColor);
+      const hex = v.palette.background.toLowerCase();
+      const rgb = `rgb(${parseInt(hex.slice(1, 3), 16)}, ${parseInt(hex.slice(3, 5), 16)}, ${parseInt(hex.slice(5, 7), 16)})`;
+      expect(bg).toBe(rgb);
+      expect(await preview.locator('.mp-page > section').count()).toBe(v.sections.length);
+    }
+    await page.getByTestId('variant-design-1-select').click();
+    await expectText(page.getByTestId('variant-design-1-select'), 'Selected');
+    await shot(page, '19-website-design');
+    expect(errors).toEqual([]);
+  });
+});
