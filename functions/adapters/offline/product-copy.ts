@@ -6,11 +6,14 @@
 import { OUTPUT_LIMITS, type DescriptionVariant, type SeoVariant } from '#core/model.ts';
 import type { ProductFacts } from './product-facts.ts';
 import type { Rng } from './random.ts';
-import { capitalize, countWords, fitWithEllipsis, fitWords, joinList } from './text.ts';
+import { capitalize, countWords, fitWithEllipsis, fitWords, joinList, tidy } from './text.ts';
 import { VOICES, type PhraseContext } from './tones.ts';
 
 /** Descriptions are padded with generic benefits up to this many words, and no further. */
 const MIN_DESCRIPTION_WORDS = 60;
+
+/** The variant's share of a phrase pool, so that variant 0 and variant 1 never use the same line. */
+const half = <T>(pool: T[], index: number): T[] => pool.filter((_, i) => i % 2 === index);
 
 function phraseContext(f: ProductFacts, withRange: boolean): PhraseContext {
   const theName = /^the\s/i.test(f.name) ? f.name : `the ${f.name}`;
@@ -59,10 +62,10 @@ function narrative(f: ProductFacts, rng: Rng, maxFeatures: number): string {
   if (f.highlight && details.length > 1) middle.push(rng.pick(v.highlights)(f.highlight));
   if (f.instructions.length) middle.push(`${v.careLead}: ${joinList(f.instructions.slice(0, Math.max(1, budget)))}.`);
   const ordered = rng.shuffle(middle);
-  if (f.keywords.length) ordered.push(rng.pick(v.keywordLines)(plain, joinList(f.keywords.slice(0, 2), 'or')));
+  if (f.keywords.length) ordered.push(rng.pick(half(v.keywordLines, 0))(plain, joinList(f.keywords.slice(0, 2), 'or')));
 
   const closing = [rng.pick(v.closers)(plain)];
-  const benefits = rng.shuffle(v.benefits).map((b) => b(plain));
+  const benefits = rng.shuffle(half(v.benefits, 0)).map((b) => b(plain));
   const paragraphs = [first, ordered];
   padWithBenefits(paragraphs, closing, benefits);
   return [...paragraphs, closing]
@@ -82,7 +85,7 @@ function hookAndList(f: ProductFacts, rng: Rng, maxFeatures: number): string {
   const blocks: string[] = [hook];
   const intro = [rng.pick(v.intros)(c)];
   const features = f.features.slice(0, maxFeatures);
-  const benefits = rng.shuffle(v.benefits).map((b) => b(plain));
+  const benefits = rng.shuffle(half(v.benefits, 1)).map((b) => b(plain));
   if (features.length) {
     blocks.push(intro.join(' '));
     blocks.push([rng.pick(v.listHeaders)(plain), ...features.map((x) => `- ${capitalize(x)}`)].join('\n'));
@@ -93,14 +96,14 @@ function hookAndList(f: ProductFacts, rng: Rng, maxFeatures: number): string {
   }
   const closing = [rng.pick(v.calls)(plain)];
   const keyword = useKeywordHook ? other : lead;
-  if (keyword) closing.unshift(rng.pick(v.keywordLines)(plain, keyword));
+  if (keyword) closing.unshift(rng.pick(half(v.keywordLines, 1))(plain, keyword));
   const asParagraphs = blocks.map((b) => [b]);
   padWithBenefits(asParagraphs, closing, benefits);
   return [...blocks, closing.join(' ')].join('\n\n');
 }
 
 export function describeProduct(f: ProductFacts, rng: Rng, index: number): DescriptionVariant {
-  const write = index === 0 ? narrative : hookAndList;
+  const write = (facts: ProductFacts, r: Rng, max: number) => tidy((index === 0 ? narrative : hookAndList)(facts, r, max));
   // Long features and names can overflow the limit: retry with fewer features, then cut at a word.
   for (const maxFeatures of [8, 5, 3, 1]) {
     const text = write(f, rng, maxFeatures);
@@ -122,27 +125,25 @@ function seoTitle(f: ProductFacts, rng: Rng, index: number, avoid?: string): str
   const v = VOICES[f.tone];
   const [fresh] = freshKeywords(f);
   const keyword = f.keywords[0];
-  const suffixes = rng.shuffle(v.seoSuffixes);
+  const [suffix] = rng.shuffle(half(v.seoSuffixes, index));
   if (f.name.length > TITLE_MAX) {
     // Too long to quote whole: keep the start of the name (and a keyword when one fits beside it).
     if (index === 0) return fitWords(f.name, TITLE_MAX);
-    const lead = keyword ? `${capitalize(keyword)} | ` : 'Shop ';
-    const title = `${lead}${fitWords(f.name, TITLE_MAX - lead.length)}`;
-    return title.length <= TITLE_MAX && lead.length < 40 ? title : fitWords(`Shop ${f.name}`, TITLE_MAX);
+    const lead = keyword && keyword.length <= 30 ? `${capitalize(keyword)} | ` : 'Shop ';
+    return `${lead}${fitWords(f.name, TITLE_MAX - lead.length)}`;
   }
   const candidates =
     index === 0
       ? [
           f.category && `${f.name} | ${f.category}`,
           fresh && `${f.name} – ${capitalize(fresh)}`,
-          `${f.name} | ${suffixes[0]}`,
+          `${f.name} | ${suffix}`,
         ]
       : [
-          keyword && `${capitalize(keyword)} | ${f.name}`,
+          fresh && `${capitalize(fresh)} | ${f.name}`,
           fresh && `Shop ${f.name} – ${capitalize(fresh)}`,
-          f.category && `Shop ${f.name} | ${f.category}`,
-          `Shop ${f.name} | ${suffixes[1]}`,
-          `${f.name}: ${suffixes[1]}`,
+          `Shop ${f.name} | ${suffix}`,
+          `${f.name}: ${suffix}`,
         ];
   const fitting = candidates.filter((t): t is string => !!t && t.length <= TITLE_MAX && t !== avoid);
   if (fitting.length) return rng.pick(index === 0 ? fitting : fitting.slice(0, 3));
@@ -156,15 +157,17 @@ function firstFitting(candidates: string[], fallback: string): string {
 
 function seoDescription(f: ProductFacts, rng: Rng, index: number): string {
   const v = VOICES[f.tone];
-  const call = rng.pick(v.seoCalls);
-  const benefit = rng.pick(v.seoBenefits);
+  const call = rng.pick(half(v.seoCalls, index));
+  const benefit = rng.pick(half(v.seoBenefits, index));
   const candidates: string[] = [];
   if (index === 0) {
     const lead = rng.pick(['Discover', 'Shop', 'Meet']);
     const label = rng.pick(['Features', 'Highlights', 'Details']);
+    // Care notes ("refrigerate after opening") are no selling point: meta descriptions skip them.
+    const selling = f.features.filter((x) => !f.instructions.some((i) => i.toLowerCase() === x.toLowerCase()));
     for (const n of [4, 3, 2, 1, 0]) {
-      if (n > f.features.length) continue;
-      const list = n ? ` ${label}: ${joinList(f.features.slice(0, n))}.` : ` ${benefit}`;
+      if (n > selling.length) continue;
+      const list = n ? ` ${label}: ${joinList(selling.slice(0, n))}.` : ` ${benefit}`;
       for (const range of [f.category ? ` from our ${f.category} range` : '', '']) {
         candidates.push(`${lead} the ${f.name}${range}.${list} ${call}`, `${lead} the ${f.name}${range}.${list}`);
       }
@@ -178,12 +181,14 @@ function seoDescription(f: ProductFacts, rng: Rng, index: number): string {
   const ordered = [...f.traits, ...f.uses.map((u) => `for ${u}`), ...f.actions, ...f.details];
   for (const n of [3, 2, 1, 0]) {
     if (n > ordered.length) continue;
-    const body = n ? `${c.TheName} – ${joinList(ordered.slice(0, n))}.` : `${c.TheName}. ${benefit}`;
+    const body = n
+      ? `${c.TheName} – ${joinList(ordered.slice(0, n))}.`
+      : `${c.TheName}${question || !f.category ? '' : ` from our ${f.category} range`} – ${benefit.charAt(0).toLowerCase()}${benefit.slice(1)}`;
     candidates.push(`${question}${body} ${call}`, `${question}${body}`);
   }
   return firstFitting(candidates, `${question}${c.TheName}.`);
 }
 
 export function seoMeta(f: ProductFacts, rng: Rng, index: number, other?: SeoVariant): SeoVariant {
-  return { title: seoTitle(f, rng, index, other?.title), description: seoDescription(f, rng, index) };
+  return { title: seoTitle(f, rng, index, other?.title), description: tidy(seoDescription(f, rng, index)) };
 }

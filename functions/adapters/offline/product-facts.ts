@@ -45,12 +45,12 @@ export interface ProductFacts {
   g: Grammar;
 }
 
-const PARTICIPLE = /^(?:made|handmade|hand-made|roasted|brewed|sourced|crafted|handcrafted|designed|built|packed|packaged|grown|harvested|printed|woven|sewn|stitched|finished|baked|dried|cured|aged|distilled|fermented|blended|certified|approved|washed|sealed|tested|shipped)$/i;
+const PARTICIPLE = /^(?:from|made|handmade|hand-made|roasted|brewed|sourced|crafted|handcrafted|designed|built|packed|packaged|grown|harvested|printed|woven|sewn|stitched|finished|baked|dried|cured|aged|distilled|fermented|blended|certified|approved|washed|sealed|tested|shipped)$/i;
 const ADJECTIVE_TAIL = /(?:based|safe|free|friendly|compatible|proof|resistant|washable|ready|certified|approved|rated|reusable|recyclable|adjustable|foldable|portable|refillable)$/i;
 const AFTER_PARTICIPLE = new Set(['from', 'in', 'by', 'with', 'on', 'at', 'to', 'for', 'weekly', 'daily', 'locally', 'fresh', 'by', 'using', 'without', 'under']);
 const ACTION = /^(?:makes|works|fits|charges|rolls|folds|comes|keeps|holds|supports|connects|pairs|stores|stacks|converts|adjusts|lasts|cleans|heats|cools|doubles|turns|attaches|clips|slides|opens|closes|syncs|runs)$/i;
 const IMPERATIVE = /^(?:refrigerate|store|keep|wash|hand-wash|handwash|shake|apply|use|wipe|avoid|do|dry|serve|chill|rinse|remove|iron)$/i;
-const NUMBER_WORD = /^(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|dozen|half|about|approx|approximately|up|over|under|sizes?|ages?|no|non|not)$/i;
+const NUMBER_WORD = /^(?:from|with|for|of|in|on|by|at|and|or|the|a|an|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|dozen|half|about|approx|approximately|up|over|under|sizes?|ages?|no|non|not)$/i;
 
 function classify(feature: string): 'use' | 'trait' | 'action' | 'instruction' | 'detail' {
   const words = feature.split(/\s+/);
@@ -61,6 +61,7 @@ function classify(feature: string): 'use' | 'trait' | 'action' | 'instruction' |
   if (ACTION.test(first) && words.length > 1) return 'action';
   if (/\d|:/.test(feature)) return 'detail';
   if (words.length === 1 && (/ed$/i.test(first) || PARTICIPLE.test(first) || ADJECTIVE_TAIL.test(first))) return 'trait';
+  if (/^from$/i.test(first) && words.length > 1) return 'trait';
   if ((PARTICIPLE.test(first) || /ed$/i.test(first)) && AFTER_PARTICIPLE.has((words[1] ?? '').toLowerCase())) return 'trait';
   if (words.length <= 3 && ADJECTIVE_TAIL.test(last) && !/^(?:no|with)$/i.test(first)) return 'trait';
   return 'detail';

@@ -3,10 +3,17 @@
 /** Merchant text made safe to embed: no tags or angle brackets (blog markdown must carry no HTML), one line. */
 export function clean(s: string | null | undefined): string {
   return (s ?? '')
+    .replace(/<(script|style)\b[^>]*>[\s\S]*?<\/\1\s*>/gi, ' ')
     .replace(/<[^>]*>/g, ' ')
     .replace(/[<>]/g, ' ')
     .replace(/\s+/g, ' ')
+    .replace(/ ([,.;:!?])/g, '$1')
     .trim();
+}
+
+/** Collapses the double stop left when a sentence ends on a name that ends in one ("Kape Co.."). */
+export function tidy(s: string): string {
+  return s.replace(/(?<!\.)\.\.(?!\.)/g, '.');
 }
 
 /** Cleaned, de-duplicated (case-insensitively), non-empty items. */
@@ -48,7 +55,8 @@ export function article(word: string): 'a' | 'an' {
 
 // Words a topic or industry may start with that are ordinary lowercase words mid-sentence.
 const COMMON_STARTERS = new Set(
-  'a an the our your my best top easy simple quick ultimate essential everyday choosing caring picking finding using making building getting starting styling keeping cooking buying shopping planning tips ideas guide gift gifts holiday holidays summer winter spring autumn fall weekend home modern natural organic handmade sustainable eco small local healthy new classic affordable luxury vintage how why what when where which who'.split(
+  ('a an the our your my best top easy simple quick ultimate essential everyday choosing caring picking finding using making building getting starting styling keeping cooking buying shopping planning tips ideas guide gift gifts holiday holidays summer winter spring autumn fall weekend home modern natural organic handmade sustainable eco small local healthy new classic affordable luxury vintage how why what when where which who ' +
+    'specialty artisan independent premium toys games electronics fashion jewelry jewellery coffee tea food snacks beauty skincare skin pet pets baby kids books art crafts furniture clothing apparel shoes footwear sports fitness outdoor garden gardening plants flowers wine beer bakery candles stationery music health wellness ceramics accessories bags cosmetics tech gadgets bicycles bikes cycling travel kitchenware homeware decor textiles supplements').split(
     ' ',
   ),
 );

@@ -34,13 +34,16 @@ export interface Voice {
   highlights: ((detail: string) => string)[];
   /** Lead-in for the merchant's care notes. */
   careLead: string;
+  /** Generic benefits; even ones go to variant 0, odd ones to variant 1, so the two never repeat each other. */
   benefits: Line[];
+  /** Split between the variants like benefits. */
   keywordLines: KeywordLine[];
   /** Last sentence of the narrative variant. */
   closers: Line[];
   /** Last sentence of the list variant. */
   calls: Line[];
   listHeaders: Line[];
+  /** SEO pools are split between the variants like benefits. */
   seoSuffixes: string[];
   seoBenefits: string[];
   seoCalls: string[];
@@ -76,8 +79,13 @@ export const VOICES: Record<Tone, Voice> = {
       (c) => `${c.g.ItIs} an easy choice for yourself or as a gift.`,
       (c) => `${c.g.It} ${c.g.verb('fits')} neatly into everyday life.`,
       () => 'A straightforward option that does the job without fuss.',
-      () => 'Clear, simple and easy to enjoy.',
+      () => 'An everyday pick that keeps things easy.',
       (c) => `${c.g.ItIs} the kind of purchase that makes sense from the start.`,
+      () => 'Practical, unfussy and ready for daily life.',
+      (c) => `${c.g.ItIs} a choice you can make with confidence.`,
+      () => 'Good for everyday use and easy to recommend.',
+      (c) => `Simple to order, and simple to enjoy once ${c.g.itIs} yours.`,
+      () => 'No gimmicks, just a sensible choice.',
     ],
     keywordLines: [
       (_c, k) => `A solid option if you are shopping for ${k}.`,
@@ -130,6 +138,11 @@ export const VOICES: Record<Tone, Voice> = {
       () => 'Easy to love and easy to recommend.',
       (c) => `We have a feeling ${c.g.itIs} going to become a favourite.`,
       () => 'Simple, cheerful and ready whenever you are.',
+      () => 'Little joys like this make the everyday brighter.',
+      (c) => `${c.g.ItIs} the kind of thing friends ask about.`,
+      () => 'Ready for real life, with all its happy chaos.',
+      (c) => `Honestly, we can't get enough of ${c.g.obj}.`,
+      () => 'A small treat that feels like a big one.',
     ],
     keywordLines: [
       (_c, k) => `If you've been searching for ${k}, you've found a great match.`,
@@ -178,6 +191,11 @@ export const VOICES: Record<Tone, Voice> = {
       (c) => `${c.g.ItIs} a straightforward, well-considered option.`,
       () => 'A choice that prioritises function without unnecessary complexity.',
       () => 'Clear features, sensible design and no unnecessary extras.',
+      () => 'Selected for buyers who value clear, honest product information.',
+      (c) => `${c.g.It} ${c.g.verb('integrates')} easily into established routines.`,
+      () => 'A sound choice for both personal and professional use.',
+      () => 'Straightforward to order and simple to put to use.',
+      () => 'Practical value, clearly presented.',
     ],
     keywordLines: [
       (_c, k) => `A practical choice for anyone comparing options for ${k}.`,
@@ -215,13 +233,18 @@ export const VOICES: Record<Tone, Voice> = {
       () => 'Treat yourself, treat a friend, or do both!',
       (c) => `Warning: ${c.g.it} may be habit-forming!`,
       (c) => `Your cart is looking a little lonely without ${c.g.obj}.`,
+      () => 'Life is short. Get the fun stuff!',
+      (c) => `Fair warning: you might end up recommending ${c.g.obj} to everyone!`,
+      () => 'Happiness, now in shoppable form!',
+      () => 'No boring bits, just good vibes!',
+      (c) => `${c.g.ItIs} basically a high five in product form!`,
     ],
     keywordLines: [
       (_c, k) => `Big fan of ${k}? This one's calling your name!`,
       (_c, k) => `${capitalize(k)} lovers, this is your moment!`,
     ],
     closers: [(c) => `Go on, add ${c.g.obj} to your cart!`, (c) => `Don't wait, grab ${c.g.obj} now!`, () => 'Click, add, smile. Easy!'],
-    calls: [() => 'Grab yours now!', () => 'Add to cart and let the fun begin!', (c) => `Your cart called. It wants ${c.g.obj}!`],
+    calls: [() => 'Grab yours now!', () => 'Add to cart and let the fun begin!', () => 'Your cart is calling. Answer it!'],
     listHeaders: [(c) => `Why ${c.g.it} ${c.g.verb('rocks')}:`, () => 'The fun stuff:', () => 'What you get:'],
     seoSuffixes: ['Grab Yours Today', 'Treat Yourself', 'Shop the Fun'],
     seoBenefits: ['Fun to have and easy to love!', 'Your new favourite is here!'],
@@ -247,7 +270,7 @@ export const VOICES: Record<Tone, Voice> = {
       (l) => `The details: ${l}.`,
       (l) => `Every element is considered: ${l}.`,
     ],
-    uses: [(u) => `Destined for ${u}.`, (u) => `An elegant companion for ${u}.`],
+    uses: [(u) => `Thoughtfully suited to ${u}.`, (u) => `An elegant companion for ${u}.`],
     highlights: [(h) => `Admire the ${h}, a quietly luxurious touch.`, (h) => `Note the ${h}, a mark of true refinement.`],
     careLead: 'A note on care',
     benefits: [
@@ -256,6 +279,11 @@ export const VOICES: Record<Tone, Voice> = {
       () => 'Understated, assured and entirely at home in a considered life.',
       () => 'Refined without being showy.',
       () => 'A gift of distinction, for someone special or for yourself.',
+      () => 'Quietly confident, never loud.',
+      () => 'For moments that deserve something special.',
+      (c) => `${c.g.ItIs} an indulgence worth savouring.`,
+      () => 'Refinement that speaks softly.',
+      () => 'The finishing touch to a considered lifestyle.',
     ],
     keywordLines: [
       (_c, k) => `A refined answer for those seeking ${k}.`,
