@@ -80,6 +80,12 @@ export interface Attempt {
 
 const MAX_RACES = 32;
 
+function cooldown(until: string, now: Date, cfg: RateLimitConfig): CooldownActive {
+  const err = new CooldownActive(until, secondsUntil(until, now));
+  err.rateLimit = { limit: cfg.maxAttempts, remaining: 0, resetSeconds: err.retryAfterSeconds, windowSeconds: cfg.windowSeconds };
+  return err;
+}
+
 /** Counts one generation attempt or throws `CooldownActive` (starting the cooldown when this is the attempt past the limit). */
 export async function countAttempt(deps: RateLimitDeps, accountId: string): Promise<Attempt> {
   const cfg = deps.rateLimit;
@@ -89,7 +95,7 @@ export async function countAttempt(deps: RateLimitDeps, accountId: string): Prom
     const inc = await deps.rate.increment(accountId, nowIso, cfg.maxAttempts);
     if (inc.ok) return { view: rateView(inc.state, cfg, now), windowStart: inc.state.windowStart };
     const s = inc.state;
-    if (s?.cooldownUntil && s.cooldownUntil > nowIso) throw new CooldownActive(s.cooldownUntil, secondsUntil(s.cooldownUntil, now));
+    if (s?.cooldownUntil && s.cooldownUntil > nowIso) throw cooldown(s.cooldownUntil, now, cfg);
     if (!s || s.windowEnd <= nowIso) {
       const windowEnd = new Date(now.getTime() + cfg.windowSeconds * 1000).toISOString();
       const opened = await deps.rate.openWindow(
@@ -112,7 +118,7 @@ export async function countAttempt(deps: RateLimitDeps, accountId: string): Prom
         message: `You've made ${cfg.maxAttempts} AI generation attempts within ${Math.round(cfg.windowSeconds / 60)} minutes. Generation is paused until ${until.slice(11, 16)} UTC.`,
         createdAt: nowIso,
       });
-      throw new CooldownActive(until, secondsUntil(until, now));
+      throw cooldown(until, now, cfg);
     }
   }
   throw new Error(`rate limit on ${accountId} lost ${MAX_RACES} races`);

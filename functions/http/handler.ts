@@ -72,10 +72,20 @@ function idempotency(): middy.MiddlewareObj<Event, HttpResult> {
         expiresAfterSeconds: LIMITS.idempotencyTtlSeconds,
       }),
     }) as middy.MiddlewareObj);
+  const refused = Symbol('idempotency refused');
   return {
-    before: (r) => get().before!(r as never),
+    before: async (r) => {
+      try {
+        return await get().before!(r as never);
+      } catch (err) {
+        // A duplicate refused in `before` (in progress, other body) must not release the original's
+        // in-progress record, which Powertools' onError would otherwise delete.
+        (r.internal as Record<symbol, boolean>)[refused] = true;
+        throw err;
+      }
+    },
     after: (r) => get().after!(r as never),
-    onError: (r) => get().onError!(r as never),
+    onError: (r) => ((r.internal as Record<symbol, boolean>)[refused] ? undefined : get().onError!(r as never)),
   };
 }
 
