@@ -256,6 +256,25 @@ describe.skipIf(browserMissing)('merchant page (browser, local stack)', () => {
     await page.getByTestId('topup-button').waitFor();
   });
 
+  it('given aws mode (a deployment’s config.json), then the page uses the host platform’s token from the URL and shows no developer bar', async () => {
+    const account = newAccount('aws');
+    await setPlan(account, 'premium');
+    const context = await browser.newContext({ viewport: DESKTOP });
+    contexts.push(context);
+    const page = await context.newPage();
+    // What the CDK deployment writes: the API's URL, no mode.
+    await page.route('**/config.json', (route) => route.fulfill({ contentType: 'application/json', body: JSON.stringify({ apiUrl: base }) }));
+    await page.route('**/local/**', (route) => route.abort());
+    await page.goto(`${base}/?token=${encodeURIComponent(await tokenFor(account))}#/settings`);
+    await expectText(page.getByTestId('credits-count'), /^400$/);
+    expect(await page.getByTestId('dev-bar').count()).toBe(0);
+    // The token leaves the address bar and stays for the session.
+    expect(new URL(page.url()).searchParams.has('token')).toBe(false);
+    await page.reload();
+    await expectText(page.getByTestId('credits-count'), /^400$/);
+    await shot(page, '00-aws-mode-settings', false);
+  });
+
   // ---- Top-ups ------------------------------------------------------------------------------------
 
   it('given a paid account, when it buys a pack in the checkout tab, then the balance rises by the pack once the payment lands, without a reload', async (ctx) => {

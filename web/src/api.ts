@@ -194,10 +194,12 @@ export async function loadRuntimeConfig(): Promise<RuntimeConfig> {
   try {
     const res = await fetch('config.json', { cache: 'no-store' });
     if (res.ok) {
-      const json = (await res.json()) as Partial<RuntimeConfig>;
+      const json = (await res.json()) as Partial<RuntimeConfig> & { apiUrl?: string };
       return {
-        mode: json.mode === 'aws' ? 'aws' : 'local',
-        apiBaseUrl: (json.apiBaseUrl ?? '').replace(/\/$/, ''),
+        // A config.json without a mode comes from a deployment (the local stack always says "local").
+        mode: json.mode === 'local' ? 'local' : 'aws',
+        // `apiUrl` is accepted too: the CDK deployment writes that name.
+        apiBaseUrl: (json.apiBaseUrl ?? json.apiUrl ?? '').replace(/\/$/, ''),
         upgradeUrl: json.upgradeUrl,
       };
     }
