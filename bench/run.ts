@@ -1,0 +1,203 @@
+/**
+ * `npm run bench`: figures for the charge path, the generation path, the monthly refresh and the
+ * offline image enhancer. This machine is noisy and dynalite is far slower than DynamoDB, so each
+ * figure is printed beside a floor measured in the same run (a raw conditional UpdateItem at the same
+ * concurrency, a bare HTTP server), as a ratio, with DynamoDB requests counted by an SDK middleware.
+ */
+import { createServer } from 'node:http';
+import { PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { parseEnv } from '../functions/config.ts';
+import { dynamoRequestCounts, resetDynamoRequestCounts } from '../functions/adapters/dynamo-client.ts';
+import { applyPlan, charge, ensureAccount } from '../functions/core/credits.ts';
+import { InsufficientCredits } from '../functions/core/errors.ts';
+import { OfflineModel } from '../functions/adapters/offline-model.ts';
+import { buildDeps, deps as stackDeps } from '../functions/http/deps.ts';
+import { createTables, startDynalite } from '../lib/local/dynamo.ts';
+import { startLocalStack } from '../lib/local/stack.ts';
+
+type Figures = Record<string, number | string>;
+const results: Array<[string, Figures]> = [];
+const ms = (n: number) => Math.round(n * 10) / 10;
+const pct = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * p))];
+const totalRequests = () => Object.values(dynamoRequestCounts).reduce((a, b) => a + b, 0);
+const snapshot = () => ({ ...dynamoRequestCounts });
+
+function report(title: string, figures: Figures) {
+  results.push([title, figures]);
+  console.log(`\n## ${title}`);
+  for (const [k, v] of Object.entries(figures)) console.log(`  ${k.padEnd(52)} ${v}`);
+}
+
+/** Runs `n` tasks with at most `concurrency` in flight; returns each task's latency in ms. */
+async function pool(n: number, concurrency: number, task: (i: number) => Promise<unknown>): Promise<number[]> {
+  const latencies: number[] = [];
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      while (next < n) {
+        const i = next++;
+        const t = performance.now();
+        await task(i).catch(() => undefined);
+        latencies.push(performance.now() - t);
+      }
+    }),
+  );
+  return latencies.sort((a, b) => a - b);
+}
+
+async function chargePath() {
+  const dynamo = await startDynalite({});
+  const env = parseEnv({ ...process.env, DYNAMODB_ENDPOINT: dynamo.endpoint });
+  await createTables(dynamo.endpoint, env.TABLE_NAME, env.IDEMPOTENCY_TABLE_NAME);
+  const deps = buildDeps(env);
+  const doc = deps.dynamo.doc;
+
+  // Floor: 450 raw conditional decrements racing on one 400 item, the same shape as the charge race.
+  await doc.send(new PutCommand({ TableName: env.TABLE_NAME, Item: { pk: 'floor', sk: 'x', bal: 400 } }));
+  let t = performance.now();
+  const raw = await Promise.allSettled(
+    Array.from({ length: 450 }, () =>
+      doc.send(
+        new UpdateCommand({
+          TableName: env.TABLE_NAME,
+          Key: { pk: 'floor', sk: 'x' },
+          UpdateExpression: 'SET bal = bal - :c',
+          ConditionExpression: 'bal >= :c',
+          ExpressionAttributeValues: { ':c': 1 },
+        }),
+      ),
+    ),
+  );
+  const rawMs = performance.now() - t;
+
+  await ensureAccount(deps, 'bench_charge');
+  await applyPlan(deps, 'bench_charge', 'premium', new Date().toISOString());
+  const start = (await deps.store.getAccount('bench_charge'))!;
+  resetDynamoRequestCounts();
+  t = performance.now();
+  const settled = await Promise.allSettled(
+    Array.from({ length: 450 }, (_, i) => charge(deps, start, 1, { feature: 'product_description', generationId: `g${i}` })),
+  );
+  const oursMs = performance.now() - t;
+  const ok = settled.filter((r) => r.status === 'fulfilled').length;
+  const refused = settled.filter((r) => r.status === 'rejected' && r.reason instanceof InsufficientCredits).length;
+  const counts = snapshot();
+  const writes = (counts.UpdateItem ?? 0) + (counts.BatchWriteItem ?? 0) + (counts.PutItem ?? 0);
+  // Requests made by the 400 successful charges alone: a sequential run on a fresh account, so the
+  // 50 refusals (each one write + one read) do not blur the per-charge figure.
+  await ensureAccount(deps, 'bench_seq');
+  await applyPlan(deps, 'bench_seq', 'premium', new Date().toISOString());
+  let acct = (await deps.store.getAccount('bench_seq'))!;
+  resetDynamoRequestCounts();
+  for (let i = 0; i < 400; i++) acct = (await charge(deps, acct, 1, { feature: 'product_description', generationId: `s${i}` })).account;
+  const seq = snapshot();
+  report('Charge path: 450 concurrent charges on 400 credits (core → dynalite)', {
+    'charges succeeded / refused': `${ok} / ${refused}`,
+    'wall time, ours (ms)': ms(oursMs),
+    'wall time, floor: 450 raw conditional UpdateItem, one item (ms)': ms(rawMs),
+    'floor successes': raw.filter((r) => r.status === 'fulfilled').length,
+    'ratio ours / floor': (oursMs / rawMs).toFixed(2),
+    'requests in the race (by command)': JSON.stringify(counts),
+    'writes in the race per successful charge': (writes / ok).toFixed(3),
+    'sequential 400 charges: UpdateItem per charge': ((seq.UpdateItem ?? 0) / 400).toFixed(3),
+    'sequential 400 charges: BatchWriteItem per charge (ledger flush)': ((seq.BatchWriteItem ?? 0) / 400).toFixed(3),
+    'sequential 400 charges: GetItem per charge (flush read)': ((seq.GetItem ?? 0) / 400).toFixed(3),
+  });
+  deps.dynamo.client.destroy();
+  await dynamo.close();
+}
+
+async function generationPath() {
+  // Floor for HTTP: a bare Node server answering at the same concurrency.
+  const bare = createServer((_req, res) => res.end('{}'));
+  await new Promise<void>((r) => bare.listen(0, '127.0.0.1', () => r()));
+  const bareUrl = `http://127.0.0.1:${(bare.address() as { port: number }).port}/`;
+  const bareLat = await pool(2000, 50, () => fetch(bareUrl, { method: 'POST', body: '{}' }).then((r) => r.text()));
+  bare.close();
+
+  const stack = await startLocalStack({ port: 0, env: { LOG_LEVEL: 'SILENT', RATE_LIMIT_MAX_ATTEMPTS: '1000000' } });
+  const deps = stackDeps();
+  const clients = 50;
+  const perClient = 8;
+  const accounts = Array.from({ length: clients }, (_, i) => `bench_gen_${i}`);
+  const tokens = await Promise.all(accounts.map((a) => stack.token(a)));
+  for (const a of accounts) {
+    await ensureAccount(deps, a);
+    await applyPlan(deps, a, 'premium', new Date().toISOString());
+  }
+  // Count model calls and time them, so the overhead around the model can be told apart.
+  const model = deps.model as OfflineModel;
+  const original = model.generate.bind(model);
+  let modelCalls = 0;
+  const modelMs: number[] = [];
+  model.generate = (async (req: never, opts: never) => {
+    const t = performance.now();
+    const r = await original(req, opts);
+    modelCalls += r.calls;
+    modelMs.push(performance.now() - t);
+    return r;
+  }) as typeof model.generate;
+
+  const body = JSON.stringify({ feature: 'product_description', productId: 'prod_b', input: { name: 'Ceramic Pour-Over Coffee Set', features: ['hand-glazed', 'dishwasher safe'], tone: 'friendly' } });
+  const send = (i: number) =>
+    fetch(`${stack.url}/v1/generations`, { method: 'POST', headers: { authorization: `Bearer ${tokens[i % clients]}`, 'content-type': 'application/json' }, body }).then(async (r) => {
+      await r.text();
+      if (r.status !== 201) throw new Error(String(r.status));
+    });
+  await pool(clients * 2, clients, send); // warm-up: module loading, connections, first items
+  modelCalls = 0;
+  modelMs.length = 0;
+  resetDynamoRequestCounts();
+  const n = clients * perClient;
+  const lat = await pool(n, clients, send);
+  const requests = totalRequests();
+  const counts = snapshot();
+  const modelSorted = [...modelMs].sort((a, b) => a - b);
+
+  // The same concurrency against raw conditional UpdateItem on distinct items: dynalite's own floor.
+  const doc = deps.dynamo.doc;
+  await Promise.all(accounts.map((a) => doc.send(new PutCommand({ TableName: deps.env.TABLE_NAME, Item: { pk: `floor#${a}`, sk: 'x', bal: 1e9 } }))));
+  const dynLat = await pool(2000, clients, (i) =>
+    doc.send(
+      new UpdateCommand({
+        TableName: deps.env.TABLE_NAME,
+        Key: { pk: `floor#${accounts[i % clients]}`, sk: 'x' },
+        UpdateExpression: 'SET bal = bal - :c',
+        ConditionExpression: 'bal >= :c',
+        ExpressionAttributeValues: { ':c': 1 },
+      }),
+    ),
+  );
+  const p50 = pct(lat, 0.5);
+  const p99 = pct(lat, 0.99);
+  const m50 = pct(modelSorted, 0.5);
+  const m99 = pct(modelSorted, 0.99);
+  report(`Generation path: POST /v1/generations, ${clients} concurrent clients, ${n} requests (local stack, offline model)`, {
+    'model calls per generation': (modelCalls / n).toFixed(3),
+    'DynamoDB requests per generation': (requests / n).toFixed(2),
+    'DynamoDB requests (by command)': JSON.stringify(counts),
+    'latency p50 / p99 (ms)': `${ms(p50)} / ${ms(p99)}`,
+    'offline model time p50 / p99 (ms)': `${ms(m50)} / ${ms(m99)}`,
+    'overhead excluding the model p50 / p99 (ms, latency − model)': `${ms(p50 - m50)} / ${ms(p99 - m99)}`,
+    'floor: raw conditional UpdateItem, 50 concurrent, p50 / p99 (ms)': `${ms(pct(dynLat, 0.5))} / ${ms(pct(dynLat, 0.99))}`,
+    'floor: bare Node HTTP server, 50 concurrent, p50 / p99 (ms)': `${ms(pct(bareLat, 0.5))} / ${ms(pct(bareLat, 0.99))}`,
+    'overhead p50 in raw-UpdateItem units (DynamoDB round trips)': ((p50 - m50) / pct(dynLat, 0.5)).toFixed(2),
+  });
+  await stack.close();
+}
+
+async function optional(name: string, path: string, fn: string) {
+  try {
+    const mod = (await import(path)) as Record<string, () => Promise<Figures>>;
+    report(name, await mod[fn]());
+  } catch (err) {
+    report(name, { skipped: `not available: ${String((err as Error).message).slice(0, 120)}` });
+  }
+}
+
+const only = process.argv[2];
+if (!only || only === 'charge') await chargePath();
+if (!only || only === 'generation') await generationPath();
+if (!only || only === 'refresh') await optional('Monthly refresh job: 10,000 due accounts', './refresh.ts', 'benchRefresh');
+if (!only || only === 'image') await optional('Offline image enhancement of a 12-megapixel photo', './image-enhance.ts', 'benchImageEnhance');
+process.exit(0);
