@@ -164,7 +164,8 @@ async function samplePng(): Promise<Buffer> {
 
 // ---- Suite ----------------------------------------------------------------------------------------
 
-const browserMissing = !existsSync(CHROMIUM);
+// In CI a missing browser is a failure (.ci/run installs it), never a silent skip.
+const browserMissing = !existsSync(CHROMIUM) && !process.env.CI;
 if (browserMissing) console.warn(`merchant-page e2e skipped: no browser at ${CHROMIUM} (set CHROMIUM_PATH)`);
 
 describe.skipIf(browserMissing)('merchant page (browser, local stack)', () => {
@@ -173,9 +174,11 @@ describe.skipIf(browserMissing)('merchant page (browser, local stack)', () => {
     if (EXTERNAL) {
       base = EXTERNAL;
     } else {
-      // Build the page from source, then serve it with the stack, as `npm start` does.
-      const { build } = await import('vite');
-      await build({ root: join(ROOT, 'web'), configFile: join(ROOT, 'web', 'vite.config.ts'), logLevel: 'warn' });
+      // The suite's global setup builds the page once (WEB_BUILT=1); a lone run builds it here.
+      if (process.env.WEB_BUILT !== '1') {
+        const { build } = await import('vite');
+        await build({ root: join(ROOT, 'web'), configFile: join(ROOT, 'web', 'vite.config.ts'), logLevel: 'warn' });
+      }
       const { startLocalStack } = await import('../../lib/local/stack.ts');
       const stack = await startLocalStack({ port: 0, webDir: join(ROOT, 'web', 'dist') });
       base = stack.url;
