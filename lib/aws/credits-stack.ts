@@ -286,6 +286,7 @@ export class CreditsStack extends Stack {
       'AwsSolutions-SMG4',
       'A secret shared with the billing system: rotating it is a coordinated change on both sides (the old value stays accepted meanwhile), which a rotation Lambda cannot do.',
     );
+    new CfnOutput(this, 'WebhookSecretArn', { value: secret.secretArn, description: 'Put the billing system signing secret here' });
     return secret;
   }
 
