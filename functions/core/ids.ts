@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 
 /**
  * Time-ordered, URL-safe ids: `prefix_` + 10 chars of millisecond time (base 32, sortable) + 12 random chars.
@@ -17,4 +17,16 @@ export function newId(prefix: string, at: Date = new Date()): string {
   let rand = '';
   for (const b of bytes) rand += ALPHABET[b % 32];
   return `${prefix}_${time}${rand}`;
+}
+
+/**
+ * An id of the same shape as `newId` whose random part is derived from `seed`: the same (prefix, at, seed)
+ * always gives the same id, so a retried writer rewrites the same item instead of adding a second one.
+ */
+export function derivedId(prefix: string, at: Date, seed: string): string {
+  const time = newId(prefix, at).slice(prefix.length + 1, prefix.length + 11);
+  const digest = createHash('sha256').update(seed).digest();
+  let rest = '';
+  for (let i = 0; i < 12; i++) rest += ALPHABET[digest[i] % 32];
+  return `${prefix}_${time}${rest}`;
 }

@@ -17,6 +17,8 @@ import { LocalScheduler } from './scheduler.ts';
 import { createLocalServer, type RequestLog } from './server.ts';
 import { localKeys, type LocalKeys } from './tokens.ts';
 import { staticAssets } from './statics.ts';
+// Local-only routes that play the billing system (checkout page, plan switch) register themselves.
+import './billing-routes.ts';
 
 export const ROOT = resolve(import.meta.dirname, '..', '..');
 
@@ -82,6 +84,8 @@ export async function startLocalStack(opts: LocalStackOptions = {}): Promise<Loc
   });
   const port = (server.address() as { port: number }).port;
   url = `http://${host}:${port}`;
+  // Checkout pages are served by this stack, on whatever port it got (handlers read it at first use).
+  process.env.CHECKOUT_BASE_URL = opts.env?.CHECKOUT_BASE_URL ?? `${url}/local/checkout`;
   scheduler.start();
 
   return {

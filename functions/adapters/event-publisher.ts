@@ -1,0 +1,58 @@
+/**
+ * The `EventPublisher` port: EventBridge PutEvents in AWS, the local stack's in-process bus when
+ * `LOCAL_STACK=1`. Both publish on source `ai-credits.billing` with the wiring's detail-types, so the
+ * same rules route them.
+ */
+import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
+import type { Env } from '../config.ts';
+import type { BillingEvent, BillingEventType, EventPublisher } from '../core/billing.ts';
+import { ServiceUnavailable } from '../core/errors.ts';
+import { log } from '../http/log.ts';
+import { DETAIL_TYPES, EVENT_SOURCE } from '../../lib/wiring.ts';
+import { localBus } from './local-bus.ts';
+
+export const DETAIL_TYPE_OF: Record<BillingEventType, string> = {
+  'account.created': DETAIL_TYPES.accountCreated,
+  'subscription.updated': DETAIL_TYPES.subscriptionChanged,
+  'subscription.canceled': DETAIL_TYPES.subscriptionChanged,
+  'topup.paid': DETAIL_TYPES.topUpPaid,
+  'topup.failed': DETAIL_TYPES.topUpFailed,
+};
+
+export class EventBridgePublisher implements EventPublisher {
+  constructor(
+    private readonly client: EventBridgeClient,
+    private readonly busName: string,
+  ) {}
+
+  async publish(event: BillingEvent): Promise<void> {
+    let r;
+    try {
+      r = await this.client.send(
+        new PutEventsCommand({
+          Entries: [{ EventBusName: this.busName, Source: EVENT_SOURCE, DetailType: DETAIL_TYPE_OF[event.type], Detail: JSON.stringify(event) }],
+        }),
+      );
+    } catch (err) {
+      log.error('PutEvents failed', { eventId: event.id, error: String(err) });
+      throw new ServiceUnavailable();
+    }
+    // PutEvents answers 200 even when entries were refused: the count is the only signal.
+    if (r.FailedEntryCount) {
+      const failed = r.Entries?.find((e) => e.ErrorCode);
+      log.error('PutEvents refused the entry', { eventId: event.id, errorCode: failed?.ErrorCode, errorMessage: failed?.ErrorMessage });
+      throw new ServiceUnavailable();
+    }
+  }
+}
+
+export class LocalBusPublisher implements EventPublisher {
+  async publish(event: BillingEvent): Promise<void> {
+    await localBus().publish([{ source: EVENT_SOURCE, detailType: DETAIL_TYPE_OF[event.type], detail: event }]);
+  }
+}
+
+export function makeEventPublisher(env: Pick<Env, 'LOCAL_STACK' | 'AWS_REGION' | 'EVENT_BUS_NAME'>): EventPublisher {
+  if (env.LOCAL_STACK === '1') return new LocalBusPublisher();
+  return new EventBridgePublisher(new EventBridgeClient({ region: env.AWS_REGION }), env.EVENT_BUS_NAME);
+}

@@ -1,0 +1,85 @@
+/**
+ * The monthly refresh job: finds due accounts through the sharded `refresh-due` index (never a table
+ * scan) and refreshes each with `refreshAccount`, whose guarded write makes it idempotent against the
+ * lazy refresh of a concurrent request and against a second run. Refreshed accounts leave the index's
+ * due range, so a run cut short (deadline, crash) is resumed by the next one from wherever it stopped.
+ */
+import { LIMITS } from '../config.ts';
+import { refreshAccount, type CreditsDeps } from './credits.ts';
+
+export interface RefreshJobOptions {
+  /** Accounts asked of the index per query. */
+  pageSize?: number;
+  /** Accounts refreshed at once within one shard (all shards run at once). */
+  concurrencyPerShard?: number;
+  /** Epoch ms (real time) after which no new page is started; the next run carries on. */
+  deadline?: number;
+}
+
+export interface RefreshJobResult {
+  refreshed: number;
+  /** Due accounts found that someone else refreshed first (a request's lazy refresh, a concurrent run). */
+  alreadyFresh: number;
+  failed: number;
+  errors: string[];
+  /** False when the deadline stopped the run before every shard was exhausted. */
+  complete: boolean;
+}
+
+/** Runs `work` over `items` with at most `limit` in flight. */
+async function pool<T>(items: readonly T[], limit: number, work: (item: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) await work(items[next++]);
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+}
+
+export async function refreshDueAccounts(deps: CreditsDeps, opts: RefreshJobOptions = {}): Promise<RefreshJobResult> {
+  const pageSize = opts.pageSize ?? 100;
+  const concurrency = opts.concurrencyPerShard ?? 8;
+  const deadline = opts.deadline ?? Infinity;
+  // One instant for the whole run: accounts falling due meanwhile are the next run's.
+  const now = deps.clock.now().toISOString();
+  const result: RefreshJobResult = { refreshed: 0, alreadyFresh: 0, failed: 0, errors: [], complete: true };
+
+  const refreshOne = async (accountId: string) => {
+    try {
+      const account = await deps.store.getAccount(accountId);
+      if (!account) return;
+      const r = await refreshAccount(deps, account);
+      if (r.refreshed) result.refreshed++;
+      else result.alreadyFresh++;
+    } catch (err) {
+      // One account's failure must not stop the others; the next run retries it (it is still due).
+      result.failed++;
+      if (result.errors.length < 10) result.errors.push(`${accountId}: ${String((err as Error)?.message ?? err)}`);
+    }
+  };
+
+  const runShard = async (shard: number) => {
+    try {
+      let page = deps.store.dueAccounts(now, shard, undefined, pageSize);
+      for (;;) {
+        const { accountIds, cursor } = await page;
+        // Ask for the next page while this one is refreshed: the index key of refreshed accounts moves past
+        // `now`, which does not disturb a cursor that is already beyond them.
+        const next = cursor && Date.now() < deadline ? deps.store.dueAccounts(now, shard, cursor, pageSize) : undefined;
+        next?.catch(() => undefined); // awaited below; this only keeps an early rejection from going unhandled
+        await pool(accountIds, concurrency, refreshOne);
+        if (!next) {
+          if (cursor) result.complete = false;
+          return;
+        }
+        page = next;
+      }
+    } catch (err) {
+      // The index query failed (after the SDK's retries): this shard waits for the next run.
+      result.complete = false;
+      if (result.errors.length < 10) result.errors.push(`shard ${shard}: ${String((err as Error)?.message ?? err)}`);
+    }
+  };
+
+  await Promise.all(Array.from({ length: LIMITS.refreshDueShards }, (_, shard) => runShard(shard)));
+  return result;
+}

@@ -1,0 +1,122 @@
+/**
+ * Top-ups: paid merchants buy credit packs. A top-up is created `pending`; the billing system confirms
+ * it with a signed `topup.paid` (or `topup.failed`) webhook, and only then are credits added, to the
+ * purchased bucket, exactly once per top-up.
+ */
+import { PLANS, TOP_UP_PACKS, type TopUpPack } from '../config.ts';
+import { creditPurchased, ensureAccount, type CreditsDeps } from './credits.ts';
+import { NotFound, PlanUpgradeRequired } from './errors.ts';
+import { derivedId, newId } from './ids.ts';
+
+export type TopUpStatus = 'pending' | 'paid' | 'failed';
+
+export interface TopUp {
+  id: string;
+  accountId: string;
+  packId: string;
+  credits: number;
+  price: TopUpPack['price'];
+  status: TopUpStatus;
+  checkoutUrl: string;
+  createdAt: string;
+  /** When the first `topup.paid` was recorded; `paid` is final. */
+  paidAt?: string;
+  failedAt?: string;
+}
+
+/** Top-ups live in their account's item collection, so one account can never reach another's. */
+export interface TopUpStore {
+  createTopUp(topUp: TopUp): Promise<void>;
+  getTopUp(accountId: string, topUpId: string): Promise<TopUp | null>;
+  /** Newest first. */
+  listTopUps(accountId: string, limit: number, cursor?: string): Promise<{ items: TopUp[]; nextCursor: string | null }>;
+  /**
+   * Sets `paid` (and `paidAt`) unless already paid. Returns the stored top-up either way, so concurrent
+   * callers agree on one `paidAt`; null when it does not exist.
+   */
+  markPaid(accountId: string, topUpId: string, at: string): Promise<TopUp | null>;
+  /** `pending` → `failed`; false (and no change) when it is paid, failed already, or absent. */
+  markFailed(accountId: string, topUpId: string, at: string): Promise<boolean>;
+}
+
+export interface TopUpDeps extends CreditsDeps {
+  topUps: TopUpStore;
+}
+
+/** What the API shows of a top-up (the account is the caller's own). */
+export type TopUpView = Omit<TopUp, 'accountId'>;
+export const topUpView = ({ accountId: _a, ...rest }: TopUp): TopUpView => rest;
+
+export function listPacks(): { items: TopUpPack[] } {
+  return { items: TOP_UP_PACKS.map((p) => ({ ...p, price: { ...p.price } })) };
+}
+
+/** Starts a purchase: a `pending` top-up and the checkout URL where the merchant pays. Paid plans only. */
+export async function createTopUp(deps: TopUpDeps, accountId: string, packId: string, checkoutBaseUrl: string): Promise<TopUpView> {
+  const account = await ensureAccount(deps, accountId);
+  if (!PLANS[account.plan].topUpAllowed) {
+    throw new PlanUpgradeRequired('Credit packs are available on paid plans. Upgrade to buy top-ups.');
+  }
+  const pack = TOP_UP_PACKS.find((p) => p.id === packId);
+  if (!pack) throw new NotFound(`There is no top-up pack ${packId}.`);
+  const now = deps.clock.now();
+  const id = newId('tu', now);
+  const topUp: TopUp = {
+    id,
+    accountId,
+    packId: pack.id,
+    credits: pack.credits,
+    price: { ...pack.price },
+    status: 'pending',
+    checkoutUrl: `${checkoutBaseUrl.replace(/\/+$/, '')}/${id}`,
+    createdAt: now.toISOString(),
+  };
+  await deps.topUps.createTopUp(topUp);
+  return topUpView(topUp);
+}
+
+export async function listTopUps(deps: TopUpDeps, accountId: string, limit: number, cursor?: string) {
+  await ensureAccount(deps, accountId);
+  const page = await deps.topUps.listTopUps(accountId, limit, cursor);
+  return { items: page.items.map(topUpView), nextCursor: page.nextCursor };
+}
+
+export type SettleOutcome = 'credited' | 'already_paid' | 'failed' | 'unchanged' | 'unknown_top_up';
+
+/**
+ * `topup.paid`: credits the pack once per top-up, also after an earlier `topup.failed`.
+ * The writes are ordered so that a retry after a crash between any two of them finishes the job:
+ * 1. the credit, guarded by the op id `topup:<id>` on the balance item (a repeat credits nothing);
+ * 2. the status `paid` (never before the credit, so `paid` always means credited);
+ * 3. the `top_up_completed` notification, whose id derives from the top-up and its `paidAt`, so a
+ *    repeat rewrites the same notification.
+ * An unknown top-up, or one of another account (looked up under the event's account), changes nothing.
+ */
+export async function topUpPaid(deps: TopUpDeps, accountId: string, topUpId: string): Promise<SettleOutcome> {
+  const topUp = await deps.topUps.getTopUp(accountId, topUpId);
+  if (!topUp) return 'unknown_top_up';
+  let outcome: SettleOutcome = 'already_paid';
+  let paid = topUp;
+  if (topUp.status !== 'paid') {
+    const r = await creditPurchased(deps, accountId, `topup:${topUp.id}`, topUp.credits, {
+      topUpId: topUp.id,
+      reason: `Top-up ${topUp.packId} (${topUp.credits} credits)`,
+    });
+    if (r.credited) outcome = 'credited';
+    paid = (await deps.topUps.markPaid(accountId, topUp.id, deps.clock.now().toISOString())) ?? topUp;
+  }
+  const at = new Date(paid.paidAt ?? paid.createdAt);
+  await deps.notifications.add(accountId, {
+    id: derivedId('ntf', at, `top_up_completed:${topUp.id}`),
+    type: 'top_up_completed',
+    message: `Your top-up of ${topUp.credits} AI credits is complete.`,
+    createdAt: at.toISOString(),
+  });
+  return outcome;
+}
+
+/** `topup.failed`: a `pending` top-up becomes `failed`; nothing is credited, and `paid` stays `paid`. */
+export async function topUpFailed(deps: TopUpDeps, accountId: string, topUpId: string): Promise<SettleOutcome> {
+  const changed = await deps.topUps.markFailed(accountId, topUpId, deps.clock.now().toISOString());
+  return changed ? 'failed' : 'unchanged';
+}

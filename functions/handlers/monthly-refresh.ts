@@ -1,0 +1,16 @@
+import type { Context } from 'aws-lambda';
+import { refreshDueAccounts } from '../core/refresh-job.ts';
+import { deps } from '../http/deps.ts';
+import { log } from '../http/log.ts';
+
+/**
+ * Hourly (EventBridge Scheduler): refreshes every due account it reaches before its timeout. It stops
+ * starting pages shortly before the deadline; the next run resumes where this one stopped.
+ */
+export const handler = async (_event: unknown, context?: Context): Promise<{ refreshed: number; complete: boolean; failed: number }> => {
+  const remaining = context?.getRemainingTimeInMillis?.() ?? 900_000;
+  const r = await refreshDueAccounts(deps(), { deadline: Date.now() + remaining - Math.min(30_000, remaining / 5) });
+  if (r.failed || !r.complete) log.warn('monthly refresh incomplete', { ...r });
+  else log.info('monthly refresh', { refreshed: r.refreshed, alreadyFresh: r.alreadyFresh });
+  return { refreshed: r.refreshed, complete: r.complete, failed: r.failed };
+};

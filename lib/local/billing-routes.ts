@@ -1,0 +1,182 @@
+/**
+ * Local-only routes that play the billing system (never deployed): a checkout page for top-ups and a
+ * plan switch. They do what the real billing system does: send a SIGNED webhook over HTTP to the real
+ * `POST /v1/webhooks/subscriptions`, so the whole path (signature, validation, bus, handler) runs.
+ */
+import { ScanCommand } from '@aws-sdk/lib-dynamodb';
+import { z } from 'zod';
+import { TOP_UP_PACKS } from '../../functions/config.ts';
+import { epochSeconds, serviceClock } from '../../functions/core/clock.ts';
+import { newId } from '../../functions/core/ids.ts';
+import { PlanId, accountIdParam } from '../../functions/core/schemas.ts';
+import type { TopUp } from '../../functions/core/top-ups.ts';
+import { signatureHeader } from '../../functions/core/webhook-signature.ts';
+import { deps } from '../../functions/http/deps.ts';
+import { addLocalRoutes, isResponse, parseLocal, type LocalContext } from './local-routes.ts';
+import type { LocalRequest, LocalResponse } from './server.ts';
+
+export const WEBHOOK_PATH = '/v1/webhooks/subscriptions';
+
+export interface SentWebhook {
+  event: { id: string; type: string; createdAt: string; data: Record<string, unknown> };
+  status: number;
+  body: unknown;
+}
+
+/**
+ * Sends one signed billing event to the stack's webhook endpoint, then waits until the bus has applied
+ * it, so whoever asked (a browser, a test) sees the result on its next request.
+ */
+export async function sendBillingEvent(ctx: LocalContext, type: string, data: Record<string, unknown>): Promise<SentWebhook> {
+  const now = serviceClock.now();
+  const event = { id: newId('evt', now), type, createdAt: now.toISOString(), data };
+  const body = JSON.stringify(event);
+  const res = await fetch(`${ctx.url()}${WEBHOOK_PATH}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', 'webhook-signature': signatureHeader(ctx.webhookSecret, epochSeconds(now), body) },
+    body,
+  });
+  const text = await res.text();
+  await ctx.bus.drain();
+  let parsed: unknown = text;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    /* keep the text */
+  }
+  return { event, status: res.status, body: parsed };
+}
+
+/**
+ * The billing system's checkout knows its top-ups by id alone. Locally that is a scan of the (small)
+ * local table; nothing deployed looks a top-up up without its account.
+ */
+async function findTopUp(topUpId: string): Promise<TopUp | null> {
+  const d = deps();
+  let start: Record<string, unknown> | undefined;
+  do {
+    const r = await d.dynamo.doc.send(
+      new ScanCommand({
+        TableName: d.env.TABLE_NAME,
+        FilterExpression: 'sk = :sk',
+        ExpressionAttributeValues: { ':sk': `TOPUP#${topUpId}` },
+        ExclusiveStartKey: start,
+      }),
+    );
+    const item = r.Items?.[0];
+    if (item) {
+      const { pk: _pk, sk: _sk, ...rest } = item;
+      return rest as unknown as TopUp;
+    }
+    start = r.LastEvaluatedKey;
+  } while (start);
+  return null;
+}
+
+const escape = (s: unknown): string =>
+  String(s).replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
+
+const STYLE = `
+  body { font: 16px/1.5 system-ui, sans-serif; margin: 0; background: #f4f5f7; color: #1b1d21; }
+  main { max-width: 28rem; margin: 3rem auto; background: #fff; border-radius: 12px; padding: 2rem; box-shadow: 0 1px 4px rgb(0 0 0 / 0.12); }
+  h1 { font-size: 1.4rem; margin-top: 0; }
+  dl { display: grid; grid-template-columns: auto 1fr; gap: .4rem 1rem; }
+  dt { color: #4a4f57; } dd { margin: 0; font-weight: 600; }
+  .actions { display: flex; gap: .75rem; margin-top: 1.5rem; }
+  button { font: inherit; padding: .6rem 1.4rem; border-radius: 8px; border: 2px solid #1f4fd1; cursor: pointer; }
+  .pay { background: #1f4fd1; color: #fff; } .cancel { background: #fff; color: #1f4fd1; }
+  button:focus-visible, a:focus-visible { outline: 3px solid #e8a200; outline-offset: 2px; }
+  .note { color: #4a4f57; font-size: .9rem; }
+  a { color: #1f4fd1; }`;
+
+function page(title: string, body: string): string {
+  return `<!doctype html>
+<html lang="en">
+<head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+<title>${escape(title)} · AI Credits local checkout</title><style>${STYLE}</style></head>
+<body><main>${body}</main></body>
+</html>`;
+}
+
+function checkoutPage(t: TopUp): string {
+  const pack = TOP_UP_PACKS.find((p) => p.id === t.packId);
+  const price = t.price ?? pack?.price;
+  const statusText = { pending: 'Awaiting payment', paid: 'Paid', failed: 'Payment failed (you can try again)' }[t.status];
+  const action = (what: 'pay' | 'cancel') => `/local/checkout/${encodeURIComponent(t.id)}/${what}`;
+  const buttons =
+    t.status === 'paid'
+      ? `<p role="status">This top-up is paid: ${escape(t.credits)} credits were added to your purchased credits.</p>`
+      : `<div class="actions">
+  <form method="post" action="${action('pay')}"><button class="pay" type="submit">Pay ${escape(price?.amount)} ${escape(price?.currency)}</button></form>
+  ${t.status === 'pending' ? `<form method="post" action="${action('cancel')}"><button class="cancel" type="submit">Cancel</button></form>` : ''}
+</div>`;
+  return page(
+    'Buy AI credits',
+    `<h1>Buy ${escape(t.credits)} AI credits</h1>
+<dl>
+  <dt>Pack</dt><dd>${escape(t.packId)}</dd>
+  <dt>Credits</dt><dd>${escape(t.credits)}</dd>
+  <dt>Price</dt><dd>${escape(price?.amount)} ${escape(price?.currency)}</dd>
+  <dt>Status</dt><dd>${escape(statusText)}</dd>
+  <dt>Top-up</dt><dd><code>${escape(t.id)}</code></dd>
+</dl>
+${buttons}
+<p class="note">Local test checkout: no money moves. Pay sends the signed <code>topup.paid</code> webhook, Cancel sends <code>topup.failed</code>.</p>
+<p><a href="/">Back to the app</a></p>`,
+  );
+}
+
+const wantsJson = (req: LocalRequest): boolean => /application\/json/.test(String(req.headers.accept ?? ''));
+
+function notFound(req: LocalRequest, topUpId: string): LocalResponse {
+  const message = `There is no top-up ${topUpId}.`;
+  if (wantsJson(req)) return { status: 404, body: { error: { code: 'NOT_FOUND', message } } };
+  return { status: 404, text: page('Not found', `<h1>Top-up not found</h1><p>${escape(message)}</p><p><a href="/">Back to the app</a></p>`) };
+}
+
+/** Pay or cancel: the webhook, then back to the app (a browser) or the outcome as JSON (a script). */
+async function settle(ctx: LocalContext, req: LocalRequest, type: 'topup.paid' | 'topup.failed'): Promise<LocalResponse> {
+  const topUp = await findTopUp(req.params.topUpId);
+  if (!topUp) return notFound(req, req.params.topUpId);
+  const sent = await sendBillingEvent(ctx, type, { accountId: topUp.accountId, topUpId: topUp.id });
+  const after = await findTopUp(topUp.id);
+  if (wantsJson(req)) return { status: sent.status === 202 ? 200 : 502, body: { webhook: sent, topUp: after } };
+  if (sent.status !== 202) {
+    return { status: 502, text: page('Webhook refused', `<h1>The webhook was refused</h1><p>Status ${sent.status}: <code>${escape(JSON.stringify(sent.body))}</code></p>`) };
+  }
+  return { status: 303, headers: { location: '/?topup=done' }, text: page('Done', '<p><a href="/?topup=done">Back to the app</a></p>') };
+}
+
+const PlanRequest = z.strictObject({ plan: PlanId });
+
+addLocalRoutes((ctx) => [
+  {
+    method: 'GET',
+    path: '/local/checkout/{topUpId}',
+    async handle(req) {
+      const topUp = await findTopUp(req.params.topUpId);
+      if (!topUp) return notFound(req, req.params.topUpId);
+      return wantsJson(req) ? { status: 200, body: topUp } : { status: 200, text: checkoutPage(topUp) };
+    },
+  },
+  { method: 'POST', path: '/local/checkout/{topUpId}/pay', handle: (req) => settle(ctx, req, 'topup.paid') },
+  { method: 'POST', path: '/local/checkout/{topUpId}/cancel', handle: (req) => settle(ctx, req, 'topup.failed') },
+  {
+    method: 'POST',
+    path: '/local/accounts/{accountId}/plan',
+    async handle(req) {
+      const accountId = accountIdParam.safeParse(req.params.accountId);
+      if (!accountId.success) {
+        return { status: 400, body: { error: { code: 'VALIDATION_FAILED', message: 'The request is not valid.', issues: [{ path: 'path.accountId', message: accountId.error.issues[0]?.message }] } } };
+      }
+      const body = parseLocal(req, PlanRequest);
+      if (isResponse(body)) return body;
+      // Moving to free is how the billing system reports a cancelled subscription.
+      const sent =
+        body.plan === 'free'
+          ? await sendBillingEvent(ctx, 'subscription.canceled', { accountId: accountId.data })
+          : await sendBillingEvent(ctx, 'subscription.updated', { accountId: accountId.data, plan: body.plan });
+      return { status: sent.status === 202 ? 200 : 502, body: { webhook: sent } };
+    },
+  },
+]);
