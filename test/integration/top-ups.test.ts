@@ -5,14 +5,15 @@
  */
 import { describe, expect, it } from 'vitest';
 import { TOP_UP_PACKS } from '../../functions/config.ts';
-import { charge, creditPurchased } from '../../functions/core/credits.ts';
-import { InsufficientCredits } from '../../functions/core/errors.ts';
+import { creditPurchased } from '../../functions/core/credits.ts';
 import { newId } from '../../functions/core/ids.ts';
 import { deps } from '../../functions/http/deps.ts';
 import { billingEvent, deliver, deliverAndSettle, spend } from '../support/billing.ts';
 import { call, freshAccount, useStack, type Api } from '../support/stack.ts';
 
 const ctx = useStack();
+
+const generation = { feature: 'product_description', productId: 'prod_topup', input: { name: 'Canvas Tote Bag', category: 'Bags' } };
 
 async function credits(api: Api) {
   const r = await api.get('/v1/credits');
@@ -25,8 +26,10 @@ async function topUpLedger(api: Api) {
   return (r.body.items as Array<{ type: string; amount: number; bucket: string; topUpId?: string }>).filter((e) => e.type === 'top_up');
 }
 
-async function topUpNotifications(accountId: string) {
-  return (await deps().notifications.list(accountId, 100)).items.filter((n) => n.type === 'top_up_completed');
+async function topUpNotifications(api: Api) {
+  const r = await api.get('/v1/notifications');
+  expect(r.status).toBe(200);
+  return (r.body.items as Array<{ type: string }>).filter((n) => n.type === 'top_up_completed');
 }
 
 /** A merchant on `plan`, moved there by the local plan route (a signed subscription webhook). */
@@ -139,15 +142,15 @@ describe('top-up packs and creating a top-up', () => {
 });
 
 describe('paying a top-up', () => {
-  it('given a plus merchant who spent down to 0, when buying pack_50 and paying on the local checkout page, then GET /v1/credits shows 50 purchased', async () => {
+  it('given a plus merchant who spent down to 0 and got 402 top_up, when buying pack_50 and paying on the local checkout page, then GET /v1/credits shows 50 purchased and generating works again', async () => {
     const { accountId, api } = await merchant('plus');
-    await spend(accountId, 100);
+    await spend(accountId, 99);
+    // The last credit goes on a real generation; the next one is refused and points at top-ups.
+    expect((await api.post('/v1/generations', generation)).status).toBe(201);
     expect((await credits(api)).credits.available).toBe(0);
-    // Out of credits on a paid plan: the refusal points at top-ups.
-    const account = (await deps().store.getAccount(accountId))!;
-    const refusal = await charge(deps(), account, 1, { feature: 'product_description', generationId: newId('gen') }).catch((e) => e);
-    expect(refusal).toBeInstanceOf(InsufficientCredits);
-    expect(refusal.details()).toMatchObject({ action: 'top_up', required: 1, available: 0 });
+    const refusal = await api.post('/v1/generations', generation);
+    expect(refusal.status).toBe(402);
+    expect(refusal.body.error).toMatchObject({ code: 'INSUFFICIENT_CREDITS', action: 'top_up', required: 1, available: 0 });
     expect((await credits(api)).topUpAvailable).toBe(true);
 
     const t = await buy(api);
@@ -173,11 +176,15 @@ describe('paying a top-up', () => {
     expect(list[0].paidAt).toBeTruthy();
     const entries = await topUpLedger(api);
     expect(entries).toEqual([expect.objectContaining({ type: 'top_up', amount: 50, bucket: 'purchased', topUpId: t.id })]);
-    expect(await topUpNotifications(accountId)).toHaveLength(1);
+    expect(await topUpNotifications(api)).toHaveLength(1);
     // The page now says it is paid and offers no Pay button.
     const after = await (await fetch(t.checkoutUrl)).text();
     expect(after).toContain('This top-up is paid');
     expect(after).not.toMatch(/>Pay /);
+    // Purchased credits are spent once the allowance is gone.
+    const next = await api.post('/v1/generations', generation);
+    expect(next.status).toBe(201);
+    expect((await credits(api)).credits).toMatchObject({ allowanceRemaining: 0, purchased: 49 });
   });
 
   it('given a paid top-up, when the same topup.paid arrives 3 more times (in sequence and at once), then still 50, one ledger entry, one notification', async () => {
@@ -191,7 +198,7 @@ describe('paying a top-up', () => {
     await ctx.stack.bus.drain();
     expect((await credits(api)).credits.purchased).toBe(50);
     expect(await topUpLedger(api)).toHaveLength(1);
-    expect(await topUpNotifications(accountId)).toHaveLength(1);
+    expect(await topUpNotifications(api)).toHaveLength(1);
   });
 
   it('given distinct topup.paid events for one top-up delivered concurrently (the billing system retrying with new ids), then credited once', async () => {
@@ -203,7 +210,7 @@ describe('paying a top-up', () => {
     await ctx.stack.bus.drain();
     expect((await credits(api)).credits.purchased).toBe(150);
     expect(await topUpLedger(api)).toHaveLength(1);
-    expect(await topUpNotifications(accountId)).toHaveLength(1);
+    expect(await topUpNotifications(api)).toHaveLength(1);
   });
 
   it('given a top-up cancelled on the checkout page (topup.failed), then it is failed and nothing is credited', async () => {
@@ -274,7 +281,7 @@ describe('paying a top-up', () => {
     await deliverAndSettle(ctx.stack, await paidEvent(accountId, t.id));
     expect((await credits(api)).credits.purchased).toBe(50);
     expect((await api.get('/v1/credits/top-ups')).body.items[0].status).toBe('paid');
-    expect(await topUpNotifications(accountId)).toHaveLength(1);
+    expect(await topUpNotifications(api)).toHaveLength(1);
   });
 
   it('given 50 purchased credits, when the plan changes and the allowance is spent, then the 50 are kept and spent only after the allowance', async () => {
