@@ -4,7 +4,7 @@
  */
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { CfnOutput, Duration, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
+import { Annotations, CfnOutput, Duration, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
 import * as apigw from 'aws-cdk-lib/aws-apigateway';
 import * as apigwv2 from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpJwtAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
@@ -90,8 +90,15 @@ export class CreditsStack extends Stack {
 
     // Functions first: scheduler resources name the publish function, grants name the others.
     const layers = settings.sharpLayerArn ? [lambda.LayerVersion.fromLayerVersionArn(this, 'SharpLayer', settings.sharpLayerArn)] : [];
+    const imageFns = specs.filter((s) => s.access.some((a) => a.startsWith('uploads:'))).map((s) => s.id);
+    if (imageFns.length && !settings.sharpLayerArn) {
+      Annotations.of(this).addWarningV2(
+        'ai-credits:sharp-layer-missing',
+        `sharp is left out of the bundles (native, per platform): ${imageFns.join(', ')} need a linux-arm64 sharp layer, -c sharpLayerArn=<arn>, or their image work fails at run time.`,
+      );
+    }
     for (const spec of specs) {
-      const needsSharp = spec.access.some((a) => a.startsWith('uploads:'));
+      const needsSharp = imageFns.includes(spec.id);
       this.functions.set(
         spec.id,
         new ServiceFunction(this, spec.id, {

@@ -453,6 +453,15 @@ describe('uploads bucket', () => {
     });
   });
 
+  it('functions with uploads access get the sharp layer from context, and synth warns when it is missing', () => {
+    Annotations.fromStack(fixture.stack).hasWarning('/Test', Match.stringLikeRegexp('sharpLayerArn'));
+    const arn = 'arn:aws:lambda:us-east-1:123456789012:layer:sharp:3';
+    const b = build(FIXTURE, { sharpLayerArn: arn });
+    expect(b.template.toJSON().Resources[fnId(b, 'uploader')].Properties.Layers).toEqual([arn]);
+    expect(b.template.toJSON().Resources[fnId(b, 'reader')].Properties.Layers).toBeUndefined();
+    expect(Annotations.fromStack(b.stack).findWarning('/Test', Match.stringLikeRegexp('sharpLayerArn'))).toEqual([]);
+  });
+
   it('is only created when some function has uploads access', () => {
     expect(resources(wired.template, 'AWS::S3::Bucket').filter(([k]) => k.startsWith('Uploads')).length).toBe(
       FUNCTIONS.some((f) => f.access.some((a) => a.startsWith('uploads:'))) ? 1 : 0,
