@@ -88,6 +88,9 @@ export const LIMITS = {
   /** Shards of the refresh-due index, so the monthly job never reads one hot partition. */
   refreshDueShards: 16,
   webhookToleranceSeconds: 300,
+  /** How far ahead a blog post may be scheduled. */
+  blogScheduleMaxDays: 365,
+  blogPostsPageDefault: 50,
 } as const;
 
 export function planOf(id: PlanId): Plan {

@@ -199,6 +199,37 @@ export const FUNCTIONS: FunctionSpec[] = [
     routes: [{ method: 'POST', path: '/v1/notifications/{id}/read', auth: 'jwt' }],
     access: read,
   },
+  {
+    id: 'blog-posts-create',
+    entry: 'functions/handlers/blog-posts-create.ts',
+    routes: [{ method: 'POST', path: '/v1/blog-posts', auth: 'jwt' }],
+    access: [...read, 'idempotency', 'scheduler:manage'],
+  },
+  {
+    id: 'blog-posts-list',
+    entry: 'functions/handlers/blog-posts-list.ts',
+    routes: [{ method: 'GET', path: '/v1/blog-posts', auth: 'jwt' }],
+    access: read,
+  },
+  {
+    id: 'blog-posts-get',
+    entry: 'functions/handlers/blog-posts-get.ts',
+    routes: [{ method: 'GET', path: '/v1/blog-posts/{id}', auth: 'jwt' }],
+    access: read,
+  },
+  {
+    id: 'blog-posts-cancel',
+    entry: 'functions/handlers/blog-posts-cancel.ts',
+    routes: [{ method: 'DELETE', path: '/v1/blog-posts/{id}', auth: 'jwt' }],
+    access: [...read, 'scheduler:manage'],
+  },
+  {
+    // Invoked by the one-time schedules the two functions above create and delete (no route).
+    id: 'blog-publish',
+    entry: 'functions/handlers/blog-publish.ts',
+    scheduleTarget: true,
+    access: read,
+  },
 ];
 
 /** Every HTTP route, flattened, with the function that serves it. */

@@ -419,7 +419,7 @@ function planFor(request: TextGenerationRequest, count: number): FeaturePlan {
         variant: DesignVariant,
         count,
         voice: request.input.style ? `to suit a ${request.input.style} visual style` : 'in a clear, neutral voice',
-        task: `Design a storefront home page: a palette of #rrggbb colours in which text on background has a contrast ratio of at least 4.5:1, a heading and a body font (widely available web fonts), and 3 to 6 sections (types: ${SECTION_TYPES.join(', ')}), each with a headline, body copy and an optional call to action. Base the copy on the store's facts only.`,
+        task: `Design a storefront home page: a palette of #rrggbb colours in which text on background has a contrast ratio of at least 4.5:1, a heading and a body font (widely available web fonts), and 3 to 6 sections, the first of them the hero (types: ${SECTION_TYPES.join(', ')}), each with a headline, body copy and an optional call to action. Base the copy on the store's facts only.`,
         data: {
           storeName: clip(request.input.storeName, INPUT_CAPS.short),
           industry: clip(request.input.industry, INPUT_CAPS.short),

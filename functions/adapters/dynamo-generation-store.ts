@@ -37,6 +37,7 @@ export class DynamoGenerationStore implements GenerationStore {
     if (!r.Item) return null;
     return {
       productId,
+      name: (r.Item.name as string | undefined) ?? null,
       description: (r.Item.description as string | undefined) ?? null,
       seo: (r.Item.seo as ProductContent['seo']) ?? null,
       image: (r.Item.image as ProductContent['image']) ?? null,

@@ -10,7 +10,7 @@
  * and only then removes those entries from the outbox. Readers merge the outbox with the items below
  * the oldest pending sequence number, so the ledger they see always sums to the balance.
  */
-import { BatchWriteCommand, GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { BatchGetCommand, BatchWriteCommand, GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { LIMITS } from '../config.ts';
 import { ValidationFailed } from '../core/errors.ts';
@@ -135,6 +135,22 @@ export class DynamoCreditStore implements CreditStore, NotificationStore {
   async getAccount(accountId: string): Promise<AccountState | null> {
     const r = await this.doc.send(new GetCommand({ TableName: this.table, Key: { pk: accountPk(accountId), sk: BALANCE }, ConsistentRead: true }));
     return r.Item ? toAccount(r.Item) : null;
+  }
+
+  /** Up to 100 balance items per BatchGetItem (consistent reads): the monthly job reads a page of due accounts at once. */
+  async getAccounts(accountIds: string[]): Promise<AccountState[]> {
+    const out: AccountState[] = [];
+    for (let i = 0; i < accountIds.length; i += 100) {
+      let keys: Item[] = accountIds.slice(i, i + 100).map((id) => ({ pk: accountPk(id), sk: BALANCE }));
+      for (let attempt = 0; keys.length > 0; attempt++) {
+        if (attempt > 8) throw new Error('getAccounts: unprocessed keys after retries');
+        if (attempt) await new Promise((res) => setTimeout(res, 20 * 2 ** attempt));
+        const r = await this.doc.send(new BatchGetCommand({ RequestItems: { [this.table]: { Keys: keys, ConsistentRead: true } } }));
+        out.push(...(r.Responses?.[this.table] ?? []).map(toAccount));
+        keys = (r.UnprocessedKeys?.[this.table]?.Keys ?? []) as Item[];
+      }
+    }
+    return out;
   }
 
   async createAccount(initial: Omit<AccountState, 'seq' | 'pending'>, grant: NewLedgerEntry): Promise<AccountState> {

@@ -8,6 +8,7 @@ import type { CreditsDeps } from './credits.ts';
 import { NotFound } from './errors.ts';
 import type { GenerationRecord, GenerationStore } from './generation-store.ts';
 import type { BlogVariant, DesignVariant, DescriptionVariant, ProductFact, SeoVariant, TextModel, TokenUsage } from './model.ts';
+import { enforceDesignRules } from './design-rules.ts';
 import type { RateLimitDeps } from './rate-limit.ts';
 import type { BlogInput, DesignInput, ProductInput } from './schemas.ts';
 
@@ -55,7 +56,9 @@ const textGenerate =
 export const productDescription: FeatureModule<ProductInput> = {
   generate: textGenerate('product_description'),
   async select(deps, g, variant, at) {
-    await deps.generations.updateProduct(g.accountId, g.productId!, { description: (variant as DescriptionVariant).text }, at);
+    // The name is kept with the text so that blog posts can name the product they quote.
+    const name = (g.input as ProductInput).name;
+    await deps.generations.updateProduct(g.accountId, g.productId!, { description: (variant as DescriptionVariant).text, name }, at);
   },
 };
 
@@ -63,7 +66,7 @@ export const seoMeta: FeatureModule<ProductInput> = {
   generate: textGenerate('seo_meta'),
   async select(deps, g, variant, at) {
     const v = variant as SeoVariant;
-    await deps.generations.updateProduct(g.accountId, g.productId!, { seo: { title: v.title, description: v.description } }, at);
+    await deps.generations.updateProduct(g.accountId, g.productId!, { seo: { title: v.title, description: v.description }, name: (g.input as ProductInput).name }, at);
   },
 };
 
@@ -71,10 +74,10 @@ export const seoMeta: FeatureModule<ProductInput> = {
 export const blogPost: FeatureModule<BlogInput, ProductFact[]> = {
   async prepare(deps, accountId, input) {
     const facts: ProductFact[] = [];
-    for (const productId of input.productIds ?? []) {
+    for (const productId of new Set(input.productIds ?? [])) {
       const p = await deps.generations.getProduct(accountId, productId);
       if (!p) throw new NotFound(`Product ${productId} has no stored content to write about.`);
-      facts.push({ productId, name: productId, description: p.description });
+      facts.push({ productId, name: p.name ?? productId, description: p.description });
     }
     return facts;
   },
@@ -89,7 +92,10 @@ export const blogPost: FeatureModule<BlogInput, ProductFact[]> = {
 };
 
 export const websiteDesign: FeatureModule<DesignInput> = {
-  generate: textGenerate('website_design'),
+  async generate(deps, ctx) {
+    const written = await textGenerate('website_design')(deps, ctx);
+    return { ...written, variants: (written.variants as DesignVariant[]).map(enforceDesignRules) };
+  },
   async select(deps, g, variant, at) {
     await deps.generations.setStoreDesign(g.accountId, variant as DesignVariant, g.id, at);
   },

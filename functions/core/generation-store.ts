@@ -22,6 +22,8 @@ export interface GenerationRecord {
 
 export interface ProductContent {
   productId: string;
+  /** The product name given with the last selected description or SEO text. */
+  name?: string | null;
   description: string | null;
   seo: { title: string; description: string } | null;
   image: { key: string; width: number; height: number; generationId: string } | null;

@@ -89,6 +89,8 @@ export interface LedgerPage {
 
 export interface CreditStore {
   getAccount(accountId: string): Promise<AccountState | null>;
+  /** Several accounts in as few requests as the store allows (consistent reads); absent ones are left out. */
+  getAccounts(accountIds: string[]): Promise<AccountState[]>;
   /** Creates the account unless it exists; returns the stored state either way (idempotent). */
   createAccount(initial: Omit<AccountState, 'seq' | 'pending'>, grant: NewLedgerEntry): Promise<AccountState>;
   /**

@@ -6,6 +6,7 @@
  */
 import { LIMITS } from '../config.ts';
 import { refreshAccount, type CreditsDeps } from './credits.ts';
+import type { AccountState } from './ports.ts';
 
 export interface RefreshJobOptions {
   /** Accounts asked of the index per query. */
@@ -37,23 +38,22 @@ async function pool<T>(items: readonly T[], limit: number, work: (item: T) => Pr
 
 export async function refreshDueAccounts(deps: CreditsDeps, opts: RefreshJobOptions = {}): Promise<RefreshJobResult> {
   const pageSize = opts.pageSize ?? 100;
-  const concurrency = opts.concurrencyPerShard ?? 8;
+  // 16 shards × 3 = 48 writes in flight: under the SDK's default 50 sockets, so none queue behind each other.
+  const concurrency = opts.concurrencyPerShard ?? 3;
   const deadline = opts.deadline ?? Infinity;
   // One instant for the whole run: accounts falling due meanwhile are the next run's.
   const now = deps.clock.now().toISOString();
   const result: RefreshJobResult = { refreshed: 0, alreadyFresh: 0, failed: 0, errors: [], complete: true };
 
-  const refreshOne = async (accountId: string) => {
+  const refreshOne = async (account: AccountState) => {
     try {
-      const account = await deps.store.getAccount(accountId);
-      if (!account) return;
       const r = await refreshAccount(deps, account);
       if (r.refreshed) result.refreshed++;
       else result.alreadyFresh++;
     } catch (err) {
       // One account's failure must not stop the others; the next run retries it (it is still due).
       result.failed++;
-      if (result.errors.length < 10) result.errors.push(`${accountId}: ${String((err as Error)?.message ?? err)}`);
+      if (result.errors.length < 10) result.errors.push(`${account.accountId}: ${String((err as Error)?.message ?? err)}`);
     }
   };
 
@@ -66,7 +66,8 @@ export async function refreshDueAccounts(deps: CreditsDeps, opts: RefreshJobOpti
         // `now`, which does not disturb a cursor that is already beyond them.
         const next = cursor && Date.now() < deadline ? deps.store.dueAccounts(now, shard, cursor, pageSize) : undefined;
         next?.catch(() => undefined); // awaited below; this only keeps an early rejection from going unhandled
-        await pool(accountIds, concurrency, refreshOne);
+        // One consistent batch read for the page; the refresh's guarded write re-checks each account anyway.
+        if (accountIds.length) await pool(await deps.store.getAccounts(accountIds), concurrency, refreshOne);
         if (!next) {
           if (cursor) result.complete = false;
           return;

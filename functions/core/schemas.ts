@@ -3,7 +3,7 @@
  * Every string and list is capped as API.md says; unknown keys are refused (`strict`).
  */
 import { z } from 'zod';
-import { PLAN_IDS, TOP_UP_PACKS } from '../config.ts';
+import { LIMITS, PLAN_IDS, TOP_UP_PACKS } from '../config.ts';
 
 const text = (min: number, max: number) => z.string().trim().min(min).max(max);
 const shortList = z.array(text(1, 100)).max(20);
@@ -58,6 +58,20 @@ export const GenerateRequest = z.discriminatedUnion('feature', [
 export type GenerateRequest = z.infer<typeof GenerateRequest>;
 
 export const SelectRequest = z.strictObject({ index: z.number().int().min(0).max(1) });
+
+/** `publishAt`: an ISO 8601 date-time with `Z` or an offset (the date-time picker's local time plus its offset). */
+export const BlogPostRequest = z.strictObject({
+  generationId: text(1, 100),
+  index: z.number().int().min(0).max(1),
+  publishAt: z.iso.datetime({ offset: true }),
+});
+
+export const BlogPostsQuery = z.object({
+  limit: z.coerce.number().int().min(1).max(100).default(LIMITS.blogPostsPageDefault),
+  cursor: z.string().min(1).max(400).optional(),
+  /** Only posts in this status; by default scheduled and published ones. */
+  status: z.enum(['scheduled', 'published', 'canceled']).optional(),
+});
 
 export const LedgerQuery = z.object({
   limit: z.coerce.number().int().min(1).max(100).default(50),

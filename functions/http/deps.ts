@@ -18,6 +18,9 @@ import type { TextModel } from '../core/model.ts';
 import { DynamoGenerationStore } from '../adapters/dynamo-generation-store.ts';
 import { OfflineModel } from '../adapters/offline-model.ts';
 import { BedrockModel, makeBedrockClient } from '../adapters/bedrock-model.ts';
+import type { BlogPostStore, Scheduler } from '../core/blog-posts.ts';
+import { DynamoBlogStore } from '../adapters/dynamo-blog-store.ts';
+import { makeScheduler } from '../adapters/scheduler.ts';
 
 export interface Deps {
   env: Env;
@@ -32,6 +35,9 @@ export interface Deps {
   generations: GenerationStore;
   model: TextModel;
   modelTimeBudgetMs: number;
+  blogPosts: BlogPostStore;
+  /** One-time schedules (blog publishing): EventBridge Scheduler, or the local stack's. */
+  scheduler: Scheduler;
 }
 
 /** The text model of `AI_PROVIDER`: the offline generator (local default) or Bedrock Converse. */
@@ -64,6 +70,8 @@ export function buildDeps(env: Env = parseEnv()): Deps {
     generations: new DynamoGenerationStore(dynamo.doc, env.TABLE_NAME),
     model: textModel(env),
     modelTimeBudgetMs: env.MODEL_TIME_BUDGET_MS,
+    blogPosts: new DynamoBlogStore(dynamo.doc, env.TABLE_NAME),
+    scheduler: makeScheduler(env),
   };
 }
 
