@@ -6,11 +6,11 @@
  * and the Lambda never carries the bytes in. Results: the service writes each variant and hands out
  * short-lived presigned GETs. The bucket stays private throughout.
  */
-import { GetObjectCommand, PutObjectCommand, S3Client, type S3ClientConfig } from '@aws-sdk/client-s3';
+import { CopyObjectCommand, GetObjectCommand, PutObjectCommand, S3Client, type S3ClientConfig } from '@aws-sdk/client-s3';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import type { Env } from '#config';
 import { ValidationFailed } from '#core/errors.ts';
-import { IMAGE_LIMITS, UPLOAD_CONTENT_TYPES, isSafeKeySegment, uploadKey, type EnhancedImage, type UploadContentType, type UploadStore } from '#core/images.ts';
+import { IMAGE_LIMITS, UPLOAD_CONTENT_TYPES, isSafeKeySegment, uploadKey, type EnhancedImage, type StoredUpload, type UploadContentType, type UploadStore } from '#core/images.ts';
 
 /**
  * s3rver's built-in key pair. s3rver checks that the access key id exists but does not verify
@@ -80,7 +80,7 @@ export class S3UploadStore implements UploadStore {
     return { uploadUrl, expiresAt: new Date(signingDate.getTime() + this.uploadUrlTtlSeconds * 1000).toISOString() };
   }
 
-  async getUpload(accountId: string, uploadId: string): Promise<Buffer | null> {
+  async getUpload(accountId: string, uploadId: string): Promise<StoredUpload | null> {
     // An id that could not have been issued names nothing (and never another account's key).
     if (!isSafeKeySegment(accountId) || !isSafeKeySegment(uploadId)) return null;
     let out;
@@ -95,8 +95,9 @@ export class S3UploadStore implements UploadStore {
       (out.Body as { destroy?: () => void } | undefined)?.destroy?.();
       throw new ValidationFailed([{ path: 'input.uploadId', message: `The upload is larger than ${IMAGE_LIMITS.maxUploadBytes / 1024 / 1024} MB.` }]);
     }
-    if (!out.Body) return Buffer.alloc(0);
-    return Buffer.from(await out.Body.transformToByteArray());
+    const contentType = out.ContentType ?? '';
+    if (!out.Body) return { bytes: Buffer.alloc(0), contentType };
+    return { bytes: Buffer.from(await out.Body.transformToByteArray()), contentType };
   }
 
   async putResult(key: string, bytes: Buffer, contentType: EnhancedImage['contentType']): Promise<void> {
@@ -110,6 +111,11 @@ export class S3UploadStore implements UploadStore {
         CacheControl: 'private, max-age=31536000, immutable',
       }),
     );
+  }
+
+  async keepResult(fromKey: string, toKey: string): Promise<void> {
+    // Keys are made of safe segments only (`resultKey`), so the copy source needs no escaping.
+    await this.client.send(new CopyObjectCommand({ Bucket: this.bucket, Key: toKey, CopySource: `${this.bucket}/${fromKey}` }));
   }
 
   async resultUrl(key: string): Promise<string> {

@@ -77,13 +77,25 @@ export interface UploadStore {
     bytes: number;
   }): Promise<{ uploadUrl: string; expiresAt: string }>;
   /**
-   * The uploaded bytes, or null when nothing was uploaded under this account and id (another
-   * account's upload is never reachable: the account is part of the key).
+   * The uploaded bytes and the content type they were stored with (in S3 the one declared at
+   * `createUpload`, which the presigned PUT signs), or null when nothing was uploaded under this
+   * account and id (another account's upload is never reachable: the account is part of the key).
    */
-  getUpload(accountId: string, uploadId: string): Promise<Buffer | null>;
+  getUpload(accountId: string, uploadId: string): Promise<StoredUpload | null>;
   putResult(key: string, bytes: Buffer, contentType: EnhancedImage['contentType']): Promise<void>;
-  /** A short-lived presigned GET of a stored result. */
+  /**
+   * Copies a stored result to `toKey` (from `keptKey`): results expire with the bucket's lifecycle
+   * rule, a product's chosen image must not.
+   */
+  keepResult(fromKey: string, toKey: string): Promise<void>;
+  /** A short-lived presigned GET of a stored result (or kept image). */
   resultUrl(key: string): Promise<string>;
+}
+
+export interface StoredUpload {
+  bytes: Buffer;
+  /** As stored; `checkImage` compares it with what the bytes really are. */
+  contentType: string;
 }
 
 /** Ids that name S3 key segments: no `/`, no `.`/`..` segment a URL parser would collapse. */
@@ -106,4 +118,13 @@ export function resultKey(accountId: string, generationId: string, index: number
     throw new Error('accountId, generationId and index must be safe key parts');
   }
   return `results/${accountId}/${generationId}/${index}.${contentType === 'image/png' ? 'png' : 'jpg'}`;
+}
+
+/**
+ * Where a selected result is kept for good: `selected/…` mirrors `results/…`, outside the prefixes the
+ * bucket's lifecycle rules expire.
+ */
+export function keptKey(key: string): string {
+  if (!key.startsWith('results/')) throw new Error('only results are kept');
+  return `selected/${key.slice('results/'.length)}`;
 }

@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { S3UploadStore, makeS3Client } from '#adapters/uploads-s3.ts';
 import { ValidationFailed } from '#core/errors.ts';
-import { IMAGE_LIMITS, resultKey } from '#core/images.ts';
+import { IMAGE_LIMITS, keptKey, resultKey } from '#core/images.ts';
 import { startLocalS3, type LocalS3 } from '#lib/local/s3.ts';
 import { dimProductPhoto } from '../support/images.ts';
 
@@ -45,7 +45,8 @@ describe('S3UploadStore against s3rver', () => {
     const response = await put(uploadUrl, photo, 'image/jpeg');
     expect(response.status).toBe(200);
     const stored = await store.getUpload('acct_1', 'up_1');
-    expect(stored?.equals(photo)).toBe(true);
+    expect(stored?.bytes.equals(photo)).toBe(true);
+    expect(stored?.contentType).toBe('image/jpeg');
   });
 
   it('given a presigned upload URL, then it signs content type and length and carries no empty-body checksum (which real S3 would reject)', async () => {
@@ -97,6 +98,17 @@ describe('S3UploadStore against s3rver', () => {
     expect(Buffer.from(await response.arrayBuffer()).equals(photo)).toBe(true);
   });
 
+  it('given a stored result, when it is kept, then the copy under selected/ serves the same bytes and content type', async () => {
+    const key = resultKey('acct_1', 'gen_keep', 1, 'image/jpeg');
+    await store.putResult(key, photo, 'image/jpeg');
+    await store.keepResult(key, keptKey(key));
+    expect(keptKey(key)).toBe('selected/acct_1/gen_keep/1.jpg');
+    const response = await fetch(await store.resultUrl(keptKey(key)));
+    expect(response.status).toBe(200);
+    expect(response.headers.get('content-type')).toBe('image/jpeg');
+    expect(Buffer.from(await response.arrayBuffer()).equals(photo)).toBe(true);
+  });
+
   it('given a presigned GET that has expired, then s3rver refuses it with 403', async () => {
     const key = resultKey('acct_1', 'gen_2', 1, 'image/png');
     await store.putResult(key, photo, 'image/png');
@@ -124,7 +136,7 @@ describe('S3UploadStore against s3rver', () => {
     const again = await startLocalS3({ port: 0, directory: join(dir, 's3') });
     try {
       const other = S3UploadStore.fromEnv({ AWS_REGION: 'us-east-1', S3_ENDPOINT: again.endpoint, UPLOAD_BUCKET: again.bucket });
-      expect((await other.getUpload('acct_1', 'up_kept'))?.equals(photo)).toBe(true);
+      expect((await other.getUpload('acct_1', 'up_kept'))?.bytes.equals(photo)).toBe(true);
     } finally {
       await again.close();
     }
