@@ -1,6 +1,7 @@
 /**
  * `npm start`: the local stack of API.md on http://127.0.0.1:3000 (PORT), dynalite on DYNAMODB_PORT
- * (8000), data under `.data/`. Builds the merchant page first when its sources are present.
+ * (8000), the uploads' S3-compatible server on S3_PORT (4568), data under `.data/`. Builds the merchant
+ * page first when its sources are present.
  */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
@@ -8,6 +9,8 @@ import { ROOT, startLocalStack } from '../lib/local/stack.ts';
 
 const port = Number(process.env.PORT ?? 3000);
 const dynamoPort = Number(process.env.DYNAMODB_PORT ?? 8000);
+// Uploads and results (s3rver): a fixed port, so a developer's tools keep pointing at it.
+const s3Port = Number(process.env.S3_PORT ?? 4568);
 const dataDir = join(ROOT, '.data');
 const quiet = process.env.LOG_LEVEL === 'SILENT';
 
@@ -25,6 +28,7 @@ if (existsSync(join(ROOT, 'web', 'vite.config.ts')) && process.env.SKIP_WEB_BUIL
 const stack = await startLocalStack({
   port,
   dynamoPort,
+  s3Port,
   dataDir,
   log: (line) => {
     if (!quiet) console.log(JSON.stringify({ time: new Date().toISOString(), ...line }));
@@ -39,6 +43,7 @@ console.log(
     page: `${stack.url}/`,
     docs: `${stack.url}/docs`,
     dynamodb: stack.dynamo.endpoint,
+    s3: stack.s3?.endpoint,
     data: dataDir,
     token: `curl -s -X POST ${stack.url}/local/token -H 'content-type: application/json' -d '{"accountId":"acct_demo"}'`,
   }),

@@ -3,7 +3,8 @@
  * local API Gateway. `bin/local.ts` runs it on port 3000 with data under `.data/`; tests run it on a
  * random port in memory.
  */
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { Server } from 'node:http';
 import { parseEnv } from '../../functions/config.ts';
@@ -13,6 +14,7 @@ import { setClockOffset } from '../../functions/core/clock.ts';
 import { LocalBus } from './bus.ts';
 import { createTables, startDynalite, type LocalDynamo } from './dynamo.ts';
 import { localRoutes } from './local-routes.ts';
+import { startLocalS3, type LocalS3 } from './s3.ts';
 import { LocalScheduler } from './scheduler.ts';
 import { createLocalServer, type RequestLog } from './server.ts';
 import { localKeys, type LocalKeys } from './tokens.ts';
@@ -29,6 +31,8 @@ export interface LocalStackOptions {
   /** Where data is kept across restarts; undefined keeps everything in memory (tests). */
   dataDir?: string;
   dynamoPort?: number;
+  /** Port of the local S3 server (uploads); 0 or undefined picks a free one. */
+  s3Port?: number;
   webDir?: string;
   /** Extra environment for the handlers (rate limits, provider, ...). */
   env?: Record<string, string>;
@@ -39,6 +43,8 @@ export interface LocalStack {
   url: string;
   port: number;
   dynamo: LocalDynamo;
+  /** The S3-compatible server of uploads and results (absent when `env.S3_ENDPOINT` names another). */
+  s3: LocalS3 | null;
   keys: LocalKeys;
   bus: LocalBus;
   scheduler: LocalScheduler;
@@ -60,6 +66,11 @@ export async function startLocalStack(opts: LocalStackOptions = {}): Promise<Loc
     ...opts.env,
   });
   const env = parseEnv();
+  // Uploads and results: s3rver under <dataDir>/s3, or a temporary directory removed on close. On
+  // 127.0.0.1, the host every presigned URL names, so a browser on this machine reaches it directly.
+  const s3Dir = opts.dataDir ? join(opts.dataDir, 's3') : mkdtempSync(join(tmpdir(), 'ai-credits-s3-'));
+  const s3 = opts.env?.S3_ENDPOINT ? null : await startLocalS3({ port: opts.s3Port ?? 0, directory: s3Dir, bucket: env.UPLOAD_BUCKET });
+  if (s3) process.env.S3_ENDPOINT = s3.endpoint;
   resetDeps();
   setClockOffset(0);
   await createTables(dynamo.endpoint, env.TABLE_NAME, env.IDEMPOTENCY_TABLE_NAME);
@@ -92,6 +103,7 @@ export async function startLocalStack(opts: LocalStackOptions = {}): Promise<Loc
     url,
     port,
     dynamo,
+    s3,
     keys,
     bus,
     scheduler,
@@ -104,6 +116,8 @@ export async function startLocalStack(opts: LocalStackOptions = {}): Promise<Loc
         server.closeAllConnections();
       });
       await dynamo.close();
+      await s3?.close();
+      if (!opts.dataDir) rmSync(s3Dir, { recursive: true, force: true });
       resetDeps();
     },
   };
