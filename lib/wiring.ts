@@ -173,7 +173,8 @@ export const FUNCTIONS: FunctionSpec[] = [
     id: 'generations-select',
     entry: 'functions/handlers/generations-select.ts',
     routes: [{ method: 'POST', path: '/v1/generations/{id}/select', auth: 'jwt' }],
-    access: [...read, 'uploads:read'],
+    // Write: a selected image is copied out of the expiring results/ prefix.
+    access: [...read, 'uploads:write'],
   },
   {
     id: 'generations-get',
@@ -186,6 +187,13 @@ export const FUNCTIONS: FunctionSpec[] = [
     entry: 'functions/handlers/product-content-get.ts',
     routes: [{ method: 'GET', path: '/v1/products/{productId}/content', auth: 'jwt' }],
     access: [...read, 'uploads:read'],
+  },
+  {
+    id: 'uploads-create',
+    entry: 'functions/handlers/uploads-create.ts',
+    routes: [{ method: 'POST', path: '/v1/uploads', auth: 'jwt' }],
+    // Presigns a PUT: the URL carries this function's permission to write uploads/.
+    access: [...read, 'uploads:write'],
   },
   {
     id: 'notifications-list',

@@ -7,6 +7,7 @@ import type { FeatureId } from '../config.ts';
 import type { CreditsDeps } from './credits.ts';
 import { NotFound } from './errors.ts';
 import type { GenerationRecord, GenerationStore } from './generation-store.ts';
+import type { ImageModel, UploadStore } from './images.ts';
 import type { BlogVariant, DesignVariant, DescriptionVariant, ProductFact, SeoVariant, TextModel, TokenUsage } from './model.ts';
 import { enforceDesignRules } from './design-rules.ts';
 import type { RateLimitDeps } from './rate-limit.ts';
@@ -17,6 +18,10 @@ export interface GenerationDeps extends CreditsDeps, RateLimitDeps {
   model: TextModel;
   /** Time a generation may spend on its model call(s), under API Gateway's 30 s. */
   modelTimeBudgetMs: number;
+  /** Image enhancement only (`image-feature.ts`): merchants' uploads and stored results. */
+  uploads?: UploadStore;
+  /** Image enhancement only: the image model of `AI_PROVIDER`. */
+  images?: ImageModel;
 }
 
 export interface GenerateContext<I = unknown, P = unknown> {

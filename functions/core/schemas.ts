@@ -4,6 +4,7 @@
  */
 import { z } from 'zod';
 import { LIMITS, PLAN_IDS, TOP_UP_PACKS } from '../config.ts';
+import { IMAGE_LIMITS, UPLOAD_CONTENT_TYPES } from './images.ts';
 
 const text = (min: number, max: number) => z.string().trim().min(min).max(max);
 const shortList = z.array(text(1, 100)).max(20);
@@ -58,6 +59,13 @@ export const GenerateRequest = z.discriminatedUnion('feature', [
 export type GenerateRequest = z.infer<typeof GenerateRequest>;
 
 export const SelectRequest = z.strictObject({ index: z.number().int().min(0).max(1) });
+
+/** `POST /v1/uploads`: what the merchant is about to PUT (the presigned URL signs both). */
+export const UploadRequest = z.strictObject({
+  contentType: z.enum(UPLOAD_CONTENT_TYPES),
+  bytes: z.number().int().min(1).max(IMAGE_LIMITS.maxUploadBytes),
+});
+export type UploadRequest = z.infer<typeof UploadRequest>;
 
 /** `publishAt`: an ISO 8601 date-time with `Z` or an offset (the date-time picker's local time plus its offset). */
 export const BlogPostRequest = z.strictObject({

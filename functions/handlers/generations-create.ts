@@ -1,6 +1,8 @@
 import { generate } from '../core/generations.ts';
 import { GenerateRequest } from '../core/schemas.ts';
 import { created, httpHandler } from '../http/handler.ts';
+// Image enhancement: this function has uploads access, hence sharp (see image-ports.ts).
+import '../http/image-ports.ts';
 import { rateLimitHeaders } from '../http/rate-limit-headers.ts';
 
 export const handler = httpHandler({ body: GenerateRequest, idempotent: true }, async ({ caller, body }, deps) => {

@@ -1,6 +1,8 @@
 import { z } from 'zod';
 import { regenerate } from '../core/generations.ts';
 import { created, httpHandler } from '../http/handler.ts';
+// Image enhancement: this function has uploads access, hence sharp (see image-ports.ts).
+import '../http/image-ports.ts';
 import { rateLimitHeaders } from '../http/rate-limit-headers.ts';
 
 export const handler = httpHandler({ params: z.object({ id: z.string().min(1).max(100) }), idempotent: true }, async ({ caller, params }, deps) => {

@@ -18,6 +18,8 @@ import type { TextModel } from '../core/model.ts';
 import { DynamoGenerationStore } from '../adapters/dynamo-generation-store.ts';
 import { OfflineModel } from '../adapters/offline-model.ts';
 import { BedrockModel, makeBedrockClient } from '../adapters/bedrock-model.ts';
+import type { ImageModel, UploadStore } from '../core/images.ts';
+import { S3UploadStore } from '../adapters/uploads-s3.ts';
 import type { BlogPostStore, Scheduler } from '../core/blog-posts.ts';
 import { DynamoBlogStore } from '../adapters/dynamo-blog-store.ts';
 import { makeScheduler } from '../adapters/scheduler.ts';
@@ -35,6 +37,10 @@ export interface Deps {
   generations: GenerationStore;
   model: TextModel;
   modelTimeBudgetMs: number;
+  /** Merchants' photo uploads and enhanced results: S3 (s3rver locally, `S3_ENDPOINT`). */
+  uploads: UploadStore;
+  /** The image model of `AI_PROVIDER`, in the functions that carry sharp (`provideImageModel`). */
+  images: ImageModel;
   blogPosts: BlogPostStore;
   /** One-time schedules (blog publishing): EventBridge Scheduler, or the local stack's. */
   scheduler: Scheduler;
@@ -49,6 +55,28 @@ function textModel(env: Env): TextModel {
     maxTokens: env.BEDROCK_MAX_TOKENS,
     timeBudgetMs: env.MODEL_TIME_BUDGET_MS,
   });
+}
+
+/**
+ * The image adapters import sharp, which the CDK stack ships (as a layer) only to functions with
+ * uploads access, while this module is in every function's bundle; so those functions' handlers
+ * provide the factory (`image-ports.ts`) and the model is built from it on first use.
+ */
+let imageModelFactory: ((env: Env) => ImageModel) | undefined;
+
+export function provideImageModel(factory: (env: Env) => ImageModel): void {
+  imageModelFactory = factory;
+}
+
+function imageModel(env: Env): ImageModel {
+  let model: ImageModel | undefined;
+  return {
+    enhance(input, opts) {
+      if (!imageModelFactory) throw new Error('This function has no image model: its handler must import http/image-ports.ts.');
+      model ??= imageModelFactory(env);
+      return model.enhance(input, opts);
+    },
+  };
 }
 
 let built: Deps | undefined;
@@ -70,6 +98,8 @@ export function buildDeps(env: Env = parseEnv()): Deps {
     generations: new DynamoGenerationStore(dynamo.doc, env.TABLE_NAME),
     model: textModel(env),
     modelTimeBudgetMs: env.MODEL_TIME_BUDGET_MS,
+    uploads: S3UploadStore.fromEnv(env),
+    images: imageModel(env),
     blogPosts: new DynamoBlogStore(dynamo.doc, env.TABLE_NAME),
     scheduler: makeScheduler(env),
   };
