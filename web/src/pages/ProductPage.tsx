@@ -442,7 +442,7 @@ function ImageSection({ paid, saved, onSaved }: { paid: boolean; saved: string |
                 <figure class="image-tile">
                   <img src={v.imageUrl} alt={v.index === 0 ? 'Enhanced photo' : 'Photo on a white background'} loading="lazy" />
                   <figcaption>
-                    {v.width}×{v.height} · {v.operations.join(', ')}
+                    {v.width}×{v.height} · {v.operations.map((op) => op.replace(/_/g, ' ')).join(', ')}
                   </figcaption>
                 </figure>
               </VariantCard>
