@@ -35,9 +35,11 @@ export function BlogPage() {
         setPosts([]);
         reportError(err, 'Could not load the blog posts');
       });
+  // Moving the service clock (local mode) fires due schedules at once: look again when it moves.
+  const clockOffset = useAppState((s) => s.clockOffset);
   useEffect(() => {
     void loadPosts();
-  }, []);
+  }, [clockOffset]);
   // Scheduled posts publish on the service clock: look again now and then while some are waiting.
   const waiting = posts?.some((p) => p.status === 'scheduled');
   useEffect(() => {

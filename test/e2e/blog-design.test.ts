@@ -1,0 +1,301 @@
+/**
+ * The Blog and Website Design pages in a real browser against the real local stack (in memory, random
+ * port, the in-process scheduler on the service clock), as a new merchant would use them. Same setup
+ * as `merchant-page.test.ts`; screenshots land in test-output/screenshots/ (prefix `blog-design-`).
+ *
+ * `E2E_BASE_URL=http://127.0.0.1:3000` runs the same tests against an already running stack (`npm start`).
+ */
+import { existsSync, mkdirSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { chromium, type Browser, type BrowserContext, type Locator, type Page } from 'playwright-core';
+
+const ROOT = resolve(import.meta.dirname, '..', '..');
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const SHOTS = join(ROOT, 'test-output', 'screenshots');
+const EXTERNAL = process.env.E2E_BASE_URL?.replace(/\/$/, '');
+const DESKTOP = { width: 1280, height: 900 };
+const HOUR = 3600_000;
+
+let base = '';
+let browser: Browser;
+let closeStack: (() => Promise<void>) | undefined;
+const contexts: BrowserContext[] = [];
+
+let seq = 0;
+function newAccount(label: string): string {
+  return `acct_e2e_bd_${label}_${Date.now().toString(36)}${(seq++).toString(36)}`;
+}
+
+async function tokenFor(accountId: string): Promise<string> {
+  const res = await fetch(`${base}/local/token`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ accountId }) });
+  expect(res.status).toBe(200);
+  return ((await res.json()) as { token: string }).token;
+}
+
+/** Calls the API as the account (a fresh token each time: the service clock may have moved). */
+async function api<T = any>(accountId: string, method: string, path: string): Promise<{ status: number; body: T }> {
+  const res = await fetch(`${base}${path}`, { method, headers: { authorization: `Bearer ${await tokenFor(accountId)}` } });
+  const text = await res.text();
+  return { status: res.status, body: text ? JSON.parse(text) : undefined };
+}
+
+async function local(path: string, body: unknown): Promise<void> {
+  const res = await fetch(`${base}${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  expect(res.status, `${path} answered ${res.status}`).toBeLessThan(300);
+}
+
+/** Switches the plan through the local billing route and waits until it applies. */
+async function setPlan(accountId: string, plan: 'free' | 'plus' | 'pro' | 'premium'): Promise<void> {
+  await api(accountId, 'GET', '/v1/credits');
+  await local(`/local/accounts/${accountId}/plan`, { plan });
+  await expect.poll(async () => (await api(accountId, 'GET', '/v1/credits')).body.plan, { timeout: 5000 }).toBe(plan);
+}
+
+async function open(accountId: string, route: string): Promise<{ page: Page; errors: string[] }> {
+  const context = await browser.newContext({ viewport: DESKTOP });
+  contexts.push(context);
+  const page = await context.newPage();
+  const errors: string[] = [];
+  page.on('pageerror', (e) => errors.push(String(e)));
+  await page.goto(`${base}/?account=${encodeURIComponent(accountId)}#/${route}`);
+  await expectText(page.getByTestId('credits-count'), /^\d+$/);
+  return { page, errors };
+}
+
+async function expectText(locator: Locator, expected: string | RegExp, timeout = 10_000): Promise<void> {
+  await expect.poll(async () => ((await locator.first().textContent().catch(() => null)) ?? '').trim(), { timeout }).toMatch(expected);
+}
+
+async function shot(page: Page, name: string, fullPage = true): Promise<void> {
+  await page.evaluate(() => window.scrollTo(0, 0));
+  await page.screenshot({ path: join(SHOTS, `blog-design-${name}.png`), fullPage });
+}
+
+/** What the date-time picker takes (`YYYY-MM-DDTHH:MM`, the browser's local time) for now + `ms`, and its ISO instant. */
+async function pickerValue(page: Page, ms: number): Promise<{ value: string; iso: string }> {
+  return page.evaluate((ahead) => {
+    const d = new Date(Date.now() + ahead);
+    const p = (n: number) => String(n).padStart(2, '0');
+    const value = `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())}T${p(d.getHours())}:${p(d.getMinutes())}`;
+    return { value, iso: new Date(value).toISOString() };
+  }, ms);
+}
+
+/** Channels 0–255 of a computed CSS colour: `rgb(r, g, b)` or, for color-mix(), `color(srgb r g b)` (0–1). */
+function channels(css: string): number[] {
+  const n = (css.match(/-?\d+(\.\d+)?(e-?\d+)?/g) ?? []).map(Number);
+  return css.startsWith('color(srgb') ? n.slice(0, 3).map((c) => c * 255) : n.slice(0, 3);
+}
+
+/** WCAG 2 contrast of two computed CSS colours. */
+function contrast(a: string, b: string): number {
+  const lum = (css: string) => {
+    const [r, g, bl] = channels(css).map((c) => c / 255).map((c) => (c <= 0.03928 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4));
+    return 0.2126 * r + 0.7152 * g + 0.0722 * bl;
+  };
+  const [hi, lo] = [lum(a), lum(b)].sort((x, y) => y - x);
+  return (hi + 0.05) / (lo + 0.05);
+}
+
+const rgbOf = (hex: string) => `rgb(${parseInt(hex.slice(1, 3), 16)}, ${parseInt(hex.slice(3, 5), 16)}, ${parseInt(hex.slice(5, 7), 16)})`;
+
+const browserMissing = !existsSync(CHROMIUM);
+if (browserMissing) console.warn(`blog-design e2e skipped: no browser at ${CHROMIUM} (set CHROMIUM_PATH)`);
+
+describe.skipIf(browserMissing)('blog and website design pages (browser, local stack)', () => {
+  beforeAll(async () => {
+    mkdirSync(SHOTS, { recursive: true });
+    if (EXTERNAL) {
+      base = EXTERNAL;
+    } else {
+      // The global setup built web/dist once for every browser test; build here only when run without it.
+      if (process.env.WEB_BUILT !== '1') {
+        const { build } = await import('vite');
+        await build({ root: join(ROOT, 'web'), configFile: join(ROOT, 'web', 'vite.config.ts'), logLevel: 'warn' });
+      }
+      const { startLocalStack } = await import('../../lib/local/stack.ts');
+      const stack = await startLocalStack({ port: 0, webDir: join(ROOT, 'web', 'dist'), env: { LOG_LEVEL: 'SILENT' } });
+      base = stack.url;
+      closeStack = () => stack.close();
+    }
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      headless: true,
+      args: ['--no-sandbox', '--disable-background-networking', '--disable-gpu', '--no-first-run', '--disable-component-update', '--disable-sync'],
+    });
+  });
+
+  afterAll(async () => {
+    for (const c of contexts) await c.close().catch(() => undefined);
+    await browser?.close();
+    if (base) await local('/local/clock', { offsetSeconds: 0 }).catch(() => undefined);
+    await closeStack?.();
+  });
+
+  it('given a paid merchant, when it writes a post, compares the two rendered drafts, schedules draft 2 with the picker and cancels another, then moving the clock a day publishes the first only, with a notification', async () => {
+    const account = newAccount('blog');
+    await setPlan(account, 'pro');
+    const { page, errors } = await open(account, 'blog');
+    try {
+      await page.getByTestId('blog-topic').fill('Caring for stoneware mugs');
+      await page.getByTestId('blog-keywords').fill('stoneware, mug care');
+      await page.getByTestId('blog-length').selectOption('short');
+      await expectText(page.getByTestId('generate-blog'), /3 credits/);
+      const [response] = await Promise.all([
+        page.waitForResponse((r) => r.url().endsWith('/v1/generations') && r.request().method() === 'POST'),
+        page.getByTestId('generate-blog').click(),
+      ]);
+      const generation = await response.json();
+      expect(response.status()).toBe(201);
+      await page.getByTestId('variant-blog-1').waitFor({ timeout: 30_000 });
+      await expectText(page.getByTestId('credits-count'), /^197$/);
+
+      // Both drafts are rendered markdown, side by side, and they differ.
+      for (const i of [0, 1]) {
+        const card = page.getByTestId(`variant-blog-${i}`);
+        await expectText(card.getByTestId('blog-draft-title'), generation.variants[i].title);
+        const body = card.getByTestId('blog-draft-body');
+        await body.waitFor();
+        expect(await body.locator('h2').count()).toBeGreaterThan(0);
+        expect(await body.locator('p').count()).toBeGreaterThan(1);
+        expect(await body.locator('script, iframe, img, [onerror]').count()).toBe(0);
+        expect(await body.textContent()).not.toMatch(/##|\*\*/);
+      }
+      const boxes = await Promise.all([0, 1].map((i) => page.getByTestId(`variant-blog-${i}`).boundingBox()));
+      expect(boxes[0]!.y).toBe(boxes[1]!.y);
+      expect(boxes[0]!.x).toBeLessThan(boxes[1]!.x);
+      expect(generation.variants[0].bodyMarkdown).not.toBe(generation.variants[1].bodyMarkdown);
+      await shot(page, '01-drafts');
+
+      // Pick draft 2 (variant 1) and schedule it for tomorrow morning with the date-time picker.
+      await page.getByTestId('variant-blog-1-select').click();
+      const form = page.getByTestId('blog-schedule-form');
+      await form.waitFor();
+      await expectText(form, new RegExp(escapeRegExp(generation.variants[1].title)));
+      const picker = page.getByTestId('blog-publish-at');
+      expect(await picker.getAttribute('type')).toBe('datetime-local');
+      const first = await pickerValue(page, 20 * HOUR);
+      await picker.fill(first.value);
+      await page.getByTestId('blog-schedule').click();
+      await page.getByTestId('toast-success').filter({ hasText: 'Post scheduled' }).waitFor();
+      const items = page.getByTestId('blog-post-item');
+      await expect.poll(() => items.count()).toBe(1);
+      expect(await items.first().getAttribute('data-status')).toBe('scheduled');
+      await expectText(items.first(), new RegExp(escapeRegExp(generation.variants[1].title)));
+      const { body: listed } = await api(account, 'GET', '/v1/blog-posts');
+      expect(listed.items).toEqual([expect.objectContaining({ status: 'scheduled', index: 1, publishAt: first.iso, generationId: generation.id })]);
+      const firstId = listed.items[0].id as string;
+
+      // Another one, draft 1 a little later, then cancel it.
+      await page.getByTestId('variant-blog-0-select').click();
+      await expectText(form, new RegExp(escapeRegExp(generation.variants[0].title)));
+      const second = await pickerValue(page, 22 * HOUR);
+      await picker.fill(second.value);
+      await page.getByTestId('blog-schedule').click();
+      await expect.poll(() => page.locator('[data-testid="blog-post-item"][data-status="scheduled"]').count()).toBe(2);
+      await shot(page, '02-two-scheduled');
+      const other = items.filter({ hasText: generation.variants[0].title });
+      await other.getByTestId('blog-post-cancel').click();
+      await page.getByTestId('toast-info').filter({ hasText: 'Post canceled' }).waitFor();
+      await expect.poll(() => items.count()).toBe(1);
+      const { body: canceled } = await api(account, 'GET', '/v1/blog-posts?status=canceled');
+      expect(canceled.items).toEqual([expect.objectContaining({ status: 'canceled', index: 0, publishAt: second.iso })]);
+      await shot(page, '03-scheduled');
+
+      // A day later on the service clock, past both times: the scheduled post is live, the canceled one is not.
+      await page.getByTestId('dev-clock-1d').click();
+      await expectText(page.getByTestId('dev-clock-offset'), /^\+1d$/);
+      // At once, not at the page's next 15 s poll: the clock move itself makes the list reload.
+      await page.locator('[data-testid="blog-post-item"][data-status="published"]').waitFor({ timeout: 5_000 });
+      await expectText(page.locator('[data-testid="blog-post-item"][data-status="published"]'), /Published/);
+      expect((await api(account, 'GET', `/v1/blog-posts/${firstId}`)).body).toMatchObject({ status: 'published', bodyMarkdown: generation.variants[1].bodyMarkdown });
+      expect((await api(account, 'GET', `/v1/blog-posts/${canceled.items[0].id}`)).body.status).toBe('canceled');
+      await shot(page, '04-published');
+
+      // The notification says so, on the Settings page.
+      await page.goto(`${base}/?account=${encodeURIComponent(account)}#/settings`);
+      const note = page.locator('[data-testid="notification-item"][data-type="blog_published"]');
+      await note.waitFor();
+      expect(await note.count()).toBe(1);
+      await expectText(note, new RegExp(escapeRegExp(generation.variants[1].title)));
+      await page.getByTestId('notifications').scrollIntoViewIfNeeded();
+      await page.screenshot({ path: join(SHOTS, 'blog-design-05-notification.png') });
+      expect(errors).toEqual([]);
+    } finally {
+      await local('/local/clock', { offsetSeconds: 0 });
+    }
+  });
+
+  it('given a paid merchant, when it generates a website design, then two live previews show in their own palettes and fonts, text readable on the background, hero first', async () => {
+    const account = newAccount('design');
+    await setPlan(account, 'pro');
+    const { page, errors } = await open(account, 'design');
+    await expectText(page.getByTestId('generate-design'), /2 credits/);
+    const [response] = await Promise.all([
+      page.waitForResponse((r) => r.url().endsWith('/v1/generations') && r.request().method() === 'POST'),
+      page.getByTestId('generate-design').click(),
+    ]);
+    const generation = await response.json();
+    await page.getByTestId('variant-design-1').waitFor();
+    await expectText(page.getByTestId('credits-count'), /^198$/);
+
+    const backgrounds: string[] = [];
+    for (const v of generation.variants as Array<{ index: number; palette: Record<string, string>; fonts: { heading: string }; sections: Array<{ type: string; headline: string }> }>) {
+      const preview = page.getByTestId(`variant-design-${v.index}`).getByTestId('design-preview');
+      await preview.waitFor();
+      const pageEl = preview.locator('.mp-page');
+      const { bg, color } = await pageEl.evaluate((el) => ({ bg: getComputedStyle(el).backgroundColor, color: getComputedStyle(el).color }));
+      expect(bg).toBe(rgbOf(v.palette.background));
+      expect(color).toBe(rgbOf(v.palette.text));
+      expect(contrast(color, bg)).toBeGreaterThanOrEqual(4.5);
+      // Body copy of each section is readable on what it sits on: the page or a tinted band (the hero's
+      // gradient starts from the primary colour, so its copy is checked against that).
+      for (const p of await pageEl.locator('section:not(.mp-hero) p').all()) {
+        const pair = await p.evaluate((el) => {
+          const clear = (c: string) => /rgba\(0, 0, 0, 0\)|transparent|\/ 0\)$/.test(c);
+          let node: Element | null = el;
+          let back = 'rgba(0, 0, 0, 0)';
+          while (node && clear(back)) {
+            back = getComputedStyle(node).backgroundColor;
+            node = node.parentElement;
+          }
+          return { fg: getComputedStyle(el).color, back };
+        });
+        expect(contrast(pair.fg, pair.back), JSON.stringify(pair)).toBeGreaterThanOrEqual(4.5);
+      }
+      const heroText = await pageEl.locator('.mp-hero p').evaluate((el) => getComputedStyle(el).color);
+      expect(contrast(heroText, rgbOf(v.palette.primary)), heroText).toBeGreaterThanOrEqual(4.5);
+      expect(await pageEl.locator(':scope > section').count()).toBe(v.sections.length);
+      expect(await pageEl.locator(':scope > section').first().getAttribute('class')).toContain('mp-hero');
+      await expectText(pageEl.locator('.mp-hero .mp-h'), v.sections[0].headline);
+      expect(await pageEl.locator('.mp-hero .mp-h').evaluate((el) => getComputedStyle(el).fontFamily)).toContain(v.fonts.heading);
+      backgrounds.push(bg);
+    }
+    expect(generation.variants[0].palette).not.toEqual(generation.variants[1].palette);
+    await page.getByTestId('variant-design-1').scrollIntoViewIfNeeded();
+    await shot(page, '06-website-design');
+    await page.getByTestId('variant-design-1-select').click();
+    await expectText(page.getByTestId('variant-design-1-select'), 'Selected');
+    expect(errors).toEqual([]);
+  });
+
+  it('given a free merchant, when it asks for a blog post or a website design, then the upgrade dialog opens and no credit is spent', async () => {
+    const account = newAccount('free');
+    const { page } = await open(account, 'blog');
+    await expectText(page.getByTestId('credits-count'), /^25$/);
+    await page.getByTestId('generate-blog').click();
+    await page.getByTestId('upgrade-modal').waitFor();
+    await shot(page, '07-free-upgrade', false);
+    await page.getByTestId('upgrade-modal-close').click();
+    await page.goto(`${base}/?account=${encodeURIComponent(account)}#/design`);
+    await page.getByTestId('generate-design').click();
+    await page.getByTestId('upgrade-modal').waitFor();
+    await expectText(page.getByTestId('credits-count'), /^25$/);
+    expect((await api(account, 'GET', '/v1/credits')).body.credits.available).toBe(25);
+  });
+});
+
+function escapeRegExp(s: string): string {
+  return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
