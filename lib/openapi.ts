@@ -232,7 +232,7 @@ const SCHEMAS: Record<string, Schema> = {
       productId: str(),
       description: nullable(str()),
       seo: nullable(obj({ title: str(), description: str() })),
-      image: nullable(obj({ url: str({ format: 'uri' }), width: int(), height: int(), generationId: str() }, ['width', 'height', 'generationId'], { additionalProperties: true })),
+      image: nullable(obj({ imageUrl: str({ format: 'uri', description: 'Short-lived presigned GET, made anew on every read.' }), width: int(), height: int(), generationId: str() })),
     },
     ['productId', 'description', 'seo'],
   ),
