@@ -25,7 +25,8 @@ const ctx = useStack({
     AI_PROVIDER: 'bedrock',
     AWS_ACCESS_KEY_ID: 'test',
     AWS_SECRET_ACCESS_KEY: 'test',
-    MODEL_TIME_BUDGET_MS: '3000',
+    // Roomy enough for a loaded 2-core machine; the slow step below outlasts it.
+    MODEL_TIME_BUDGET_MS: '6000',
     RATE_LIMIT_MAX_ATTEMPTS: '1000',
   },
 });
@@ -66,7 +67,7 @@ describe('image_enhancement through Nova Canvas (a local fake)', () => {
     ['an internal error on every attempt', [{ kind: 'internal' }, { kind: 'internal' }, { kind: 'internal' }]],
     ['an answer without an alpha channel', [{ kind: 'malformed', how: 'no_alpha' }]],
     ['a cut-out that keeps no product', [{ kind: 'keep_none' }]],
-    ['a slow answer past the time budget', [{ kind: 'slow', delayMs: 8_000 }]],
+    ['a slow answer past the time budget', [{ kind: 'slow', delayMs: 12_000 }]],
   ];
   for (const [name, steps] of failures) {
     it(`given ${name}, when a paid merchant generates, then 502 GENERATION_FAILED, both credits refunded, the attempt counted and the ledger says so`, async () => {
