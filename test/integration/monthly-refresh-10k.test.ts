@@ -40,6 +40,10 @@ describe('monthly refresh job at volume', () => {
     const second = await runJob();
     expect(second.body).toMatchObject({ refreshed: 0, complete: true });
 
+    const all = await deps().store.getAccounts(ids);
+    expect(all).toHaveLength(N);
+    expect(all.filter((a) => a.periodEnd <= now || a.allowanceRemaining !== 25).map((a) => a.accountId)).toEqual([]);
+
     // Spot checks: allowance back to the plan's 25, period moved past now, exactly one refresh entry.
     for (const id of [ids[0], ids[4999], ids[N - 1]]) {
       const a = (await deps().store.getAccount(id))!;

@@ -48,15 +48,22 @@ export async function createDueAccounts(d: DueAccountsDeps, prefix: string, n: n
     { id: newId('led', anchor), at: anchor.toISOString(), type: 'grant', amount: 10, bucket: 'allowance', reason: 'Test fixture: 10 of 25 left at the end of the period' },
   );
   const template = (await d.dynamo.doc.send(new GetCommand({ TableName: d.env.TABLE_NAME, Key: { pk: accountPk(ids[0]), sk: 'BALANCE' }, ConsistentRead: true }))).Item!;
-  // The only attributes that name the account: its key, its id and its shard of the refresh-due index.
-  const clone = (accountId: string) => ({ ...template, pk: accountPk(accountId), accountId, dueShard: dueShardOf(accountId) });
+  // The attributes that name the account (its key, id and shard of the refresh-due index) and its period.
+  // Each account's anchor is a second apart: dynalite keys an index entry by the index key plus only a
+  // 24-bit hash of the table key, so thousands of accounts with one (shard, periodEnd) would collide and
+  // silently drop index entries (DynamoDB does not). Accounts opened at different times is realistic too.
+  const clone = (accountId: string, i: number) => {
+    const a = new Date(anchor.getTime() - i * 1000);
+    const periodAt = a.toISOString();
+    return { ...template, pk: accountPk(accountId), accountId, dueShard: dueShardOf(accountId), periodAnchor: periodAt, periodStart: periodAt, periodEnd: addMonthsClamped(a, 1).toISOString(), createdAt: periodAt };
+  };
 
-  const batches: string[][] = [];
-  for (let i = 1; i < ids.length; i += 25) batches.push(ids.slice(i, i + 25));
+  const batches: number[][] = [];
+  for (let i = 1; i < ids.length; i += 25) batches.push(Array.from({ length: Math.min(25, ids.length - i) }, (_, k) => i + k));
   let next = 0;
   const worker = async () => {
     while (next < batches.length) {
-      let requests = batches[next++].map((id) => ({ PutRequest: { Item: clone(id) } }));
+      let requests = batches[next++].map((i) => ({ PutRequest: { Item: clone(ids[i], i) } }));
       for (let attempt = 0; requests.length; attempt++) {
         if (attempt > 8) throw new Error('unprocessed items after retries');
         const r = await d.dynamo.doc.send(new BatchWriteCommand({ RequestItems: { [d.env.TABLE_NAME]: requests } }));
