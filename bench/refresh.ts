@@ -67,7 +67,7 @@ export async function benchRefresh(): Promise<Record<string, number | string>> {
       'requests of the second run (nothing due)': secondRequests,
       'seconds (first run)': round(seconds),
       'accounts/s': round(first.refreshed / seconds, 0),
-      'CPU ms per refreshed account (SDK + dynalite, one thread)': round(cpuMs / Math.max(1, first.refreshed), 2),
+      'CPU ms per account (SDK + dynalite, one thread)': round(cpuMs / Math.max(1, first.refreshed), 2),
       'DynamoDB requests per refreshed account': perAccount(requests),
       '  Query (refresh-due index) per account': perAccount(byCommand.Query),
       '  BatchGetItem per account': perAccount(byCommand.BatchGetItem),
