@@ -177,6 +177,32 @@ describe('blog posts: generate, schedule, publish on the service clock', () => {
     expect(await blogNotifications(api)).toHaveLength(1);
   });
 
+  it('given an Idempotency-Key, when the same schedule request is sent twice, then one post and one schedule exist; the list pages newest first', async () => {
+    const m = await paidAccount();
+    const api = await m.api();
+    const g = await blogGeneration(api);
+    const body = { generationId: g.id, index: 0, publishAt: inADay() };
+    const [a, b] = [await api.post('/v1/blog-posts', body, { 'idempotency-key': 'sched-1' }), await api.post('/v1/blog-posts', body, { 'idempotency-key': 'sched-1' })];
+    expect(a.status).toBe(201);
+    expect(b.status).toBe(201);
+    expect(b.body.id).toBe(a.body.id);
+    expect(ctx.stack.scheduler.pending().filter((s) => (s.payload as { accountId: string }).accountId === m.id)).toHaveLength(1);
+
+    const second = (await api.post('/v1/blog-posts', { ...body, index: 1 })).body;
+    const third = (await api.post('/v1/blog-posts', body)).body;
+    const seen: string[] = [];
+    let cursor: string | null = null;
+    do {
+      const page: { status: number; body: { items: Array<{ id: string }>; nextCursor: string | null } } = await api.get(`/v1/blog-posts?limit=2${cursor ? `&cursor=${cursor}` : ''}`);
+      expect(page.status).toBe(200);
+      expect(page.body.items.length).toBeLessThanOrEqual(2);
+      seen.push(...page.body.items.map((p) => p.id));
+      cursor = page.body.nextCursor;
+    } while (cursor);
+    expect(seen).toEqual([third.id, second.id, a.body.id]);
+    expect((await api.get('/v1/blog-posts?cursor=bm9wZQ')).status).toBe(400);
+  });
+
   it('given a publishAt in the past on the service clock, or not a date, or a variant that does not exist, then 400 and nothing is scheduled', async () => {
     const m = await paidAccount();
     let api = await m.api();
