@@ -229,6 +229,7 @@ export class DynamoCreditStore implements CreditStore, NotificationStore {
       conds.push('(attribute_not_exists(appliedOps) OR NOT contains(appliedOps, :gop))');
       values[':gop'] = g.opNotApplied;
     }
+    if (g.planIs !== undefined) (conds.push('#g_plan = :gpi'), (names['#g_plan'] = 'plan'), (values[':gpi'] = g.planIs));
     if (g.lowBalanceNotNotifiedFor !== undefined) {
       conds.push('(attribute_not_exists(lowBalanceNotifiedFor) OR lowBalanceNotifiedFor <> :glb)');
       values[':glb'] = g.lowBalanceNotNotifiedFor;

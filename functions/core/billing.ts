@@ -115,7 +115,8 @@ export interface BillingDeps extends TopUpDeps {
   processedEvents: ProcessedEventStore;
 }
 
-export type BillingOutcome = 'provisioned' | 'applied' | 'stale' | 'duplicate' | SettleOutcome;
+/** `ignored`: older than the last applied subscription event, or naming the plan the account is on. */
+export type BillingOutcome = 'provisioned' | 'applied' | 'ignored' | 'duplicate' | SettleOutcome;
 
 /** Applies one billing event from the bus. Safe to run any number of times, concurrently or late. */
 export async function applyBillingEvent(deps: BillingDeps, event: BillingEvent): Promise<BillingOutcome> {
@@ -143,7 +144,7 @@ async function changePlan(deps: BillingDeps, event: Extract<BillingEvent, { plan
   const now = deps.clock.now();
   if (await deps.processedEvents.wasProcessed(event.accountId, event.id, now)) return 'duplicate';
   const { applied } = await applyPlan(deps, event.accountId, event.plan, event.createdAt);
-  const outcome = applied ? 'applied' : 'stale';
+  const outcome = applied ? 'applied' : 'ignored';
   await deps.processedEvents.recordProcessed(event.accountId, event.id, {
     outcome,
     processedAt: now.toISOString(),

@@ -193,7 +193,8 @@ export async function adjust(deps: CreditsDeps, accountId: string, amount: numbe
 /**
  * Plan change from a subscription event: the allowance is *reset* to the new plan's amount (up or down);
  * purchased credits are untouched and the period does not move. An event older than (or equal to) the
- * last applied one changes nothing, which also makes a duplicate delivery a no-op.
+ * last applied one changes nothing, which also makes a duplicate delivery a no-op; so does an event naming
+ * the plan the account is already on (`applied: false`), which only records its time.
  */
 export async function applyPlan(
   deps: CreditsDeps,
@@ -204,6 +205,15 @@ export async function applyPlan(
   let account = await ensureAccount(deps, accountId);
   for (let race = 0; race < MAX_RACES; race++) {
     if (account.lastPlanEventAt && account.lastPlanEventAt >= eventAt) return { applied: false, account };
+    if (account.plan === plan) {
+      // Not a plan change (a renewal, a card update): nothing is reset. The event's time is still recorded,
+      // so an older event that arrives later stays ignored; the guard keeps that true under a concurrent change.
+      const kept = await deps.store.apply(accountId, { set: { lastPlanEventAt: eventAt }, entries: [], guard: { planIs: plan, planEventBefore: eventAt } });
+      if (kept.ok) return { applied: false, account: kept.account };
+      if (!kept.account) throw new NotFound(`Account ${accountId} does not exist.`);
+      account = await refreshIfDue(deps, kept.account);
+      continue;
+    }
     const now = deps.clock.now();
     const amount = PLANS[plan].monthlyAllowance;
     const result = await deps.store.apply(accountId, {

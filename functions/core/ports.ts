@@ -66,6 +66,8 @@ export interface Guard {
   /** An idempotent operation (e.g. crediting a top-up) not applied before. */
   opNotApplied?: string;
   lowBalanceNotNotifiedFor?: string;
+  /** The account is still on this plan. */
+  planIs?: PlanId;
 }
 
 export interface Change {

@@ -128,9 +128,28 @@ describe('plan changes from subscription webhooks', () => {
     const api = await ctx.api(accountId);
     await changePlan(accountId, 'plus');
     await spend(accountId, 4);
+    await changePlan(accountId, 'pro');
+    await spend(accountId, 4);
     await changePlan(accountId, 'plus');
     expect((await credits(api)).credits.allowanceRemaining).toBe(100);
-    expect((await ledger(api)).filter((e) => e.type === 'reset')).toHaveLength(2);
+    expect((await ledger(api)).filter((e) => e.type === 'reset')).toHaveLength(3);
+  });
+
+  it('given subscription.updated naming the plan the account is already on (a renewal, a card change), then nothing is reset, and an older event arriving after it is still ignored', async () => {
+    const accountId = freshAccount();
+    const api = await ctx.api(accountId);
+    const now = await serviceNow(ctx.stack);
+    await deliverAndSettle(ctx.stack, await billingEvent(ctx.stack, 'subscription.updated', { accountId, plan: 'plus' }, new Date(now.getTime() - 120_000)));
+    await spend(accountId, 30);
+    const older = await billingEvent(ctx.stack, 'subscription.updated', { accountId, plan: 'premium' }, new Date(now.getTime() - 60_000));
+    const samePlan = await billingEvent(ctx.stack, 'subscription.updated', { accountId, plan: 'plus' }, now);
+    expect((await deliverAndSettle(ctx.stack, samePlan)).status).toBe(202);
+    expect((await credits(api)).credits).toMatchObject({ allowance: 100, allowanceRemaining: 70 });
+    await deliverAndSettle(ctx.stack, older);
+    const c = await credits(api);
+    expect(c.plan).toBe('plus');
+    expect(c.credits.allowanceRemaining).toBe(70);
+    expect((await ledger(api)).filter((e) => e.type === 'reset')).toHaveLength(1);
   });
 
   it('given a subscription event was applied, then a dedupe record with a TTL of at least 7 days is kept', async () => {
