@@ -30,5 +30,6 @@ describe('exact charging under parallel HTTP requests', () => {
     expect(sum).toBe(0);
     expect(count).toBe(400);
     expect(new Set(results.filter((r) => r.status === 201).map((r) => r.body.id)).size).toBe(400);
-  });
+    // 450 requests on two hot items (balance and rate limit) serialise in dynalite: give a loaded CI room.
+  }, 240_000);
 });
