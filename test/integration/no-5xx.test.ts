@@ -56,7 +56,7 @@ describe('no input yields a 5xx', () => {
         }
       }
     }
-    expect(sent).toBeGreaterThan(1000);
+    expect(sent).toBeGreaterThan(700);
     expect(failures).toEqual([]);
   }, 240_000);
 });
