@@ -1,76 +1,15 @@
 /**
  * The Blog and Website Design pages in a real browser against the real local stack (in memory, random
- * port, the in-process scheduler on the service clock), as a new merchant would use them. Same setup
- * as `merchant-page.test.ts`; screenshots land in test-output/screenshots/ (prefix `blog-design-`).
+ * port, the in-process scheduler on the service clock), as a new merchant would use them. The harness
+ * is test/support/browser.ts; screenshots land in test-output/screenshots/ (prefix `blog-design-`).
  *
  * `E2E_BASE_URL=http://127.0.0.1:3000` runs the same tests against an already running stack (`npm start`).
  */
-import { existsSync, mkdirSync } from 'node:fs';
-import { join, resolve } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { chromium, type Browser, type BrowserContext, type Locator, type Page } from 'playwright-core';
+import { expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { api, appUrl, clickToGenerate, describeInBrowser, expectText, newAccount, open, setClock, setPlan, shot, shotHere } from '../support/browser.ts';
 
-const ROOT = resolve(import.meta.dirname, '..', '..');
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const SHOTS = join(ROOT, 'test-output', 'screenshots');
-const EXTERNAL = process.env.E2E_BASE_URL?.replace(/\/$/, '');
-const DESKTOP = { width: 1280, height: 900 };
 const HOUR = 3600_000;
-
-let base = '';
-let browser: Browser;
-let closeStack: (() => Promise<void>) | undefined;
-const contexts: BrowserContext[] = [];
-
-let seq = 0;
-function newAccount(label: string): string {
-  return `acct_e2e_bd_${label}_${Date.now().toString(36)}${(seq++).toString(36)}`;
-}
-
-async function tokenFor(accountId: string): Promise<string> {
-  const res = await fetch(`${base}/local/token`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ accountId }) });
-  expect(res.status).toBe(200);
-  return ((await res.json()) as { token: string }).token;
-}
-
-/** Calls the API as the account (a fresh token each time: the service clock may have moved). */
-async function api<T = any>(accountId: string, method: string, path: string): Promise<{ status: number; body: T }> {
-  const res = await fetch(`${base}${path}`, { method, headers: { authorization: `Bearer ${await tokenFor(accountId)}` } });
-  const text = await res.text();
-  return { status: res.status, body: text ? JSON.parse(text) : undefined };
-}
-
-async function local(path: string, body: unknown): Promise<void> {
-  const res = await fetch(`${base}${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
-  expect(res.status, `${path} answered ${res.status}`).toBeLessThan(300);
-}
-
-/** Switches the plan through the local billing route and waits until it applies. */
-async function setPlan(accountId: string, plan: 'free' | 'plus' | 'pro' | 'premium'): Promise<void> {
-  await api(accountId, 'GET', '/v1/credits');
-  await local(`/local/accounts/${accountId}/plan`, { plan });
-  await expect.poll(async () => (await api(accountId, 'GET', '/v1/credits')).body.plan, { timeout: 5000 }).toBe(plan);
-}
-
-async function open(accountId: string, route: string): Promise<{ page: Page; errors: string[] }> {
-  const context = await browser.newContext({ viewport: DESKTOP });
-  contexts.push(context);
-  const page = await context.newPage();
-  const errors: string[] = [];
-  page.on('pageerror', (e) => errors.push(String(e)));
-  await page.goto(`${base}/?account=${encodeURIComponent(accountId)}#/${route}`);
-  await expectText(page.getByTestId('credits-count'), /^\d+$/);
-  return { page, errors };
-}
-
-async function expectText(locator: Locator, expected: string | RegExp, timeout = 10_000): Promise<void> {
-  await expect.poll(async () => ((await locator.first().textContent().catch(() => null)) ?? '').trim(), { timeout }).toMatch(expected);
-}
-
-async function shot(page: Page, name: string, fullPage = true): Promise<void> {
-  await page.evaluate(() => window.scrollTo(0, 0));
-  await page.screenshot({ path: join(SHOTS, `blog-design-${name}.png`), fullPage });
-}
 
 /** What the date-time picker takes (`YYYY-MM-DDTHH:MM`, the browser's local time) for now + `ms`, and its ISO instant. */
 async function pickerValue(page: Page, ms: number): Promise<{ value: string; iso: string }> {
@@ -100,39 +39,7 @@ function contrast(a: string, b: string): number {
 
 const rgbOf = (hex: string) => `rgb(${parseInt(hex.slice(1, 3), 16)}, ${parseInt(hex.slice(3, 5), 16)}, ${parseInt(hex.slice(5, 7), 16)})`;
 
-const browserMissing = !existsSync(CHROMIUM);
-if (browserMissing) console.warn(`blog-design e2e skipped: no browser at ${CHROMIUM} (set CHROMIUM_PATH)`);
-
-describe.skipIf(browserMissing)('blog and website design pages (browser, local stack)', () => {
-  beforeAll(async () => {
-    mkdirSync(SHOTS, { recursive: true });
-    if (EXTERNAL) {
-      base = EXTERNAL;
-    } else {
-      // The global setup built web/dist once for every browser test; build here only when run without it.
-      if (process.env.WEB_BUILT !== '1') {
-        const { build } = await import('vite');
-        await build({ root: join(ROOT, 'web'), configFile: join(ROOT, 'web', 'vite.config.ts'), logLevel: 'warn' });
-      }
-      const { startLocalStack } = await import('../../lib/local/stack.ts');
-      const stack = await startLocalStack({ port: 0, webDir: join(ROOT, 'web', 'dist'), env: { LOG_LEVEL: 'SILENT' } });
-      base = stack.url;
-      closeStack = () => stack.close();
-    }
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      headless: true,
-      args: ['--no-sandbox', '--disable-background-networking', '--disable-gpu', '--no-first-run', '--disable-component-update', '--disable-sync'],
-    });
-  });
-
-  afterAll(async () => {
-    for (const c of contexts) await c.close().catch(() => undefined);
-    await browser?.close();
-    if (base) await local('/local/clock', { offsetSeconds: 0 }).catch(() => undefined);
-    await closeStack?.();
-  });
-
+describeInBrowser('blog and website design pages (browser, local stack)', { accountPrefix: 'acct_e2e_bd' }, () => {
   it('given a paid merchant, when it writes a post, compares the two rendered drafts, schedules draft 2 with the picker and cancels another, then moving the clock a day publishes the first only, with a notification', async () => {
     const account = newAccount('blog');
     await setPlan(account, 'pro');
@@ -142,10 +49,7 @@ describe.skipIf(browserMissing)('blog and website design pages (browser, local s
       await page.getByTestId('blog-keywords').fill('stoneware, mug care');
       await page.getByTestId('blog-length').selectOption('short');
       await expectText(page.getByTestId('generate-blog'), /3 credits/);
-      const [response] = await Promise.all([
-        page.waitForResponse((r) => r.url().endsWith('/v1/generations') && r.request().method() === 'POST'),
-        page.getByTestId('generate-blog').click(),
-      ]);
+      const response = await clickToGenerate(page, 'generate-blog');
       const generation = await response.json();
       expect(response.status()).toBe(201);
       await page.getByTestId('variant-blog-1').waitFor({ timeout: 30_000 });
@@ -166,7 +70,7 @@ describe.skipIf(browserMissing)('blog and website design pages (browser, local s
       expect(boxes[0]!.y).toBe(boxes[1]!.y);
       expect(boxes[0]!.x).toBeLessThan(boxes[1]!.x);
       expect(generation.variants[0].bodyMarkdown).not.toBe(generation.variants[1].bodyMarkdown);
-      await shot(page, '01-drafts');
+      await shot(page, 'blog-design-01-drafts');
 
       // Pick draft 2 (variant 1) and schedule it for tomorrow morning with the date-time picker.
       await page.getByTestId('variant-blog-1-select').click();
@@ -194,14 +98,14 @@ describe.skipIf(browserMissing)('blog and website design pages (browser, local s
       await picker.fill(second.value);
       await page.getByTestId('blog-schedule').click();
       await expect.poll(() => page.locator('[data-testid="blog-post-item"][data-status="scheduled"]').count()).toBe(2);
-      await shot(page, '02-two-scheduled');
+      await shot(page, 'blog-design-02-two-scheduled');
       const other = items.filter({ hasText: generation.variants[0].title });
       await other.getByTestId('blog-post-cancel').click();
       await page.getByTestId('toast-info').filter({ hasText: 'Post canceled' }).waitFor();
       await expect.poll(() => items.count()).toBe(1);
       const { body: canceled } = await api(account, 'GET', '/v1/blog-posts?status=canceled');
       expect(canceled.items).toEqual([expect.objectContaining({ status: 'canceled', index: 0, publishAt: second.iso })]);
-      await shot(page, '03-scheduled');
+      await shot(page, 'blog-design-03-scheduled');
 
       // A day later on the service clock, past both times: the scheduled post is live, the canceled one is not.
       await page.getByTestId('dev-clock-1d').click();
@@ -211,19 +115,19 @@ describe.skipIf(browserMissing)('blog and website design pages (browser, local s
       await expectText(page.locator('[data-testid="blog-post-item"][data-status="published"]'), /Published/);
       expect((await api(account, 'GET', `/v1/blog-posts/${firstId}`)).body).toMatchObject({ status: 'published', bodyMarkdown: generation.variants[1].bodyMarkdown });
       expect((await api(account, 'GET', `/v1/blog-posts/${canceled.items[0].id}`)).body.status).toBe('canceled');
-      await shot(page, '04-published');
+      await shot(page, 'blog-design-04-published');
 
       // The notification says so, on the Settings page.
-      await page.goto(`${base}/?account=${encodeURIComponent(account)}#/settings`);
+      await page.goto(appUrl(account, 'settings'));
       const note = page.locator('[data-testid="notification-item"][data-type="blog_published"]');
       await note.waitFor();
       expect(await note.count()).toBe(1);
       await expectText(note, new RegExp(escapeRegExp(generation.variants[1].title)));
       await page.getByTestId('notifications').scrollIntoViewIfNeeded();
-      await page.screenshot({ path: join(SHOTS, 'blog-design-05-notification.png') });
+      await shotHere(page, 'blog-design-05-notification');
       expect(errors).toEqual([]);
     } finally {
-      await local('/local/clock', { offsetSeconds: 0 });
+      await setClock(0);
     }
   });
 
@@ -232,10 +136,7 @@ describe.skipIf(browserMissing)('blog and website design pages (browser, local s
     await setPlan(account, 'pro');
     const { page, errors } = await open(account, 'design');
     await expectText(page.getByTestId('generate-design'), /2 credits/);
-    const [response] = await Promise.all([
-      page.waitForResponse((r) => r.url().endsWith('/v1/generations') && r.request().method() === 'POST'),
-      page.getByTestId('generate-design').click(),
-    ]);
+    const response = await clickToGenerate(page, 'generate-design');
     const generation = await response.json();
     await page.getByTestId('variant-design-1').waitFor();
     await expectText(page.getByTestId('credits-count'), /^198$/);
@@ -274,7 +175,7 @@ describe.skipIf(browserMissing)('blog and website design pages (browser, local s
     }
     expect(generation.variants[0].palette).not.toEqual(generation.variants[1].palette);
     await page.getByTestId('variant-design-1').scrollIntoViewIfNeeded();
-    await shot(page, '06-website-design');
+    await shot(page, 'blog-design-06-website-design');
     await page.getByTestId('variant-design-1-select').click();
     await expectText(page.getByTestId('variant-design-1-select'), 'Selected');
     expect(errors).toEqual([]);
@@ -286,9 +187,9 @@ describe.skipIf(browserMissing)('blog and website design pages (browser, local s
     await expectText(page.getByTestId('credits-count'), /^25$/);
     await page.getByTestId('generate-blog').click();
     await page.getByTestId('upgrade-modal').waitFor();
-    await shot(page, '07-free-upgrade', false);
+    await shot(page, 'blog-design-07-free-upgrade', false);
     await page.getByTestId('upgrade-modal-close').click();
-    await page.goto(`${base}/?account=${encodeURIComponent(account)}#/design`);
+    await page.goto(appUrl(account, 'design'));
     await page.getByTestId('generate-design').click();
     await page.getByTestId('upgrade-modal').waitFor();
     await expectText(page.getByTestId('credits-count'), /^25$/);

@@ -3,102 +3,15 @@
  * memory, random port, its own s3rver): the page asks `POST /v1/uploads`, PUTs the file straight to
  * the presigned URL (cross-origin, so CORS is exercised), generates `image_enhancement`, shows the
  * original and both results side by side, and keeps the one picked as the product's photo.
- * Same setup as `merchant-page.test.ts`; screenshots land in test-output/screenshots/.
+ * The harness (stack, browser, accounts, screenshots in test-output/screenshots/) is test/support/browser.ts.
  *
  * `E2E_BASE_URL=http://127.0.0.1:3000` runs the same tests against an already running stack (`npm start`).
  */
-import { existsSync, mkdirSync } from 'node:fs';
-import { join, resolve } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { chromium, type Browser, type BrowserContext, type Locator, type Page } from 'playwright-core';
+import { expect, it } from 'vitest';
+import { api, describeInBrowser, expectText, imageLoaded, newAccount, open, setPlan, shotHere } from '../support/browser.ts';
 import { dimProductPhoto, pixelStats, textFile } from '../support/images.ts';
 
-const ROOT = resolve(import.meta.dirname, '..', '..');
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const SHOTS = join(ROOT, 'test-output', 'screenshots');
-const EXTERNAL = process.env.E2E_BASE_URL?.replace(/\/$/, '');
-const DESKTOP = { width: 1280, height: 900 };
-
-let base = '';
-let browser: Browser;
-let closeStack: (() => Promise<void>) | undefined;
-const contexts: BrowserContext[] = [];
-
-let seq = 0;
-function newAccount(label: string): string {
-  return `acct_e2e_img_${label}_${Date.now().toString(36)}${(seq++).toString(36)}`;
-}
-
-async function tokenFor(accountId: string): Promise<string> {
-  const res = await fetch(`${base}/local/token`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ accountId }) });
-  expect(res.status).toBe(200);
-  return ((await res.json()) as { token: string }).token;
-}
-
-async function api<T = any>(accountId: string, method: string, path: string): Promise<{ status: number; body: T }> {
-  const res = await fetch(`${base}${path}`, { method, headers: { authorization: `Bearer ${await tokenFor(accountId)}` } });
-  const text = await res.text();
-  return { status: res.status, body: text ? JSON.parse(text) : undefined };
-}
-
-/** Switches the plan through the local billing route and waits until it applies. */
-async function setPlan(accountId: string, plan: 'free' | 'plus' | 'pro' | 'premium'): Promise<void> {
-  await api(accountId, 'GET', '/v1/credits');
-  const res = await fetch(`${base}/local/accounts/${accountId}/plan`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ plan }) });
-  expect(res.status).toBeLessThan(300);
-  await expect.poll(async () => (await api(accountId, 'GET', '/v1/credits')).body.plan, { timeout: 5000 }).toBe(plan);
-}
-
-async function open(accountId: string): Promise<{ page: Page; errors: string[] }> {
-  const context = await browser.newContext({ viewport: DESKTOP });
-  contexts.push(context);
-  const page = await context.newPage();
-  const errors: string[] = [];
-  page.on('pageerror', (e) => errors.push(String(e)));
-  await page.goto(`${base}/?account=${encodeURIComponent(accountId)}#/product`);
-  await expectText(page.getByTestId('credits-count'), /^\d+$/);
-  return { page, errors };
-}
-
-async function expectText(locator: Locator, expected: string | RegExp, timeout = 10_000): Promise<void> {
-  await expect.poll(async () => ((await locator.first().textContent().catch(() => null)) ?? '').trim(), { timeout }).toMatch(expected);
-}
-
-/** Waits until the image has loaded and returns its natural size. */
-async function loaded(img: Locator): Promise<{ width: number; height: number }> {
-  await expect.poll(() => img.evaluate((el: HTMLImageElement) => el.complete && el.naturalWidth > 0), { timeout: 15_000 }).toBe(true);
-  return img.evaluate((el: HTMLImageElement) => ({ width: el.naturalWidth, height: el.naturalHeight }));
-}
-
-const browserMissing = !existsSync(CHROMIUM);
-if (browserMissing) console.warn(`image e2e skipped: no browser at ${CHROMIUM} (set CHROMIUM_PATH)`);
-
-describe.skipIf(browserMissing)('product photo enhancement (browser, local stack)', () => {
-  beforeAll(async () => {
-    mkdirSync(SHOTS, { recursive: true });
-    if (EXTERNAL) {
-      base = EXTERNAL;
-    } else {
-      const { build } = await import('vite');
-      await build({ root: join(ROOT, 'web'), configFile: join(ROOT, 'web', 'vite.config.ts'), logLevel: 'warn' });
-      const { startLocalStack } = await import('../../lib/local/stack.ts');
-      const stack = await startLocalStack({ port: 0, webDir: join(ROOT, 'web', 'dist'), env: { LOG_LEVEL: 'SILENT' } });
-      base = stack.url;
-      closeStack = () => stack.close();
-    }
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      headless: true,
-      args: ['--no-sandbox', '--disable-background-networking', '--disable-gpu', '--no-first-run', '--disable-component-update', '--disable-sync'],
-    });
-  });
-
-  afterAll(async () => {
-    for (const c of contexts) await c.close().catch(() => undefined);
-    await browser?.close();
-    await closeStack?.();
-  });
-
+describeInBrowser('product photo enhancement (browser, local stack)', { accountPrefix: 'acct_e2e_img' }, () => {
   it('given a paid merchant, when it uploads a dim JPEG and enhances it, then the original and two different 2048² results show side by side for 2 credits, and the one picked becomes the product photo after a reload', async () => {
     const account = newAccount('paid');
     await setPlan(account, 'plus');
@@ -123,14 +36,14 @@ describe.skipIf(browserMissing)('product photo enhancement (browser, local stack
     const stats = [];
     for (const i of [0, 1]) {
       const img = page.getByTestId(`variant-image-${i}`).locator('img');
-      expect(await loaded(img)).toEqual({ width: 2048, height: 2048 });
+      expect(await imageLoaded(img)).toEqual({ width: 2048, height: 2048 });
       const res = await fetch(generation.variants[i].imageUrl);
       stats.push(await pixelStats(Buffer.from(await res.arrayBuffer())));
     }
     const original = await pixelStats(photo);
     expect(stats[0].luma).toBeGreaterThan(original.luma + 30);
     expect(stats[1].luma).toBeGreaterThan(stats[0].luma + 40);
-    await loaded(page.getByTestId('image-original').locator('img'));
+    await imageLoaded(page.getByTestId('image-original').locator('img'));
 
     // Side by side on a desktop: the original and both results on one row, left to right.
     const boxes = await Promise.all(
@@ -143,14 +56,14 @@ describe.skipIf(browserMissing)('product photo enhancement (browser, local stack
     await page.getByTestId('variant-image-1-select').click();
     await expectText(page.getByTestId('variant-image-1-select'), 'Selected');
     const saved = page.getByTestId('saved-image').locator('img');
-    expect(await loaded(saved)).toEqual({ width: 2048, height: 2048 });
+    expect(await imageLoaded(saved)).toEqual({ width: 2048, height: 2048 });
     await page.getByTestId('image-section').scrollIntoViewIfNeeded();
-    await page.screenshot({ path: join(SHOTS, 'image-01-enhanced-side-by-side.png'), fullPage: false });
+    await shotHere(page, 'image-01-enhanced-side-by-side');
 
     // The choice is the product's: a reload shows it from GET /v1/products/{productId}/content.
     await page.reload();
     await expectText(page.getByTestId('credits-count'), /^98$/);
-    expect(await loaded(page.getByTestId('saved-image').locator('img'))).toEqual({ width: 2048, height: 2048 });
+    expect(await imageLoaded(page.getByTestId('saved-image').locator('img'))).toEqual({ width: 2048, height: 2048 });
     expect(await page.getByTestId('saved-image').locator('img').getAttribute('src')).toContain('/selected/');
     expect(errors).toEqual([]);
   });
@@ -165,7 +78,7 @@ describe.skipIf(browserMissing)('product photo enhancement (browser, local stack
     const toast = page.getByTestId('toast-error');
     await expectText(toast, /not a JPEG, PNG or WebP image/);
     await page.waitForTimeout(400); // the toast's entrance animation
-    await page.screenshot({ path: join(SHOTS, 'image-02-not-an-image.png'), fullPage: false });
+    await shotHere(page, 'image-02-not-an-image');
     expect(await page.getByTestId('variant-image-0').count()).toBe(0);
     expect((await api(account, 'GET', '/v1/credits')).body.credits.available).toBe(100);
     await expectText(page.getByTestId('credits-count'), /^100$/);
@@ -183,7 +96,7 @@ describe.skipIf(browserMissing)('product photo enhancement (browser, local stack
     await page.getByTestId('image-file').setInputFiles({ name: 'bottle.jpg', mimeType: 'image/jpeg', buffer: await dimProductPhoto({ width: 320, height: 240 }) });
     await page.getByTestId('generate-image').click();
     await page.getByTestId('upgrade-modal').waitFor();
-    await page.screenshot({ path: join(SHOTS, 'image-03-free-upgrade.png'), fullPage: false });
+    await shotHere(page, 'image-03-free-upgrade');
     expect(puts).toEqual([]);
     expect((await api(account, 'GET', '/v1/credits')).body.credits.available).toBe(25);
     expect(errors).toEqual([]);

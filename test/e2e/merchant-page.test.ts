@@ -1,152 +1,30 @@
 /**
  * The merchant page in a real browser against the real local stack (in memory, random port): every
- * behaviour of the page the API supports. Tests whose routes are not served yet are skipped, with the
- * route named, so the suite grows with the API. Screenshots land in test-output/screenshots/.
+ * behaviour of the page the API supports. The harness (stack, browser, accounts, screenshots in
+ * test-output/screenshots/) is test/support/browser.ts.
  *
  * `E2E_BASE_URL=http://127.0.0.1:3000` runs the same tests against an already running stack (`npm start`).
  */
-import { existsSync, mkdirSync } from 'node:fs';
-import { join, resolve } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { chromium, type Browser, type BrowserContext, type Locator, type Page } from 'playwright-core';
+import { expect, it } from 'vitest';
+import {
+  api,
+  baseUrl,
+  clickToGenerate,
+  describeInBrowser,
+  expectText,
+  imageLoaded,
+  markNoReload,
+  newAccount,
+  newContext,
+  open,
+  setClock,
+  setPlan,
+  shot,
+  shotHere,
+  tokenFor,
+} from '../support/browser.ts';
 
-const ROOT = resolve(import.meta.dirname, '..', '..');
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const SHOTS = join(ROOT, 'test-output', 'screenshots');
-const EXTERNAL = process.env.E2E_BASE_URL?.replace(/\/$/, '');
-const DESKTOP = { width: 1280, height: 900 };
 const PHONE = { width: 375, height: 812 };
-
-let base = '';
-let browser: Browser;
-let closeStack: (() => Promise<void>) | undefined;
-/** Routes the running stack serves (probed once): tests of the others are skipped. */
-const served = new Map<string, boolean>();
-
-// ---- Stack, API and browser helpers --------------------------------------------------------------
-
-let seq = 0;
-/** A fresh account per test: accounts are created lazily on their first request. */
-function newAccount(label: string): string {
-  return `acct_e2e_${label}_${Date.now().toString(36)}${(seq++).toString(36)}`;
-}
-
-async function tokenFor(accountId: string, scopes?: string[]): Promise<string> {
-  const res = await fetch(`${base}/local/token`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ accountId, scopes }),
-  });
-  expect(res.status).toBe(200);
-  return ((await res.json()) as { token: string }).token;
-}
-
-interface ApiResult<T = any> {
-  status: number;
-  body: T;
-}
-
-/** Calls the API as the account (a fresh token each time: the service clock may have moved). */
-async function api<T = any>(accountId: string, method: string, path: string, body?: unknown, scopes?: string[]): Promise<ApiResult<T>> {
-  const res = await fetch(`${base}${path}`, {
-    method,
-    headers: { authorization: `Bearer ${await tokenFor(accountId, scopes)}`, 'content-type': 'application/json' },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  const text = await res.text();
-  return { status: res.status, body: text ? JSON.parse(text) : undefined };
-}
-
-async function local(path: string, body: unknown): Promise<void> {
-  const res = await fetch(`${base}${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
-  expect(res.status, `${path} answered ${res.status}`).toBeLessThan(300);
-}
-
-async function setClock(offsetSeconds: number): Promise<void> {
-  await local('/local/clock', { offsetSeconds });
-}
-
-/** Switches the plan through the local billing route and waits until it applies. */
-async function setPlan(accountId: string, plan: 'free' | 'plus' | 'pro' | 'premium'): Promise<void> {
-  await api(accountId, 'GET', '/v1/credits');
-  await local(`/local/accounts/${accountId}/plan`, { plan });
-  await expect.poll(async () => (await api(accountId, 'GET', '/v1/credits')).body.plan, { timeout: 5000 }).toBe(plan);
-}
-
-/** Whether the stack serves `method path` (the local server answers "No route for …" otherwise). */
-async function serves(method: string, path: string): Promise<boolean> {
-  const key = `${method} ${path}`;
-  if (served.has(key)) return served.get(key)!;
-  const res = await fetch(`${base}${path}`, {
-    method,
-    headers: { authorization: `Bearer ${await tokenFor('acct_e2e_probe')}`, 'content-type': 'application/json' },
-    body: method === 'GET' || method === 'DELETE' ? undefined : '{}',
-  });
-  const body = (await res.json().catch(() => null)) as { error?: { message?: string } } | null;
-  const ok = !((res.status === 404 || res.status === 405) && /^No route|not allowed/i.test(body?.error?.message ?? ''));
-  served.set(key, ok);
-  return ok;
-}
-
-type TestContext = { skip: (note?: string) => void };
-
-/** Skips the test (naming the missing route) unless the stack serves every route given. */
-async function requireRoutes(ctx: TestContext, ...routes: string[]): Promise<void> {
-  for (const r of routes) {
-    const [method, path] = r.split(' ');
-    if (!(await serves(method, path))) ctx.skip(`the stack does not serve ${r} yet`);
-  }
-}
-
-interface Opened {
-  context: BrowserContext;
-  page: Page;
-  errors: string[];
-}
-
-const contexts: BrowserContext[] = [];
-
-/** Opens the page as an account, on a route, and waits for the balance to show. */
-async function open(accountId: string, route = 'product', viewport = DESKTOP): Promise<Opened> {
-  const context = await browser.newContext({ viewport });
-  contexts.push(context);
-  const page = await context.newPage();
-  const errors: string[] = [];
-  page.on('pageerror', (e) => errors.push(String(e)));
-  await page.goto(`${base}/?account=${encodeURIComponent(accountId)}#/${route}`);
-  await expectText(page.getByTestId('credits-count'), /^\d+$/);
-  return { context, page, errors };
-}
-
-async function expectText(locator: Locator, expected: string | RegExp, timeout = 10_000): Promise<void> {
-  await expect.poll(async () => ((await locator.first().textContent().catch(() => null)) ?? '').trim(), { timeout }).toMatch(expected);
-}
-
-async function count(page: Page): Promise<number> {
-  return Number((await page.getByTestId('credits-count').textContent())?.trim());
-}
-
-/** A marker on `window`: still there later means the page did not reload. */
-async function markNoReload(page: Page): Promise<() => Promise<void>> {
-  await page.evaluate(() => ((window as unknown as { __e2eMarker: number }).__e2eMarker = 42));
-  return async () => expect(await page.evaluate(() => (window as unknown as { __e2eMarker?: number }).__e2eMarker)).toBe(42);
-}
-
-async function shot(page: Page, name: string, fullPage = true): Promise<void> {
-  await page.evaluate(() => window.scrollTo(0, 0));
-  await page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage });
-}
-
-/** Runs attempts as the account until the API refuses with `until` (402, 429, ...). */
-async function generateUntil(accountId: string, request: Record<string, unknown>, until: number, max = 200): Promise<ApiResult> {
-  let last: ApiResult = { status: 0, body: null };
-  for (let i = 0; i < max; i++) {
-    last = await api(accountId, 'POST', '/v1/generations', request);
-    if (last.status === until) return last;
-    expect(last.status, JSON.stringify(last.body)).toBe(201);
-  }
-  return last;
-}
 
 const PRODUCT_REQUEST = {
   feature: 'product_description',
@@ -162,42 +40,7 @@ async function samplePng(): Promise<Buffer> {
     .toBuffer();
 }
 
-// ---- Suite ----------------------------------------------------------------------------------------
-
-// In CI a missing browser is a failure (.ci/run installs it), never a silent skip.
-const browserMissing = !existsSync(CHROMIUM) && !process.env.CI;
-if (browserMissing) console.warn(`merchant-page e2e skipped: no browser at ${CHROMIUM} (set CHROMIUM_PATH)`);
-
-describe.skipIf(browserMissing)('merchant page (browser, local stack)', () => {
-  beforeAll(async () => {
-    mkdirSync(SHOTS, { recursive: true });
-    if (EXTERNAL) {
-      base = EXTERNAL;
-    } else {
-      // The suite's global setup builds the page once (WEB_BUILT=1); a lone run builds it here.
-      if (process.env.WEB_BUILT !== '1') {
-        const { build } = await import('vite');
-        await build({ root: join(ROOT, 'web'), configFile: join(ROOT, 'web', 'vite.config.ts'), logLevel: 'warn' });
-      }
-      const { startLocalStack } = await import('../../lib/local/stack.ts');
-      const stack = await startLocalStack({ port: 0, webDir: join(ROOT, 'web', 'dist') });
-      base = stack.url;
-      closeStack = () => stack.close();
-    }
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      headless: true,
-      args: ['--no-sandbox', '--disable-background-networking', '--disable-gpu', '--no-first-run', '--disable-component-update', '--disable-sync'],
-    });
-  });
-
-  afterAll(async () => {
-    for (const c of contexts) await c.close().catch(() => undefined);
-    await browser?.close();
-    if (base) await setClock(0).catch(() => undefined);
-    await closeStack?.();
-  });
-
+describeInBrowser('merchant page (browser, local stack)', { accountPrefix: 'acct_e2e' }, () => {
   // ---- Navigation bar ---------------------------------------------------------------------------
 
   it('given a free account, then the nav shows its 25 credits, the next refresh date on hover and click, and no Top Up button', async () => {
@@ -262,13 +105,12 @@ describe.skipIf(browserMissing)('merchant page (browser, local stack)', () => {
   it('given aws mode (a deployment’s config.json), then the page uses the host platform’s token from the URL and shows no developer bar', async () => {
     const account = newAccount('aws');
     await setPlan(account, 'premium');
-    const context = await browser.newContext({ viewport: DESKTOP });
-    contexts.push(context);
+    const context = await newContext();
     const page = await context.newPage();
     // What the CDK deployment writes: the API's URL, no mode.
-    await page.route('**/config.json', (route) => route.fulfill({ contentType: 'application/json', body: JSON.stringify({ apiUrl: base }) }));
+    await page.route('**/config.json', (route) => route.fulfill({ contentType: 'application/json', body: JSON.stringify({ apiUrl: baseUrl() }) }));
     await page.route('**/local/**', (route) => route.abort());
-    await page.goto(`${base}/?token=${encodeURIComponent(await tokenFor(account))}#/settings`);
+    await page.goto(`${baseUrl()}/?token=${encodeURIComponent(await tokenFor(account))}#/settings`);
     await expectText(page.getByTestId('credits-count'), /^400$/);
     expect(await page.getByTestId('dev-bar').count()).toBe(0);
     // The token leaves the address bar and stays for the session.
@@ -280,8 +122,7 @@ describe.skipIf(browserMissing)('merchant page (browser, local stack)', () => {
 
   // ---- Top-ups ------------------------------------------------------------------------------------
 
-  it('given a paid account, when it buys a pack in the checkout tab, then the balance rises by the pack once the payment lands, without a reload', async (ctx) => {
-    await requireRoutes(ctx, 'GET /v1/credits/top-up-packs', 'POST /v1/credits/top-ups', 'GET /v1/credits/top-ups');
+  it('given a paid account, when it buys a pack in the checkout tab, then the balance rises by the pack once the payment lands, without a reload', async () => {
     const account = newAccount('topup');
     await setPlan(account, 'plus');
     const { page, context, errors } = await open(account);
@@ -318,8 +159,7 @@ describe.skipIf(browserMissing)('merchant page (browser, local stack)', () => {
     expect(errors).toEqual([]);
   });
 
-  it('given the Top Up modal, then focus moves into it, Tab stays inside, Esc closes it and focus returns to the Top Up button', async (ctx) => {
-    await requireRoutes(ctx, 'GET /v1/credits/top-up-packs');
+  it('given the Top Up modal, then focus moves into it, Tab stays inside, Esc closes it and focus returns to the Top Up button', async () => {
     const account = newAccount('modal');
     await setPlan(account, 'pro');
     const { page } = await open(account);
@@ -379,8 +219,7 @@ describe.skipIf(browserMissing)('merchant page (browser, local stack)', () => {
     expect(errors).toEqual([]);
   });
 
-  it('given a plan change, then its notification is listed in Settings and can be marked read', async (ctx) => {
-    await requireRoutes(ctx, 'GET /v1/notifications');
+  it('given a plan change, then its notification is listed in Settings and can be marked read', async () => {
     const account = newAccount('notif');
     await setPlan(account, 'plus');
     const { page } = await open(account, 'settings');
@@ -445,8 +284,7 @@ describe.skipIf(browserMissing)('merchant page (browser, local stack)', () => {
 
   // ---- Product descriptions and SEO ---------------------------------------------------------------
 
-  it('given a free account, when it generates a description, then one option and a blurred locked block show, the count drops by 1, and Select saves it', async (ctx) => {
-    await requireRoutes(ctx, 'POST /v1/generations');
+  it('given a free account, when it generates a description, then one option and a blurred locked block show, the count drops by 1, and Select saves it', async () => {
     const account = newAccount('free_desc');
     const { page, errors } = await open(account);
     const stillSamePage = await markNoReload(page);
@@ -479,17 +317,14 @@ describe.skipIf(browserMissing)('merchant page (browser, local stack)', () => {
     expect(text.length).toBeGreaterThan(20);
     await page.getByTestId('variant-description-0-select').click();
     await expectText(page.getByTestId('variant-description-0-select'), 'Selected');
-    if (await serves('GET', '/v1/products/prod_aurora_pourover/content')) {
-      await expectText(page.getByTestId('saved-description-text'), text.slice(0, 40));
-    }
+    await expectText(page.getByTestId('saved-description-text'), text.slice(0, 40));
     // Selecting is free.
     await expectText(page.getByTestId('credits-count'), /^24$/);
     await stillSamePage();
     expect(errors).toEqual([]);
   });
 
-  it('given a paid account, then two selectable descriptions show, Regenerate charges again, and SEO shows two blocks with 60/160 counters and a search preview', async (ctx) => {
-    await requireRoutes(ctx, 'POST /v1/generations');
+  it('given a paid account, then two selectable descriptions show, Regenerate charges again, and SEO shows two blocks with 60/160 counters and a search preview', async () => {
     const account = newAccount('paid_desc');
     await setPlan(account, 'pro');
     const { page, errors } = await open(account);
@@ -521,15 +356,14 @@ describe.skipIf(browserMissing)('merchant page (browser, local stack)', () => {
     }
     await page.getByTestId('variant-seo-0-select').click();
     await expectText(page.getByTestId('variant-seo-0-select'), 'Selected');
-    if (await serves('GET', '/v1/products/prod_aurora_pourover/content')) await page.getByTestId('saved-seo').waitFor();
+    await page.getByTestId('saved-seo').waitFor();
     await shot(page, '11-paid-description-seo');
     expect(errors).toEqual([]);
   });
 
   // ---- Refusals: 403, 402, 429, 502 ------------------------------------------------------------------
 
-  it('given a free account, when it asks for a paid feature, then the API answers 403 and the Upgrade modal opens', async (ctx) => {
-    await requireRoutes(ctx, 'POST /v1/generations');
+  it('given a free account, when it asks for a paid feature, then the API answers 403 and the Upgrade modal opens', async () => {
     const account = newAccount('free_paid_feature');
     const { page } = await open(account, 'design');
     await page.getByTestId('generate-design').click();
@@ -537,8 +371,7 @@ describe.skipIf(browserMissing)('merchant page (browser, local stack)', () => {
     await expectText(page.getByTestId('credits-count'), /^25$/);
   });
 
-  it('given a free account with no credits left, when it generates, then the Upgrade modal explains why', async (ctx) => {
-    await requireRoutes(ctx, 'POST /v1/generations');
+  it('given a free account with no credits left, when it generates, then the Upgrade modal explains why', async () => {
     const account = newAccount('free_empty');
     let offset = 0;
     try {
@@ -569,8 +402,7 @@ describe.skipIf(browserMissing)('merchant page (browser, local stack)', () => {
     }
   });
 
-  it('given a paid account with no credits left, when it generates, then the Top Up modal opens', async (ctx) => {
-    await requireRoutes(ctx, 'POST /v1/generations', 'GET /v1/credits/top-up-packs');
+  it('given a paid account with no credits left, when it generates, then the Top Up modal opens', async () => {
     const account = newAccount('paid_empty');
     await setPlan(account, 'plus');
     let offset = 0;
@@ -596,8 +428,7 @@ describe.skipIf(browserMissing)('merchant page (browser, local stack)', () => {
     }
   });
 
-  it('given ten attempts this hour, when the merchant generates again, then a cooldown toast shows the API message and a live countdown, and generate buttons wait for it', async (ctx) => {
-    await requireRoutes(ctx, 'POST /v1/generations');
+  it('given ten attempts this hour, when the merchant generates again, then a cooldown toast shows the API message and a live countdown, and generate buttons wait for it', async () => {
     const account = newAccount('cooldown');
     await setPlan(account, 'pro');
     try {
@@ -633,8 +464,7 @@ describe.skipIf(browserMissing)('merchant page (browser, local stack)', () => {
     }
   });
 
-  it('given a generation whose model call fails (502), then an error toast says the credits were refunded', async (ctx) => {
-    await requireRoutes(ctx, 'POST /v1/generations');
+  it('given a generation whose model call fails (502), then an error toast says the credits were refunded', async () => {
     const account = newAccount('failed');
     const { page } = await open(account);
     // The offline model never fails, so the 502 of the contract is played at the network edge.
@@ -660,8 +490,7 @@ describe.skipIf(browserMissing)('merchant page (browser, local stack)', () => {
 
   // ---- Photo, blog, website design ------------------------------------------------------------------
 
-  it('given a paid account, when it uploads a photo and enhances it, then the original and both results show side by side and one can be picked', async (ctx) => {
-    await requireRoutes(ctx, 'POST /v1/generations', 'POST /v1/uploads');
+  it('given a paid account, when it uploads a photo and enhances it, then the original and both results show side by side and one can be picked', async () => {
     const account = newAccount('image');
     await setPlan(account, 'pro');
     const { page, errors } = await open(account);
@@ -671,19 +500,15 @@ describe.skipIf(browserMissing)('merchant page (browser, local stack)', () => {
     await page.getByTestId('generate-image').click();
     await page.getByTestId('variant-image-1').waitFor({ timeout: 30_000 });
     await expectText(page.getByTestId('credits-count'), /^198$/);
-    for (const i of [0, 1]) {
-      const img = page.getByTestId(`variant-image-${i}`).locator('img');
-      await expect.poll(() => img.evaluate((el: HTMLImageElement) => el.complete && el.naturalWidth > 0), { timeout: 15_000 }).toBe(true);
-    }
+    for (const i of [0, 1]) await imageLoaded(page.getByTestId(`variant-image-${i}`).locator('img'));
     await page.getByTestId('variant-image-1-select').click();
     await expectText(page.getByTestId('variant-image-1-select'), 'Selected');
     await page.getByTestId('image-section').scrollIntoViewIfNeeded();
-    await page.screenshot({ path: join(SHOTS, '16-image-enhancement.png') });
+    await shotHere(page, '16-image-enhancement');
     expect(errors).toEqual([]);
   });
 
-  it('given a paid account, when it writes a blog post, then two rendered drafts compare, one is picked and scheduled, listed, cancelled, and a scheduled one publishes on time', async (ctx) => {
-    await requireRoutes(ctx, 'POST /v1/generations', 'GET /v1/blog-posts', 'POST /v1/blog-posts');
+  it('given a paid account, when it writes a blog post, then two rendered drafts compare, one is picked and scheduled, listed, cancelled, and a scheduled one publishes on time', async () => {
     const account = newAccount('blog');
     await setPlan(account, 'pro');
     const { page, errors } = await open(account, 'blog');
@@ -736,15 +561,11 @@ describe.skipIf(browserMissing)('merchant page (browser, local stack)', () => {
     }
   });
 
-  it('given a paid account, when it generates a website design, then each proposal previews live in its own palette and fonts, with its sections in order', async (ctx) => {
-    await requireRoutes(ctx, 'POST /v1/generations');
+  it('given a paid account, when it generates a website design, then each proposal previews live in its own palette and fonts, with its sections in order', async () => {
     const account = newAccount('design');
     await setPlan(account, 'pro');
     const { page, errors } = await open(account, 'design');
-    const [response] = await Promise.all([
-      page.waitForResponse((r) => r.url().endsWith('/v1/generations') && r.request().method() === 'POST'),
-      page.getByTestId('generate-design').click(),
-    ]);
+    const response = await clickToGenerate(page, 'generate-design');
     const generation = await response.json();
     await page.getByTestId('variant-design-1').waitFor();
     await expectText(page.getByTestId('credits-count'), /^198$/);
