@@ -106,7 +106,7 @@ export const FUNCTIONS: FunctionSpec[] = [
     id: 'admin-adjust',
     entry: 'functions/handlers/admin-adjust.ts',
     routes: [{ method: 'POST', path: '/v1/admin/accounts/{accountId}/adjustments', auth: 'jwt', scopes: [ADMIN_SCOPE] }],
-    access: read,
+    access: [...read, 'idempotency'],
   },
   {
     id: 'webhook-subscriptions',
