@@ -3,6 +3,7 @@
  * modal or toast, follow a pending top-up until the payment lands.
  */
 import { ApiError, api, itemsOf, resetToken, setAvailable } from './api.ts';
+import { capitalize } from './format.ts';
 import { getState, openModal, pushToast, setState } from './store.ts';
 import type { CreditsView, FeatureId, Generation, PlanId } from './types.ts';
 
@@ -204,7 +205,7 @@ export async function setClockOffset(offsetSeconds: number): Promise<void> {
 }
 
 export function planLabel(plan: PlanId): string {
-  return plan.charAt(0).toUpperCase() + plan.slice(1);
+  return capitalize(plan);
 }
 
 // ---- Top-ups -----------------------------------------------------------------------------------

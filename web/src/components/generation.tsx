@@ -8,10 +8,17 @@ import { FEATURES } from '../../../functions/config.ts';
 import { api } from '../api.ts';
 import { reportError, runGeneration, saveGeneration } from '../actions.ts';
 import { credits as creditsText } from '../format.ts';
-import { openModal, useAppState } from '../store.ts';
-import type { FeatureId, Generation } from '../types.ts';
+import { openModal, pushToast, useAppState } from '../store.ts';
+import type { FeatureId, Generation, VariantByFeature } from '../types.ts';
 
-export function useGeneration<F extends FeatureId>(key: string, feature: F) {
+/** What the page tells once a variant is chosen, and what it reloads then. */
+export interface SelectedNotice {
+  title: string;
+  message?: string;
+  after?: () => Promise<unknown>;
+}
+
+export function useGeneration<F extends FeatureId>(key: string, feature: F, onSelected?: SelectedNotice) {
   const generation = useAppState((s) => s.generations[key] as Generation<F> | undefined);
   const [busy, setBusy] = useState<'generate' | 'regenerate' | 'select' | null>(null);
 
@@ -23,29 +30,41 @@ export function useGeneration<F extends FeatureId>(key: string, feature: F) {
     return gen;
   };
 
+  const select = async (index: number): Promise<Generation<F> | null> => {
+    if (!generation) return null;
+    setBusy('select');
+    try {
+      const gen = await api.select<F>(generation.id, index);
+      saveGeneration(key, { ...generation, ...gen, variants: gen.variants ?? generation.variants } as Generation);
+      return gen;
+    } catch (err) {
+      reportError(err, 'Could not save your choice');
+      return null;
+    } finally {
+      setBusy(null);
+    }
+  };
+
   return {
     generation,
     busy,
     cost: FEATURES[feature].cost,
     generate: (input: Record<string, unknown>, productId?: string) => charged('generate', () => api.generate(feature, input, productId)),
     regenerate: () => (generation ? charged('regenerate', () => api.regenerate<F>(generation.id)) : Promise.resolve(null)),
-    /** Free of charge: stores the chosen variant as the product's content, draft or design. */
+    /** Free of charge: stores the chosen variant as the product's content, draft or design, then says so. */
     select: async (index: number): Promise<Generation<F> | null> => {
-      if (!generation) return null;
-      setBusy('select');
-      try {
-        const gen = await api.select<F>(generation.id, index);
-        saveGeneration(key, { ...generation, ...gen, variants: gen.variants ?? generation.variants } as Generation);
-        return gen;
-      } catch (err) {
-        reportError(err, 'Could not save your choice');
-        return null;
-      } finally {
-        setBusy(null);
+      const gen = await select(index);
+      if (gen && onSelected) {
+        const { after, ...toast } = onSelected;
+        pushToast({ kind: 'success', ...toast, ttlMs: 4000 });
+        await after?.();
       }
+      return gen;
     },
   };
 }
+
+export type GenerationState<F extends FeatureId> = ReturnType<typeof useGeneration<F>>;
 
 /** True while generating is paused by a cooldown. */
 export function useCoolingDown(): boolean {
@@ -80,6 +99,40 @@ export function ChargedButton({ label, cost, busy, busyLabel, onClick, testId, v
       {busy ? busyLabel ?? 'Generating…' : label}
       <span class="cost"> · {creditsText(cost)}</span>
     </button>
+  );
+}
+
+/** Generate the section's first variants, at the feature's cost. */
+export function GenerateButton<F extends FeatureId>({
+  g,
+  label,
+  onClick,
+  testId,
+  disabled,
+}: {
+  g: GenerationState<F>;
+  label: string;
+  onClick: () => void;
+  testId: string;
+  disabled?: boolean;
+}) {
+  return <ChargedButton label={label} cost={g.cost} busy={g.busy === 'generate'} onClick={onClick} testId={testId} disabled={disabled} />;
+}
+
+/** Regenerate the section's generation (charged again), right-aligned under its variants. */
+export function RegenerateButton<F extends FeatureId>({ g, testId }: { g: GenerationState<F>; testId: string }) {
+  if (!g.generation) return null;
+  return (
+    <div class="row end">
+      <ChargedButton
+        label="Regenerate"
+        variant="secondary"
+        cost={g.generation.creditsCharged || g.cost}
+        busy={g.busy === 'regenerate'}
+        onClick={() => g.regenerate()}
+        testId={testId}
+      />
+    </div>
   );
 }
 
@@ -120,6 +173,43 @@ export function VariantCard({ index, selected, onSelect, busy, testId, children,
         </button>
       </footer>
     </article>
+  );
+}
+
+interface VariantCardsProps<F extends FeatureId> {
+  g: GenerationState<F>;
+  /** Each card is `<testId>-<index>`, its Select button `<testId>-<index>-select`. */
+  testId: string;
+  heading?: (v: VariantByFeature[F]) => string;
+  selectLabel?: string;
+  children: (v: VariantByFeature[F]) => ComponentChildren;
+}
+
+/** The section's variants, each selectable; the free plan's locked teasers in their place. */
+export function VariantCards<F extends FeatureId>({ g, testId, heading, selectLabel, children }: VariantCardsProps<F>) {
+  const gen = g.generation;
+  if (!gen) return null;
+  return (
+    <>
+      {gen.variants.map((v) =>
+        v.locked ? (
+          <LockedVariant key={v.index} index={v.index} />
+        ) : (
+          <VariantCard
+            key={v.index}
+            index={v.index}
+            heading={heading?.(v)}
+            selectLabel={selectLabel}
+            selected={gen.selectedIndex === v.index}
+            busy={g.busy !== null}
+            onSelect={() => g.select(v.index)}
+            testId={`${testId}-${v.index}`}
+          >
+            {children(v)}
+          </VariantCard>
+        ),
+      )}
+    </>
   );
 }
 

@@ -5,13 +5,14 @@
 import { useEffect, useState } from 'preact/hooks';
 import { api, itemsOf } from '../api.ts';
 import { reportError } from '../actions.ts';
-import { ChargedButton, VariantCard, useGeneration } from '../components/generation.tsx';
+import { SelectField, TONES } from '../components/fields.tsx';
+import { GenerateButton, RegenerateButton, VariantCards, useGeneration } from '../components/generation.tsx';
 import { Markdown } from '../components/Markdown.tsx';
-import { formatDateTime, splitList, toDatetimeLocal } from '../format.ts';
+import { PageHeader } from '../components/PageHeader.tsx';
+import { capitalize, formatDateTime, splitList, toDatetimeLocal } from '../format.ts';
 import { pushToast, useAppState } from '../store.ts';
 import type { BlogPost, BlogVariant, Tone } from '../types.ts';
 
-const TONES: Tone[] = ['neutral', 'friendly', 'professional', 'playful', 'luxury'];
 const LENGTHS = [
   { id: 'short', label: 'Short (~300 words)' },
   { id: 'medium', label: 'Medium (~600 words)' },
@@ -23,7 +24,7 @@ export function BlogPage() {
   const [keywords, setKeywords] = useState('pour over, coffee ritual, brewing guide');
   const [tone, setTone] = useState<Tone>('friendly');
   const [length, setLength] = useState<'short' | 'medium' | 'long'>('short');
-  const g = useGeneration('blog', 'blog_post');
+  const g = useGeneration('blog', 'blog_post', { title: 'Draft selected', message: 'Schedule it below.' });
   const gen = g.generation;
   const [posts, setPosts] = useState<BlogPost[] | null>(null);
 
@@ -56,23 +57,11 @@ export function BlogPage() {
     void g.generate(input);
   };
 
-  const select = async (index: number) => {
-    if (await g.select(index)) pushToast({ kind: 'success', title: 'Draft selected', message: 'Schedule it below.', ttlMs: 4000 });
-  };
-
   const selected = gen && gen.selectedIndex !== null ? (gen.variants as BlogVariant[]).find((v) => v.index === gen.selectedIndex) : undefined;
 
   return (
     <div class="page">
-      <nav class="breadcrumb" aria-label="Breadcrumb">
-        <ol>
-          <li>
-            <a href="#/blog">Content</a>
-          </li>
-          <li aria-current="page">Blog</li>
-        </ol>
-      </nav>
-      <h1>Blog</h1>
+      <PageHeader section="Content" href="#/blog" page="Blog" />
       <section class="card" aria-labelledby="blog-gen-title">
         <div class="card-head">
           <div>
@@ -94,35 +83,10 @@ export function BlogPage() {
               Separated by commas.
             </span>
           </div>
-          <div class="field">
-            <label for="b-tone">Tone</label>
-            <select id="b-tone" value={tone} onChange={(e) => setTone(e.currentTarget.value as Tone)} data-testid="blog-tone">
-              {TONES.map((t) => (
-                <option key={t} value={t}>
-                  {t.charAt(0).toUpperCase() + t.slice(1)}
-                </option>
-              ))}
-            </select>
-          </div>
-          <div class="field">
-            <label for="b-length">Length</label>
-            <select id="b-length" value={length} onChange={(e) => setLength(e.currentTarget.value as typeof length)} data-testid="blog-length">
-              {LENGTHS.map((l) => (
-                <option key={l.id} value={l.id}>
-                  {l.label}
-                </option>
-              ))}
-            </select>
-          </div>
+          <SelectField id="b-tone" label="Tone" value={tone} options={TONES} onChange={setTone} testId="blog-tone" />
+          <SelectField id="b-length" label="Length" value={length} options={LENGTHS} onChange={setLength} testId="blog-length" />
           <div class="span-2 row end">
-            <ChargedButton
-              label="Generate drafts"
-              cost={g.cost}
-              busy={g.busy === 'generate'}
-              onClick={generate}
-              testId="generate-blog"
-              disabled={!topic.trim()}
-            />
+            <GenerateButton g={g} label="Generate drafts" onClick={generate} testId="generate-blog" disabled={!topic.trim()} />
           </div>
         </form>
       </section>
@@ -131,37 +95,21 @@ export function BlogPage() {
         <section class="card" aria-labelledby="drafts-title">
           <h2 id="drafts-title">Drafts</h2>
           <div class="variants">
-            {(gen.variants as BlogVariant[]).map((v) => (
-              <VariantCard
-                key={v.index}
-                index={v.index}
-                heading={`Draft ${v.index + 1}`}
-                selectLabel="Use this draft"
-                selected={gen.selectedIndex === v.index}
-                busy={g.busy !== null}
-                onSelect={() => select(v.index)}
-                testId={`variant-blog-${v.index}`}
-              >
-                <h3 class="draft-title" data-testid="blog-draft-title">
-                  {v.title}
-                </h3>
-                <p class="draft-excerpt">{v.excerpt}</p>
-                <div class="draft-body">
-                  <Markdown source={v.bodyMarkdown} testId="blog-draft-body" />
-                </div>
-              </VariantCard>
-            ))}
+            <VariantCards g={g} testId="variant-blog" heading={(v) => `Draft ${v.index + 1}`} selectLabel="Use this draft">
+              {(v) => (
+                <>
+                  <h3 class="draft-title" data-testid="blog-draft-title">
+                    {v.title}
+                  </h3>
+                  <p class="draft-excerpt">{v.excerpt}</p>
+                  <div class="draft-body">
+                    <Markdown source={v.bodyMarkdown} testId="blog-draft-body" />
+                  </div>
+                </>
+              )}
+            </VariantCards>
           </div>
-          <div class="row end">
-            <ChargedButton
-              label="Regenerate"
-              variant="secondary"
-              cost={gen.creditsCharged || g.cost}
-              busy={g.busy === 'regenerate'}
-              onClick={() => g.regenerate()}
-              testId="regenerate-blog"
-            />
-          </div>
+          <RegenerateButton g={g} testId="regenerate-blog" />
           {selected && gen && <ScheduleForm generationId={gen.id} index={selected.index} title={selected.title} onScheduled={loadPosts} />}
         </section>
       )}
@@ -177,11 +125,11 @@ export function BlogPage() {
                 <strong>{p.title}</strong>
                 <span class="muted small">
                   {' '}
-                  · {p.status === 'published' ? `Published ${formatDateTime(p.publishedAt ?? p.publishAt)}` : `${statusLabel(p.status)} for ${formatDateTime(p.publishAt)}`}
+                  · {p.status === 'published' ? `Published ${formatDateTime(p.publishedAt ?? p.publishAt)}` : `${capitalize(p.status)} for ${formatDateTime(p.publishAt)}`}
                 </span>
               </div>
               <span class={`badge ${p.status === 'published' ? 'success' : p.status === 'scheduled' ? 'accent' : ''}`} data-testid="blog-post-status">
-                {statusLabel(p.status)}
+                {capitalize(p.status)}
               </span>
               {p.status === 'scheduled' && <CancelButton post={p} onDone={loadPosts} />}
             </li>
@@ -190,10 +138,6 @@ export function BlogPage() {
       </section>
     </div>
   );
-}
-
-function statusLabel(status: string): string {
-  return status === 'scheduled' ? 'Scheduled' : status === 'published' ? 'Published' : status.charAt(0).toUpperCase() + status.slice(1);
 }
 
 function CancelButton({ post, onDone }: { post: BlogPost; onDone: () => Promise<unknown> }) {

@@ -3,8 +3,9 @@
  * fonts with its sections in order; pick one as the store's design.
  */
 import { useState } from 'preact/hooks';
-import { ChargedButton, VariantCard, useGeneration } from '../components/generation.tsx';
-import { pushToast } from '../store.ts';
+import { SelectField } from '../components/fields.tsx';
+import { GenerateButton, RegenerateButton, VariantCards, useGeneration } from '../components/generation.tsx';
+import { PageHeader } from '../components/PageHeader.tsx';
 import type { DesignSection, DesignVariant } from '../types.ts';
 
 const STYLES = ['minimal', 'bold', 'elegant', 'playful'] as const;
@@ -160,7 +161,7 @@ export function DesignPage() {
   const [industry, setIndustry] = useState('Specialty coffee and brewing gear');
   const [audience, setAudience] = useState('Home baristas who care about craft');
   const [style, setStyle] = useState<(typeof STYLES)[number]>('elegant');
-  const g = useGeneration('design', 'website_design');
+  const g = useGeneration('design', 'website_design', { title: 'Design saved', message: 'It is now your store’s design.' });
   const gen = g.generation;
   const nameForPreview = storeName.trim() || 'Your store';
 
@@ -169,21 +170,10 @@ export function DesignPage() {
     if (audience.trim()) input.audience = audience.trim();
     void g.generate(input);
   };
-  const select = async (index: number) => {
-    if (await g.select(index)) pushToast({ kind: 'success', title: 'Design saved', message: 'It is now your store’s design.', ttlMs: 4000 });
-  };
 
   return (
     <div class="page">
-      <nav class="breadcrumb" aria-label="Breadcrumb">
-        <ol>
-          <li>
-            <a href="#/design">Online store</a>
-          </li>
-          <li aria-current="page">Website design</li>
-        </ol>
-      </nav>
-      <h1>Website design</h1>
+      <PageHeader section="Online store" href="#/design" page="Website design" />
       <section class="card" aria-labelledby="design-gen-title">
         <div class="card-head">
           <div>
@@ -206,25 +196,9 @@ export function DesignPage() {
             <label for="d-audience">Audience</label>
             <input id="d-audience" value={audience} onInput={(e) => setAudience(e.currentTarget.value)} maxLength={200} data-testid="design-audience" />
           </div>
-          <div class="field">
-            <label for="d-style">Style</label>
-            <select id="d-style" value={style} onChange={(e) => setStyle(e.currentTarget.value as typeof style)} data-testid="design-style">
-              {STYLES.map((s) => (
-                <option key={s} value={s}>
-                  {s.charAt(0).toUpperCase() + s.slice(1)}
-                </option>
-              ))}
-            </select>
-          </div>
+          <SelectField id="d-style" label="Style" value={style} options={STYLES} onChange={setStyle} testId="design-style" />
           <div class="span-2 row end">
-            <ChargedButton
-              label="Generate designs"
-              cost={g.cost}
-              busy={g.busy === 'generate'}
-              onClick={generate}
-              testId="generate-design"
-              disabled={!storeName.trim() || !industry.trim()}
-            />
+            <GenerateButton g={g} label="Generate designs" onClick={generate} testId="generate-design" disabled={!storeName.trim() || !industry.trim()} />
           </div>
         </form>
       </section>
@@ -233,32 +207,16 @@ export function DesignPage() {
         <section class="card" aria-labelledby="proposals-title">
           <h2 id="proposals-title">Proposals</h2>
           <div class="variants">
-            {(gen.variants as DesignVariant[]).map((v) => (
-              <VariantCard
-                key={v.index}
-                index={v.index}
-                heading={`Proposal ${v.index + 1}`}
-                selectLabel="Use this design"
-                selected={gen.selectedIndex === v.index}
-                busy={g.busy !== null}
-                onSelect={() => select(v.index)}
-                testId={`variant-design-${v.index}`}
-              >
-                <MiniPreview design={v} storeName={nameForPreview} />
-                <Palette design={v} />
-              </VariantCard>
-            ))}
+            <VariantCards g={g} testId="variant-design" heading={(v) => `Proposal ${v.index + 1}`} selectLabel="Use this design">
+              {(v) => (
+                <>
+                  <MiniPreview design={v} storeName={nameForPreview} />
+                  <Palette design={v} />
+                </>
+              )}
+            </VariantCards>
           </div>
-          <div class="row end">
-            <ChargedButton
-              label="Regenerate"
-              variant="secondary"
-              cost={gen.creditsCharged || g.cost}
-              busy={g.busy === 'regenerate'}
-              onClick={() => g.regenerate()}
-              testId="regenerate-design"
-            />
-          </div>
+          <RegenerateButton g={g} testId="regenerate-design" />
         </section>
       )}
     </div>

@@ -5,10 +5,12 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { api, putUpload } from '../api.ts';
 import { reportError } from '../actions.ts';
-import { ChargedButton, LockedVariant, UpgradePrompt, VariantCard, useGeneration } from '../components/generation.tsx';
+import { SelectField, TONES } from '../components/fields.tsx';
+import { ChargedButton, GenerateButton, RegenerateButton, UpgradePrompt, VariantCards, useGeneration } from '../components/generation.tsx';
+import { PageHeader } from '../components/PageHeader.tsx';
 import { splitList } from '../format.ts';
 import { pushToast, useAppState } from '../store.ts';
-import type { ImageVariant, ProductContent, SeoVariant, TextVariant, Tone } from '../types.ts';
+import type { ProductContent, Tone } from '../types.ts';
 
 export const SAMPLE_PRODUCT = {
   id: 'prod_aurora_pourover',
@@ -19,7 +21,6 @@ export const SAMPLE_PRODUCT = {
   tone: 'friendly' as Tone,
 };
 
-const TONES: Tone[] = ['neutral', 'friendly', 'professional', 'playful', 'luxury'];
 const TITLE_MAX = 60;
 const DESCRIPTION_MAX = 160;
 
@@ -76,15 +77,7 @@ export function ProductPage() {
 
   return (
     <div class="page">
-      <nav class="breadcrumb" aria-label="Breadcrumb">
-        <ol>
-          <li>
-            <a href="#/product">Inventory</a>
-          </li>
-          <li aria-current="page">Edit Product</li>
-        </ol>
-      </nav>
-      <h1>{form.name.trim() || 'Untitled product'}</h1>
+      <PageHeader section="Inventory" href="#/product" page="Edit Product" title={form.name.trim() || 'Untitled product'} />
 
       <section class="card" aria-labelledby="product-fields-title">
         <h2 id="product-fields-title">Product details</h2>
@@ -111,16 +104,7 @@ export function ProductPage() {
               Separated by commas.
             </span>
           </div>
-          <div class="field">
-            <label for="p-tone">Tone</label>
-            <select id="p-tone" value={form.tone} onChange={set('tone')} data-testid="product-tone">
-              {TONES.map((t) => (
-                <option key={t} value={t}>
-                  {t.charAt(0).toUpperCase() + t.slice(1)}
-                </option>
-              ))}
-            </select>
-          </div>
+          <SelectField id="p-tone" label="Tone" value={form.tone} options={TONES} onChange={(tone) => setForm({ ...form, tone })} testId="product-tone" />
         </div>
       </section>
 
@@ -139,14 +123,11 @@ interface SectionProps {
 }
 
 function DescriptionSection({ form, disabled, saved, onSaved }: SectionProps & { saved: string | null }) {
-  const g = useGeneration('product.description', 'product_description');
-  const gen = g.generation;
-  const select = async (index: number) => {
-    if (await g.select(index)) {
-      pushToast({ kind: 'success', title: 'Description saved', message: 'It is now the product’s description.', ttlMs: 4000 });
-      await onSaved();
-    }
-  };
+  const g = useGeneration('product.description', 'product_description', {
+    title: 'Description saved',
+    message: 'It is now the product’s description.',
+    after: onSaved,
+  });
   return (
     <section class="card" aria-labelledby="desc-title" data-testid="description-section">
       <div class="card-head">
@@ -155,10 +136,9 @@ function DescriptionSection({ form, disabled, saved, onSaved }: SectionProps & {
           <p class="muted">Write it with AI from the details above, then pick the one to keep.</p>
         </div>
         <div class="row">
-          <ChargedButton
+          <GenerateButton
+            g={g}
             label="Generate description"
-            cost={g.cost}
-            busy={g.busy === 'generate'}
             onClick={() => g.generate(productInput(form), SAMPLE_PRODUCT.id)}
             testId="generate-description"
             disabled={disabled}
@@ -166,38 +146,18 @@ function DescriptionSection({ form, disabled, saved, onSaved }: SectionProps & {
         </div>
       </div>
 
-      {gen && (
+      {g.generation && (
         <>
           <div class="variants" aria-live="polite">
-            {(gen.variants as TextVariant[]).map((v) =>
-              v.locked ? (
-                <LockedVariant key={v.index} index={v.index} />
-              ) : (
-                <VariantCard
-                  key={v.index}
-                  index={v.index}
-                  selected={gen.selectedIndex === v.index}
-                  busy={g.busy !== null}
-                  onSelect={() => select(v.index)}
-                  testId={`variant-description-${v.index}`}
-                >
-                  <p class="variant-text" data-testid="variant-text">
-                    {v.text}
-                  </p>
-                </VariantCard>
-              ),
-            )}
+            <VariantCards g={g} testId="variant-description">
+              {(v) => (
+                <p class="variant-text" data-testid="variant-text">
+                  {v.text}
+                </p>
+              )}
+            </VariantCards>
           </div>
-          <div class="row end">
-            <ChargedButton
-              label="Regenerate"
-              variant="secondary"
-              cost={gen.creditsCharged || g.cost}
-              busy={g.busy === 'regenerate'}
-              onClick={() => g.regenerate()}
-              testId="regenerate-description"
-            />
-          </div>
+          <RegenerateButton g={g} testId="regenerate-description" />
         </>
       )}
 
@@ -248,14 +208,7 @@ function SeoSection({
   saved,
   onSaved,
 }: SectionProps & { planKnown: boolean; saved: ProductContent['seo'] }) {
-  const g = useGeneration('product.seo', 'seo_meta');
-  const gen = g.generation;
-  const select = async (index: number) => {
-    if (await g.select(index)) {
-      pushToast({ kind: 'success', title: 'Meta tags saved', ttlMs: 4000 });
-      await onSaved();
-    }
-  };
+  const g = useGeneration('product.seo', 'seo_meta', { title: 'Meta tags saved', after: onSaved });
   return (
     <section class="card" aria-labelledby="seo-title" data-testid="seo-section">
       <div class="card-head">
@@ -266,10 +219,9 @@ function SeoSection({
           <p class="muted">A title and a description for search engines, with a preview of the result.</p>
         </div>
         {paid && (
-          <ChargedButton
+          <GenerateButton
+            g={g}
             label="Generate meta tags"
-            cost={g.cost}
-            busy={g.busy === 'generate'}
             onClick={() => g.generate(productInput(form), SAMPLE_PRODUCT.id)}
             testId="generate-seo"
             disabled={disabled}
@@ -279,46 +231,32 @@ function SeoSection({
       {!paid && planKnown && (
         <UpgradePrompt title="SEO meta tags" text="Get search-ready titles and descriptions written for every product." testId="seo-upgrade" />
       )}
-      {paid && gen && (
+      {paid && g.generation && (
         <>
           <div class="variants">
-            {(gen.variants as SeoVariant[]).map((v) => (
-              <VariantCard
-                key={v.index}
-                index={v.index}
-                selected={gen.selectedIndex === v.index}
-                busy={g.busy !== null}
-                onSelect={() => select(v.index)}
-                testId={`variant-seo-${v.index}`}
-              >
-                <dl class="seo-fields">
-                  <div>
-                    <dt>
-                      Title <Counter value={v.title} max={TITLE_MAX} testId="seo-title-counter" label="Title length" />
-                    </dt>
-                    <dd data-testid="seo-title">{v.title}</dd>
-                  </div>
-                  <div>
-                    <dt>
-                      Description <Counter value={v.description} max={DESCRIPTION_MAX} testId="seo-description-counter" label="Description length" />
-                    </dt>
-                    <dd data-testid="seo-description">{v.description}</dd>
-                  </div>
-                </dl>
-                <SearchPreview title={v.title} description={v.description} name={form.name} />
-              </VariantCard>
-            ))}
+            <VariantCards g={g} testId="variant-seo">
+              {(v) => (
+                <>
+                  <dl class="seo-fields">
+                    <div>
+                      <dt>
+                        Title <Counter value={v.title} max={TITLE_MAX} testId="seo-title-counter" label="Title length" />
+                      </dt>
+                      <dd data-testid="seo-title">{v.title}</dd>
+                    </div>
+                    <div>
+                      <dt>
+                        Description <Counter value={v.description} max={DESCRIPTION_MAX} testId="seo-description-counter" label="Description length" />
+                      </dt>
+                      <dd data-testid="seo-description">{v.description}</dd>
+                    </div>
+                  </dl>
+                  <SearchPreview title={v.title} description={v.description} name={form.name} />
+                </>
+              )}
+            </VariantCards>
           </div>
-          <div class="row end">
-            <ChargedButton
-              label="Regenerate"
-              variant="secondary"
-              cost={gen.creditsCharged || g.cost}
-              busy={g.busy === 'regenerate'}
-              onClick={() => g.regenerate()}
-              testId="regenerate-seo"
-            />
-          </div>
+          <RegenerateButton g={g} testId="regenerate-seo" />
         </>
       )}
       {saved && (
@@ -335,7 +273,7 @@ const IMAGE_TYPES = ['image/jpeg', 'image/png', 'image/webp'];
 const MAX_UPLOAD_BYTES = 10 * 1024 * 1024;
 
 function ImageSection({ paid, saved, onSaved }: { paid: boolean; saved: string | null; onSaved: () => Promise<unknown> }) {
-  const g = useGeneration('product.image', 'image_enhancement');
+  const g = useGeneration('product.image', 'image_enhancement', { title: 'Product photo saved', after: onSaved });
   const [file, setFile] = useState<File | null>(null);
   const [preview, setPreview] = useState<string | null>(null);
   const [uploading, setUploading] = useState(false);
@@ -373,13 +311,6 @@ function ImageSection({ paid, saved, onSaved }: { paid: boolean; saved: string |
       setUploading(false);
     }
     await g.generate({ uploadId }, SAMPLE_PRODUCT.id);
-  };
-
-  const select = async (index: number) => {
-    if (await g.select(index)) {
-      pushToast({ kind: 'success', title: 'Product photo saved', ttlMs: 4000 });
-      await onSaved();
-    }
   };
 
   const busy = uploading || g.busy === 'generate';
@@ -428,39 +359,19 @@ function ImageSection({ paid, saved, onSaved }: { paid: boolean; saved: string |
               <figcaption>Original</figcaption>
             </figure>
           )}
-          {gen &&
-            (gen.variants as ImageVariant[]).map((v) => (
-              <VariantCard
-                key={v.index}
-                index={v.index}
-                heading={v.index === 0 ? 'Enhanced' : 'White background'}
-                selected={gen.selectedIndex === v.index}
-                busy={g.busy !== null}
-                onSelect={() => select(v.index)}
-                testId={`variant-image-${v.index}`}
-              >
-                <figure class="image-tile">
-                  <img src={v.imageUrl} alt={v.index === 0 ? 'Enhanced photo' : 'Photo on a white background'} loading="lazy" />
-                  <figcaption>
-                    {v.width}×{v.height} · {v.operations.map((op) => op.replace(/_/g, ' ')).join(', ')}
-                  </figcaption>
-                </figure>
-              </VariantCard>
-            ))}
+          <VariantCards g={g} testId="variant-image" heading={(v) => (v.index === 0 ? 'Enhanced' : 'White background')}>
+            {(v) => (
+              <figure class="image-tile">
+                <img src={v.imageUrl} alt={v.index === 0 ? 'Enhanced photo' : 'Photo on a white background'} loading="lazy" />
+                <figcaption>
+                  {v.width}×{v.height} · {v.operations.map((op) => op.replace(/_/g, ' ')).join(', ')}
+                </figcaption>
+              </figure>
+            )}
+          </VariantCards>
         </div>
       )}
-      {gen && (
-        <div class="row end">
-          <ChargedButton
-            label="Regenerate"
-            variant="secondary"
-            cost={gen.creditsCharged || g.cost}
-            busy={g.busy === 'regenerate'}
-            onClick={() => g.regenerate()}
-            testId="regenerate-image"
-          />
-        </div>
-      )}
+      <RegenerateButton g={g} testId="regenerate-image" />
       {saved && (
         <div class="saved" data-testid="saved-image">
           <h3>Current product photo</h3>

@@ -5,6 +5,7 @@
 import { useEffect, useState } from 'preact/hooks';
 import { api } from '../api.ts';
 import { planLabel, refreshCredits, reportError } from '../actions.ts';
+import { PageHeader } from '../components/PageHeader.tsx';
 import { formatDate, formatDateTime } from '../format.ts';
 import { openModal, useAppState } from '../store.ts';
 import type { AppNotification, CreditsView, LedgerItem } from '../types.ts';
@@ -38,15 +39,7 @@ export function SettingsPage() {
   }, []);
   return (
     <div class="page">
-      <nav class="breadcrumb" aria-label="Breadcrumb">
-        <ol>
-          <li>
-            <a href="#/settings">Settings</a>
-          </li>
-          <li aria-current="page">AI Credits</li>
-        </ol>
-      </nav>
-      <h1>AI Credits</h1>
+      <PageHeader section="Settings" href="#/settings" page="AI Credits" />
       {credits ? <PlanCard credits={credits} /> : <p class="muted">Loading…</p>}
       {credits && <UsageChart period={credits.period} available={credits.credits.available} />}
       <LedgerTable />
