@@ -213,6 +213,22 @@ export function VariantCards<F extends FeatureId>({ g, testId, heading, selectLa
   );
 }
 
+/**
+ * A generation's variants side by side, then the button that regenerates them: cards
+ * `variant-<name>-<index>`, button `regenerate-<name>`. `live` announces new variants to screen readers.
+ */
+export function GeneratedVariants<F extends FeatureId>({ g, name, live, ...cards }: Omit<VariantCardsProps<F>, 'testId'> & { name: string; live?: boolean }) {
+  if (!g.generation) return null;
+  return (
+    <>
+      <div class="variants" aria-live={live ? 'polite' : undefined}>
+        <VariantCards g={g} testId={`variant-${name}`} {...cards} />
+      </div>
+      <RegenerateButton g={g} testId={`regenerate-${name}`} />
+    </>
+  );
+}
+
 /** The free plan's teaser: no text exists for it, so blurred placeholder lines stand in. */
 export function LockedVariant({ index, testId = 'variant-locked' }: { index: number; testId?: string }) {
   const widths = ['96%', '88%', '92%', '70%', '94%', '84%', '60%'];

@@ -4,12 +4,13 @@
  */
 import { useEffect, useState } from 'preact/hooks';
 import { api, itemsOf } from '../api.ts';
-import { reportError } from '../actions.ts';
+import { CardHead } from '../components/CardHead.tsx';
 import { SelectField, TONES } from '../components/fields.tsx';
-import { GenerateButton, RegenerateButton, VariantCards, useGeneration } from '../components/generation.tsx';
+import { GenerateButton, GeneratedVariants, useGeneration } from '../components/generation.tsx';
 import { Markdown } from '../components/Markdown.tsx';
 import { PageHeader } from '../components/PageHeader.tsx';
 import { capitalize, formatDateTime, splitList, toDatetimeLocal } from '../format.ts';
+import { useAction, useList } from '../hooks.ts';
 import { pushToast, useAppState } from '../store.ts';
 import type { BlogPost, BlogVariant, Tone } from '../types.ts';
 
@@ -26,21 +27,9 @@ export function BlogPage() {
   const [length, setLength] = useState<'short' | 'medium' | 'long'>('short');
   const g = useGeneration('blog', 'blog_post', { title: 'Draft selected', message: 'Schedule it below.' });
   const gen = g.generation;
-  const [posts, setPosts] = useState<BlogPost[] | null>(null);
-
-  const loadPosts = () =>
-    api
-      .blogPosts()
-      .then((p) => setPosts(itemsOf(p)))
-      .catch((err) => {
-        setPosts([]);
-        reportError(err, 'Could not load the blog posts');
-      });
   // Moving the service clock (local mode) fires due schedules at once: look again when it moves.
   const clockOffset = useAppState((s) => s.clockOffset);
-  useEffect(() => {
-    void loadPosts();
-  }, [clockOffset]);
+  const { items: posts, reload: loadPosts } = useList(() => api.blogPosts().then(itemsOf), [clockOffset], 'Could not load the blog posts');
   // Scheduled posts publish on the service clock: look again now and then while some are waiting.
   const waiting = posts?.some((p) => p.status === 'scheduled');
   useEffect(() => {
@@ -63,14 +52,7 @@ export function BlogPage() {
     <div class="page">
       <PageHeader section="Content" href="#/blog" page="Blog" />
       <section class="card" aria-labelledby="blog-gen-title">
-        <div class="card-head">
-          <div>
-            <h2 id="blog-gen-title">
-              Write a post with AI <span class="badge">Paid plans</span>
-            </h2>
-            <p class="muted">Two drafts to compare; keep the one you like and schedule it.</p>
-          </div>
-        </div>
+        <CardHead id="blog-gen-title" title="Write a post with AI" paid note="Two drafts to compare; keep the one you like and schedule it." />
         <form class="form-grid" onSubmit={(e) => e.preventDefault()}>
           <div class="field span-2">
             <label for="b-topic">Topic</label>
@@ -94,22 +76,19 @@ export function BlogPage() {
       {gen && (
         <section class="card" aria-labelledby="drafts-title">
           <h2 id="drafts-title">Drafts</h2>
-          <div class="variants">
-            <VariantCards g={g} testId="variant-blog" heading={(v) => `Draft ${v.index + 1}`} selectLabel="Use this draft">
-              {(v) => (
-                <>
-                  <h3 class="draft-title" data-testid="blog-draft-title">
-                    {v.title}
-                  </h3>
-                  <p class="draft-excerpt">{v.excerpt}</p>
-                  <div class="draft-body">
-                    <Markdown source={v.bodyMarkdown} testId="blog-draft-body" />
-                  </div>
-                </>
-              )}
-            </VariantCards>
-          </div>
-          <RegenerateButton g={g} testId="regenerate-blog" />
+          <GeneratedVariants g={g} name="blog" heading={(v) => `Draft ${v.index + 1}`} selectLabel="Use this draft">
+            {(v) => (
+              <>
+                <h3 class="draft-title" data-testid="blog-draft-title">
+                  {v.title}
+                </h3>
+                <p class="draft-excerpt">{v.excerpt}</p>
+                <div class="draft-body">
+                  <Markdown source={v.bodyMarkdown} testId="blog-draft-body" />
+                </div>
+              </>
+            )}
+          </GeneratedVariants>
           {selected && gen && <ScheduleForm generationId={gen.id} index={selected.index} title={selected.title} onScheduled={loadPosts} />}
         </section>
       )}
@@ -141,7 +120,7 @@ export function BlogPage() {
 }
 
 function CancelButton({ post, onDone }: { post: BlogPost; onDone: () => Promise<unknown> }) {
-  const [busy, setBusy] = useState(false);
+  const { busy, run } = useAction('Could not cancel the post');
   return (
     <button
       type="button"
@@ -149,18 +128,13 @@ function CancelButton({ post, onDone }: { post: BlogPost; onDone: () => Promise<
       disabled={busy}
       aria-label={`Cancel “${post.title}”`}
       data-testid="blog-post-cancel"
-      onClick={async () => {
-        setBusy(true);
-        try {
+      onClick={() =>
+        run(async () => {
           await api.cancelPost(post.id);
           pushToast({ kind: 'info', title: 'Post canceled', message: post.title, ttlMs: 4000 });
           await onDone();
-        } catch (err) {
-          reportError(err, 'Could not cancel the post');
-        } finally {
-          setBusy(false);
-        }
-      }}
+        })
+      }
     >
       Cancel
     </button>
@@ -172,22 +146,17 @@ function ScheduleForm({ generationId, index, title, onScheduled }: { generationI
   const offset = useAppState((s) => s.clockOffset);
   const serviceNow = () => new Date(Date.now() + offset * 1000);
   const [when, setWhen] = useState(() => toDatetimeLocal(new Date(serviceNow().getTime() + 3600_000)));
-  const [busy, setBusy] = useState(false);
+  const { busy, run } = useAction('Could not schedule the post');
 
   const submit = async (e: Event) => {
     e.preventDefault();
     const at = new Date(when);
     if (Number.isNaN(at.getTime())) return;
-    setBusy(true);
-    try {
+    await run(async () => {
       const post = await api.schedulePost(generationId, index, at.toISOString());
       pushToast({ kind: 'success', title: 'Post scheduled', message: `“${post.title ?? title}” goes live ${formatDateTime(post.publishAt)}.`, ttlMs: 6000 });
       await onScheduled();
-    } catch (err) {
-      reportError(err, 'Could not schedule the post');
-    } finally {
-      setBusy(false);
-    }
+    });
   };
 
   return (

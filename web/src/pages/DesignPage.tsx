@@ -3,8 +3,9 @@
  * fonts with its sections in order; pick one as the store's design.
  */
 import { useState } from 'preact/hooks';
+import { CardHead } from '../components/CardHead.tsx';
 import { SelectField } from '../components/fields.tsx';
-import { GenerateButton, RegenerateButton, VariantCards, useGeneration } from '../components/generation.tsx';
+import { GenerateButton, GeneratedVariants, useGeneration } from '../components/generation.tsx';
 import { PageHeader } from '../components/PageHeader.tsx';
 import type { DesignSection, DesignVariant } from '../types.ts';
 
@@ -175,14 +176,7 @@ export function DesignPage() {
     <div class="page">
       <PageHeader section="Online store" href="#/design" page="Website design" />
       <section class="card" aria-labelledby="design-gen-title">
-        <div class="card-head">
-          <div>
-            <h2 id="design-gen-title">
-              Design a homepage with AI <span class="badge">Paid plans</span>
-            </h2>
-            <p class="muted">Two proposals, each with a palette, fonts and sections, previewed live.</p>
-          </div>
-        </div>
+        <CardHead id="design-gen-title" title="Design a homepage with AI" paid note="Two proposals, each with a palette, fonts and sections, previewed live." />
         <form class="form-grid" onSubmit={(e) => e.preventDefault()}>
           <div class="field">
             <label for="d-name">Store name</label>
@@ -206,17 +200,14 @@ export function DesignPage() {
       {gen && (
         <section class="card" aria-labelledby="proposals-title">
           <h2 id="proposals-title">Proposals</h2>
-          <div class="variants">
-            <VariantCards g={g} testId="variant-design" heading={(v) => `Proposal ${v.index + 1}`} selectLabel="Use this design">
-              {(v) => (
-                <>
-                  <MiniPreview design={v} storeName={nameForPreview} />
-                  <Palette design={v} />
-                </>
-              )}
-            </VariantCards>
-          </div>
-          <RegenerateButton g={g} testId="regenerate-design" />
+          <GeneratedVariants g={g} name="design" heading={(v) => `Proposal ${v.index + 1}`} selectLabel="Use this design">
+            {(v) => (
+              <>
+                <MiniPreview design={v} storeName={nameForPreview} />
+                <Palette design={v} />
+              </>
+            )}
+          </GeneratedVariants>
         </section>
       )}
     </div>

@@ -5,10 +5,12 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { api, putUpload } from '../api.ts';
 import { reportError } from '../actions.ts';
+import { CardHead } from '../components/CardHead.tsx';
 import { SelectField, TONES } from '../components/fields.tsx';
-import { ChargedButton, GenerateButton, RegenerateButton, UpgradePrompt, VariantCards, useGeneration } from '../components/generation.tsx';
+import { ChargedButton, GenerateButton, GeneratedVariants, RegenerateButton, UpgradePrompt, VariantCards, useGeneration } from '../components/generation.tsx';
 import { PageHeader } from '../components/PageHeader.tsx';
 import { splitList } from '../format.ts';
+import { useAction } from '../hooks.ts';
 import { pushToast, useAppState } from '../store.ts';
 import type { ProductContent, Tone } from '../types.ts';
 
@@ -130,11 +132,7 @@ function DescriptionSection({ form, disabled, saved, onSaved }: SectionProps & {
   });
   return (
     <section class="card" aria-labelledby="desc-title" data-testid="description-section">
-      <div class="card-head">
-        <div>
-          <h2 id="desc-title">Description</h2>
-          <p class="muted">Write it with AI from the details above, then pick the one to keep.</p>
-        </div>
+      <CardHead id="desc-title" title="Description" note="Write it with AI from the details above, then pick the one to keep.">
         <div class="row">
           <GenerateButton
             g={g}
@@ -144,22 +142,15 @@ function DescriptionSection({ form, disabled, saved, onSaved }: SectionProps & {
             disabled={disabled}
           />
         </div>
-      </div>
+      </CardHead>
 
-      {g.generation && (
-        <>
-          <div class="variants" aria-live="polite">
-            <VariantCards g={g} testId="variant-description">
-              {(v) => (
-                <p class="variant-text" data-testid="variant-text">
-                  {v.text}
-                </p>
-              )}
-            </VariantCards>
-          </div>
-          <RegenerateButton g={g} testId="regenerate-description" />
-        </>
-      )}
+      <GeneratedVariants g={g} name="description" live>
+        {(v) => (
+          <p class="variant-text" data-testid="variant-text">
+            {v.text}
+          </p>
+        )}
+      </GeneratedVariants>
 
       <div class="saved" data-testid="saved-description">
         <h3>Current description</h3>
@@ -211,13 +202,7 @@ function SeoSection({
   const g = useGeneration('product.seo', 'seo_meta', { title: 'Meta tags saved', after: onSaved });
   return (
     <section class="card" aria-labelledby="seo-title" data-testid="seo-section">
-      <div class="card-head">
-        <div>
-          <h2 id="seo-title">
-            SEO meta tags <span class="badge">Paid plans</span>
-          </h2>
-          <p class="muted">A title and a description for search engines, with a preview of the result.</p>
-        </div>
+      <CardHead id="seo-title" title="SEO meta tags" paid note="A title and a description for search engines, with a preview of the result.">
         {paid && (
           <GenerateButton
             g={g}
@@ -227,37 +212,32 @@ function SeoSection({
             disabled={disabled}
           />
         )}
-      </div>
+      </CardHead>
       {!paid && planKnown && (
         <UpgradePrompt title="SEO meta tags" text="Get search-ready titles and descriptions written for every product." testId="seo-upgrade" />
       )}
-      {paid && g.generation && (
-        <>
-          <div class="variants">
-            <VariantCards g={g} testId="variant-seo">
-              {(v) => (
-                <>
-                  <dl class="seo-fields">
-                    <div>
-                      <dt>
-                        Title <Counter value={v.title} max={TITLE_MAX} testId="seo-title-counter" label="Title length" />
-                      </dt>
-                      <dd data-testid="seo-title">{v.title}</dd>
-                    </div>
-                    <div>
-                      <dt>
-                        Description <Counter value={v.description} max={DESCRIPTION_MAX} testId="seo-description-counter" label="Description length" />
-                      </dt>
-                      <dd data-testid="seo-description">{v.description}</dd>
-                    </div>
-                  </dl>
-                  <SearchPreview title={v.title} description={v.description} name={form.name} />
-                </>
-              )}
-            </VariantCards>
-          </div>
-          <RegenerateButton g={g} testId="regenerate-seo" />
-        </>
+      {paid && (
+        <GeneratedVariants g={g} name="seo">
+          {(v) => (
+            <>
+              <dl class="seo-fields">
+                <div>
+                  <dt>
+                    Title <Counter value={v.title} max={TITLE_MAX} testId="seo-title-counter" label="Title length" />
+                  </dt>
+                  <dd data-testid="seo-title">{v.title}</dd>
+                </div>
+                <div>
+                  <dt>
+                    Description <Counter value={v.description} max={DESCRIPTION_MAX} testId="seo-description-counter" label="Description length" />
+                  </dt>
+                  <dd data-testid="seo-description">{v.description}</dd>
+                </div>
+              </dl>
+              <SearchPreview title={v.title} description={v.description} name={form.name} />
+            </>
+          )}
+        </GeneratedVariants>
       )}
       {saved && (
         <div class="saved" data-testid="saved-seo">
@@ -276,7 +256,7 @@ function ImageSection({ paid, saved, onSaved }: { paid: boolean; saved: string |
   const g = useGeneration('product.image', 'image_enhancement', { title: 'Product photo saved', after: onSaved });
   const [file, setFile] = useState<File | null>(null);
   const [preview, setPreview] = useState<string | null>(null);
-  const [uploading, setUploading] = useState(false);
+  const { busy: uploading, run: upload } = useAction('The photo upload failed');
   const input = useRef<HTMLInputElement>(null);
   const gen = g.generation;
 
@@ -298,32 +278,19 @@ function ImageSection({ paid, saved, onSaved }: { paid: boolean; saved: string |
 
   const enhance = async () => {
     if (!file) return;
-    setUploading(true);
-    let uploadId: string;
-    try {
-      const upload = await api.createUpload(file.type, file.size);
-      await putUpload(upload.uploadUrl, file, file.type);
-      uploadId = upload.uploadId;
-    } catch (err) {
-      reportError(err, 'The photo upload failed');
-      return;
-    } finally {
-      setUploading(false);
-    }
+    const uploadId = await upload(async () => {
+      const created = await api.createUpload(file.type, file.size);
+      await putUpload(created.uploadUrl, file, file.type);
+      return created.uploadId;
+    });
+    if (uploadId === undefined) return;
     await g.generate({ uploadId }, SAMPLE_PRODUCT.id);
   };
 
   const busy = uploading || g.busy === 'generate';
   return (
     <section class="card" aria-labelledby="image-title" data-testid="image-section">
-      <div class="card-head">
-        <div>
-          <h2 id="image-title">
-            Product photo <span class="badge">Paid plans</span>
-          </h2>
-          <p class="muted">Upload a photo: get it enhanced, and cut out on a clean white background.</p>
-        </div>
-      </div>
+      <CardHead id="image-title" title="Product photo" paid note="Upload a photo: get it enhanced, and cut out on a clean white background." />
       <div class="row wrap">
         <button type="button" class="button" onClick={() => input.current?.click()} data-testid="image-choose">
           {file ? 'Change photo' : 'Choose photo'}

@@ -5,8 +5,10 @@
 import { useEffect, useState } from 'preact/hooks';
 import { api } from '../api.ts';
 import { planLabel, refreshCredits, reportError } from '../actions.ts';
+import { CardHead } from '../components/CardHead.tsx';
 import { PageHeader } from '../components/PageHeader.tsx';
 import { formatDate, formatDateTime } from '../format.ts';
+import { useAction, useList } from '../hooks.ts';
 import { openModal, useAppState } from '../store.ts';
 import type { AppNotification, CreditsView, LedgerItem } from '../types.ts';
 
@@ -54,15 +56,19 @@ function PlanCard({ credits }: { credits: CreditsView }) {
   const pct = c.allowance ? Math.min(100, (100 * used) / c.allowance) : 0;
   return (
     <section class="card" aria-labelledby="plan-title" data-testid="settings-plan">
-      <div class="card-head">
-        <div>
-          <h2 id="plan-title">
+      <CardHead
+        id="plan-title"
+        title={
+          <>
             Plan: <span data-testid="settings-plan-name">{planLabel(credits.plan)}</span>
-          </h2>
-          <p class="muted">
+          </>
+        }
+        note={
+          <>
             Period {formatDate(credits.period.start)} – {formatDate(credits.period.end)}
-          </p>
-        </div>
+          </>
+        }
+      >
         <div class="row">
           {credits.topUpAvailable ? (
             <button type="button" class="button primary" onClick={() => openModal({ kind: 'topup' })} data-testid="settings-topup">
@@ -79,7 +85,7 @@ function PlanCard({ credits }: { credits: CreditsView }) {
             </button>
           )}
         </div>
-      </div>
+      </CardHead>
       <div class="stats">
         <div class="stat">
           <span class="stat-label">Available</span>
@@ -182,14 +188,15 @@ function UsageChart({ period, available }: { period: CreditsView['period']; avai
 
   return (
     <section class="card" aria-labelledby="chart-title" data-testid="usage-chart">
-      <div class="card-head">
-        <div>
-          <h2 id="chart-title">Credits used per day</h2>
-          <p class="muted">
+      <CardHead
+        id="chart-title"
+        title="Credits used per day"
+        note={
+          <>
             This period: <strong data-testid="usage-total">{total}</strong> credits used
-          </p>
-        </div>
-      </div>
+          </>
+        }
+      />
       {items === null ? (
         <p class="muted">Loading…</p>
       ) : (
@@ -246,20 +253,14 @@ function LedgerTable() {
   const available = useAppState((s) => s.credits?.credits.available);
   const [items, setItems] = useState<LedgerItem[]>([]);
   const [cursor, setCursor] = useState<string | null>(null);
-  const [loading, setLoading] = useState(true);
+  const { busy: loading, run } = useAction('Could not load the usage history', true);
 
-  const load = async (from: string | null, append: boolean) => {
-    setLoading(true);
-    try {
+  const load = (from: string | null, append: boolean) =>
+    run(async () => {
       const page = await api.ledger(PAGE_SIZE, from);
       setItems((prev) => (append ? [...prev, ...page.items] : page.items));
       setCursor(page.nextCursor ?? null);
-    } catch (err) {
-      reportError(err, 'Could not load the usage history');
-    } finally {
-      setLoading(false);
-    }
-  };
+    });
   useEffect(() => {
     void load(null, false);
   }, [session, available]);
@@ -320,16 +321,7 @@ function LedgerTable() {
 function Notifications() {
   const session = useAppState((s) => s.session);
   const available = useAppState((s) => s.credits?.credits.available);
-  const [items, setItems] = useState<AppNotification[] | null>(null);
-  useEffect(() => {
-    api
-      .notifications()
-      .then((p) => setItems(p.items ?? []))
-      .catch((err) => {
-        setItems([]);
-        reportError(err, 'Could not load the notifications');
-      });
-  }, [session, available]);
+  const { items, setItems } = useList(() => api.notifications().then((p) => p.items ?? []), [session, available], 'Could not load the notifications');
 
   const markRead = async (n: AppNotification) => {
     try {
