@@ -1,8 +1,10 @@
 import { defineConfig } from 'vitest/config';
 
+/** Load tests that hog a core for a minute: they run after everything else, not beside the browser tests. */
+const HEAVY = ['test/integration/monthly-refresh-10k.test.ts', 'test/integration/generations-concurrency.test.ts'];
+
 export default defineConfig({
   test: {
-    include: ['test/**/*.test.ts'],
     environment: 'node',
     pool: 'forks',
     // Two cores in CI: two workers, each with its own in-memory dynalite.
@@ -13,5 +15,9 @@ export default defineConfig({
     reporters: ['default'],
     // Handlers log structured JSON; tests read responses, not logs.
     env: { LOG_LEVEL: 'SILENT', POWERTOOLS_LOG_LEVEL: 'SILENT' },
+    projects: [
+      { extends: true, test: { name: 'suite', include: ['test/**/*.test.ts'], exclude: HEAVY, sequence: { groupOrder: 0 } } },
+      { extends: true, test: { name: 'load', include: HEAVY, sequence: { groupOrder: 1 } } },
+    ],
   },
 });

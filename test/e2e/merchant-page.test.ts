@@ -148,7 +148,8 @@ describeInBrowser('merchant page (browser, local stack)', { accountPrefix: 'acct
     // The checkout tab comes back to the app.
     await checkout.waitForURL((u) => u.pathname === '/' || u.search.includes('topup'));
 
-    await expectText(page.getByTestId('credits-count'), /^150$/, 15_000);
+    // The payment lands through the webhook, the bus and the page's 1.5 s poll: room for a loaded CI.
+    await expectText(page.getByTestId('credits-count'), /^150$/, 45_000);
     await page.getByTestId('toast-success').filter({ hasText: 'Payment received' }).waitFor();
     await modal.waitFor({ state: 'detached' });
     await stillSamePage();
