@@ -45,6 +45,18 @@ async function pool(n: number, concurrency: number, task: (i: number) => Promise
   return latencies.sort((a, b) => a - b);
 }
 
+/** The floor: one raw conditional decrement, the same shape as a charge, on an item of its own. */
+const rawDecrement = (doc: import('@aws-sdk/lib-dynamodb').DynamoDBDocumentClient, table: string, pk: string) =>
+  doc.send(
+    new UpdateCommand({
+      TableName: table,
+      Key: { pk, sk: 'x' },
+      UpdateExpression: 'SET bal = bal - :c',
+      ConditionExpression: 'bal >= :c',
+      ExpressionAttributeValues: { ':c': 1 },
+    }),
+  );
+
 async function chargePath() {
   const dynamo = await startDynalite({});
   const env = parseEnv({ ...process.env, DYNAMODB_ENDPOINT: dynamo.endpoint });
@@ -57,15 +69,7 @@ async function chargePath() {
   let t = performance.now();
   const raw = await Promise.allSettled(
     Array.from({ length: 450 }, () =>
-      doc.send(
-        new UpdateCommand({
-          TableName: env.TABLE_NAME,
-          Key: { pk: 'floor', sk: 'x' },
-          UpdateExpression: 'SET bal = bal - :c',
-          ConditionExpression: 'bal >= :c',
-          ExpressionAttributeValues: { ':c': 1 },
-        }),
-      ),
+      rawDecrement(doc, env.TABLE_NAME, 'floor'),
     ),
   );
   const rawMs = performance.now() - t;
@@ -158,29 +162,13 @@ async function generationPath() {
   const doc = deps.dynamo.doc;
   await Promise.all(accounts.map((a) => doc.send(new PutCommand({ TableName: deps.env.TABLE_NAME, Item: { pk: `floor#${a}`, sk: 'x', bal: 1e9 } }))));
   const dynLat = await pool(2000, clients, (i) =>
-    doc.send(
-      new UpdateCommand({
-        TableName: deps.env.TABLE_NAME,
-        Key: { pk: `floor#${accounts[i % clients]}`, sk: 'x' },
-        UpdateExpression: 'SET bal = bal - :c',
-        ConditionExpression: 'bal >= :c',
-        ExpressionAttributeValues: { ':c': 1 },
-      }),
-    ),
+    rawDecrement(doc, deps.env.TABLE_NAME, `floor#${accounts[i % clients]}`),
   );
   // One client at a time: no queueing in dynalite, so the difference to four sequential raw requests
   // is the service's own overhead (HTTP, JWT, middy, zod, the use case, the model).
   const solo = await pool(100, 1, send);
   const soloFloor = await pool(200, 1, (i) =>
-    doc.send(
-      new UpdateCommand({
-        TableName: deps.env.TABLE_NAME,
-        Key: { pk: `floor#${accounts[i % clients]}`, sk: 'x' },
-        UpdateExpression: 'SET bal = bal - :c',
-        ConditionExpression: 'bal >= :c',
-        ExpressionAttributeValues: { ':c': 1 },
-      }),
-    ),
+    rawDecrement(doc, deps.env.TABLE_NAME, `floor#${accounts[i % clients]}`),
   );
   const p50 = pct(lat, 0.5);
   const p99 = pct(lat, 0.99);

@@ -182,7 +182,12 @@ export function toModelFailure(err: unknown, aborted = false): ModelFailure {
   return new ModelFailure(kind, `Bedrock Converse failed (${kind}): ${name || 'Error'}${e.message ? `: ${e.message}` : ''}`, err);
 }
 
-function raceAbort<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
+/**
+ * Rejects when `signal` aborts; the SDK's retry back-off does not watch the signal itself. The
+ * abandoned call's own later rejection is consumed, so it never surfaces as an unhandled rejection.
+ */
+export function raceAbort<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
+  promise.catch(() => undefined);
   if (signal.aborted) return Promise.reject(signal.reason);
   return new Promise<T>((resolve, reject) => {
     const onAbort = () => reject(signal.reason);

@@ -19,7 +19,7 @@ import { z } from 'zod';
 import type { Env } from '#config';
 import { ModelFailure } from '#core/errors.ts';
 import type { EnhancedImage, ImageEnhanceInput, ImageEnhanceOptions, ImageEnhanceResult, ImageModel } from '#core/images.ts';
-import { makeBedrockClient, toModelFailure } from './bedrock-model.ts';
+import { makeBedrockClient, raceAbort, toModelFailure } from './bedrock-model.ts';
 import { compositeOnWhite, encodeOnSquare, enhancedVariant, prepareWorkingImage, scaleMask, whiteBackgroundVariant, type RgbImage, type WorkingImage } from './image-offline.ts';
 
 /** Nova Canvas input images: each side 320–4096 px. We send at most 1024 px (cost, latency, payload). */
@@ -93,28 +93,6 @@ async function maskFromCutout(cutout: Buffer, sent: ModelInput, work: RgbImage):
   return { mask, kept: kept / alpha.length };
 }
 
-/**
- * Rejects when `signal` aborts; the SDK's retry back-off does not watch the signal itself. The
- * abandoned call's own later rejection is consumed, so it never surfaces as an unhandled rejection.
- */
-function raceAbort<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
-  promise.catch(() => undefined);
-  if (signal.aborted) return Promise.reject(signal.reason);
-  return new Promise<T>((resolve, reject) => {
-    const onAbort = () => reject(signal.reason);
-    signal.addEventListener('abort', onAbort, { once: true });
-    promise.then(
-      (value) => {
-        signal.removeEventListener('abort', onAbort);
-        resolve(value);
-      },
-      (error) => {
-        signal.removeEventListener('abort', onAbort);
-        reject(error);
-      },
-    );
-  });
-}
 
 export class BedrockImageModel implements ImageModel {
   private readonly client: BedrockRuntimeClient;
