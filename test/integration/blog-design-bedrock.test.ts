@@ -3,30 +3,15 @@
  * what the model answers is checked and repaired in the generation path before a merchant sees it.
  */
 import MarkdownIt from 'markdown-it';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { applyPlan } from '../../functions/core/credits.ts';
-import { deps } from '../../functions/http/deps.ts';
-import { startFakeConverse, type FakeConverse } from '../support/fake-converse.ts';
-import { freshAccount, useStack, type Api } from '../support/stack.ts';
+import { describe, expect, it } from 'vitest';
+import { useFakeConverse } from '../support/fake-converse.ts';
+import { useStack, type Api } from '../support/stack.ts';
 
-let fake: FakeConverse;
-beforeAll(async () => {
-  fake = await startFakeConverse();
-  process.env.BEDROCK_ENDPOINT = fake.url;
-});
-afterAll(async () => fake?.close());
-beforeEach(() => fake.reset());
+const converse = useFakeConverse();
 
-// The stack reads BEDROCK_ENDPOINT lazily, on the first generation, after the fake is up.
 const ctx = useStack({ env: { AI_PROVIDER: 'bedrock', AWS_ACCESS_KEY_ID: 'test', AWS_SECRET_ACCESS_KEY: 'test', RATE_LIMIT_MAX_ATTEMPTS: '1000' } });
 
-async function paid(): Promise<Api> {
-  const id = freshAccount('bedrock');
-  const api = await ctx.api(id);
-  await api.get('/v1/credits');
-  await applyPlan(deps(), id, 'pro', new Date().toISOString());
-  return api;
-}
+const paid = async (): Promise<Api> => (await ctx.paid('pro', 'bedrock')).api;
 
 /** WCAG 2 contrast, written here independently of functions/core/contrast.ts. */
 function contrast(a: string, b: string): number {
@@ -49,7 +34,7 @@ describe('website design and blog posts through Bedrock', () => {
     ];
     expect(contrast(badPalettes[0].text, badPalettes[0].background)).toBeLessThan(1.5);
     expect(contrast(badPalettes[1].text.toLowerCase(), badPalettes[1].background.toLowerCase())).toBeLessThan(1.5);
-    fake.script({
+    converse.fake.script({
       kind: 'tool_input',
       input: {
         variants: badPalettes.map((palette, n) => ({
@@ -62,7 +47,7 @@ describe('website design and blog posts through Bedrock', () => {
 
     const r = await api.post('/v1/generations', { feature: 'website_design', input: { storeName: 'Nordic Knits', industry: 'knitwear' } });
     expect(r.status, JSON.stringify(r.body)).toBe(201);
-    expect(fake.requests).toHaveLength(1);
+    expect(converse.fake.requests).toHaveLength(1);
     expect(r.body.creditsCharged).toBe(2);
     r.body.variants.forEach((v: any, n: number) => {
       expect(contrast(v.palette.text, v.palette.background)).toBeGreaterThanOrEqual(4.5);
@@ -85,7 +70,7 @@ describe('website design and blog posts through Bedrock', () => {
 
     const r = await api.post('/v1/generations', { feature: 'blog_post', input: { topic: 'Slow mornings', length: 'short', productIds: ['prod_mug'] } });
     expect(r.status, JSON.stringify(r.body)).toBe(201);
-    const prompt: string = fake.requests.at(-1)!.body.messages[0].content[0].text;
+    const prompt: string = converse.fake.requests.at(-1)!.body.messages[0].content[0].text;
     const data = JSON.parse(prompt.slice(prompt.indexOf('{'), prompt.lastIndexOf('}') + 1));
     expect(data.products).toEqual([{ name: 'Fjord Mug', description: stored }]);
   });
@@ -93,7 +78,7 @@ describe('website design and blog posts through Bedrock', () => {
   it('given a model that writes raw HTML into a blog post, then the page’s renderer shows it as text', async () => {
     const api = await paid();
     const body = `## Morning light\n\n${'A calm start makes the day. '.repeat(40)}\n\n<script>alert(1)</script>\n\n<img src=x onerror=alert(2)>`;
-    fake.script({
+    converse.fake.script({
       kind: 'tool_input',
       input: { variants: [0, 1].map((n) => ({ title: `Slow mornings ${n}`, excerpt: 'A calm start.', bodyMarkdown: `${body} ${n}` })) },
     });

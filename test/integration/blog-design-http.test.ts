@@ -6,7 +6,6 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import MarkdownIt from 'markdown-it';
 import { afterEach, describe, expect, it } from 'vitest';
-import { applyPlan } from '../../functions/core/credits.ts';
 import { deps } from '../../functions/http/deps.ts';
 import { handler as publishHandler } from '../../functions/handlers/blog-publish.ts';
 import { freshAccount, useStack, type Api } from '../support/stack.ts';
@@ -22,11 +21,8 @@ const designBody = { feature: 'website_design', input: { storeName: 'Nordic Knit
 
 /** A fresh token per call site: the service clock moves in these tests, and local tokens follow it. */
 async function paidAccount(): Promise<{ id: string; api: () => Promise<Api> }> {
-  const id = freshAccount('blog');
-  const api = () => ctx.api(id);
-  await (await api()).get('/v1/credits');
-  await applyPlan(deps(), id, 'plus', new Date().toISOString());
-  return { id, api };
+  const { id } = await ctx.paid('plus', 'blog');
+  return { id, api: () => ctx.api(id) };
 }
 
 async function setClock(offsetSeconds: number): Promise<void> {

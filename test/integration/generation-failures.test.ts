@@ -1,18 +1,9 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { applyPlan } from '../../functions/core/credits.ts';
-import { deps } from '../../functions/http/deps.ts';
-import { startFakeConverse, type ConverseStep, type FakeConverse } from '../support/fake-converse.ts';
+import { describe, expect, it } from 'vitest';
+import { useFakeConverse, type ConverseStep } from '../support/fake-converse.ts';
 import { freshAccount, useStack } from '../support/stack.ts';
 
-let fake: FakeConverse;
-beforeAll(async () => {
-  fake = await startFakeConverse();
-  process.env.BEDROCK_ENDPOINT = fake.url;
-});
-afterAll(async () => fake?.close());
-beforeEach(() => fake.reset());
+const converse = useFakeConverse();
 
-// The stack reads BEDROCK_ENDPOINT lazily, on the first generation, after the fake is up.
 const ctx = useStack({
   env: {
     AI_PROVIDER: 'bedrock',
@@ -27,16 +18,13 @@ const body = { feature: 'product_description', productId: 'prod_f', input: { nam
 
 describe('generation through Bedrock Converse (a local fake), every failure refunded', () => {
   it('given the model answers, when a paid merchant generates, then 201 with one model call and its token usage recorded', async () => {
-    const id = freshAccount();
-    const api = await ctx.api(id);
-    await api.get('/v1/credits');
-    await applyPlan(deps(), id, 'plus', new Date().toISOString());
+    const { api } = await ctx.paid('plus');
     const r = await api.post('/v1/generations', body);
     expect(r.status).toBe(201);
     expect(r.body.variants).toHaveLength(2);
     expect(r.body.model.calls).toBe(1);
     expect(r.body.model.usage.inputTokens).toBeGreaterThan(0);
-    expect(fake.requests).toHaveLength(1);
+    expect(converse.fake.requests).toHaveLength(1);
     expect(r.body.credits.available).toBe(99);
   });
 
@@ -51,7 +39,7 @@ describe('generation through Bedrock Converse (a local fake), every failure refu
   for (const [name, steps] of failures) {
     it(`given ${name}, when a merchant generates, then 502 GENERATION_FAILED, the credit is refunded and the ledger says so`, async () => {
       const api = await ctx.api(freshAccount());
-      fake.script(...steps);
+      converse.fake.script(...steps);
       const r = await api.post('/v1/generations', body);
       expect(r.status).toBe(502);
       expect(r.body.error).toMatchObject({ code: 'GENERATION_FAILED', creditsRefunded: 1 });

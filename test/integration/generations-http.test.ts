@@ -1,5 +1,4 @@
 import { describe, expect, it } from 'vitest';
-import { applyPlan } from '../../functions/core/credits.ts';
 import { deps } from '../../functions/http/deps.ts';
 import { freshAccount, useStack, type Api } from '../support/stack.ts';
 
@@ -18,13 +17,7 @@ const product = {
 const describeBody = { feature: 'product_description', ...product };
 const seoBody = { feature: 'seo_meta', ...product };
 
-async function paidAccount(plan: 'plus' | 'pro' | 'premium' = 'plus'): Promise<{ id: string; api: Api }> {
-  const id = freshAccount();
-  const api = await ctx.api(id);
-  await api.get('/v1/credits');
-  await applyPlan(deps(), id, plan, new Date().toISOString());
-  return { id, api };
-}
+const paidAccount = (plan: 'plus' | 'pro' | 'premium' = 'plus') => ctx.paid(plan);
 
 async function available(api: Api): Promise<number> {
   return (await api.get('/v1/credits')).body.credits.available;

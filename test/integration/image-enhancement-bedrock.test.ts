@@ -4,11 +4,9 @@
  * way, costs the merchant nothing: 502 GENERATION_FAILED with both credits refunded.
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { applyPlan } from '../../functions/core/credits.ts';
-import { deps } from '../../functions/http/deps.ts';
 import { startFakeNovaCanvas, type FakeNovaCanvas, type NovaStep } from '../support/fake-nova-canvas.ts';
 import { dimProductPhoto } from '../support/images.ts';
-import { freshAccount, useStack, type Api } from '../support/stack.ts';
+import { useStack, type Api } from '../support/stack.ts';
 
 let fake: FakeNovaCanvas;
 beforeAll(async () => {
@@ -37,10 +35,7 @@ beforeAll(async () => {
 });
 
 async function paidMerchantWithUpload(): Promise<{ api: Api; uploadId: string }> {
-  const id = freshAccount();
-  const api = await ctx.api(id);
-  await api.get('/v1/credits');
-  await applyPlan(deps(), id, 'plus', new Date().toISOString());
+  const { api } = await ctx.paid('plus');
   const created = await api.post('/v1/uploads', { contentType: 'image/jpeg', bytes: photo.length });
   expect(created.status).toBe(201);
   const put = await fetch(created.body.uploadUrl, { method: 'PUT', body: new Uint8Array(photo), headers: { 'content-type': 'image/jpeg' } });

@@ -4,20 +4,12 @@
  * fetched from their presigned GETs. Offline image model, dynalite in memory.
  */
 import { describe, expect, it } from 'vitest';
-import { applyPlan } from '../../functions/core/credits.ts';
-import { deps } from '../../functions/http/deps.ts';
 import { dimProductPhoto, fiftyMegapixelPng, pixelAt, pixelStats, textFile, truncatedJpeg } from '../support/images.ts';
 import { freshAccount, useStack, type Api } from '../support/stack.ts';
 
 const ctx = useStack();
 
-async function paidAccount(): Promise<{ id: string; api: Api }> {
-  const id = freshAccount();
-  const api = await ctx.api(id);
-  await api.get('/v1/credits');
-  await applyPlan(deps(), id, 'plus', new Date().toISOString());
-  return { id, api };
-}
+const paidAccount = () => ctx.paid('plus');
 
 /** Creates an upload and PUTs `bytes` to it as a browser would, with the declared content type. */
 async function upload(api: Api, bytes: Buffer, contentType: string): Promise<string> {

@@ -8,6 +8,7 @@
  * Every request is recorded; each one consumes the next scripted step, and an empty script answers success.
  * A success is built from the request's own tool schema, so it always fits whatever the adapter asked for.
  */
+import { afterAll, beforeAll, beforeEach } from 'vitest';
 import { createServer as createNetServer, type Socket } from 'node:net';
 import { Duplex } from 'node:stream';
 import { createServer as createHttp1Server, type IncomingMessage, type ServerResponse } from 'node:http';
@@ -357,4 +358,19 @@ function stringFor(schema: any, at: { index: number; key: string }): string {
   let text = `Variant ${at.index + 1} ${at.key}`;
   for (let i = 0; text.length < target; i++) text += ` ${WORDS[i % WORDS.length]}`;
   return text.length > max ? text.slice(0, max).trimEnd() : text;
+}
+
+/**
+ * A fake started before the file's tests (reset before each) and pointed at by BEDROCK_ENDPOINT; the
+ * stack reads that variable lazily, on its first generation, after the fake is up.
+ */
+export function useFakeConverse(): { readonly fake: FakeConverse } {
+  const ctx = {} as { fake: FakeConverse };
+  beforeAll(async () => {
+    ctx.fake = await startFakeConverse();
+    process.env.BEDROCK_ENDPOINT = ctx.fake.url;
+  });
+  afterAll(async () => ctx.fake?.close());
+  beforeEach(() => ctx.fake.reset());
+  return ctx;
 }

@@ -4,6 +4,9 @@
  */
 import { afterAll, beforeAll } from 'vitest';
 import { startLocalStack, type LocalStack, type LocalStackOptions } from '../../lib/local/stack.ts';
+import { applyPlan } from '../../functions/core/credits.ts';
+import { deps } from '../../functions/http/deps.ts';
+import type { PlanId } from '../../functions/config.ts';
 
 export interface ApiResponse<T = any> {
   status: number;
@@ -51,10 +54,22 @@ export const freshAccount = (label = 'acct'): string => `${label}_${process.pid}
 
 /** Starts the stack before the file's tests and stops it after them. */
 export function useStack(opts: LocalStackOptions = {}) {
-  const ctx = {} as { stack: LocalStack; api(accountId?: string, scopes?: string[]): Promise<Api> };
+  const ctx = {} as {
+    stack: LocalStack;
+    api(accountId?: string, scopes?: string[]): Promise<Api>;
+    /** A new account moved to a paid plan (as its subscription event would), and a client for it. */
+    paid(plan?: Exclude<PlanId, 'free'>, label?: string): Promise<{ id: string; api: Api }>;
+  };
   beforeAll(async () => {
     ctx.stack = await startLocalStack({ env: { LOG_LEVEL: 'SILENT' }, ...opts, port: 0 });
     ctx.api = async (accountId?: string, scopes?: string[]) => apiFor(ctx.stack, accountId ? await ctx.stack.token(accountId, scopes) : undefined);
+    ctx.paid = async (plan = 'plus', label = 'acct') => {
+      const id = freshAccount(label);
+      const api = await ctx.api(id);
+      await api.get('/v1/credits');
+      await applyPlan(deps(), id, plan, new Date().toISOString());
+      return { id, api };
+    };
   });
   afterAll(async () => {
     await ctx.stack?.close();
