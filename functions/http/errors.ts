@@ -19,8 +19,7 @@ function normalise(err: unknown): unknown {
   if (name === 'IdempotencyValidationError') return new IdempotencyConflict('This Idempotency-Key was already used with a different request body.');
   if (name === 'IdempotencyAlreadyInProgressError') return new IdempotencyConflict('A request with this Idempotency-Key is still in progress.');
   if (err instanceof ZodError) return zodIssues(err);
-  // @middy/http-json-body-parser throws a 422 for a body that is not JSON.
-  if ((err as { statusCode?: number } | null)?.statusCode === 422 || (err instanceof SyntaxError && /JSON/.test(err.message))) {
+  if (err instanceof SyntaxError && /JSON/.test(err.message)) {
     return new ValidationFailed([{ path: '(body)', message: 'The body is not valid JSON.' }], 'Malformed JSON body.');
   }
   return err;
