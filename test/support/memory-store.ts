@@ -1,0 +1,115 @@
+/**
+ * In-memory fakes of the credit, notification and rate-limit ports, for unit tests of the domain.
+ * `apply` honours every guard of the port the way the DynamoDB adapter's condition expression does,
+ * atomically (JavaScript runs one apply at a time), so the use cases' race handling can be exercised.
+ */
+import type { Clock } from '../../functions/core/clock.ts';
+import {
+  availableOf,
+  type AccountState,
+  type Change,
+  type ChangeResult,
+  type CreditStore,
+  type LedgerEntry,
+  type LedgerPage,
+  type NewLedgerEntry,
+  type Notification,
+  type NotificationStore,
+} from '../../functions/core/ports.ts';
+
+type Stored = Omit<AccountState, 'pending'> & { appliedOps: Set<string>; ledger: LedgerEntry[] };
+
+export class MemoryCreditStore implements CreditStore, NotificationStore {
+  readonly accounts = new Map<string, Stored>();
+  readonly notes = new Map<string, Notification[]>();
+  /** Calls of apply, to assert how many writes a use case made. */
+  writes = 0;
+
+  private view(s: Stored): AccountState {
+    const { appliedOps: _a, ledger: _l, ...rest } = s;
+    return structuredClone({ ...rest, pending: [] });
+  }
+
+  async getAccount(id: string) {
+    const s = this.accounts.get(id);
+    return s ? this.view(s) : null;
+  }
+
+  async getAccounts(ids: string[]) {
+    return ids.flatMap((id) => (this.accounts.has(id) ? [this.view(this.accounts.get(id)!)] : []));
+  }
+
+  async createAccount(initial: Omit<AccountState, 'seq' | 'pending'>, grant: NewLedgerEntry) {
+    if (!this.accounts.has(initial.accountId)) {
+      this.accounts.set(initial.accountId, { ...initial, seq: 1, appliedOps: new Set(), ledger: [{ ...grant, seq: 1, balanceAfter: availableOf(initial) }] });
+    }
+    return this.view(this.accounts.get(initial.accountId)!);
+  }
+
+  async apply(id: string, change: Change): Promise<ChangeResult> {
+    const s = this.accounts.get(id);
+    if (!s) return { ok: false, account: null };
+    const g = change.guard;
+    const holds =
+      (g.allowanceAtLeast === undefined || s.allowanceRemaining >= g.allowanceAtLeast) &&
+      (g.allowanceIs === undefined || s.allowanceRemaining === g.allowanceIs) &&
+      (g.purchasedAtLeast === undefined || s.purchased >= g.purchasedAtLeast) &&
+      (g.periodCurrentAt === undefined || s.periodEnd > g.periodCurrentAt) &&
+      (g.periodEndIs === undefined || s.periodEnd === g.periodEndIs) &&
+      (g.planEventBefore === undefined || !s.lastPlanEventAt || s.lastPlanEventAt < g.planEventBefore) &&
+      (g.opNotApplied === undefined || !s.appliedOps.has(g.opNotApplied)) &&
+      (g.lowBalanceNotNotifiedFor === undefined || s.lowBalanceNotifiedFor !== g.lowBalanceNotNotifiedFor) &&
+      (g.planIs === undefined || s.plan === g.planIs);
+    if (!holds) return { ok: false, account: this.view(s) };
+    this.writes++;
+    const before = availableOf(s);
+    s.allowanceRemaining += change.allowanceDelta ?? 0;
+    s.purchased += change.purchasedDelta ?? 0;
+    Object.assign(s, change.set ?? {});
+    if (change.opId) s.appliedOps.add(change.opId);
+    let running = before;
+    for (const e of change.entries) {
+      running += e.amount;
+      s.ledger.push({ ...e, seq: ++s.seq, balanceAfter: running });
+    }
+    return { ok: true, account: this.view(s) };
+  }
+
+  async ledgerPage(id: string, limit: number, cursor?: string): Promise<LedgerPage> {
+    const before = cursor ? Number(cursor) : Infinity;
+    const items = [...(this.accounts.get(id)?.ledger ?? [])].filter((e) => e.seq < before).reverse().slice(0, limit);
+    const last = items[items.length - 1];
+    return { items, nextCursor: items.length === limit && last && last.seq > 1 ? String(last.seq) : null };
+  }
+
+  async dueAccounts(now: string) {
+    return { accountIds: [...this.accounts.values()].filter((a) => a.periodEnd <= now).map((a) => a.accountId) };
+  }
+
+  async add(id: string, n: Omit<Notification, 'readAt'>) {
+    const list = this.notes.get(id) ?? [];
+    if (!list.some((x) => x.id === n.id)) list.push({ ...n, readAt: null });
+    this.notes.set(id, list);
+  }
+
+  async list(id: string, limit: number) {
+    return { items: [...(this.notes.get(id) ?? [])].reverse().slice(0, limit), nextCursor: null };
+  }
+
+  async markRead(id: string, nid: string, at: string) {
+    const n = this.notes.get(id)?.find((x) => x.id === nid);
+    if (!n) return null;
+    n.readAt ??= at;
+    return n;
+  }
+}
+
+/** A clock the test moves by hand. */
+export function manualClock(start = '2026-01-31T10:00:00.000Z'): Clock & { set(iso: string): void; advance(seconds: number): void } {
+  let now = new Date(start);
+  return {
+    now: () => new Date(now),
+    set: (iso) => (now = new Date(iso)),
+    advance: (seconds) => (now = new Date(now.getTime() + seconds * 1000)),
+  };
+}
