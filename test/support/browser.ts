@@ -140,7 +140,7 @@ export async function setClock(offsetSeconds: number): Promise<void> {
 export async function setPlan(accountId: string, plan: Plan): Promise<void> {
   await api(accountId, 'GET', '/v1/credits');
   await local(`/local/accounts/${accountId}/plan`, { plan });
-  await expect.poll(async () => (await api(accountId, 'GET', '/v1/credits')).body.plan, { timeout: 5000 }).toBe(plan);
+  await expect.poll(async () => (await api(accountId, 'GET', '/v1/credits')).body.plan, { timeout: 15_000 }).toBe(plan);
 }
 
 // ---- Browser ----------------------------------------------------------------------------------------
@@ -165,7 +165,7 @@ export async function open(accountId: string, route = 'product', viewport = DESK
 }
 
 /** Waits until the first element's trimmed text matches. */
-export async function expectText(locator: Locator, expected: string | RegExp, timeout = 10_000): Promise<void> {
+export async function expectText(locator: Locator, expected: string | RegExp, timeout = 20_000): Promise<void> {
   await expect.poll(async () => ((await locator.first().textContent().catch(() => null)) ?? '').trim(), { timeout }).toMatch(expected);
 }
 
@@ -186,7 +186,7 @@ export async function markNoReload(page: Page): Promise<() => Promise<void>> {
 
 /** Waits until the image has loaded and returns its natural size. */
 export async function imageLoaded(img: Locator): Promise<{ width: number; height: number }> {
-  await expect.poll(() => img.evaluate((el: HTMLImageElement) => el.complete && el.naturalWidth > 0), { timeout: 15_000 }).toBe(true);
+  await expect.poll(() => img.evaluate((el: HTMLImageElement) => el.complete && el.naturalWidth > 0), { timeout: 30_000 }).toBe(true);
   return img.evaluate((el: HTMLImageElement) => ({ width: el.naturalWidth, height: el.naturalHeight }));
 }
 
