@@ -88,6 +88,11 @@ export const LIMITS = {
   /** Shards of the refresh-due index, so the monthly job never reads one hot partition. */
   refreshDueShards: 16,
   webhookToleranceSeconds: 300,
+  /**
+   * A generation's charge still held this long after it was made belongs to a process that died (the
+   * generation functions time out at 29 s): the next reader of the account refunds it.
+   */
+  chargeHoldSeconds: 120,
   /** How far ahead a blog post may be scheduled. */
   blogScheduleMaxDays: 365,
   blogPostsPageDefault: 50,

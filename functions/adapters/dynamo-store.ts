@@ -25,6 +25,7 @@ import {
   type NewLedgerEntry,
   type Notification,
   type NotificationStore,
+  type ChargeHold,
 } from '../core/ports.ts';
 import { isConditionFailure } from './dynamo-client.ts';
 
@@ -86,7 +87,16 @@ function toAccount(item: Item): AccountState {
     lowBalanceNotifiedFor: item.lowBalanceNotifiedFor as string | undefined,
     seq: item.seq as number,
     pending: pendingOf(item),
+    holds: holdsOf(item),
   };
+}
+
+/** Holds are top-level `hold_<generationId>` attributes (JSON strings), so no parent map has to exist. */
+const HOLD = 'hold_';
+function holdsOf(item: Item): ChargeHold[] {
+  return Object.keys(item)
+    .filter((k) => k.startsWith(HOLD))
+    .map((k) => JSON.parse(item[k] as string) as ChargeHold);
 }
 
 function ledgerItem(accountId: string, e: LedgerEntry): Item {
@@ -153,7 +163,7 @@ export class DynamoCreditStore implements CreditStore, NotificationStore {
     return out;
   }
 
-  async createAccount(initial: Omit<AccountState, 'seq' | 'pending'>, grant: NewLedgerEntry): Promise<AccountState> {
+  async createAccount(initial: Omit<AccountState, 'seq' | 'pending' | 'holds'>, grant: NewLedgerEntry): Promise<AccountState> {
     const item: Item = {
       pk: accountPk(initial.accountId),
       sk: BALANCE,
@@ -235,7 +245,22 @@ export class DynamoCreditStore implements CreditStore, NotificationStore {
       values[':glb'] = g.lowBalanceNotNotifiedFor;
     }
 
-    let expression = sets.length ? `SET ${sets.join(', ')}` : '';
+    const removes: string[] = [];
+    if (change.hold) {
+      names['#hold'] = `${HOLD}${change.hold.generationId}`;
+      values[':hold'] = JSON.stringify(change.hold);
+      sets.push('#hold = :hold');
+    }
+    if (change.releaseHold) {
+      names['#release'] = `${HOLD}${change.releaseHold}`;
+      removes.push('#release');
+    }
+    if (g.holdExists !== undefined) {
+      names['#held'] = `${HOLD}${g.holdExists}`;
+      conds.push('attribute_exists(#held)');
+    }
+
+    let expression = [sets.length ? `SET ${sets.join(', ')}` : '', removes.length ? `REMOVE ${removes.join(', ')}` : ''].filter(Boolean).join(' ');
     if (change.opId) {
       expression += ' ADD appliedOps :opset';
       values[':opset'] = new Set([change.opId]);
@@ -250,7 +275,7 @@ export class DynamoCreditStore implements CreditStore, NotificationStore {
           UpdateExpression: expression,
           ConditionExpression: conds.join(' AND '),
           ExpressionAttributeNames: Object.keys(names).length ? names : undefined,
-          ExpressionAttributeValues: values,
+          ExpressionAttributeValues: Object.keys(values).length ? values : undefined,
           ReturnValues: base ? 'UPDATED_NEW' : 'ALL_NEW',
         }),
       );
@@ -263,6 +288,7 @@ export class DynamoCreditStore implements CreditStore, NotificationStore {
             purchased: updated.purchased as number,
             seq: (updated.seq as number | undefined) ?? base.seq,
             pending: [],
+            holds: change.hold ? [...base.holds, change.hold] : base.holds.filter((h) => h.generationId !== change.releaseHold),
           }
         : toAccount(updated);
       const n = change.entries.length;

@@ -52,7 +52,7 @@ export async function provisionAccount(deps: CreditsDeps, accountId: string): Pr
  */
 export async function ensureAccount(deps: CreditsDeps, accountId: string): Promise<AccountState> {
   const account = (await deps.store.getAccount(accountId)) ?? (await provisionAccount(deps, accountId));
-  return refreshIfDue(deps, account);
+  return refreshIfDue(deps, account.holds.length ? await refundAbandoned(deps, account) : account);
 }
 
 /** The account if it exists (refreshed if due); admin routes never create accounts. */
@@ -102,12 +102,16 @@ export interface ChargeMeta {
   feature: FeatureId;
   generationId: string;
   productId?: string;
+  /** Hold the charge until the generation ends, so a process that dies in between is refunded later. */
+  hold?: boolean;
 }
 
 /** What a charge took from each bucket: a refund gives exactly this back. */
 export interface ChargeSplit {
   allowance: number;
   purchased: number;
+  /** The charge is held (see `ChargeMeta.hold`): its refund is guarded on, and removes, the hold. */
+  held?: boolean;
 }
 
 /**
@@ -140,28 +144,63 @@ export async function charge(
       allowanceDelta: -fromAllowance,
       purchasedDelta: -fromPurchased,
       entries,
+      // Held until the generation ends: a process that dies before releasing or refunding it leaves the
+      // hold behind, and the next reader of the account refunds it (see `refundAbandoned`).
+      hold: meta.hold
+        ? { generationId: meta.generationId, allowance: fromAllowance, purchased: fromPurchased, at: now.toISOString(), feature: meta.feature, productId: meta.productId }
+        : undefined,
       guard:
         fromPurchased === 0
           ? { allowanceAtLeast: cost, periodCurrentAt: now.toISOString() }
           : { allowanceIs: fromAllowance, purchasedAtLeast: fromPurchased, periodCurrentAt: now.toISOString() },
     };
     const result = await deps.store.apply(account.accountId, change, account);
-    if (result.ok) return { account: result.account, split: { allowance: fromAllowance, purchased: fromPurchased } };
+    if (result.ok) return { account: result.account, split: { allowance: fromAllowance, purchased: fromPurchased, ...(meta.hold ? { held: true } : {}) } };
     account = result.account ?? (await provisionAccount(deps, account.accountId));
   }
   throw new Error(`charge on ${account.accountId} lost ${MAX_RACES} races`);
 }
 
-/** Gives back exactly what a charge took, to the same buckets, with `refund` entries. */
+/**
+ * Gives back exactly what a charge took, to the same buckets, with `refund` entries. A held charge is
+ * refunded once: the write is guarded on its hold and removes it, so a late refund racing the sweeper
+ * gives the credits back one time.
+ */
 export async function refund(deps: CreditsDeps, accountId: string, split: ChargeSplit, meta: ChargeMeta & { reason: string }): Promise<AccountState> {
   const now = deps.clock.now();
   const base = { type: 'refund' as const, feature: meta.feature, generationId: meta.generationId, productId: meta.productId, reason: meta.reason };
   const entries: NewLedgerEntry[] = [];
   if (split.allowance > 0) entries.push(entry(now, { ...base, amount: split.allowance, bucket: 'allowance' }));
   if (split.purchased > 0) entries.push(entry(now, { ...base, amount: split.purchased, bucket: 'purchased' }));
-  const result = await deps.store.apply(accountId, { allowanceDelta: split.allowance, purchasedDelta: split.purchased, entries, guard: {} });
-  if (!result.ok) throw new NotFound(`Account ${accountId} does not exist.`);
+  const result = await deps.store.apply(accountId, {
+    allowanceDelta: split.allowance,
+    purchasedDelta: split.purchased,
+    entries,
+    ...(split.held ? { guard: { holdExists: meta.generationId }, releaseHold: meta.generationId } : { guard: {} }),
+  });
+  if (result.ok) return result.account;
+  if (!result.account) throw new NotFound(`Account ${accountId} does not exist.`);
+  // The hold is gone: this charge was already refunded (or released), nothing more to give back.
   return result.account;
+}
+
+/** Ends a charge's hold once its generation is stored: the credits stay spent. False if it was already refunded. */
+export async function releaseCharge(deps: CreditsDeps, accountId: string, generationId: string): Promise<boolean> {
+  const result = await deps.store.apply(accountId, { entries: [], guard: { holdExists: generationId }, releaseHold: generationId });
+  return result.ok;
+}
+
+/**
+ * Refunds the charges of generations whose process died before it could release or refund them: any hold
+ * older than `LIMITS.chargeHoldSeconds`. Runs whenever an account is read for a request.
+ */
+export async function refundAbandoned(deps: CreditsDeps, account: AccountState): Promise<AccountState> {
+  const cutoff = new Date(deps.clock.now().getTime() - LIMITS.chargeHoldSeconds * 1000).toISOString();
+  let current = account;
+  for (const h of account.holds.filter((x) => x.at < cutoff)) {
+    current = await refund(deps, account.accountId, { ...h, held: true }, { feature: h.feature, generationId: h.generationId, productId: h.productId, reason: 'generation did not finish' });
+  }
+  return current;
 }
 
 /**

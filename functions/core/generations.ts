@@ -5,7 +5,7 @@
  * the 502 is returned, inside a time budget that ends before the function's own timeout.
  */
 import { FEATURES, PLANS, type FeatureId } from '../config.ts';
-import { charge, ensureAccount, noticeLowBalance, refund } from './credits.ts';
+import { charge, ensureAccount, noticeLowBalance, refund, releaseCharge } from './credits.ts';
 import { DomainError, GenerationFailed, InsufficientCredits, ModelFailure, NotFound, PlanUpgradeRequired } from './errors.ts';
 import { featureModule, type GenerationDeps } from './features.ts';
 import type { GenerationRecord } from './generation-store.ts';
@@ -65,7 +65,7 @@ export async function generate(deps: GenerationDeps, req: GenerateInput): Promis
 
   const attempt = await countAttempt(deps, req.accountId);
   const generationId = newId('gen', deps.clock.now());
-  const meta = { feature: req.feature, generationId, productId: productId ?? undefined };
+  const meta = { feature: req.feature, generationId, productId: productId ?? undefined, hold: true };
   let charged;
   try {
     charged = await charge(deps, account, feature.cost, meta);
@@ -115,6 +115,9 @@ export async function generate(deps: GenerationDeps, req: GenerateInput): Promis
     throw withRate(failure, attempt.view, deps.rateLimit);
   }
 
+  // The generation is stored: the charge stands. (Had this process stalled past the hold timeout, a
+  // reader has refunded it already and the merchant keeps this one for free.)
+  await releaseCharge(deps, req.accountId, generationId);
   // Best effort: a lost low-balance notice must not fail a paid-for generation.
   await noticeLowBalance(deps, charged.account).catch(() => undefined);
   return { generation: await toView(deps, record, availableOf(charged.account)), rate: attempt.view };

@@ -46,6 +46,19 @@ export interface AccountState {
   seq: number;
   /** Ledger entries not yet flushed to their own items (the outbox), oldest first. */
   pending: LedgerEntry[];
+  /** Charges whose generation has not finished yet; one left behind by a dead process is refunded. */
+  holds: ChargeHold[];
+}
+
+/** What a charge took for a generation still running: released when it ends, refunded if it fails or dies. */
+export interface ChargeHold {
+  generationId: string;
+  allowance: number;
+  purchased: number;
+  /** Service-clock time of the charge. */
+  at: string;
+  feature: FeatureId;
+  productId?: string;
 }
 
 export const availableOf = (a: Pick<AccountState, 'allowanceRemaining' | 'purchased'>): number => a.allowanceRemaining + a.purchased;
@@ -68,6 +81,8 @@ export interface Guard {
   lowBalanceNotNotifiedFor?: string;
   /** The account is still on this plan. */
   planIs?: PlanId;
+  /** The hold of this generation is still there (neither released nor refunded). */
+  holdExists?: string;
 }
 
 export interface Change {
@@ -80,6 +95,10 @@ export interface Change {
   guard: Guard;
   /** Recorded with the change so that `opNotApplied` refuses a second application. */
   opId?: string;
+  /** Records a hold with the charge, in the same write. */
+  hold?: ChargeHold;
+  /** Removes the hold of this generation, in the same write. */
+  releaseHold?: string;
 }
 
 export type ChangeResult = { ok: true; account: AccountState } | { ok: false; account: AccountState | null };
@@ -94,7 +113,7 @@ export interface CreditStore {
   /** Several accounts in as few requests as the store allows (consistent reads); absent ones are left out. */
   getAccounts(accountIds: string[]): Promise<AccountState[]>;
   /** Creates the account unless it exists; returns the stored state either way (idempotent). */
-  createAccount(initial: Omit<AccountState, 'seq' | 'pending'>, grant: NewLedgerEntry): Promise<AccountState>;
+  createAccount(initial: Omit<AccountState, 'seq' | 'pending' | 'holds'>, grant: NewLedgerEntry): Promise<AccountState>;
   /**
    * Applies a change with one conditional write; `ok: false` (with the fresh state) when a guard did not
    * hold. With `base` (the caller's last read) the result is `base` updated with what the write changed,

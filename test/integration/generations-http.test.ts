@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { deps } from '../../functions/http/deps.ts';
-import { freshAccount, useStack, type Api } from '../support/stack.ts';
+import { call, freshAccount, useStack, type Api } from '../support/stack.ts';
+import { charge } from '../../functions/core/credits.ts';
 
 const ctx = useStack();
 
@@ -24,6 +25,30 @@ async function available(api: Api): Promise<number> {
 }
 
 describe('product descriptions and SEO meta tags over HTTP', () => {
+  it('given a generation, then its charge is held only while it runs; given a process that died after charging, then the next request after the hold timeout refunds it once', async () => {
+    const id = freshAccount();
+    const api = await ctx.api(id);
+    expect((await api.post('/v1/generations', describeBody)).status).toBe(201);
+    expect((await deps().store.getAccount(id))!.holds).toEqual([]);
+
+    // A generation process that charged, then died before storing, releasing or refunding anything.
+    await charge(deps(), (await deps().store.getAccount(id))!, 1, { feature: 'product_description', generationId: 'gen_dead', productId: 'prod_1', hold: true });
+    expect(await available(api)).toBe(23);
+    const clock = (offsetSeconds: number) => call(`${ctx.stack.url}/local/clock`, { method: 'POST', body: JSON.stringify({ offsetSeconds }) });
+    try {
+      await clock(121);
+      const [a, b] = await Promise.all([available(api), available(api)]);
+      expect(Math.max(a, b)).toBe(24);
+      expect(await available(api)).toBe(24);
+    } finally {
+      await clock(0);
+    }
+    const refunds = (await api.get('/v1/credits/ledger')).body.items.filter((e: { type: string }) => e.type === 'refund');
+    expect(refunds).toHaveLength(1);
+    expect(refunds[0]).toMatchObject({ generationId: 'gen_dead', amount: 1, bucket: 'allowance', reason: 'generation did not finish' });
+    expect((await deps().store.getAccount(id))!.holds).toEqual([]);
+  });
+
   it('given a free merchant, when it generates, regenerates and selects, then it sees 1 block + a locked teaser, pays 1 per generation and nothing to select', async () => {
     const api = await ctx.api(freshAccount());
     const first = await api.post('/v1/generations', describeBody);

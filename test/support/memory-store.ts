@@ -39,9 +39,9 @@ export class MemoryCreditStore implements CreditStore, NotificationStore {
     return ids.flatMap((id) => (this.accounts.has(id) ? [this.view(this.accounts.get(id)!)] : []));
   }
 
-  async createAccount(initial: Omit<AccountState, 'seq' | 'pending'>, grant: NewLedgerEntry) {
+  async createAccount(initial: Omit<AccountState, 'seq' | 'pending' | 'holds'>, grant: NewLedgerEntry) {
     if (!this.accounts.has(initial.accountId)) {
-      this.accounts.set(initial.accountId, { ...initial, seq: 1, appliedOps: new Set(), ledger: [{ ...grant, seq: 1, balanceAfter: availableOf(initial) }] });
+      this.accounts.set(initial.accountId, { ...initial, seq: 1, holds: [], appliedOps: new Set(), ledger: [{ ...grant, seq: 1, balanceAfter: availableOf(initial) }] });
     }
     return this.view(this.accounts.get(initial.accountId)!);
   }
@@ -59,7 +59,8 @@ export class MemoryCreditStore implements CreditStore, NotificationStore {
       (g.planEventBefore === undefined || !s.lastPlanEventAt || s.lastPlanEventAt < g.planEventBefore) &&
       (g.opNotApplied === undefined || !s.appliedOps.has(g.opNotApplied)) &&
       (g.lowBalanceNotNotifiedFor === undefined || s.lowBalanceNotifiedFor !== g.lowBalanceNotNotifiedFor) &&
-      (g.planIs === undefined || s.plan === g.planIs);
+      (g.planIs === undefined || s.plan === g.planIs) &&
+      (g.holdExists === undefined || s.holds.some((h) => h.generationId === g.holdExists));
     if (!holds) return { ok: false, account: this.view(s) };
     this.writes++;
     const before = availableOf(s);
@@ -67,6 +68,8 @@ export class MemoryCreditStore implements CreditStore, NotificationStore {
     s.purchased += change.purchasedDelta ?? 0;
     Object.assign(s, change.set ?? {});
     if (change.opId) s.appliedOps.add(change.opId);
+    if (change.hold) s.holds.push(change.hold);
+    if (change.releaseHold) s.holds = s.holds.filter((h) => h.generationId !== change.releaseHold);
     let running = before;
     for (const e of change.entries) {
       running += e.amount;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { applyPlan, charge, creditPurchased, ensureAccount, noticeLowBalance, refund } from '../../functions/core/credits.ts';
+import { applyPlan, charge, creditPurchased, ensureAccount, noticeLowBalance, refund, releaseCharge } from '../../functions/core/credits.ts';
 import { InsufficientCredits } from '../../functions/core/errors.ts';
 import { addMonthsClamped, anchorFor, periodContaining } from '../../functions/core/period.ts';
 import { availableOf } from '../../functions/core/ports.ts';
@@ -117,6 +117,50 @@ describe('credits use cases with an in-memory store', () => {
     await Promise.all([noticeLowBalance(deps, account), noticeLowBalance(deps, account)]);
     await noticeLowBalance(deps, (await deps.store.getAccount('a'))!);
     expect((await deps.notifications.list('a', 10)).items.filter((n) => n.type === 'low_balance')).toHaveLength(1);
+  });
+});
+
+describe('held charges (a generation still running)', () => {
+  const held = { feature: 'product_description' as const, generationId: 'gen_h', hold: true };
+
+  it('given a held charge whose process died, when the account is read after the hold timeout, then it is refunded once, to the buckets it came from', async () => {
+    const { deps, clock } = setup('2026-01-10T10:00:00.000Z');
+    await ensureAccount(deps, 'a');
+    await creditPurchased(deps, 'a', 'op', 2, {});
+    await charge(deps, (await deps.store.getAccount('a'))!, 24, meta);
+    await charge(deps, (await deps.store.getAccount('a'))!, 3, held);
+    clock.advance(60);
+    expect(availableOf(await ensureAccount(deps, 'a'))).toBe(0);
+    clock.advance(61);
+    const [a, b] = await Promise.all([ensureAccount(deps, 'a'), ensureAccount(deps, 'a')]);
+    expect([a, b].map(availableOf)).toContain(3);
+    const after = (await deps.store.getAccount('a'))!;
+    expect([after.allowanceRemaining, after.purchased, after.holds]).toEqual([1, 2, []]);
+    const refunds = (await deps.store.ledgerPage('a', 100)).items.filter((e) => e.type === 'refund');
+    expect(refunds.map((e) => [e.bucket, e.amount, e.reason])).toEqual([
+      ['purchased', 2, 'generation did not finish'],
+      ['allowance', 1, 'generation did not finish'],
+    ]);
+  });
+
+  it('given a late refund racing the sweeper, then the credits come back once', async () => {
+    const { deps, clock } = setup();
+    await ensureAccount(deps, 'a');
+    const { split } = await charge(deps, (await deps.store.getAccount('a'))!, 1, held);
+    clock.advance(121);
+    await Promise.all([ensureAccount(deps, 'a'), refund(deps, 'a', split, { ...held, reason: 'model timeout' })]);
+    expect(availableOf((await deps.store.getAccount('a'))!)).toBe(25);
+    expect((await deps.store.ledgerPage('a', 100)).items.filter((e) => e.type === 'refund')).toHaveLength(1);
+  });
+
+  it('given a released hold, then the charge stands however late the account is read', async () => {
+    const { deps, clock } = setup();
+    await ensureAccount(deps, 'a');
+    await charge(deps, (await deps.store.getAccount('a'))!, 1, held);
+    expect(await releaseCharge(deps, 'a', 'gen_h')).toBe(true);
+    clock.advance(3600);
+    expect(availableOf(await ensureAccount(deps, 'a'))).toBe(24);
+    expect(await releaseCharge(deps, 'a', 'gen_h')).toBe(false);
   });
 });
 
