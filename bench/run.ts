@@ -156,6 +156,8 @@ async function generationPath() {
   const lat = await pool(n, clients, send);
   const requests = totalRequests();
   const counts = snapshot();
+  const callsPerGeneration = modelCalls / n;
+  const perGeneration = Math.round(requests / n);
   const modelSorted = [...modelMs].sort((a, b) => a - b);
 
   // The same concurrency against raw conditional UpdateItem on distinct items: dynalite's own floor.
@@ -164,7 +166,7 @@ async function generationPath() {
   const dynLat = await pool(2000, clients, (i) =>
     rawDecrement(doc, deps.env.TABLE_NAME, `floor#${accounts[i % clients]}`),
   );
-  // One client at a time: no queueing in dynalite, so the difference to four sequential raw requests
+  // One client at a time: no queueing in dynalite, so the difference to as many sequential raw requests
   // is the service's own overhead (HTTP, JWT, middy, zod, the use case, the model).
   const solo = await pool(100, 1, send);
   const soloFloor = await pool(200, 1, (i) =>
@@ -175,7 +177,7 @@ async function generationPath() {
   const m50 = pct(modelSorted, 0.5);
   const m99 = pct(modelSorted, 0.99);
   report(`Generation path: POST /v1/generations, ${clients} concurrent clients, ${n} requests (local stack, offline model)`, {
-    'model calls per generation': (modelCalls / n).toFixed(3),
+    'model calls per generation': callsPerGeneration.toFixed(3),
     'DynamoDB requests per generation': (requests / n).toFixed(2),
     'DynamoDB requests (by command)': JSON.stringify(counts),
     'latency p50 / p99 (ms)': `${ms(p50)} / ${ms(p99)}`,
@@ -185,8 +187,8 @@ async function generationPath() {
     'floor: bare Node HTTP server, 50 concurrent, p50 / p99 (ms)': `${ms(pct(bareLat, 0.5))} / ${ms(pct(bareLat, 0.99))}`,
     'overhead p50 in raw-UpdateItem units (DynamoDB round trips)': ((p50 - m50) / pct(dynLat, 0.5)).toFixed(2),
     '1 client: generation latency p50 / p99 (ms)': `${ms(pct(solo, 0.5))} / ${ms(pct(solo, 0.99))}`,
-    '1 client: floor, 4 sequential raw UpdateItem p50 (ms)': ms(4 * pct(soloFloor, 0.5)),
-    '1 client: overhead beyond 4 DynamoDB round trips p50 (ms)': ms(pct(solo, 0.5) - 4 * pct(soloFloor, 0.5) - m50),
+    [`1 client: floor, ${perGeneration} sequential raw UpdateItem p50 (ms)`]: ms(perGeneration * pct(soloFloor, 0.5)),
+    [`1 client: overhead beyond ${perGeneration} DynamoDB round trips p50 (ms)`]: ms(pct(solo, 0.5) - perGeneration * pct(soloFloor, 0.5) - m50),
   });
   await stack.close();
 }
