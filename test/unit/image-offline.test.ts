@@ -139,7 +139,7 @@ describe('offline model options and edge cases', () => {
     expect((failure as ModelFailure).kind).toBe('timeout');
   });
 
-  it('given a 12-megapixel (4000×3000) photo, then it downscales on decode and says so (timing: bench/image-enhance.ts)', async () => {
+  it('given a 12-megapixel (4000×3000) photo, then it downscales on decode and says so (timing: test/bench/image-enhance.ts)', async () => {
     const big = await dimProductPhoto({ width: 4000, height: 3000, seed: 7 });
     const out = await model.enhance({ image: big, contentType: 'image/jpeg', style: 'auto' }, {});
     expect(out.variants[0].operations[0]).toBe('downscaled_to_fit_2048');

@@ -5,7 +5,7 @@
  */
 import { OfflineImageModel } from '#adapters/image-offline.ts';
 import { checkImage } from '#core/image-check.ts';
-import { dimProductPhoto } from '../test/support/images.ts';
+import { dimProductPhoto } from '../support/images.ts';
 
 const RUNS = 5;
 

@@ -6,14 +6,14 @@
  */
 import { createServer } from 'node:http';
 import { PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { parseEnv } from '../functions/config.ts';
-import { dynamoRequestCounts, resetDynamoRequestCounts } from '../functions/adapters/dynamo-client.ts';
-import { applyPlan, charge, ensureAccount } from '../functions/core/credits.ts';
-import { InsufficientCredits } from '../functions/core/errors.ts';
-import { OfflineModel } from '../functions/adapters/offline-model.ts';
-import { buildDeps, deps as stackDeps } from '../functions/http/deps.ts';
-import { createTables, startDynalite } from '../lib/local/dynamo.ts';
-import { startLocalStack } from '../lib/local/stack.ts';
+import { parseEnv } from '../../functions/config.ts';
+import { dynamoRequestCounts, resetDynamoRequestCounts } from '../../functions/adapters/dynamo-client.ts';
+import { applyPlan, charge, ensureAccount } from '../../functions/core/credits.ts';
+import { InsufficientCredits } from '../../functions/core/errors.ts';
+import { OfflineModel } from '../../functions/adapters/offline-model.ts';
+import { buildDeps, deps as stackDeps } from '../../functions/http/deps.ts';
+import { createTables, startDynalite } from '../../lib/local/dynamo.ts';
+import { startLocalStack } from '../../lib/local/stack.ts';
 
 type Figures = Record<string, number | string>;
 const results: Array<[string, Figures]> = [];

@@ -5,12 +5,12 @@
  * printed beside a floor (raw UpdateItem/s at the job's concurrency, same run) to make it comparable.
  */
 import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { LIMITS, parseEnv } from '../functions/config.ts';
-import { dynamoRequestCounts, resetDynamoRequestCounts } from '../functions/adapters/dynamo-client.ts';
-import { refreshDueAccounts } from '../functions/core/refresh-job.ts';
-import { buildDeps } from '../functions/http/deps.ts';
-import { createTables, startDynalite } from '../lib/local/dynamo.ts';
-import { createDueAccounts } from '../test/support/due-accounts.ts';
+import { LIMITS, parseEnv } from '../../functions/config.ts';
+import { dynamoRequestCounts, resetDynamoRequestCounts } from '../../functions/adapters/dynamo-client.ts';
+import { refreshDueAccounts } from '../../functions/core/refresh-job.ts';
+import { buildDeps } from '../../functions/http/deps.ts';
+import { createTables, startDynalite } from '../../lib/local/dynamo.ts';
+import { createDueAccounts } from '../support/due-accounts.ts';
 
 const ACCOUNTS = 10_000;
 /** The job's default: 3 per shard × 16 shards. */
