@@ -98,13 +98,6 @@ export const LIMITS = {
   blogPostsPageDefault: 50,
 } as const;
 
-export function planOf(id: PlanId): Plan {
-  return PLANS[id];
-}
-
-export function featureCost(feature: FeatureId): number {
-  return FEATURES[feature].cost;
-}
 
 /**
  * The environment, parsed once at cold start. CDK sets exactly these keys; the local stack

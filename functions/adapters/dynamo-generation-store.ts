@@ -70,9 +70,4 @@ export class DynamoGenerationStore implements GenerationStore {
       new PutCommand({ TableName: this.table, Item: { pk: accountPk(accountId), sk: 'STORE#design', design, generationId, updatedAt: at } }),
     );
   }
-
-  async getStoreDesign(accountId: string) {
-    const r = await this.doc.send(new GetCommand({ TableName: this.table, Key: { pk: accountPk(accountId), sk: 'STORE#design' } }));
-    return r.Item ? { design: r.Item.design, generationId: r.Item.generationId as string, updatedAt: r.Item.updatedAt as string } : null;
-  }
 }

@@ -15,7 +15,6 @@ import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { LIMITS } from '../config.ts';
 import { ValidationFailed } from '../core/errors.ts';
 import {
-  availableOf,
   type AccountState,
   type Change,
   type ChangeResult,

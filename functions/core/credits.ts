@@ -4,7 +4,7 @@
  * relied on; when a guard fails the store returns the fresh state and the decision is made again.
  * Nothing here knows DynamoDB.
  */
-import { PLANS, FEATURES, LIMITS, type FeatureId, type PlanId } from '../config.ts';
+import { PLANS, LIMITS, type FeatureId, type PlanId } from '../config.ts';
 import type { Clock } from './clock.ts';
 import { Conflict, InsufficientCredits, NotFound } from './errors.ts';
 import { newId } from './ids.ts';
@@ -321,6 +321,3 @@ export async function noticeLowBalance(deps: CreditsDeps, account: AccountState)
     createdAt: now.toISOString(),
   });
 }
-
-/** The cost of a feature, from the configuration module. */
-export const costOf = (feature: FeatureId): number => FEATURES[feature].cost;

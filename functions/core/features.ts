@@ -8,7 +8,7 @@ import type { CreditsDeps } from './credits.ts';
 import { NotFound } from './errors.ts';
 import type { GenerationRecord, GenerationStore } from './generation-store.ts';
 import type { ImageModel, UploadStore } from './images.ts';
-import type { BlogVariant, DesignVariant, DescriptionVariant, ProductFact, SeoVariant, TextModel, TokenUsage } from './model.ts';
+import type { DesignVariant, DescriptionVariant, ProductFact, SeoVariant, TextModel, TokenUsage } from './model.ts';
 import { enforceDesignRules } from './design-rules.ts';
 import type { RateLimitDeps } from './rate-limit.ts';
 import type { BlogInput, DesignInput, ProductInput } from './schemas.ts';
@@ -47,8 +47,8 @@ export interface FeatureModule<I = unknown, P = unknown> {
   /** Resolves references (404) and checks them (400) before the attempt is counted or charged. */
   prepare?(deps: GenerationDeps, accountId: string, input: I, productId: string | null): Promise<P>;
   generate(deps: GenerationDeps, ctx: GenerateContext<I, P>): Promise<Written>;
-  /** The public shape of a stored variant (without `index`). */
-  view?(deps: GenerationDeps, variant: unknown, g: GenerationRecord): Promise<Record<string, unknown>> | Record<string, unknown>;
+  /** The public shape of a stored variant (without `index`); also used for a selected product image, outside any generation. */
+  view?(deps: GenerationDeps, variant: unknown, g?: GenerationRecord): Promise<Record<string, unknown>> | Record<string, unknown>;
   /** Stores the merchant's choice. */
   select(deps: GenerationDeps, g: GenerationRecord, variant: unknown, at: string): Promise<void>;
 }
@@ -105,8 +105,6 @@ export const websiteDesign: FeatureModule<DesignInput> = {
     await deps.generations.setStoreDesign(g.accountId, variant as DesignVariant, g.id, at);
   },
 };
-
-export type { BlogVariant };
 
 const modules: Partial<Record<FeatureId, FeatureModule<any, any>>> = {
   product_description: productDescription,

@@ -38,5 +38,4 @@ export interface GenerationStore {
   updateProduct(accountId: string, productId: string, patch: Partial<Omit<ProductContent, 'productId'>>, at: string): Promise<void>;
   /** The store-wide design the merchant picked (website_design). */
   setStoreDesign(accountId: string, design: unknown, generationId: string, at: string): Promise<void>;
-  getStoreDesign(accountId: string): Promise<{ design: unknown; generationId: string; updatedAt: string } | null>;
 }

@@ -151,12 +151,13 @@ export async function select(deps: GenerationDeps, accountId: string, id: string
 
 export async function productContent(deps: GenerationDeps, accountId: string, productId: string) {
   const p = await deps.generations.getProduct(accountId, productId);
-  const image = p?.image ? await featureModule('image_enhancement')?.view?.(deps, { key: p.image.key, width: p.image.width, height: p.image.height, operations: [] }, {} as GenerationRecord) : undefined;
+  // The image module presigns a fresh URL for the stored key, as it does for a generation's variants.
+  const shown = p?.image ? await featureModule('image_enhancement')?.view?.(deps, { ...p.image, operations: [] }) : undefined;
   return {
     productId,
     description: p?.description ?? null,
     seo: p?.seo ?? null,
-    image: p?.image ? { imageUrl: (image as { imageUrl?: string } | undefined)?.imageUrl ?? null, width: p.image.width, height: p.image.height, generationId: p.image.generationId } : null,
+    image: p?.image ? { imageUrl: (shown?.imageUrl as string | undefined) ?? null, width: p.image.width, height: p.image.height, generationId: p.image.generationId } : null,
     updatedAt: p?.updatedAt ?? null,
   };
 }
