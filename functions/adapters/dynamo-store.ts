@@ -76,6 +76,8 @@ function toAccount(item: Item): AccountState {
     accountId: item.accountId as string,
     plan: item.plan as AccountState['plan'],
     allowance: item.allowance as number,
+    // Items written before epochs existed are in epoch 0.
+    allowanceEpoch: (item.allowanceEpoch as number | undefined) ?? 0,
     allowanceRemaining: item.allowanceRemaining as number,
     purchased: item.purchased as number,
     periodAnchor: item.periodAnchor as string,
@@ -162,11 +164,12 @@ export class DynamoCreditStore implements CreditStore, NotificationStore {
     return out;
   }
 
-  async createAccount(initial: Omit<AccountState, 'seq' | 'pending' | 'holds'>, grant: NewLedgerEntry): Promise<AccountState> {
+  async createAccount(initial: Omit<AccountState, 'seq' | 'pending' | 'holds' | 'allowanceEpoch'>, grant: NewLedgerEntry): Promise<AccountState> {
     const item: Item = {
       pk: accountPk(initial.accountId),
       sk: BALANCE,
       ...initial,
+      allowanceEpoch: 0,
       dueShard: dueShardOf(initial.accountId),
       seq: 1,
       outbox: { [grant.id]: JSON.stringify({ ...grant, o: 0, w: Date.now() } satisfies StoredEntry) },
@@ -239,6 +242,16 @@ export class DynamoCreditStore implements CreditStore, NotificationStore {
       values[':gop'] = g.opNotApplied;
     }
     if (g.planIs !== undefined) (conds.push('#g_plan = :gpi'), (names['#g_plan'] = 'plan'), (values[':gpi'] = g.planIs));
+    if (g.allowanceEpochIs !== undefined) {
+      conds.push(g.allowanceEpochIs === 0 ? '(attribute_not_exists(allowanceEpoch) OR allowanceEpoch = :gae)' : 'allowanceEpoch = :gae');
+      values[':gae'] = g.allowanceEpochIs;
+    }
+    if (g.allowanceAtMost !== undefined) (conds.push('allowanceRemaining <= :gaam'), (values[':gaam'] = g.allowanceAtMost));
+    if (change.newAllowanceEpoch) {
+      sets.push('allowanceEpoch = if_not_exists(allowanceEpoch, :zero) + :one');
+      values[':zero'] = 0;
+      values[':one'] = 1;
+    }
     if (g.lowBalanceNotNotifiedFor !== undefined) {
       conds.push('(attribute_not_exists(lowBalanceNotifiedFor) OR lowBalanceNotifiedFor <> :glb)');
       values[':glb'] = g.lowBalanceNotNotifiedFor;
@@ -257,6 +270,10 @@ export class DynamoCreditStore implements CreditStore, NotificationStore {
     if (g.holdExists !== undefined) {
       names['#held'] = `${HOLD}${g.holdExists}`;
       conds.push('attribute_exists(#held)');
+    }
+    if (g.holdAbsent !== undefined) {
+      names['#unheld'] = `${HOLD}${g.holdAbsent}`;
+      conds.push('attribute_not_exists(#unheld)');
     }
 
     let expression = [sets.length ? `SET ${sets.join(', ')}` : '', removes.length ? `REMOVE ${removes.join(', ')}` : ''].filter(Boolean).join(' ');
@@ -286,6 +303,7 @@ export class DynamoCreditStore implements CreditStore, NotificationStore {
             allowanceRemaining: updated.allowanceRemaining as number,
             purchased: updated.purchased as number,
             seq: (updated.seq as number | undefined) ?? base.seq,
+            allowanceEpoch: (updated.allowanceEpoch as number | undefined) ?? base.allowanceEpoch,
             pending: [],
             holds: change.hold ? [...base.holds, change.hold] : base.holds.filter((h) => h.generationId !== change.releaseHold),
           }
