@@ -5,7 +5,7 @@ import { created, httpHandler } from '../http/handler.ts';
 import '../http/image-ports.ts';
 import { rateLimitHeaders } from '../http/rate-limit-headers.ts';
 
-export const handler = httpHandler({ body: GenerateRequest, idempotent: true }, async ({ caller, body }, deps) => {
-  const { generation, rate } = await generate(deps, { accountId: caller.accountId, ...body });
+export const handler = httpHandler({ body: GenerateRequest, idempotent: true }, async ({ caller, body, idempotencyKey }, deps) => {
+  const { generation, rate } = await generate(deps, { accountId: caller.accountId, ...body, idempotencyKey });
   return created(generation, rateLimitHeaders({ ...rate, windowSeconds: deps.rateLimit.windowSeconds }));
 });

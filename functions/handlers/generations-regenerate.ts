@@ -5,7 +5,7 @@ import { created, httpHandler } from '../http/handler.ts';
 import '../http/image-ports.ts';
 import { rateLimitHeaders } from '../http/rate-limit-headers.ts';
 
-export const handler = httpHandler({ params: z.object({ id: z.string().min(1).max(100) }), idempotent: true }, async ({ caller, params }, deps) => {
-  const { generation, rate } = await regenerate(deps, caller.accountId, params.id);
+export const handler = httpHandler({ params: z.object({ id: z.string().min(1).max(100) }), idempotent: true }, async ({ caller, params, idempotencyKey }, deps) => {
+  const { generation, rate } = await regenerate(deps, caller.accountId, params.id, idempotencyKey);
   return created(generation, rateLimitHeaders({ ...rate, windowSeconds: deps.rateLimit.windowSeconds }));
 });

@@ -28,6 +28,8 @@ export interface HttpRequest<B, Q, P> {
   headers: Record<string, string | undefined>;
   rawBody: string;
   event: APIGatewayProxyEventV2;
+  /** The request's `Idempotency-Key`, on routes that honour one. */
+  idempotencyKey?: string;
 }
 
 export interface HttpSpec<B, Q, P> {
@@ -132,6 +134,7 @@ export function httpHandler<B = undefined, Q = undefined, P = undefined>(
         if (spec.idempotent && key !== undefined) {
           if (key.length < 1 || key.length > 255) throw new ValidationFailed([{ path: 'Idempotency-Key', message: 'must be 1–255 characters' }]);
           event.idempotencyScope = `${caller.accountId}|${event.routeKey}|${key}`;
+          req.idempotencyKey = key;
           event.idempotencyPayload = { path: event.rawPath, body: req.body ?? null };
         } else {
           event.idempotencyScope = null;

@@ -31,6 +31,11 @@ export interface LocalStackOptions {
   /** Where data is kept across restarts; undefined keeps everything in memory (tests). */
   dataDir?: string;
   dynamoPort?: number;
+  /**
+   * A DynamoDB-compatible endpoint that is already running: the stack then starts no dynalite of its own
+   * (tests that kill the stack's process keep the data in a server outside it).
+   */
+  dynamoEndpoint?: string;
   /** Port of the local S3 server (uploads); 0 or undefined picks a free one. */
   s3Port?: number;
   webDir?: string;
@@ -56,7 +61,9 @@ export interface LocalStack {
 export async function startLocalStack(opts: LocalStackOptions = {}): Promise<LocalStack> {
   const log: RequestLog = opts.log ?? (() => undefined);
   if (opts.dataDir) mkdirSync(opts.dataDir, { recursive: true });
-  const dynamo = await startDynalite({ port: opts.dynamoPort, path: opts.dataDir ? join(opts.dataDir, 'dynamodb') : undefined });
+  const dynamo: LocalDynamo = opts.dynamoEndpoint
+    ? { endpoint: opts.dynamoEndpoint, port: Number(new URL(opts.dynamoEndpoint).port), close: async () => undefined }
+    : await startDynalite({ port: opts.dynamoPort, path: opts.dataDir ? join(opts.dataDir, 'dynamodb') : undefined });
 
   // The handlers read their configuration from the environment, as in Lambda.
   Object.assign(process.env, {
