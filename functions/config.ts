@@ -93,6 +93,17 @@ export const LIMITS = {
    * generation functions time out at 29 s): the next reader of the account refunds it.
    */
   chargeHoldSeconds: 120,
+  /** Per-account caps (409 LIMIT_REACHED beyond them): posts in `scheduled` state at once... */
+  maxScheduledPosts: 50,
+  /** ...and uploads created in any rolling window of `uploadWindowSeconds`. */
+  maxUploadsPerWindow: 200,
+  uploadWindowSeconds: 24 * 3600,
+  /**
+   * A cap slot whose post is still missing (or no longer scheduled) this long after it was taken belongs
+   * to a request that died between taking it and finishing (the API functions time out well before):
+   * the next request that finds the cap full gives it back.
+   */
+  capSlotReclaimSeconds: 120,
   /** How far ahead a blog post may be scheduled. */
   blogScheduleMaxDays: 365,
   blogPostsPageDefault: 50,
