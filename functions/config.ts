@@ -93,6 +93,17 @@ export const LIMITS = {
    * generation functions time out at 29 s): the next reader of the account refunds it.
    */
   chargeHoldSeconds: 120,
+  /** Per-account caps (409 LIMIT_REACHED beyond them): posts in `scheduled` state at once... */
+  maxScheduledPosts: 50,
+  /** ...and uploads created in any rolling window of `uploadWindowSeconds`. */
+  maxUploadsPerWindow: 200,
+  uploadWindowSeconds: 24 * 3600,
+  /**
+   * A cap slot whose post is still missing (or no longer scheduled) this long after it was taken belongs
+   * to a request that died between taking it and finishing (the API functions time out well before):
+   * the next request that finds the cap full gives it back.
+   */
+  capSlotReclaimSeconds: 120,
   /** How far ahead a blog post may be scheduled. */
   blogScheduleMaxDays: 365,
   blogPostsPageDefault: 50,
@@ -120,8 +131,12 @@ const EnvSchema = z.object({
   /** Total time a generation may spend on the model, kept under API Gateway's 30 s. */
   MODEL_TIME_BUDGET_MS: z.coerce.number().int().positive().default(24_000),
   WEBHOOK_SECRET: z.string().min(1).default('local-webhook-secret'),
-  /** Comma-separated older secrets still accepted during a rotation. */
+  /** Comma-separated older secrets, accepted only for a bounded time after `WEBHOOK_SECRET_ROTATED_AT`. */
   WEBHOOK_SECRETS_PREVIOUS: z.string().default(''),
+  /** When `WEBHOOK_SECRET` replaced the previous ones (ISO); required with `WEBHOOK_SECRETS_PREVIOUS`. */
+  WEBHOOK_SECRET_ROTATED_AT: z.iso.datetime({ offset: true }).optional(),
+  /** How long after a rotation a previous secret still verifies (a leaked one must not stay valid). */
+  WEBHOOK_PREVIOUS_SECRET_TTL_SECONDS: z.coerce.number().int().min(0).max(30 * 86_400).default(86_400),
   /** In AWS: the Secrets Manager secret holding the webhook secret (CDK passes the ARN, never the value). */
   WEBHOOK_SECRET_ARN: z.string().min(1).optional(),
   CHECKOUT_BASE_URL: z.string().url().default('http://127.0.0.1:3000/local/checkout'),
@@ -134,6 +149,10 @@ const EnvSchema = z.object({
   /** '1' in the local stack: the event bus and scheduler are the in-process ones. */
   LOCAL_STACK: z.enum(['0', '1']).default('0'),
   LOG_LEVEL: z.enum(['DEBUG', 'INFO', 'WARN', 'ERROR', 'SILENT']).default('INFO'),
+}).refine((e) => !e.WEBHOOK_SECRETS_PREVIOUS.trim() || e.WEBHOOK_SECRET_ROTATED_AT, {
+  // Without the rotation time a previous secret would verify forever.
+  path: ['WEBHOOK_SECRET_ROTATED_AT'],
+  message: 'is required when WEBHOOK_SECRETS_PREVIOUS is set',
 });
 export type Env = z.infer<typeof EnvSchema>;
 

@@ -1,4 +1,5 @@
 import { receiveWebhook } from '../core/billing.ts';
+import { serviceClock } from '../core/clock.ts';
 import { ServiceUnavailable } from '../core/errors.ts';
 import { parseEnv } from '../config.ts';
 import { makeEventPublisher } from '../adapters/event-publisher.ts';
@@ -9,7 +10,7 @@ import { log } from '../http/log.ts';
 // Built once per cold start. No body schema: the signature is checked over the raw body before any parsing.
 const env = parseEnv();
 const events = makeEventPublisher(env);
-const readSecrets = webhookSecrets(env);
+const readSecrets = webhookSecrets(env, serviceClock);
 const secrets = () =>
   readSecrets().catch((err) => {
     log.error('webhook secrets unavailable', { error: String(err) });

@@ -23,6 +23,8 @@ import { S3UploadStore } from '../adapters/uploads-s3.ts';
 import type { BlogPostStore, Scheduler } from '../core/blog-posts.ts';
 import { DynamoBlogStore } from '../adapters/dynamo-blog-store.ts';
 import { makeScheduler } from '../adapters/scheduler.ts';
+import type { CapStore } from '../core/caps.ts';
+import { DynamoCapStore } from '../adapters/dynamo-cap-store.ts';
 
 export interface Deps {
   env: Env;
@@ -44,6 +46,8 @@ export interface Deps {
   blogPosts: BlogPostStore;
   /** One-time schedules (blog publishing): EventBridge Scheduler, or the local stack's. */
   scheduler: Scheduler;
+  /** Per-account caps (scheduled posts, uploads per rolling window). */
+  caps: CapStore;
 }
 
 /** The text model of `AI_PROVIDER`: the offline generator (local default) or Bedrock Converse. */
@@ -102,6 +106,7 @@ export function buildDeps(env: Env = parseEnv()): Deps {
     images: imageModel(env),
     blogPosts: new DynamoBlogStore(dynamo.doc, env.TABLE_NAME),
     scheduler: makeScheduler(env),
+    caps: new DynamoCapStore(dynamo.doc, env.TABLE_NAME),
   };
 }
 

@@ -16,6 +16,7 @@ import { DomainError, PayloadTooLarge, ValidationFailed } from '../core/errors.t
 import { callerOf, requireScope, type Caller } from './auth.ts';
 import { deps, type Deps } from './deps.ts';
 import { errorResponse, json, zodIssues } from './errors.ts';
+import { refuseUndecodable } from './params.ts';
 import { rateLimitHeaders } from './rate-limit-headers.ts';
 
 export type HttpResult = APIGatewayProxyStructuredResultV2;
@@ -120,6 +121,7 @@ export function httpHandler<B = undefined, Q = undefined, P = undefined>(
             throw new ValidationFailed([{ path: '(body)', message: 'The body is not valid JSON.' }], 'Malformed JSON body.');
           }
         }
+        refuseUndecodable(event.pathParameters, event.queryStringParameters);
         const req: HttpRequest<B, Q, P> = {
           body: parse(spec.body, body, ''),
           query: parse(spec.query, event.queryStringParameters ?? {}, 'query'),

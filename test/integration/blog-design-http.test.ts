@@ -185,7 +185,11 @@ describe('blog posts: generate, schedule, publish on the service clock', () => {
     expect(ctx.stack.scheduler.pending().filter((s) => (s.payload as { accountId: string }).accountId === m.id)).toHaveLength(1);
 
     const second = (await api.post('/v1/blog-posts', { ...body, index: 1 })).body;
-    const third = (await api.post('/v1/blog-posts', body)).body;
+    // Without the key, the same draft again is refused while its post is scheduled; another draft is not.
+    const again = await api.post('/v1/blog-posts', body);
+    expect(again.status).toBe(409);
+    expect(again.body.error).toMatchObject({ code: 'CONFLICT', postId: a.body.id });
+    const third = (await api.post('/v1/blog-posts', { ...body, generationId: (await blogGeneration(api)).id })).body;
     const seen: string[] = [];
     let cursor: string | null = null;
     do {
