@@ -85,6 +85,7 @@ async function getSecretValue(region: string, secretId: string, stage: string): 
 
 export function webhookSecrets(env: SecretsEnv): () => Promise<readonly string[]> {
   if (!env.WEBHOOK_SECRET_ARN) {
+    if (!env.WEBHOOK_SECRET) throw new Error('WEBHOOK_SECRET_ARN (or, locally, WEBHOOK_SECRET) must be set');
     const secrets = [env.WEBHOOK_SECRET, ...previousOf(env)];
     return async () => {
       if (env.LOCAL_STACK !== '1' && env.WEBHOOK_SECRET === LOCAL_DEFAULT) {
