@@ -11,7 +11,8 @@ import { dynamoRequestCounts, resetDynamoRequestCounts } from '../../functions/a
 import { applyPlan, charge, ensureAccount } from '../../functions/core/credits.ts';
 import { InsufficientCredits } from '../../functions/core/errors.ts';
 import { OfflineModel } from '../../functions/adapters/offline-model.ts';
-import { buildDeps, deps as stackDeps } from '../../functions/http/deps.ts';
+import { buildDeps, deps as stackDeps } from '../../lib/local/deps.ts';
+import { LOCAL_ENV } from '../../lib/local/env.ts';
 import { createTables, startDynalite } from '../../lib/local/dynamo.ts';
 import { startLocalStack } from '../../lib/local/stack.ts';
 
@@ -59,9 +60,10 @@ const rawDecrement = (doc: import('@aws-sdk/lib-dynamodb').DynamoDBDocumentClien
 
 async function chargePath() {
   const dynamo = await startDynalite({});
-  const env = parseEnv({ ...process.env, DYNAMODB_ENDPOINT: dynamo.endpoint });
+  const source = { ...LOCAL_ENV, CHECKOUT_BASE_URL: 'http://127.0.0.1/local/checkout', ...process.env, DYNAMODB_ENDPOINT: dynamo.endpoint };
+  const env = parseEnv(source);
   await createTables(dynamo.endpoint, env.TABLE_NAME, env.IDEMPOTENCY_TABLE_NAME);
-  const deps = buildDeps(env);
+  const deps = buildDeps(source);
   const doc = deps.dynamo.doc;
 
   // Floor: 450 raw conditional decrements racing on one 400 item, the same shape as the charge race.
