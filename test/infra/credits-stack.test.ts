@@ -304,6 +304,15 @@ describe('least privilege by access', () => {
     expect([s.rateLimitMaxAttempts, s.rateLimitWindowSeconds, s.cooldownSeconds, s.checkoutBaseUrl]).toEqual([5, 3600, 60, 'https://pay.example.org/c']);
   });
 
+  it('given -c demo=true, then the model functions run offline and say it is a demo; without it, they use Bedrock', () => {
+    expect(settingsFromContext(new App().node).demo).toBe(false);
+    expect(() => settingsFromContext(new App({ context: { demo: 'yes' } }).node)).toThrow(/demo/);
+    const demo = build(FIXTURE, settingsFromContext(new App({ context: { demo: 'true' } }).node));
+    expect(envOf(demo, 'generator')).toMatchObject({ AI_PROVIDER: 'offline', DEMO: '1' });
+    expect(envOf(fixture, 'generator').AI_PROVIDER).toBe('bedrock');
+    expect(envOf(fixture, 'generator').DEMO).toBeUndefined();
+  });
+
   it('only bedrock:invoke functions may call Bedrock, and only the configured models', () => {
     for (const spec of FIXTURE.filter((s) => !s.access.includes('bedrock:invoke'))) {
       expect(actionsOf(fixture, spec.id).filter((a) => a.startsWith('bedrock:')), spec.id).toEqual([]);
