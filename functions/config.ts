@@ -2,7 +2,7 @@
  * Plans, feature costs, limits and top-up packs: the one typed place that knows them.
  * Nothing else in the codebase hard-codes an allowance, a cost or a limit.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 
 /** The scope admin routes require. */
 export const ADMIN_SCOPE = 'credits:admin';
@@ -111,26 +111,35 @@ export const LIMITS = {
 
 
 /**
- * The environment, parsed once at cold start. CDK sets exactly these keys; the local stack
- * sets them too. A missing or malformed variable fails fast with its name.
+ * The environment, parsed once at cold start. No variable that names a deployed resource, a provider
+ * or a secret has a default: a function missing one fails at cold start with its name instead of
+ * quietly using a local value. Each function parses only the keys its composition reads
+ * (`parseEnvFor`, functions/composition/); CDK sets them from the function's access, and the local
+ * stack supplies local values (lib/local/env.ts). Defaults remain only for tuning knobs that are the
+ * same everywhere.
  */
-const EnvSchema = z.object({
-  TABLE_NAME: z.string().min(3).default('ai-credits-local'),
-  IDEMPOTENCY_TABLE_NAME: z.string().min(3).default('ai-credits-idempotency-local'),
+export const EnvSchema = z.object({
+  TABLE_NAME: z.string().min(3),
+  IDEMPOTENCY_TABLE_NAME: z.string().min(3),
   DYNAMODB_ENDPOINT: z.string().url().optional(),
-  AWS_REGION: z.string().default('us-east-1'),
-  EVENT_BUS_NAME: z.string().default('ai-credits-local'),
-  RATE_LIMIT_MAX_ATTEMPTS: z.coerce.number().int().positive().default(10),
-  RATE_LIMIT_WINDOW_SECONDS: z.coerce.number().int().positive().default(3600),
-  COOLDOWN_SECONDS: z.coerce.number().int().positive().default(900),
-  AI_PROVIDER: z.enum(['offline', 'bedrock']).default('offline'),
-  BEDROCK_MODEL_ID: z.string().default('amazon.nova-lite-v1:0'),
-  BEDROCK_IMAGE_MODEL_ID: z.string().default('amazon.nova-canvas-v1:0'),
+  /** Set by the Lambda runtime (and by the local stack). */
+  AWS_REGION: z.string().min(1),
+  EVENT_BUS_NAME: z.string().min(1),
+  RATE_LIMIT_MAX_ATTEMPTS: z.coerce.number().int().positive(),
+  RATE_LIMIT_WINDOW_SECONDS: z.coerce.number().int().positive(),
+  COOLDOWN_SECONDS: z.coerce.number().int().positive(),
+  /** `offline` only in the local stack (`LOCAL_STACK=1`) or an explicit demo deploy (`DEMO=1`). */
+  AI_PROVIDER: z.enum(['offline', 'bedrock']),
+  /** '1' in a stage deployed with `-c demo=true`: template text instead of a model is intended there. */
+  DEMO: z.enum(['0', '1']).default('0'),
+  BEDROCK_MODEL_ID: z.string().min(1),
+  BEDROCK_IMAGE_MODEL_ID: z.string().min(1),
   BEDROCK_ENDPOINT: z.string().url().optional(),
   BEDROCK_MAX_TOKENS: z.coerce.number().int().positive().max(8192).default(6000),
   /** Total time a generation may spend on the model, kept under API Gateway's 30 s. */
   MODEL_TIME_BUDGET_MS: z.coerce.number().int().positive().default(24_000),
-  WEBHOOK_SECRET: z.string().min(1).default('local-webhook-secret'),
+  /** The signing secret itself: the local stack only (in AWS the function reads `WEBHOOK_SECRET_ARN`). */
+  WEBHOOK_SECRET: z.string().min(1).optional(),
   /** Comma-separated older secrets, accepted only for a bounded time after `WEBHOOK_SECRET_ROTATED_AT`. */
   WEBHOOK_SECRETS_PREVIOUS: z.string().default(''),
   /** When `WEBHOOK_SECRET` replaced the previous ones (ISO); required with `WEBHOOK_SECRETS_PREVIOUS`. */
@@ -139,30 +148,50 @@ const EnvSchema = z.object({
   WEBHOOK_PREVIOUS_SECRET_TTL_SECONDS: z.coerce.number().int().min(0).max(30 * 86_400).default(86_400),
   /** In AWS: the Secrets Manager secret holding the webhook secret (CDK passes the ARN, never the value). */
   WEBHOOK_SECRET_ARN: z.string().min(1).optional(),
-  CHECKOUT_BASE_URL: z.string().url().default('http://127.0.0.1:3000/local/checkout'),
-  UPLOAD_BUCKET: z.string().default('ai-credits-uploads'),
+  CHECKOUT_BASE_URL: z.string().url(),
+  UPLOAD_BUCKET: z.string().min(3),
   S3_ENDPOINT: z.string().url().optional(),
-  SCHEDULER_GROUP: z.string().default('default'),
-  SCHEDULER_ROLE_ARN: z.string().default(''),
-  PUBLISH_FUNCTION_ARN: z.string().default(''),
-  SCHEDULER_DLQ_ARN: z.string().default(''),
-  /** '1' in the local stack: the event bus and scheduler are the in-process ones. */
+  SCHEDULER_GROUP: z.string().min(1),
+  SCHEDULER_ROLE_ARN: z.string().min(1),
+  PUBLISH_FUNCTION_ARN: z.string().min(1),
+  SCHEDULER_DLQ_ARN: z.string().min(1),
+  /** '1' in the local stack: the event bus and scheduler are the local ones. */
   LOCAL_STACK: z.enum(['0', '1']).default('0'),
   LOG_LEVEL: z.enum(['DEBUG', 'INFO', 'WARN', 'ERROR', 'SILENT']).default('INFO'),
-}).refine((e) => !e.WEBHOOK_SECRETS_PREVIOUS.trim() || e.WEBHOOK_SECRET_ROTATED_AT, {
-  // Without the rotation time a previous secret would verify forever.
-  path: ['WEBHOOK_SECRET_ROTATED_AT'],
-  message: 'is required when WEBHOOK_SECRETS_PREVIOUS is set',
 });
 export type Env = z.infer<typeof EnvSchema>;
+export type EnvKey = keyof Env;
+export const ENV_KEYS = Object.keys(EnvSchema.shape) as EnvKey[];
 
-export function parseEnv(source: NodeJS.ProcessEnv = process.env): Env {
-  const parsed = EnvSchema.safeParse(source);
+/**
+ * Parses the keys a function reads. The returned object is typed as the whole `Env`, but only `keys`
+ * were read: the composition hands it to ports that declared those keys (functions/composition/).
+ */
+export function parseEnvFor(keys: readonly EnvKey[], source: NodeJS.ProcessEnv = process.env): Env {
+  const want = new Set(keys);
+  const schema = EnvSchema.pick(Object.fromEntries([...want].map((k) => [k, true])) as { [K in EnvKey]?: true });
+  const parsed = schema.safeParse(source);
   if (!parsed.success) {
     const first = parsed.error.issues[0];
     throw new Error(`Invalid environment variable ${String(first?.path.join('.'))}: ${first?.message}`);
   }
-  return parsed.data;
+  const env = parsed.data as Env;
+  if (want.has('AI_PROVIDER') && env.AI_PROVIDER === 'offline' && source.LOCAL_STACK !== '1' && source.DEMO !== '1') {
+    throw new Error('Invalid environment variable AI_PROVIDER: "offline" (template text) is only for the local stack or a demo stage (cdk -c demo=true)');
+  }
+  if (want.has('WEBHOOK_SECRET_ARN') && !env.WEBHOOK_SECRET_ARN && !env.WEBHOOK_SECRET) {
+    throw new Error('Invalid environment variable WEBHOOK_SECRET_ARN: required (the local stack sets WEBHOOK_SECRET instead)');
+  }
+  // Without the rotation time a previous secret would verify forever.
+  if (want.has('WEBHOOK_SECRETS_PREVIOUS') && env.WEBHOOK_SECRETS_PREVIOUS.trim() && !env.WEBHOOK_SECRET_ROTATED_AT) {
+    throw new Error('Invalid environment variable WEBHOOK_SECRET_ROTATED_AT: is required when WEBHOOK_SECRETS_PREVIOUS is set');
+  }
+  return env;
+}
+
+/** The whole environment: the local stack, tests and benchmarks, which use every port at once. */
+export function parseEnv(source: NodeJS.ProcessEnv = process.env): Env {
+  return parseEnvFor(ENV_KEYS, source);
 }
 
 /** Rate-limit settings derived from the environment. */

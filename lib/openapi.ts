@@ -6,7 +6,7 @@
  */
 import { createRequire } from 'node:module';
 import * as path from 'node:path';
-import { z } from 'zod';
+import * as z from 'zod';
 import { FEATURE_IDS, LIMITS, PLAN_IDS, TOP_UP_PACKS } from '#config';
 import { OUTPUT_LIMITS } from '#core/model.ts';
 import * as schemas from '#core/schemas.ts';

@@ -15,7 +15,7 @@ import {
   type ConverseCommandOutput,
 } from '@aws-sdk/client-bedrock-runtime';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
-import { z } from 'zod';
+import * as z from 'zod';
 import type { Env } from '#config';
 import { repairPalette } from '#core/contrast.ts';
 import { ModelFailure, type ModelFailureKind } from '#core/errors.ts';

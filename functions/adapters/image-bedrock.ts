@@ -14,12 +14,13 @@
  * not one PNG with an alpha channel of the size we sent, or keeps no product at all, is `invalid_output`.
  */
 import { InvokeModelCommand, type BedrockRuntimeClient } from '@aws-sdk/client-bedrock-runtime';
-import sharp, { type Metadata } from 'sharp';
-import { z } from 'zod';
+import type { Metadata } from 'sharp';
+import * as z from 'zod';
 import type { Env } from '#config';
 import { ModelFailure } from '#core/errors.ts';
 import type { EnhancedImage, ImageEnhanceInput, ImageEnhanceOptions, ImageEnhanceResult, ImageModel } from '#core/images.ts';
 import { makeBedrockClient, raceAbort, toModelFailure } from './bedrock-model.ts';
+import { loadSharp } from './sharp.ts';
 import { compositeOnWhite, encodeOnSquare, enhancedVariant, prepareWorkingImage, scaleMask, whiteBackgroundVariant, type RgbImage, type WorkingImage } from './image-offline.ts';
 
 /** Nova Canvas input images: each side 320–4096 px. We send at most 1024 px (cost, latency, payload). */
@@ -59,7 +60,7 @@ async function toModelInput(img: RgbImage): Promise<ModelInput> {
   const left = Math.floor((width - w) / 2);
   const top = Math.floor((height - h) / 2);
   // Padding repeats the edge pixels: the model sees more backdrop, never a frame it might keep as product.
-  const png = await sharp(img.data, { raw: { width: img.width, height: img.height, channels: 3 } })
+  const png = await (await loadSharp())(img.data, { raw: { width: img.width, height: img.height, channels: 3 } })
     .resize(w, h, { fit: 'fill' })
     .extend({ left, top, right: width - w - left, bottom: height - h - top, extendWith: 'copy' })
     .png({ compressionLevel: 3 })
@@ -71,7 +72,7 @@ async function toModelInput(img: RgbImage): Promise<ModelInput> {
 async function maskFromCutout(cutout: Buffer, sent: ModelInput, work: RgbImage): Promise<{ mask: Buffer; kept: number }> {
   let meta: Metadata;
   try {
-    meta = await sharp(cutout).metadata();
+    meta = await (await loadSharp())(cutout).metadata();
   } catch (error) {
     throw new ModelFailure('invalid_output', 'Nova Canvas returned an image that cannot be decoded.', error);
   }
@@ -81,7 +82,7 @@ async function maskFromCutout(cutout: Buffer, sent: ModelInput, work: RgbImage):
   if (meta.width !== sent.width || meta.height !== sent.height) {
     throw new ModelFailure('invalid_output', `Nova Canvas returned ${meta.width}×${meta.height} for a ${sent.width}×${sent.height} input.`);
   }
-  const alpha = await sharp(cutout)
+  const alpha = await (await loadSharp())(cutout)
     .ensureAlpha()
     .extractChannel(3)
     .extract(sent.content)

@@ -100,11 +100,13 @@ export function webhookSecrets(env: SecretsEnv, clock: Clock): () => Promise<rea
   // Decided on every call, not when cached: a warm function stops accepting them on time.
   const fromEnv = () => (stillAccepted(envRotatedAt, ttl, clock.now()) ? previousOf(env) : []);
   if (!env.WEBHOOK_SECRET_ARN) {
+    const secret = env.WEBHOOK_SECRET;
+    if (!secret) throw new Error('WEBHOOK_SECRET_ARN (or, locally, WEBHOOK_SECRET) must be set');
     return async () => {
-      if (env.LOCAL_STACK !== '1' && env.WEBHOOK_SECRET === LOCAL_DEFAULT) {
+      if (env.LOCAL_STACK !== '1' && secret === LOCAL_DEFAULT) {
         throw new Error('WEBHOOK_SECRET is the local default outside the local stack; set WEBHOOK_SECRET_ARN or WEBHOOK_SECRET');
       }
-      return [env.WEBHOOK_SECRET, ...fromEnv()];
+      return [secret, ...fromEnv()];
     };
   }
   const arn = env.WEBHOOK_SECRET_ARN;

@@ -107,7 +107,9 @@ export function grantAccess(fn: lambda.Function, access: readonly Access[], r: A
             resources: [...new Set([...bedrockModelArns(stack, s.bedrockModelId), ...bedrockModelArns(stack, s.bedrockImageModelId)])],
           }),
         );
-        env({ AI_PROVIDER: 'bedrock', BEDROCK_MODEL_ID: s.bedrockModelId, BEDROCK_IMAGE_MODEL_ID: s.bedrockImageModelId });
+        // Template text instead of a model only on an explicit demo stage (the functions refuse it otherwise).
+        env({ AI_PROVIDER: s.demo ? 'offline' : 'bedrock', BEDROCK_MODEL_ID: s.bedrockModelId, BEDROCK_IMAGE_MODEL_ID: s.bedrockImageModelId });
+        if (s.demo) env({ DEMO: '1' });
         break;
       case 'uploads:read':
       case 'uploads:write': {

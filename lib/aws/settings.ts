@@ -27,6 +27,11 @@ export interface Settings {
   uploadsExpiryDays: number;
   /** Subscribed to the alarm topic when set. */
   alarmEmail?: string;
+  /**
+   * `-c demo=true`: a demo stage whose generations use the offline generator (template text, no model
+   * calls) instead of Bedrock. Off unless asked for: outside the local stack nothing else may run offline.
+   */
+  demo: boolean;
   /** A Lambda layer providing `sharp` for linux-arm64, attached to functions that touch uploads. */
   sharpLayerArn?: string;
 }
@@ -47,6 +52,7 @@ export const DEFAULT_SETTINGS: Settings = {
   throttleRateLimit: 50,
   throttleBurstLimit: 100,
   uploadsExpiryDays: 30,
+  demo: false,
 };
 
 const list = (v: unknown): string[] =>
@@ -72,6 +78,11 @@ export function settingsFromContext(node: Node): Settings {
   };
   (['stage', 'jwtIssuer', 'checkoutBaseUrl', 'bedrockModelId', 'bedrockImageModelId', 'alarmEmail', 'sharpLayerArn'] as const).forEach(str);
   (['rateLimitMaxAttempts', 'rateLimitWindowSeconds', 'cooldownSeconds', 'logRetentionDays', 'throttleRateLimit', 'throttleBurstLimit', 'uploadsExpiryDays'] as const).forEach(num);
+  const demo = get('demo');
+  if (demo !== undefined) {
+    if (![true, false, 'true', 'false'].includes(demo as never)) throw new Error(`CDK context "demo" must be true or false, got ${String(demo)}`);
+    s.demo = demo === true || demo === 'true';
+  }
   if (get('jwtAudience') !== undefined) s.jwtAudience = list(get('jwtAudience'));
   if (get('extraWebOrigins') !== undefined) s.extraWebOrigins = list(get('extraWebOrigins'));
   const level = get('logLevel');

@@ -171,7 +171,11 @@ describeInBrowser('merchant page (browser, local stack)', { accountPrefix: 'acct
     await checkout.waitForURL((u) => u.pathname === '/' || u.search.includes('topup'));
 
     // The payment lands through the webhook, the bus and the page's 1.5 s poll: room for a loaded CI.
-    await expectText(page.getByTestId('credits-count'), /^150$/, 45_000);
+    // First the API (the payment landed), then the page (its poll saw it): a failure says which one lagged.
+    await expect
+      .poll(async () => (await api(account, 'GET', '/v1/credits')).body.credits?.purchased, { timeout: 45_000, interval: 500 })
+      .toBe(50);
+    await expectText(page.getByTestId('credits-count'), /^150$/, 20_000);
     await page.getByTestId('toast-success').filter({ hasText: 'Payment received' }).waitFor();
     await modal.waitFor({ state: 'detached' });
     await stillSamePage();
@@ -199,7 +203,7 @@ describeInBrowser('merchant page (browser, local stack)', { accountPrefix: 'acct
     expect(await page.evaluate(() => document.getElementById('app-shell')?.hasAttribute('inert'))).toBe(true);
     await page.keyboard.press('Escape');
     await page.getByTestId('topup-modal').waitFor({ state: 'detached' });
-    expect(await page.evaluate(() => document.activeElement?.getAttribute('data-testid'))).toBe('topup-button');
+    await expect.poll(() => page.evaluate(() => document.activeElement?.getAttribute('data-testid'))).toBe('topup-button');
     expect(await page.evaluate(() => document.getElementById('app-shell')?.hasAttribute('inert'))).toBe(false);
   });
 

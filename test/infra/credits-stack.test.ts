@@ -9,7 +9,7 @@ import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { parseEnv } from '#config';
+import { ENV_KEYS } from '#config';
 import { ACCESS_ENV } from '#lib/aws/access.ts';
 import { CreditsStack } from '#lib/aws/credits-stack.ts';
 import { DEFAULT_MEMORY_MB, DEFAULT_TIMEOUT_SECONDS } from '#lib/aws/service-function.ts';
@@ -192,9 +192,9 @@ describe.each([
     }
   });
 
-  it('set only environment keys that functions/config.ts parses (WEBHOOK_SECRET_ARN aside, see the report)', () => {
+  it('set only environment keys that functions/config.ts parses', () => {
     const b = get();
-    const known = new Set([...Object.keys(parseEnv({})), 'NODE_OPTIONS', 'WEBHOOK_SECRET_ARN']);
+    const known = new Set<string>([...ENV_KEYS, 'NODE_OPTIONS']);
     for (const spec of b.specs) for (const key of Object.keys(envOf(b, spec.id))) expect(known, `${spec.id}: ${key}`).toContain(key);
   });
 
@@ -302,6 +302,15 @@ describe('least privilege by access', () => {
     const app = new App({ context: { rateLimitMaxAttempts: '5', cooldownSeconds: 60, checkoutBaseUrl: 'https://pay.example.org/c' } });
     const s = settingsFromContext(app.node);
     expect([s.rateLimitMaxAttempts, s.rateLimitWindowSeconds, s.cooldownSeconds, s.checkoutBaseUrl]).toEqual([5, 3600, 60, 'https://pay.example.org/c']);
+  });
+
+  it('given -c demo=true, then the model functions run offline and say it is a demo; without it, they use Bedrock', () => {
+    expect(settingsFromContext(new App().node).demo).toBe(false);
+    expect(() => settingsFromContext(new App({ context: { demo: 'yes' } }).node)).toThrow(/demo/);
+    const demo = build(FIXTURE, settingsFromContext(new App({ context: { demo: 'true' } }).node));
+    expect(envOf(demo, 'generator')).toMatchObject({ AI_PROVIDER: 'offline', DEMO: '1' });
+    expect(envOf(fixture, 'generator').AI_PROVIDER).toBe('bedrock');
+    expect(envOf(fixture, 'generator').DEMO).toBeUndefined();
   });
 
   it('only bedrock:invoke functions may call Bedrock, and only the configured models', () => {

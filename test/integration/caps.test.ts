@@ -5,8 +5,7 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { LIMITS } from '../../functions/config.ts';
-import { handler as publishHandler } from '../../functions/handlers/blog-publish.ts';
-import { deps } from '../../functions/http/deps.ts';
+import { deps } from '../../lib/local/deps.ts';
 import { useStack, type Api } from '../support/stack.ts';
 
 // Enough generation attempts to write the drafts these tests schedule.
@@ -65,8 +64,8 @@ describe('cap: scheduled blog posts', () => {
     expect(full.body.error.code).toBe('LIMIT_REACHED');
 
     // Publishing frees a slot too, also when the schedule fires twice.
-    expect(await publishHandler({ accountId: m.id, postId: created[1].body.id })).toEqual({ outcome: 'published' });
-    expect(await publishHandler({ accountId: m.id, postId: created[1].body.id })).toEqual({ outcome: 'already_published' });
+    expect(await ctx.stack.invoke('blog-publish', { accountId: m.id, postId: created[1].body.id })).toEqual({ outcome: 'published' });
+    expect(await ctx.stack.invoke('blog-publish', { accountId: m.id, postId: created[1].body.id })).toEqual({ outcome: 'already_published' });
     expect((await m.api.post('/v1/blog-posts', { ...refusedDrafts[1], publishAt: inADay() })).status).toBe(201);
     expect((await m.api.post('/v1/blog-posts', { ...refusedDrafts[2], publishAt: inADay() })).status).toBe(409);
     expect(await scheduledCount(m.api)).toBe(50);

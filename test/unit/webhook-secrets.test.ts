@@ -4,8 +4,13 @@
  * time + the TTL (default 24 h), on the given clock.
  */
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { parseEnv } from '../../functions/config.ts';
+import { parseEnvFor } from '../../functions/config.ts';
+import { BASE_ENV } from '../../functions/composition/compose.ts';
+import { webhookSecrets as webhookSecretsPort } from '../../functions/composition/webhook-secrets.ts';
 import { webhookSecrets } from '../../functions/adapters/webhook-secrets.ts';
+
+/** The environment as the webhook function parses it: its ports' keys only. */
+const parseEnv = (source: NodeJS.ProcessEnv) => parseEnvFor([...BASE_ENV, ...webhookSecretsPort.env], { AWS_REGION: 'us-east-1', ...source });
 
 const HOUR = 3600_000;
 const ARN = 'arn:aws:secretsmanager:us-east-1:123456789012:secret:webhook-AbCdEf';
@@ -81,7 +86,7 @@ describe('webhook secrets from the environment', () => {
   });
 
   it('given WEBHOOK_SECRETS_PREVIOUS without WEBHOOK_SECRET_ROTATED_AT, then the environment is refused, naming the variable', () => {
-    expect(() => parseEnv({ WEBHOOK_SECRETS_PREVIOUS: 'before' })).toThrow(/WEBHOOK_SECRET_ROTATED_AT/);
-    expect(() => parseEnv({ WEBHOOK_SECRET_ROTATED_AT: 'yesterday' })).toThrow(/WEBHOOK_SECRET_ROTATED_AT/);
+    expect(() => parseEnv({ WEBHOOK_SECRET: 'now', WEBHOOK_SECRETS_PREVIOUS: 'before' })).toThrow(/WEBHOOK_SECRET_ROTATED_AT/);
+    expect(() => parseEnv({ WEBHOOK_SECRET: 'now', WEBHOOK_SECRET_ROTATED_AT: 'yesterday' })).toThrow(/WEBHOOK_SECRET_ROTATED_AT/);
   });
 });
