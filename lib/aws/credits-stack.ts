@@ -16,6 +16,7 @@ import * as eventTargets from 'aws-cdk-lib/aws-events-targets';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as destinations from 'aws-cdk-lib/aws-lambda-destinations';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as scheduler from 'aws-cdk-lib/aws-scheduler';
@@ -51,6 +52,12 @@ export interface CreditsStackProps extends StackProps {
 /** Retries before an event lands in its DLQ; handlers are idempotent, so retries are safe. */
 const EVENT_RETRY_ATTEMPTS = 8;
 const EVENT_MAX_AGE = Duration.hours(24);
+/**
+ * Lambda's own retries of an asynchronous invocation whose handler threw (the most it allows), and how
+ * long it keeps trying (the most it allows), before the event goes to the function's on-failure queue.
+ */
+const ASYNC_RETRY_ATTEMPTS = 2;
+const ASYNC_MAX_EVENT_AGE = Duration.hours(6);
 
 export class CreditsStack extends Stack {
   readonly functions = new Map<string, ServiceFunction>();
@@ -127,6 +134,7 @@ export class CreditsStack extends Stack {
     for (const spec of specs) {
       for (const rule of spec.rules ?? []) this.rule(spec, rule);
       for (const schedule of spec.schedules ?? []) this.schedule(spec, schedule);
+      if (isInvokedAsynchronously(spec)) this.onFailureDestination(spec);
     }
     this.web.publish({ apiUrl: this.stage.url.replace(/\/$/, '') });
     this.alarms(settings);
@@ -255,6 +263,22 @@ export class CreditsStack extends Stack {
     }
   }
 
+  /**
+   * EventBridge rules and Scheduler invoke Lambda asynchronously: their DLQs above only catch events they
+   * could not hand to Lambda at all. Once Lambda accepted an event, a handler that throws is retried by
+   * Lambda and then dropped unless the function has an on-failure destination: this queue (alarmed on like
+   * every DLQ) keeps the event and the error, so a `TopUpPaid` that kept failing can be redriven.
+   */
+  private onFailureDestination(spec: FunctionSpec): void {
+    const scope = this.functions.get(spec.id)!;
+    const queue = this.deadLetterQueue(scope, 'OnFailure');
+    this.fn(spec.id).configureAsyncInvoke({
+      onFailure: new destinations.SqsDestination(queue),
+      retryAttempts: ASYNC_RETRY_ATTEMPTS,
+      maxEventAge: ASYNC_MAX_EVENT_AGE,
+    });
+  }
+
   private uploadsBucket(logBucket: s3.IBucket, allowedOrigins: string[], settings: Settings): s3.Bucket {
     const expiry = Duration.days(settings.uploadsExpiryDays);
     return new s3.Bucket(this, 'Uploads', {
@@ -345,6 +369,11 @@ export class CreditsStack extends Stack {
       if (topic) alarm.addAlarmAction(new cwActions.SnsAction(topic));
     }
   }
+}
+
+/** Rules, recurring schedules and one-time schedules all invoke their function with InvocationType Event. */
+export function isInvokedAsynchronously(spec: FunctionSpec): boolean {
+  return Boolean(spec.rules?.length || spec.schedules?.length || spec.scheduleTarget);
 }
 
 function once<T>(make: () => T): () => T {

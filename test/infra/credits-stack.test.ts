@@ -11,7 +11,7 @@ import { AwsSolutionsChecks } from 'cdk-nag';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { parseEnv } from '#config';
 import { ACCESS_ENV } from '#lib/aws/access.ts';
-import { CreditsStack } from '#lib/aws/credits-stack.ts';
+import { CreditsStack, isInvokedAsynchronously } from '#lib/aws/credits-stack.ts';
 import { DEFAULT_MEMORY_MB, DEFAULT_TIMEOUT_SECONDS } from '#lib/aws/service-function.ts';
 import { DEFAULT_SETTINGS, settingsFromContext, type Settings } from '#lib/aws/settings.ts';
 import { DETAIL_TYPES, EVENT_SOURCE, FUNCTIONS, IDEMPOTENCY_TABLE, TABLE, type FunctionSpec } from '#lib/wiring.ts';
@@ -120,6 +120,7 @@ describe('main table', () => {
         TimeToLiveSpecification: { AttributeName: TABLE.ttlAttribute, Enabled: true },
         // SSEEnabled without a key: the AWS-managed KMS key (aws/dynamodb), visible in CloudTrail.
         SSESpecification: { SSEEnabled: true },
+        DeletionProtectionEnabled: true,
       }),
       DeletionPolicy: 'Retain',
       UpdateReplacePolicy: 'Retain',
@@ -148,6 +149,18 @@ describe('idempotency table', () => {
       BillingMode: 'PAY_PER_REQUEST',
       TimeToLiveSpecification: { AttributeName: IDEMPOTENCY_TABLE.ttlAttribute, Enabled: true },
     });
+  });
+
+  it('like the main table, refuses DeleteTable and is retained on stack delete (its records stop double charges)', () => {
+    const tables = resources(wired.template, 'AWS::DynamoDB::Table');
+    expect(tables).toHaveLength(2);
+    for (const [id] of tables) {
+      wired.template.hasResource('AWS::DynamoDB::Table', {
+        Properties: Match.objectLike({ DeletionProtectionEnabled: true }),
+        DeletionPolicy: 'Retain',
+      });
+      expect(wired.template.toJSON().Resources[id].Properties.DeletionProtectionEnabled, id).toBe(true);
+    }
   });
 });
 
@@ -261,6 +274,30 @@ describe.each([
       }
     }
     expect(resources(b.template, 'AWS::Scheduler::Schedule')).toHaveLength(b.specs.flatMap((s) => s.schedules ?? []).length);
+  });
+
+  it('give every asynchronously invoked function (rules, schedules, one-time schedule target) an on-failure SQS queue kept 14 days, and Lambda retries', () => {
+    const b = get();
+    const asyncSpecs = b.specs.filter(isInvokedAsynchronously);
+    expect(asyncSpecs.length).toBeGreaterThan(0);
+    const configs = resources(b.template, 'AWS::Lambda::EventInvokeConfig');
+    expect(configs).toHaveLength(asyncSpecs.length);
+    for (const spec of asyncSpecs) {
+      const found = configs.find(([, c]) => JSON.stringify(c.Properties.FunctionName) === JSON.stringify({ Ref: fnId(b, spec.id) }));
+      expect(found, spec.id).toBeDefined();
+      const props = found![1].Properties;
+      expect(props.MaximumRetryAttempts).toBe(2);
+      expect(props.MaximumEventAgeInSeconds).toBe(6 * 3600);
+      const queueId = props.DestinationConfig.OnFailure.Destination['Fn::GetAtt'][0] as string;
+      const queue = b.template.toJSON().Resources[queueId];
+      expect(queue.Type, spec.id).toBe('AWS::SQS::Queue');
+      expect(queue.Properties.MessageRetentionPeriod).toBe(14 * 24 * 3600);
+      // …the function may write to it, and an alarm watches it.
+      expect(statementsOf(b, spec.id).some((st) => [st.Action].flat().includes('sqs:SendMessage') && JSON.stringify(st.Resource).includes(queueId)), spec.id).toBe(true);
+      b.template.hasResourceProperties('AWS::CloudWatch::Alarm', { Dimensions: [{ Name: 'QueueName', Value: { 'Fn::GetAtt': [queueId, 'QueueName'] } }] });
+    }
+    // Synchronous (HTTP) functions get none: API Gateway waits for their answer.
+    expect(b.specs.filter((s) => !isInvokedAsynchronously(s)).every((s) => s.routes?.length)).toBe(true);
   });
 
   it('grant no wildcard action (no "*", no "service:*") to any role of the stack', () => {
@@ -416,8 +453,8 @@ describe('HTTP API', () => {
 describe('dead-letter queues', () => {
   it('are SQS-encrypted, TLS-only, and each alarmed to the alarm topic', () => {
     const queues = resources(fixture.template, 'AWS::SQS::Queue');
-    // two rules, one schedule, the one-time schedules' DLQ
-    expect(queues).toHaveLength(4);
+    // two rules, one schedule, the one-time schedules' DLQ, and one on-failure queue per asynchronously invoked function
+    expect(queues).toHaveLength(4 + FIXTURE.filter(isInvokedAsynchronously).length);
     for (const [id, q] of queues) {
       expect(q.Properties.SqsManagedSseEnabled).toBe(true);
       fixture.template.hasResourceProperties('AWS::SQS::QueuePolicy', {
