@@ -4,7 +4,7 @@
  */
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { Annotations, CfnOutput, Duration, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
+import { CfnOutput, Duration, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
 import * as apigw from 'aws-cdk-lib/aws-apigateway';
 import * as apigwv2 from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpJwtAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
@@ -31,6 +31,7 @@ import { grantAccess, type AccessResources, type SchedulerResources } from './ac
 import { DataTables } from './data.ts';
 import { acknowledge, nagValue } from './nag.ts';
 import { ServiceFunction } from './service-function.ts';
+import { SharpLayer } from './sharp-layer.ts';
 import type { Settings } from './settings.ts';
 import { WebSite } from './web.ts';
 
@@ -47,6 +48,8 @@ export interface CreditsStackProps extends StackProps {
   codeFor?: (spec: FunctionSpec) => lambda.Code;
   /** Defaults to `<root>/web/dist`. */
   webDistDir?: string;
+  /** Test-only: stand-in code for the sharp layer instead of installing the linux-arm64 packages. */
+  sharpLayerCode?: lambda.Code;
 }
 
 /** Retries before an event lands in its DLQ; handlers are idempotent, so retries are safe. */
@@ -96,14 +99,8 @@ export class CreditsStack extends Stack {
     const webOrigins = [this.web.origin, ...settings.extraWebOrigins];
 
     // Functions first: scheduler resources name the publish function, grants name the others.
-    const layers = settings.sharpLayerArn ? [lambda.LayerVersion.fromLayerVersionArn(this, 'SharpLayer', settings.sharpLayerArn)] : [];
     const imageFns = specs.filter((s) => s.access.some((a) => a.startsWith('uploads:'))).map((s) => s.id);
-    if (imageFns.length && !settings.sharpLayerArn) {
-      Annotations.of(this).addWarningV2(
-        'ai-credits:sharp-layer-missing',
-        `sharp is left out of the bundles (native, per platform): ${imageFns.join(', ')} need a linux-arm64 sharp layer, -c sharpLayerArn=<arn>, or their image work fails at run time.`,
-      );
-    }
+    const layers = imageFns.length ? [this.sharpLayer(settings, props.sharpLayerCode)] : [];
     for (const spec of specs) {
       const needsSharp = imageFns.includes(spec.id);
       this.functions.set(
@@ -149,6 +146,15 @@ export class CreditsStack extends Stack {
     const f = this.functions.get(id);
     if (!f) throw new Error(`No function "${id}" in this stack`);
     return f.fn;
+  }
+
+  /**
+   * sharp for the functions that touch uploads (native, so not in their bundles): built by this app from
+   * the pinned version (`sharp-layer.ts`), or an existing layer named with `-c sharpLayerArn=<arn>`.
+   */
+  private sharpLayer(settings: Settings, code: lambda.Code | undefined): lambda.ILayerVersion {
+    if (settings.sharpLayerArn) return lambda.LayerVersion.fromLayerVersionArn(this, 'SharpLayer', settings.sharpLayerArn);
+    return new SharpLayer(this, 'Sharp', { projectRoot: PROJECT_ROOT, code }).layer;
   }
 
   private httpApi(specs: readonly FunctionSpec[], settings: Settings, allowOrigins: string[], retention: logs.RetentionDays) {

@@ -27,7 +27,10 @@ export interface Settings {
   uploadsExpiryDays: number;
   /** Subscribed to the alarm topic when set. */
   alarmEmail?: string;
-  /** A Lambda layer providing `sharp` for linux-arm64, attached to functions that touch uploads. */
+  /**
+   * Optional override: an existing Lambda layer providing `sharp` for linux-arm64. Without it the app
+   * builds that layer itself from the pinned version (`lib/aws/sharp-layer.ts`).
+   */
   sharpLayerArn?: string;
 }
 

@@ -4,6 +4,9 @@
  * list that uses every field and every access kind, so rules, schedules and grants are proven even
  * before the wiring has such entries. Both use stand-in code; `bundling.test.ts` bundles for real.
  */
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
 import { App, Stack, Validations, type CfnElement } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
@@ -11,12 +14,17 @@ import { AwsSolutionsChecks } from 'cdk-nag';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { parseEnv } from '#config';
 import { ACCESS_ENV } from '#lib/aws/access.ts';
-import { CreditsStack, isInvokedAsynchronously } from '#lib/aws/credits-stack.ts';
+import { CreditsStack, PROJECT_ROOT, isInvokedAsynchronously } from '#lib/aws/credits-stack.ts';
 import { DEFAULT_MEMORY_MB, DEFAULT_TIMEOUT_SECONDS } from '#lib/aws/service-function.ts';
 import { DEFAULT_SETTINGS, settingsFromContext, type Settings } from '#lib/aws/settings.ts';
 import { DETAIL_TYPES, EVENT_SOURCE, FUNCTIONS, IDEMPOTENCY_TABLE, TABLE, type FunctionSpec } from '#lib/wiring.ts';
 
 const standIn = () => lambda.Code.fromInline('export const handler = async () => ({ statusCode: 200 });');
+/** Layers take no inline code: a one-file directory stands in for the installed sharp packages. */
+const standInLayerDir = fs.mkdtempSync(path.join(os.tmpdir(), 'sharp-layer-stand-in-'));
+fs.mkdirSync(path.join(standInLayerDir, 'nodejs'));
+fs.writeFileSync(path.join(standInLayerDir, 'nodejs', 'README'), 'stand-in');
+const standInLayer = () => lambda.Code.fromAsset(standInLayerDir);
 
 /** Every field and access kind a FunctionSpec can carry, as later wiring entries will. */
 const FIXTURE: FunctionSpec[] = [
@@ -76,6 +84,7 @@ function build(specs: readonly FunctionSpec[], settings: Partial<Settings> = {},
     settings: { ...DEFAULT_SETTINGS, ...settings },
     functions: specs,
     codeFor: standIn,
+    sharpLayerCode: standInLayer(),
     webDistDir,
   });
   return { app, stack, template: Template.fromStack(stack), specs };
@@ -490,13 +499,27 @@ describe('uploads bucket', () => {
     });
   });
 
-  it('functions with uploads access get the sharp layer from context, and synth warns when it is missing', () => {
-    Annotations.fromStack(fixture.stack).hasWarning('/Test', Match.stringLikeRegexp('sharpLayerArn'));
+  it('functions with uploads access get the sharp layer the app builds (arm64, nodejs24.x), the others none, and no context value is needed', () => {
+    const sharpLayers = (b: Built) => resources(b.template, 'AWS::Lambda::LayerVersion').filter(([, l]) => String(l.Properties.Description).startsWith('sharp '));
+    const [[layerId, layer], ...others] = sharpLayers(fixture);
+    expect(others).toEqual([]);
+    expect(layer.Properties.CompatibleArchitectures).toEqual(['arm64']);
+    expect(layer.Properties.CompatibleRuntimes).toEqual(['nodejs24.x']);
+    expect(layer.Properties.Description).toMatch(/^sharp \d+\.\d+\.\d+ for linux-arm64/);
+    for (const spec of FIXTURE) {
+      const layers = fixture.template.toJSON().Resources[fnId(fixture, spec.id)].Properties.Layers;
+      if (spec.access.some((a) => a.startsWith('uploads:'))) expect(layers, spec.id).toEqual([{ Ref: layerId }]);
+      else expect(layers, spec.id).toBeUndefined();
+    }
+    expect(Annotations.fromStack(fixture.stack).findWarning('*', Match.stringLikeRegexp('sharp'))).toEqual([]);
+  });
+
+  it('given -c sharpLayerArn, then that layer is attached instead and none is built', () => {
     const arn = 'arn:aws:lambda:us-east-1:123456789012:layer:sharp:3';
     const b = build(FIXTURE, { sharpLayerArn: arn });
     expect(b.template.toJSON().Resources[fnId(b, 'uploader')].Properties.Layers).toEqual([arn]);
     expect(b.template.toJSON().Resources[fnId(b, 'reader')].Properties.Layers).toBeUndefined();
-    expect(Annotations.fromStack(b.stack).findWarning('/Test', Match.stringLikeRegexp('sharpLayerArn'))).toEqual([]);
+    expect(resources(b.template, 'AWS::Lambda::LayerVersion').filter(([, l]) => String(l.Properties.Description).startsWith('sharp '))).toEqual([]);
   });
 
   it('is only created when some function has uploads access', () => {
@@ -532,4 +555,31 @@ describe('web page', () => {
     expect(resources(b.template, 'Custom::CDKBucketDeployment')).toHaveLength(1);
     Annotations.fromStack(b.stack).hasWarning('/Test/Web', Match.stringLikeRegexp('does not exist'));
   });
+});
+
+describe('sharp layer (the real asset, installed from the npm registry once and cached by version)', () => {
+  it('holds the pinned sharp and its linux-arm64 binary under nodejs/node_modules, where Lambda looks', () => {
+    const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'cdk-sharp-layer-'));
+    try {
+      // Asset metadata names each asset's staged directory, as the CDK CLI enables it.
+      const app = new App({ outdir, builtinCloudFormationValidation: false, context: { 'aws:cdk:enable-asset-metadata': true } });
+      // Functions stand in, the layer does not.
+      const stack = new CreditsStack(app, 'Layer', { settings: DEFAULT_SETTINGS, functions: FIXTURE, codeFor: standIn });
+      const assembly = app.synth();
+      const template = assembly.getStackByName(stack.stackName).template as { Resources: Record<string, any> };
+      const [layer] = Object.values(template.Resources).filter((r) => r.Type === 'AWS::Lambda::LayerVersion' && String(r.Properties.Description).startsWith('sharp '));
+      const assetDir = path.join(outdir, layer.Metadata['aws:asset:path']);
+      const pinned = JSON.parse(fs.readFileSync(path.join(PROJECT_ROOT, 'package.json'), 'utf8')).dependencies.sharp;
+      const modules = path.join(assetDir, 'nodejs', 'node_modules');
+      expect(JSON.parse(fs.readFileSync(path.join(modules, 'sharp', 'package.json'), 'utf8')).version).toBe(pinned);
+      const binary = JSON.parse(fs.readFileSync(path.join(modules, '@img', 'sharp-linux-arm64', 'package.json'), 'utf8'));
+      expect(binary.os).toEqual(['linux']);
+      expect(binary.cpu).toEqual(['arm64']);
+      expect(fs.existsSync(path.join(modules, '@img', 'sharp-libvips-linux-arm64'))).toBe(true);
+      // This machine's own build is not what Lambda needs, and must not ride along.
+      expect(fs.existsSync(path.join(modules, '@img', 'sharp-linux-x64'))).toBe(false);
+    } finally {
+      fs.rmSync(outdir, { recursive: true, force: true });
+    }
+  }, 300_000);
 });
