@@ -1,7 +1,7 @@
 /**
  * Imported for its effect by the handlers of functions with uploads access, the only ones the CDK
  * stack gives the sharp layer: provides deps.ts with the image model of `AI_PROVIDER` (the offline
- * sharp enhancer, or Nova Canvas on Bedrock) and registers the `image_enhancement` feature.
+ * sharp enhancer, or Stable Image Remove Background on Bedrock) and registers the `image_enhancement` feature.
  */
 import { BedrockImageModel } from '../adapters/image-bedrock.ts';
 import { OfflineImageModel } from '../adapters/image-offline.ts';
