@@ -214,9 +214,9 @@ describe.each([
     }
   });
 
-  it('set only environment keys that functions/config.ts parses (WEBHOOK_SECRET_ARN aside, see the report)', () => {
+  it('set only environment keys that functions/config.ts parses (its optional WEBHOOK_SECRET_ARN and BEDROCK_IMAGE_REGION included)', () => {
     const b = get();
-    const known = new Set([...Object.keys(parseEnv({})), 'NODE_OPTIONS', 'WEBHOOK_SECRET_ARN']);
+    const known = new Set([...Object.keys(parseEnv({})), 'NODE_OPTIONS', 'WEBHOOK_SECRET_ARN', 'BEDROCK_IMAGE_REGION']);
     for (const spec of b.specs) for (const key of Object.keys(envOf(b, spec.id))) expect(known, `${spec.id}: ${key}`).toContain(key);
   });
 
@@ -357,13 +357,29 @@ describe('least privilege by access', () => {
     const st = statementsOf(fixture, 'generator').find((s) => [s.Action].flat().includes('bedrock:InvokeModel'))!;
     const resources = JSON.stringify(st.Resource);
     expect(resources).toContain(`foundation-model/${DEFAULT_SETTINGS.bedrockModelId}`);
-    expect(resources).toContain(`foundation-model/${DEFAULT_SETTINGS.bedrockImageModelId}`);
+    // The image model is served through its us. profile only, called in the configured image Region.
+    expect(DEFAULT_SETTINGS.bedrockImageModelId).toBe('us.stability.stable-image-remove-background-v1:0');
+    expect(resources).toContain(`:bedrock:${DEFAULT_SETTINGS.bedrockImageRegion}:`);
+    expect(resources).toContain(`inference-profile/${DEFAULT_SETTINGS.bedrockImageModelId}`);
+    expect(resources).toContain('foundation-model/stability.stable-image-remove-background-v1:0');
     expect(resources).not.toMatch(/foundation-model\/\*/);
     expect(envOf(fixture, 'generator')).toMatchObject({
       AI_PROVIDER: 'bedrock',
       BEDROCK_MODEL_ID: DEFAULT_SETTINGS.bedrockModelId,
       BEDROCK_IMAGE_MODEL_ID: DEFAULT_SETTINGS.bedrockImageModelId,
+      BEDROCK_IMAGE_REGION: DEFAULT_SETTINGS.bedrockImageRegion,
     });
+  });
+
+  it('given the ap-southeast-1 settings (apac. text profile, image in us-west-2), then the grants follow them: text profile in the stack Region, image profile in us-west-2', () => {
+    const app = new App({ context: { bedrockModelId: 'apac.amazon.nova-lite-v1:0', bedrockImageRegion: 'us-west-2' } });
+    const b = build(FIXTURE, settingsFromContext(app.node));
+    const arns = statementsOf(b, 'generator').find((s) => [s.Action].flat().includes('bedrock:InvokeModel'))!.Resource as unknown[];
+    const text = JSON.stringify(arns);
+    expect(text).toMatch(/bedrock:",\{"Ref":"AWS::Region"\},":",\{"Ref":"AWS::AccountId"\},":inference-profile\/apac\.amazon\.nova-lite-v1:0/);
+    expect(text).toContain(':bedrock:us-west-2:');
+    expect(text).toContain('inference-profile/us.stability.stable-image-remove-background-v1:0');
+    expect(envOf(b, 'generator')).toMatchObject({ BEDROCK_MODEL_ID: 'apac.amazon.nova-lite-v1:0', BEDROCK_IMAGE_REGION: 'us-west-2' });
   });
 
   it('a cross-region inference profile model id grants the profile and its foundation model', () => {
@@ -429,6 +445,33 @@ describe('least privilege by access', () => {
 
   it('scheduler:manage without exactly one scheduleTarget function fails the synth with the reason', () => {
     expect(() => build(FIXTURE.filter((s) => s.id !== 'publish'))).toThrow(/exactly one FunctionSpec with scheduleTarget/);
+  });
+});
+
+describe('settings refuse at synth what the deploy would get wrong', () => {
+  const settings = (context: Record<string, unknown>) => settingsFromContext(new App({ context }).node);
+  const real = { jwtIssuer: 'https://auth.shop.io/', checkoutBaseUrl: 'https://billing.shop.io/checkout' };
+
+  it('given a non-dev stage on the placeholder issuer or checkout URL of cdk.json, then synth fails naming the context key', () => {
+    expect(() => settings({ stage: 'prod', checkoutBaseUrl: real.checkoutBaseUrl })).toThrow(/Stage "prod" needs a real JWT issuer: -c jwtIssuer/);
+    expect(() => settings({ stage: 'prod', jwtIssuer: real.jwtIssuer })).toThrow(/checkoutBaseUrl/);
+    expect(() => settings({ stage: 'prod', ...real, checkoutBaseUrl: 'http://billing.shop.io/checkout' })).toThrow(/https checkout URL/);
+    expect(() => settings({ stage: 'staging', ...real, jwtIssuer: 'https://login.example.org/' })).toThrow(/placeholder/);
+    expect(settings({ stage: 'prod', ...real })).toMatchObject({ stage: 'prod', ...real });
+    // dev keeps working on the placeholders, as a fresh clone does.
+    expect(settings({ stage: 'dev' }).jwtIssuer).toBe(DEFAULT_SETTINGS.jwtIssuer);
+  });
+
+  it('given a model id no adapter knows, or one of the wrong kind, then synth fails listing the known ones', () => {
+    expect(() => settings({ bedrockImageModelId: 'amazon.nova-canvas-v1:0' })).toThrow(/bedrockImageModelId.*known are us\.stability/);
+    expect(() => settings({ bedrockModelId: 'us.stability.stable-image-remove-background-v1:0' })).toThrow(/bedrockModelId.*No text model/);
+    expect(() => settings({ bedrockImageModelId: 'stability.stable-image-remove-background-v1:0' })).toThrow(/No image model/);
+  });
+
+  it('given an image Region outside the profile’s geography, then synth fails', () => {
+    expect(() => settings({ bedrockImageRegion: 'ap-southeast-1' })).toThrow(/cannot call the us\. profile/);
+    expect(() => settings({ bedrockImageRegion: 'Oregon' })).toThrow(/not a Region/);
+    expect(settings({ bedrockImageRegion: 'us-west-2' }).bedrockImageRegion).toBe('us-west-2');
   });
 });
 
