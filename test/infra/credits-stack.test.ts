@@ -593,6 +593,12 @@ describe('web page', () => {
     });
   });
 
+  it('is built by `npm run deploy` before cdk deploys it, so a clean checkout ships the page', () => {
+    const { scripts } = JSON.parse(fs.readFileSync(path.join(PROJECT_ROOT, 'package.json'), 'utf8')) as { scripts: Record<string, string> };
+    expect(scripts['build:web']).toBe('vite build web');
+    expect(scripts.deploy).toMatch(/^npm run build:web && cdk deploy --all$/);
+  });
+
   it('when web/dist is missing, deploys only config.json and warns', () => {
     const b = build(FUNCTIONS, {}, '/nonexistent/web/dist');
     expect(resources(b.template, 'Custom::CDKBucketDeployment')).toHaveLength(1);
