@@ -111,6 +111,102 @@ export const LIMITS = {
 
 
 /**
+ * The Bedrock models the adapters speak to, keyed by foundation-model id, with the documented limits a
+ * request must respect: Bedrock refuses (400 ValidationException) what exceeds them, so the adapters
+ * size their requests from here and the local Bedrock fakes refuse the same requests, failing a test
+ * before AWS would fail a merchant. A cross-region inference profile (`us.`, `apac.`, …) has the limits
+ * of its foundation model. Deploy settings accept only model ids listed here.
+ */
+export interface TextModelSpec {
+  kind: 'text';
+  /** The Converse API with a forced tool call (`adapters/bedrock-model.ts`). */
+  api: 'converse';
+  /** `inferenceConfig.maxTokens` ceiling of the model card. */
+  maxOutputTokens: number;
+  /** Inference profiles that serve it; empty when only in-Region ids exist. */
+  profiles: readonly string[];
+}
+
+export interface ImageModelSpec {
+  kind: 'image';
+  /** Stability AI Image Services' remove-background body: `{ image, output_format }` → `{ images, finish_reasons, seeds }`. */
+  api: 'stability-remove-background';
+  minSidePixels: number;
+  maxPixels: number;
+  /** Longest side over shortest side, at most. */
+  maxAspectRatio: number;
+  inputFormats: readonly ('jpeg' | 'png' | 'webp')[];
+  profiles: readonly string[];
+  /** Served only through an inference profile (no in-Region model id). */
+  profileOnly: boolean;
+}
+
+export type ModelSpec = TextModelSpec | ImageModelSpec;
+
+export const MODELS: Record<string, ModelSpec> = {
+  // Amazon Nova Lite v1 model card: 300K context, 5K output tokens; Active.
+  'amazon.nova-lite-v1:0': { kind: 'text', api: 'converse', maxOutputTokens: 5_000, profiles: ['us', 'eu', 'apac'] },
+  // Stability AI "Stable Image Remove Background" on Bedrock (Image Services): each side ≥ 64 px, at most
+  // 9,437,184 pixels, aspect ratio within 1:2.5–2.5:1, JPEG/PNG/WebP; Active; served in us-east-1,
+  // us-east-2 and us-west-2 through the `us.` inference profile.
+  'stability.stable-image-remove-background-v1:0': {
+    kind: 'image',
+    api: 'stability-remove-background',
+    minSidePixels: 64,
+    maxPixels: 9_437_184,
+    maxAspectRatio: 2.5,
+    inputFormats: ['jpeg', 'png', 'webp'],
+    profiles: ['us'],
+    profileOnly: true,
+  },
+};
+
+/** What the deploy uses unless told otherwise (`lib/aws/settings.ts`), and the local stack alike. */
+export const DEFAULT_TEXT_MODEL_ID = 'amazon.nova-lite-v1:0';
+export const DEFAULT_IMAGE_MODEL_ID = 'us.stability.stable-image-remove-background-v1:0';
+
+const PROFILE_PREFIX = /^(us|eu|apac|jp|au|ca|us-gov|global)\.(.+)$/;
+
+/** The geography prefix of an inference-profile id (`apac`), or null for a foundation-model id. */
+export function inferenceProfileOf(modelId: string): { geo: string; foundationModelId: string } | null {
+  const m = PROFILE_PREFIX.exec(modelId);
+  return m ? { geo: m[1]!, foundationModelId: m[2]! } : null;
+}
+
+/** The spec of a model id or inference-profile id, or undefined when no adapter knows the model. */
+export function modelSpec(modelId: string): ModelSpec | undefined {
+  const profile = inferenceProfileOf(modelId);
+  const spec = MODELS[profile ? profile.foundationModelId : modelId];
+  if (!spec) return undefined;
+  // A geography the model is not offered in is no id Bedrock knows.
+  if (profile && !spec.profiles.includes(profile.geo)) return undefined;
+  // Bedrock refuses on-demand calls of a profile-only model by its foundation-model id.
+  if (!profile && spec.kind === 'image' && spec.profileOnly) return undefined;
+  return spec;
+}
+
+export function textModelSpec(modelId: string): TextModelSpec {
+  const spec = modelSpec(modelId);
+  if (spec?.kind !== 'text') throw new Error(`No text model "${modelId}" in MODELS (functions/config.ts): known are ${knownIds('text')}`);
+  return spec;
+}
+
+export function imageModelSpec(modelId: string): ImageModelSpec {
+  const spec = modelSpec(modelId);
+  if (spec?.kind !== 'image') throw new Error(`No image model "${modelId}" in MODELS (functions/config.ts): known are ${knownIds('image')}`);
+  return spec;
+}
+
+/** Every id (foundation model and profiles) of a kind, for error messages. */
+export function knownIds(kind: ModelSpec['kind']): string {
+  return Object.entries(MODELS)
+    .filter(([, m]) => m.kind === kind)
+    .flatMap(([id, m]) => [...(m.kind === 'image' && m.profileOnly ? [] : [id]), ...m.profiles.map((p) => `${p}.${id}`)])
+    .join(', ');
+}
+
+
+/**
  * The environment, parsed once at cold start. No variable that names a deployed resource, a provider
  * or a secret has a default: a function missing one fails at cold start with its name instead of
  * quietly using a local value. Each function parses only the keys its composition reads
@@ -134,6 +230,8 @@ export const EnvSchema = z.object({
   DEMO: z.enum(['0', '1']).default('0'),
   BEDROCK_MODEL_ID: z.string().min(1),
   BEDROCK_IMAGE_MODEL_ID: z.string().min(1),
+  /** Where the image model is called (it is offered in fewer Regions than the text model); the function's own by default. */
+  BEDROCK_IMAGE_REGION: z.string().min(1).optional(),
   BEDROCK_ENDPOINT: z.string().url().optional(),
   BEDROCK_MAX_TOKENS: z.coerce.number().int().positive().max(8192).default(6000),
   /** Total time a generation may spend on the model, kept under API Gateway's 30 s. */

@@ -26,7 +26,7 @@ function imageModel(env: Env): ImageModel {
 export const images: Port<'images'> = {
   name: 'images',
   provides: ['images'],
-  env: ['AI_PROVIDER', 'BEDROCK_IMAGE_MODEL_ID', 'BEDROCK_ENDPOINT', 'MODEL_TIME_BUDGET_MS'],
+  env: ['AI_PROVIDER', 'BEDROCK_IMAGE_MODEL_ID', 'BEDROCK_IMAGE_REGION', 'BEDROCK_ENDPOINT', 'MODEL_TIME_BUDGET_MS'],
   access: ['bedrock:invoke'],
   needs: [imageFeature],
   build: (env) => ({ images: imageModel(env) }),

@@ -93,7 +93,8 @@ export async function startLocalStack(opts: LocalStackOptions = {}): Promise<Loc
   await createTables(dynamo.endpoint, env.TABLE_NAME, env.IDEMPOTENCY_TABLE_NAME);
 
   const keys = await localKeys(opts.dataDir ? join(opts.dataDir, 'jwt-keys.json') : undefined);
-  const bus = new LocalBus(log);
+  // Accepted events wait for delivery in <dataDir>/bus.json, so a restart delivers them (as EventBridge would).
+  const bus = new LocalBus(log, { file: opts.dataDir ? join(opts.dataDir, 'bus.json') : undefined });
   const scheduler = new LocalScheduler(log, opts.dataDir ? join(opts.dataDir, 'schedules.json') : undefined);
   // This process's own ports (local routes, tests' deps()) reach them directly, the functions by message.
   registerLocal({ bus, scheduler });
@@ -118,6 +119,7 @@ export async function startLocalStack(opts: LocalStackOptions = {}): Promise<Loc
   // Checkout pages are served by this stack, on whatever port it got (handlers read it at first use).
   process.env.CHECKOUT_BASE_URL = opts.env?.CHECKOUT_BASE_URL ?? `${url}/local/checkout`;
   scheduler.start();
+  bus.resume();
 
   return {
     url,
