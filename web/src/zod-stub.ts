@@ -14,4 +14,4 @@ export const z = stub;
 export default stub;
 // `functions/config.ts` imports zod as a namespace (`import * as z`, which lets the functions' bundles
 // tree-shake zod's locales): the names it calls at module scope.
-export { stub as object, stub as string, stub as coerce, stub as enum };
+export { stub as object, stub as string, stub as coerce, stub as enum, stub as iso };
