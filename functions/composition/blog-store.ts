@@ -1,12 +1,4 @@
 import { DynamoBlogStore } from '../adapters/dynamo-blog-store.ts';
-import type { Port } from './compose.ts';
-import { dynamo } from './dynamo.ts';
+import { tablePort } from './dynamo.ts';
 
-export const blogStore: Port<'blogPosts'> = {
-  name: 'blog-store',
-  provides: ['blogPosts'],
-  env: ['TABLE_NAME'],
-  access: ['table:read', 'table:write'],
-  needs: [dynamo],
-  build: (env, deps) => ({ blogPosts: new DynamoBlogStore(deps.dynamo.doc, env.TABLE_NAME) }),
-};
+export const blogStore = tablePort('blog-store', ['blogPosts'], (doc, table) => ({ blogPosts: new DynamoBlogStore(doc, table) }));

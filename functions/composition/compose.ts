@@ -55,8 +55,10 @@ export interface Deps {
 
 /** Always present: the parsed environment and the service clock. */
 type Given = 'env' | 'clock';
+/** The `Deps` fields a port may provide. */
+export type PortKey = Exclude<keyof Deps, Given>;
 
-export interface Port<K extends Exclude<keyof Deps, Given> = Exclude<keyof Deps, Given>> {
+export interface Port<K extends PortKey = PortKey> {
   name: string;
   /** The `Deps` fields it provides (none: it only contributes environment keys, e.g. idempotency). */
   provides: readonly K[];

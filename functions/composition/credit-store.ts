@@ -1,16 +1,8 @@
 import { DynamoCreditStore } from '../adapters/dynamo-store.ts';
-import type { Port } from './compose.ts';
-import { dynamo } from './dynamo.ts';
+import { tablePort } from './dynamo.ts';
 
 /** Balances, ledger and notifications (one adapter, two ports). */
-export const creditStore: Port<'store' | 'notifications'> = {
-  name: 'credit-store',
-  provides: ['store', 'notifications'],
-  env: ['TABLE_NAME'],
-  access: ['table:read', 'table:write'],
-  needs: [dynamo],
-  build: (env, deps) => {
-    const store = new DynamoCreditStore(deps.dynamo.doc, env.TABLE_NAME);
-    return { store, notifications: store };
-  },
-};
+export const creditStore = tablePort('credit-store', ['store', 'notifications'], (doc, table) => {
+  const store = new DynamoCreditStore(doc, table);
+  return { store, notifications: store };
+});

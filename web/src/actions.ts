@@ -285,7 +285,8 @@ export function watchPendingTopUp(): () => void {
     if (stopped) return true;
     if (balance) setState({ credits: balance });
     const shows = balance !== null && pending.baselinePurchased !== null && balance.credits.purchased >= pending.baselinePurchased + pending.credits;
-    const landed = shows || (status === 'paid' && (pending.baselinePurchased === null || balance === null));
+    // Without a baseline (a tab that did not start the top-up) the status decides, once a balance is read.
+    const landed = shows || (status === 'paid' && pending.baselinePurchased === null && balance !== null);
     if (landed) {
       clearPendingTopUp();
       setState((s) => (s.modal?.kind === 'topup' ? { modal: null } : {}));
