@@ -1,5 +1,6 @@
 import { receiveWebhook } from '../core/billing.ts';
-import { ServiceUnavailable } from '../core/errors.ts';
+import { InvalidSignature, ServiceUnavailable, ValidationFailed } from '../core/errors.ts';
+import { handlerMetrics } from '../adapters/powertools-telemetry.ts';
 import { parseEnv } from '../config.ts';
 import { makeEventPublisher } from '../adapters/event-publisher.ts';
 import { webhookSecrets } from '../adapters/webhook-secrets.ts';
@@ -16,6 +17,16 @@ const secrets = () =>
     throw new ServiceUnavailable('The webhook cannot be verified right now. Retry the delivery.');
   });
 
+/** Why a delivery was refused, as the WebhookRejected metric's `reason` (a burst of `signature` is an attack or a bad secret). */
+function rejected(err: unknown): never {
+  const reason = err instanceof InvalidSignature ? 'signature' : err instanceof ValidationFailed ? 'invalid' : undefined;
+  if (reason) {
+    handlerMetrics.webhookRejected(reason);
+    log.warn('webhook rejected', { reason });
+  }
+  throw err;
+}
+
 export const handler = httpHandler({ auth: 'none' }, async ({ headers, rawBody }, deps) =>
-  accepted(await receiveWebhook({ clock: deps.clock, events, secrets }, headers['webhook-signature'], rawBody)),
+  accepted(await receiveWebhook({ clock: deps.clock, events, secrets }, headers['webhook-signature'], rawBody).catch(rejected)),
 );

@@ -23,6 +23,8 @@ import { S3UploadStore } from '../adapters/uploads-s3.ts';
 import type { BlogPostStore, Scheduler } from '../core/blog-posts.ts';
 import { DynamoBlogStore } from '../adapters/dynamo-blog-store.ts';
 import { makeScheduler } from '../adapters/scheduler.ts';
+import type { Telemetry } from '../core/telemetry.ts';
+import { powertoolsTelemetry } from '../adapters/powertools-telemetry.ts';
 
 export interface Deps {
   env: Env;
@@ -44,6 +46,8 @@ export interface Deps {
   blogPosts: BlogPostStore;
   /** One-time schedules (blog publishing): EventBridge Scheduler, or the local stack's. */
   scheduler: Scheduler;
+  /** Business metrics (Powertools Metrics, EMF on stdout). */
+  telemetry: Telemetry;
 }
 
 /** The text model of `AI_PROVIDER`: the offline generator (local default) or Bedrock Converse. */
@@ -95,13 +99,14 @@ export function buildDeps(env: Env = parseEnv()): Deps {
     rateLimit: rateLimitConfig(env),
     topUps: billing,
     processedEvents: billing,
-    generations: new DynamoGenerationStore(dynamo.doc, env.TABLE_NAME),
+    generations: new DynamoGenerationStore(dynamo.doc, env.TABLE_NAME, env.GENERATION_TTL_DAYS),
     model: textModel(env),
     modelTimeBudgetMs: env.MODEL_TIME_BUDGET_MS,
     uploads: S3UploadStore.fromEnv(env),
     images: imageModel(env),
     blogPosts: new DynamoBlogStore(dynamo.doc, env.TABLE_NAME),
     scheduler: makeScheduler(env),
+    telemetry: powertoolsTelemetry,
   };
 }
 

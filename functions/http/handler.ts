@@ -1,6 +1,6 @@
 /**
- * The shared middy stack of every HTTP handler: header normalisation, the error envelope, caller and
- * scope checks, the body-size limit, JSON parsing and zod validation (in the contract's order:
+ * The shared middy stack of every HTTP handler: observability (Powertools Logger, Tracer, Metrics),
+ * header normalisation, the error envelope, caller and scope checks, the body-size limit, JSON parsing and zod validation (in the contract's order:
  * 401, 413, 400), then Powertools idempotency when a route honours `Idempotency-Key`.
  * A handler states its schemas and calls one use case.
  */
@@ -17,6 +17,7 @@ import { callerOf, requireScope, type Caller } from './auth.ts';
 import { deps, type Deps } from './deps.ts';
 import { errorResponse, json, zodIssues } from './errors.ts';
 import { rateLimitHeaders } from './rate-limit-headers.ts';
+import { observability } from '../observability/middleware.ts';
 
 export type HttpResult = APIGatewayProxyStructuredResultV2;
 
@@ -95,6 +96,7 @@ export function httpHandler<B = undefined, Q = undefined, P = undefined>(
 ) {
   const limit = spec.maxBodyBytes ?? LIMITS.maxBodyBytes;
   const chain = middy<Event, HttpResult, Error, Context>()
+    .use(observability())
     .use(httpHeaderNormalizer())
     .use({
       onError: (request) => {
