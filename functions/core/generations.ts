@@ -95,9 +95,11 @@ async function generateOnce(deps: GenerationDeps, req: GenerateInput, seen: { pl
   const count = (paid ? feature.variants : Math.max(1, feature.freeSelectableVariants)) as 1 | 2;
   let record: GenerationRecord;
   const modelStarted = performance.now();
+  let modelMs = 0;
   try {
     const signal = AbortSignal.timeout(deps.modelTimeBudgetMs);
     const written = await module.generate(deps, { accountId: req.accountId, generationId, productId, input: req.input, count, signal, prepared });
+    modelMs = performance.now() - modelStarted;
     if (written.variants.length !== count) throw new ModelFailure('invalid_output', `expected ${count} variants, got ${written.variants.length}`);
     record = {
       id: generationId,
@@ -119,7 +121,7 @@ async function generateOnce(deps: GenerationDeps, req: GenerateInput, seen: { pl
   } catch (err) {
     const reason = err instanceof ModelFailure ? `model ${err.kind}` : 'generation could not be completed';
     await refund(deps, req.accountId, charged.split, { ...meta, reason });
-    telemetryOf(deps).generationFailed({ feature: req.feature, plan: account.plan, credits: feature.cost, reason: err instanceof ModelFailure ? err.kind : 'internal', modelMs: performance.now() - modelStarted });
+    telemetryOf(deps).generationFailed({ feature: req.feature, plan: account.plan, credits: feature.cost, reason: err instanceof ModelFailure ? err.kind : 'internal', modelMs: modelMs || performance.now() - modelStarted });
     const failure = new GenerationFailed(
       feature.cost,
       err instanceof ModelFailure && err.kind === 'throttled'
@@ -133,7 +135,7 @@ async function generateOnce(deps: GenerationDeps, req: GenerateInput, seen: { pl
   // The generation is stored: the charge stands. (Had this process stalled past the hold timeout, a
   // reader has refunded it already and the merchant keeps this one for free.)
   await releaseCharge(deps, req.accountId, generationId);
-  telemetryOf(deps).generationSucceeded({ feature: req.feature, plan: account.plan, credits: feature.cost, modelId: record.modelId, modelCalls: record.modelCalls, usage: record.usage, modelMs: performance.now() - modelStarted });
+  telemetryOf(deps).generationSucceeded({ feature: req.feature, plan: account.plan, credits: feature.cost, modelId: record.modelId, modelCalls: record.modelCalls, usage: record.usage, modelMs });
   // Best effort: a lost low-balance notice must not fail a paid-for generation.
   await noticeLowBalance(deps, charged.account).catch(() => undefined);
   return { generation: await toView(deps, record, availableOf(charged.account)), rate: attempt.view };
