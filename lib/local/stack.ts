@@ -17,6 +17,8 @@ import { localRoutes } from './local-routes.ts';
 import { startLocalS3, type LocalS3 } from './s3.ts';
 import { LocalScheduler } from './scheduler.ts';
 import { createLocalServer, type RequestLog } from './server.ts';
+import { localLogger, powertoolsRequestLog } from './log.ts';
+import { captureStdout, MetricTotals } from './metrics.ts';
 import { localKeys, type LocalKeys } from './tokens.ts';
 import { staticAssets } from './statics.ts';
 // Local-only routes that play the billing system (checkout page, plan switch) register themselves.
@@ -36,6 +38,7 @@ export interface LocalStackOptions {
   webDir?: string;
   /** Extra environment for the handlers (rate limits, provider, ...). */
   env?: Record<string, string>;
+  /** The stack's own log lines; by default Powertools Logger JSON at the handlers' LOG_LEVEL. */
   log?: RequestLog;
 }
 
@@ -48,13 +51,14 @@ export interface LocalStack {
   keys: LocalKeys;
   bus: LocalBus;
   scheduler: LocalScheduler;
+  /** Running totals of the metrics the functions emitted since start (`GET /local/metrics`). */
+  metrics: MetricTotals;
   /** A bearer token for an account (local keys). */
   token(accountId: string, scopes?: string[]): Promise<string>;
   close(): Promise<void>;
 }
 
 export async function startLocalStack(opts: LocalStackOptions = {}): Promise<LocalStack> {
-  const log: RequestLog = opts.log ?? (() => undefined);
   if (opts.dataDir) mkdirSync(opts.dataDir, { recursive: true });
   const dynamo = await startDynalite({ port: opts.dynamoPort, path: opts.dataDir ? join(opts.dataDir, 'dynamodb') : undefined });
 
@@ -63,9 +67,15 @@ export async function startLocalStack(opts: LocalStackOptions = {}): Promise<Loc
     DYNAMODB_ENDPOINT: dynamo.endpoint,
     LOCAL_STACK: '1',
     AWS_REGION: process.env.AWS_REGION ?? 'us-east-1',
+    // No X-Ray daemon here: the Tracer stays off (it also is outside Lambda).
+    POWERTOOLS_TRACE_ENABLED: 'false',
     ...opts.env,
   });
   const env = parseEnv();
+  const log: RequestLog = opts.log ?? powertoolsRequestLog(localLogger(env.LOG_LEVEL));
+  // The functions' EMF lines on stdout become the local metric totals (see metrics.ts for the seam).
+  const metrics = new MetricTotals();
+  const releaseStdout = captureStdout(metrics);
   // Uploads and results: s3rver under <dataDir>/s3, or a temporary directory removed on close. On
   // 127.0.0.1, the host every presigned URL names, so a browser on this machine reaches it directly.
   const s3Dir = opts.dataDir ? join(opts.dataDir, 's3') : mkdtempSync(join(tmpdir(), 'ai-credits-s3-'));
@@ -85,7 +95,7 @@ export async function startLocalStack(opts: LocalStackOptions = {}): Promise<Loc
     keys,
     log,
     webDir: opts.webDir ?? join(ROOT, 'web', 'dist'),
-    localRoutes: localRoutes({ keys, bus, scheduler, url: () => url, webhookSecret: env.WEBHOOK_SECRET }),
+    localRoutes: localRoutes({ keys, bus, scheduler, metrics, url: () => url, webhookSecret: env.WEBHOOK_SECRET }),
     statics: await staticAssets(),
   });
   const host = opts.host ?? '127.0.0.1';
@@ -107,6 +117,7 @@ export async function startLocalStack(opts: LocalStackOptions = {}): Promise<Loc
     keys,
     bus,
     scheduler,
+    metrics,
     token: (accountId, scopes) => keys.sign({ accountId, scopes }),
     async close() {
       await scheduler.stop();
@@ -118,6 +129,7 @@ export async function startLocalStack(opts: LocalStackOptions = {}): Promise<Loc
       await dynamo.close();
       await s3?.close();
       if (!opts.dataDir) rmSync(s3Dir, { recursive: true, force: true });
+      releaseStdout();
       resetDeps();
     },
   };
