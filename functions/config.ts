@@ -93,7 +93,7 @@ export const MODEL_PRICES: Record<string, ModelPrice> = {
 
 /** The price of a model id (a profile id is priced as its foundation model); undefined when unknown (offline models). */
 export function modelPrice(modelId: string): ModelPrice | undefined {
-  return MODEL_PRICES[modelId] ?? MODEL_PRICES[modelId.replace(/^(us|eu|apac|global)\./, '')];
+  return MODEL_PRICES[modelId] ?? MODEL_PRICES[modelId.replace(/^(us|eu|apac|jp|au|ca|us-gov|global)\./, '')];
 }
 
 /** Limits of the contract that are not environment-tunable. */

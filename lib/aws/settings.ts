@@ -25,7 +25,12 @@ export interface Settings {
   throttleBurstLimit: number;
   /** Days before `uploads/` and `results/` objects expire. */
   uploadsExpiryDays: number;
-  /** Subscribed to the alarm topic when set. */
+  /** Throttling of the billing webhook route, a bucket of its own apart from the merchant routes. */
+  webhookThrottleRateLimit: number;
+  webhookThrottleBurstLimit: number;
+  /** Days an unselected generation is kept before its TTL expires it. */
+  generationTtlDays: number;
+  /** Subscribed to the alarm topic when set (`-c alarmEmail=ops@example.com`). */
   alarmEmail?: string;
   /** A Lambda layer providing `sharp` for linux-arm64, attached to functions that touch uploads. */
   sharpLayerArn?: string;
@@ -47,6 +52,9 @@ export const DEFAULT_SETTINGS: Settings = {
   throttleRateLimit: 50,
   throttleBurstLimit: 100,
   uploadsExpiryDays: 30,
+  webhookThrottleRateLimit: 10,
+  webhookThrottleBurstLimit: 20,
+  generationTtlDays: 180,
 };
 
 const list = (v: unknown): string[] =>
@@ -71,7 +79,7 @@ export function settingsFromContext(node: Node): Settings {
     if (v !== undefined && v !== null && v !== '') (s as unknown as Record<string, unknown>)[key] = int(key, v);
   };
   (['stage', 'jwtIssuer', 'checkoutBaseUrl', 'bedrockModelId', 'bedrockImageModelId', 'alarmEmail', 'sharpLayerArn'] as const).forEach(str);
-  (['rateLimitMaxAttempts', 'rateLimitWindowSeconds', 'cooldownSeconds', 'logRetentionDays', 'throttleRateLimit', 'throttleBurstLimit', 'uploadsExpiryDays'] as const).forEach(num);
+  (['rateLimitMaxAttempts', 'rateLimitWindowSeconds', 'cooldownSeconds', 'logRetentionDays', 'throttleRateLimit', 'throttleBurstLimit', 'uploadsExpiryDays', 'webhookThrottleRateLimit', 'webhookThrottleBurstLimit', 'generationTtlDays'] as const).forEach(num);
   if (get('jwtAudience') !== undefined) s.jwtAudience = list(get('jwtAudience'));
   if (get('extraWebOrigins') !== undefined) s.extraWebOrigins = list(get('extraWebOrigins'));
   const level = get('logLevel');
