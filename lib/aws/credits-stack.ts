@@ -4,7 +4,7 @@
  */
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { Annotations, CfnOutput, Duration, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
+import { Annotations, Aws, CfnOutput, Duration, Fn, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
 import * as apigw from 'aws-cdk-lib/aws-apigateway';
 import * as apigwv2 from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpJwtAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
@@ -75,7 +75,7 @@ export class CreditsStack extends Stack {
     this.tables = new DataTables(this, 'Data');
     // Daily backups kept 35 days, besides point-in-time recovery (which only reaches back 35 days and
     // goes with the table): a restorable copy in a vault the stack retains.
-    this.backupPlan = backup.BackupPlan.daily35DayRetention(this, 'Backup');
+    this.backupPlan = backup.BackupPlan.daily35DayRetention(this, 'Backup', this.backupVault(settings));
     const selection = this.backupPlan.addSelection('MainTable', { resources: [backup.BackupResource.fromDynamoDbTable(this.tables.table)] });
     acknowledge(
       selection,
@@ -228,8 +228,9 @@ export class CreditsStack extends Stack {
     }
     if (webhookRoutes.length) {
       const cfnStage = stage.node.defaultChild as apigwv2.CfnStage;
+      // `routeSettings` is an untyped map that CDK writes out as given: CloudFormation's own key names.
       cfnStage.routeSettings = Object.fromEntries(
-        webhookRoutes.map((w) => [w.key, { throttlingRateLimit: settings.webhookThrottleRateLimit, throttlingBurstLimit: settings.webhookThrottleBurstLimit }]),
+        webhookRoutes.map((w) => [w.key, { ThrottlingRateLimit: settings.webhookThrottleRateLimit, ThrottlingBurstLimit: settings.webhookThrottleBurstLimit }]),
       );
       // Route settings name routes by key: the routes must exist before the stage refers to them.
       for (const w of webhookRoutes) cfnStage.node.addDependency(w.route);
@@ -310,6 +311,19 @@ export class CreditsStack extends Stack {
           maxAge: 3600,
         },
       ],
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+  }
+
+  /**
+   * The vault outlives the stack (its recovery points are the point of it). A vault needs a name, and
+   * a retained vault with a name derived from the construct path would collide when the stage is
+   * deployed again after a delete; part of the stack's own id (new for every stack created) avoids that.
+   */
+  private backupVault(settings: Settings): backup.BackupVault {
+    const stackUuid = Fn.select(2, Fn.split('/', Aws.STACK_ID));
+    return new backup.BackupVault(this, 'BackupVault', {
+      backupVaultName: `ai-credits-${settings.stage}-${Fn.select(0, Fn.split('-', stackUuid))}`,
       removalPolicy: RemovalPolicy.RETAIN,
     });
   }
