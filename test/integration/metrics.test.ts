@@ -18,7 +18,8 @@ const ctx = useStack({
     AI_PROVIDER: 'bedrock',
     AWS_ACCESS_KEY_ID: 'test',
     AWS_SECRET_ACCESS_KEY: 'test',
-    MODEL_TIME_BUDGET_MS: '1500',
+    // Room for the SDK's retry of a throttle, so a throttled call fails as throttled and never as a timeout.
+    MODEL_TIME_BUDGET_MS: '10000',
     RATE_LIMIT_MAX_ATTEMPTS: '2',
   },
 });
