@@ -55,6 +55,11 @@ export interface FunctionSpec {
   access: Access[];
   timeoutSeconds?: number;
   memoryMb?: number;
+  /**
+   * Concurrency kept for this function alone, so a burst of merchant requests cannot starve it (and
+   * it cannot take more). Counts against the account's Lambda concurrency quota (see README).
+   */
+  reservedConcurrency?: number;
 }
 
 export const EVENT_SOURCE = 'ai-credits.billing';
@@ -126,6 +131,8 @@ export const FUNCTIONS: FunctionSpec[] = [
       },
     ],
     access: read,
+    // Plan changes and paid top-ups must apply during a merchant burst; EventBridge retries any throttle.
+    reservedConcurrency: 10,
   },
   {
     id: 'monthly-refresh',
@@ -134,6 +141,8 @@ export const FUNCTIONS: FunctionSpec[] = [
     access: read,
     timeoutSeconds: 900,
     memoryMb: 1024,
+    // One run at a time: a late run never overlaps the next, and a burst cannot take its slot.
+    reservedConcurrency: 1,
   },
   {
     id: 'top-up-packs-get',

@@ -15,6 +15,7 @@ import {
   type ConverseCommandOutput,
 } from '@aws-sdk/client-bedrock-runtime';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
+import { traced } from '../observability/tracer.ts';
 import * as z from 'zod';
 import { textModelSpec, type Env } from '#config';
 import { repairPalette } from '#core/contrast.ts';
@@ -54,7 +55,7 @@ export function makeBedrockClient(
   env: Pick<Env, 'AWS_REGION' | 'BEDROCK_ENDPOINT' | 'MODEL_TIME_BUDGET_MS'>,
   overrides: BedrockRuntimeClientConfig = {},
 ): BedrockRuntimeClient {
-  return new BedrockRuntimeClient({
+  return traced(new BedrockRuntimeClient({
     region: env.AWS_REGION,
     ...(env.BEDROCK_ENDPOINT ? { endpoint: env.BEDROCK_ENDPOINT } : {}),
     retryMode: 'adaptive',
@@ -66,7 +67,7 @@ export function makeBedrockClient(
       throwOnRequestTimeout: true,
     }),
     ...overrides,
-  });
+  }));
 }
 
 export class BedrockModel implements TextModel {

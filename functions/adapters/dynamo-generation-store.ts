@@ -1,19 +1,33 @@
 /**
  * Generations (`GEN#id`), product content (`PRODUCT#id`) and the store design (`STORE#design`), in the
  * account's item collection: another account's id simply is not there, which makes it a 404.
+ *
+ * A generation is written with the table's TTL attribute (`expiresAt`, `GENERATION_TTL_DAYS` after it was
+ * created), so the unselected ones, the bulk of the table, expire. Selecting a variant removes the TTL:
+ * the chosen generation stays as long as the content taken from it. Product content, the store design
+ * and the ledger never carry the attribute.
  */
 import { GetCommand, PutCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { GenerationRecord, GenerationStore, ProductContent } from '../core/generation-store.ts';
 import { isConditionFailure } from './dynamo-client.ts';
+import { TABLE } from '../../lib/wiring.ts';
 import { accountPk } from './dynamo-store.ts';
 
+const TTL = TABLE.ttlAttribute;
+
 export class DynamoGenerationStore implements GenerationStore {
-  constructor(private readonly doc: DynamoDBDocumentClient, private readonly table: string) {}
+  constructor(
+    private readonly doc: DynamoDBDocumentClient,
+    private readonly table: string,
+    /** How long an unselected generation is kept. */
+    private readonly ttlDays = 180,
+  ) {}
 
   async putGeneration(g: GenerationRecord): Promise<boolean> {
+    const expiresAt = Math.ceil(Date.parse(g.createdAt) / 1000) + this.ttlDays * 86_400;
     try {
       await this.doc.send(
-        new PutCommand({ TableName: this.table, Item: { pk: accountPk(g.accountId), sk: `GEN#${g.id}`, ...g }, ConditionExpression: 'attribute_not_exists(sk)' }),
+        new PutCommand({ TableName: this.table, Item: { pk: accountPk(g.accountId), sk: `GEN#${g.id}`, ...g, [TTL]: expiresAt }, ConditionExpression: 'attribute_not_exists(sk)' }),
       );
       return true;
     } catch (err) {
@@ -25,7 +39,7 @@ export class DynamoGenerationStore implements GenerationStore {
   async getGeneration(accountId: string, id: string): Promise<GenerationRecord | null> {
     const r = await this.doc.send(new GetCommand({ TableName: this.table, Key: { pk: accountPk(accountId), sk: `GEN#${id}` } }));
     if (!r.Item) return null;
-    const { pk: _p, sk: _s, ...g } = r.Item;
+    const { pk: _p, sk: _s, [TTL]: _e, ...g } = r.Item;
     return g as GenerationRecord;
   }
 
@@ -34,7 +48,8 @@ export class DynamoGenerationStore implements GenerationStore {
       new UpdateCommand({
         TableName: this.table,
         Key: { pk: accountPk(accountId), sk: `GEN#${id}` },
-        UpdateExpression: 'SET selectedIndex = :i',
+        // A selected generation is content the merchant uses: it must not expire.
+        UpdateExpression: `SET selectedIndex = :i REMOVE ${TTL}`,
         ConditionExpression: 'attribute_exists(pk)',
         ExpressionAttributeValues: { ':i': index },
       }),

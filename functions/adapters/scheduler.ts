@@ -8,6 +8,7 @@ import type { PublishPayload, Scheduler } from '../core/blog-posts.ts';
 import { log } from '../http/log.ts';
 import { FUNCTIONS } from '../../lib/wiring.ts';
 import { localScheduler } from './local-bus.ts';
+import { traced } from '../observability/tracer.ts';
 
 /** `at(yyyy-mm-ddThh:mm:ss)` in UTC, rounded up to the second so it never fires before `at`. */
 export function atExpression(at: Date): string {
@@ -85,5 +86,5 @@ export function publishTarget(): string {
 
 export function makeScheduler(env: Env): Scheduler {
   if (env.LOCAL_STACK === '1') return new LocalStackScheduler(publishTarget());
-  return new EventBridgeScheduler(new SchedulerClient({ region: env.AWS_REGION }), env);
+  return new EventBridgeScheduler(traced(new SchedulerClient({ region: env.AWS_REGION })), env);
 }

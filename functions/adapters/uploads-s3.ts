@@ -30,6 +30,8 @@ export interface S3UploadStoreOptions {
  * PutObject otherwise carries `x-amz-checksum-crc32` of the empty body it was signed with, and real S3
  * rejects every upload through it (aws-sdk-js-v3#6994); s3rver ignores checksums, so no local test
  * would notice. Path-style addressing when an endpoint is set: s3rver has no per-bucket host names.
+ * Not wrapped by the Tracer: most of its use is presigning, which makes no call, and the X-Ray
+ * middleware would open a subsegment for a request that is never sent.
  */
 export function makeS3Client(env: Pick<Env, 'AWS_REGION' | 'S3_ENDPOINT'>, overrides: S3ClientConfig = {}): S3Client {
   return new S3Client({

@@ -4,7 +4,7 @@
  * charge is refused; the charge precedes the model call, and any failure after it is refunded before
  * the 502 is returned, inside a time budget that ends before the function's own timeout.
  */
-import { FEATURES, PLANS, type FeatureId } from '../config.ts';
+import { FEATURES, PLANS, type FeatureId, type PlanId } from '../config.ts';
 import { charge, ensureAccount, noticeLowBalance, refund, releaseCharge } from './credits.ts';
 import type { AccountState } from './ports.ts';
 import { DomainError, GenerationFailed, IdempotencyConflict, InsufficientCredits, ModelFailure, NotFound, PlanUpgradeRequired } from './errors.ts';
@@ -13,6 +13,7 @@ import type { GenerationRecord } from './generation-store.ts';
 import { keyedId, newId } from './ids.ts';
 import { availableOf } from './ports.ts';
 import { countAttempt, currentRate, type RateView } from './rate-limit.ts';
+import { telemetryOf } from './telemetry.ts';
 
 export interface GenerateInput {
   accountId: string;
@@ -57,7 +58,18 @@ function upgradeMessage(feature: FeatureId): string {
   return `${label[feature]} are available on paid plans. Upgrade to use them.`;
 }
 
+/** Reports a refusal (any 4xx before the model) to telemetry, with the plan once the account was read. */
 export async function generate(deps: GenerationDeps, req: GenerateInput): Promise<{ generation: GenerationView; rate: RateView }> {
+  const seen: { plan?: PlanId } = {};
+  try {
+    return await generateOnce(deps, req, seen);
+  } catch (err) {
+    if (err instanceof DomainError && err.status < 500) telemetryOf(deps).generationRefused({ feature: req.feature, plan: seen.plan, code: err.code });
+    throw err;
+  }
+}
+
+async function generateOnce(deps: GenerationDeps, req: GenerateInput, seen: { plan?: PlanId }): Promise<{ generation: GenerationView; rate: RateView }> {
   const feature = FEATURES[req.feature];
   const module = featureModule(req.feature);
   if (!module) throw new PlanUpgradeRequired(`${req.feature} is not available yet.`);
@@ -73,6 +85,7 @@ export async function generate(deps: GenerationDeps, req: GenerateInput): Promis
     if (replay.generation) return replay.generation;
     account = replay.account;
   }
+  seen.plan = account.plan;
   if (!planAllows(req.feature, account.plan)) throw new PlanUpgradeRequired(upgradeMessage(req.feature));
   const prepared = await module.prepare?.(deps, req.accountId, req.input, productId);
 
@@ -93,9 +106,12 @@ export async function generate(deps: GenerationDeps, req: GenerateInput): Promis
   const paid = PLANS[account.plan].paid;
   const count = (paid ? feature.variants : Math.max(1, feature.freeSelectableVariants)) as 1 | 2;
   let record: GenerationRecord;
+  const modelStarted = performance.now();
+  let modelMs = 0;
   try {
     const signal = AbortSignal.timeout(deps.modelTimeBudgetMs);
     const written = await module.generate(deps, { accountId: req.accountId, generationId, productId, input: req.input, count, signal, prepared });
+    modelMs = performance.now() - modelStarted;
     if (written.variants.length !== count) throw new ModelFailure('invalid_output', `expected ${count} variants, got ${written.variants.length}`);
     record = {
       id: generationId,
@@ -124,6 +140,7 @@ export async function generate(deps: GenerationDeps, req: GenerateInput): Promis
   } catch (err) {
     const reason = err instanceof ModelFailure ? `model ${err.kind}` : 'generation could not be completed';
     await refund(deps, req.accountId, charged.split, { ...meta, reason });
+    telemetryOf(deps).generationFailed({ feature: req.feature, plan: account.plan, credits: feature.cost, reason: err instanceof ModelFailure ? err.kind : 'internal', modelMs: modelMs || performance.now() - modelStarted });
     const failure = new GenerationFailed(
       feature.cost,
       err instanceof ModelFailure && err.kind === 'throttled'
@@ -137,6 +154,7 @@ export async function generate(deps: GenerationDeps, req: GenerateInput): Promis
   // The generation is stored: the charge stands. (Had this process stalled past the hold timeout, a
   // reader has refunded it already and the merchant keeps this one for free.)
   await releaseCharge(deps, req.accountId, generationId);
+  telemetryOf(deps).generationSucceeded({ feature: req.feature, plan: account.plan, credits: feature.cost, modelId: record.modelId, modelCalls: record.modelCalls, usage: record.usage, modelMs });
   // Best effort: a lost low-balance notice must not fail a paid-for generation.
   await noticeLowBalance(deps, charged.account).catch(() => undefined);
   return { generation: await toView(deps, record, availableOf(charged.account)), rate: attempt.view };

@@ -10,6 +10,7 @@ import type { Clock } from './clock.ts';
 import { CooldownActive } from './errors.ts';
 import { newId } from './ids.ts';
 import type { NotificationStore } from './ports.ts';
+import { telemetryOf, type TelemetryDeps } from './telemetry.ts';
 
 export interface RateState {
   windowStart: string;
@@ -32,7 +33,7 @@ export interface RateLimitStore {
   release(accountId: string, windowStart: string): Promise<void>;
 }
 
-export interface RateLimitDeps {
+export interface RateLimitDeps extends TelemetryDeps {
   rate: RateLimitStore;
   notifications: NotificationStore;
   clock: Clock;
@@ -112,6 +113,7 @@ export async function countAttempt(deps: RateLimitDeps, accountId: string): Prom
     const until = new Date(now.getTime() + cfg.cooldownSeconds * 1000).toISOString();
     const started = await deps.rate.startCooldown(accountId, s.windowEnd, until, nowIso, cfg.maxAttempts, Math.ceil(Date.parse(until) / 1000));
     if (started.ok) {
+      telemetryOf(deps).cooldownStarted();
       await deps.notifications.add(accountId, {
         id: newId('ntf', now),
         type: 'cooldown_started',

@@ -17,8 +17,8 @@ import { inferenceProfileOf } from '../../functions/config.ts';
 
 /** The environment keys each access sets (the stack also sets NODE_OPTIONS and LOG_LEVEL everywhere). */
 export const ACCESS_ENV: Record<Access, readonly string[]> = {
-  'table:read': ['TABLE_NAME', 'RATE_LIMIT_MAX_ATTEMPTS', 'RATE_LIMIT_WINDOW_SECONDS', 'COOLDOWN_SECONDS', 'CHECKOUT_BASE_URL'],
-  'table:write': ['TABLE_NAME', 'RATE_LIMIT_MAX_ATTEMPTS', 'RATE_LIMIT_WINDOW_SECONDS', 'COOLDOWN_SECONDS', 'CHECKOUT_BASE_URL'],
+  'table:read': ['TABLE_NAME', 'RATE_LIMIT_MAX_ATTEMPTS', 'RATE_LIMIT_WINDOW_SECONDS', 'COOLDOWN_SECONDS', 'CHECKOUT_BASE_URL', 'GENERATION_TTL_DAYS'],
+  'table:write': ['TABLE_NAME', 'RATE_LIMIT_MAX_ATTEMPTS', 'RATE_LIMIT_WINDOW_SECONDS', 'COOLDOWN_SECONDS', 'CHECKOUT_BASE_URL', 'GENERATION_TTL_DAYS'],
   idempotency: ['IDEMPOTENCY_TABLE_NAME'],
   'bus:put': ['EVENT_BUS_NAME'],
   'bedrock:invoke': ['AI_PROVIDER', 'BEDROCK_MODEL_ID', 'BEDROCK_IMAGE_MODEL_ID', 'BEDROCK_IMAGE_REGION'],
@@ -74,6 +74,7 @@ export function grantAccess(fn: lambda.Function, access: readonly Access[], r: A
     RATE_LIMIT_WINDOW_SECONDS: String(s.rateLimitWindowSeconds),
     COOLDOWN_SECONDS: String(s.cooldownSeconds),
     CHECKOUT_BASE_URL: s.checkoutBaseUrl,
+    GENERATION_TTL_DAYS: String(s.generationTtlDays),
   };
 
   const role = fn.role!;

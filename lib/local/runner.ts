@@ -6,6 +6,7 @@
  * stdout and stderr, as Node forwards a worker's.
  */
 import { fileURLToPath } from 'node:url';
+import type { Readable } from 'node:stream';
 import { Worker } from 'node:worker_threads';
 import { clockMemory } from '../../functions/core/clock.ts';
 import type { LocalBusLike, LocalSchedulerLike } from '../../functions/adapters/local-bus.ts';
@@ -35,6 +36,8 @@ export interface RunnerOptions {
   env: () => NodeJS.ProcessEnv;
   /** Instead of the local share of `env` (lib/local/env.ts): a test's exact environment, e.g. the template's. */
   envFor?: (fn: FunctionSpec) => Record<string, string>;
+  /** Reads each worker's stdout (the local metrics read EMF lines there); unset, Node forwards it to ours. */
+  stdout?: (stream: Readable, fn: FunctionSpec) => void;
 }
 
 /** What a cold start reports: the bundle's import time and what the function composed. */
@@ -80,7 +83,9 @@ export class FunctionRunner {
       execArgv: [],
       workerData: { fn: { id: fn.id, memoryMb }, bundle: this.opts.bundles.file(fn.id), clock: clockMemory() },
       resourceLimits: { maxOldGenerationSizeMb: memoryMb },
+      stdout: Boolean(this.opts.stdout),
     });
+    if (this.opts.stdout) this.opts.stdout(worker.stdout, fn);
     const pending = new Map<number, Pending>();
     let ready!: { resolve(c: ColdStart): void; reject(e: Error): void };
     const r: Running = { worker, pending, ready: new Promise<ColdStart>((resolve, reject) => (ready = { resolve, reject })) };

@@ -206,10 +206,10 @@ describe.each([
     }
   });
 
-  it('get exactly the environment keys of their access, plus NODE_OPTIONS and LOG_LEVEL', () => {
+  it('get exactly the environment keys of their access, plus NODE_OPTIONS, LOG_LEVEL and the Powertools service name and metric namespace', () => {
     const b = get();
     for (const spec of b.specs) {
-      const expected = new Set(['NODE_OPTIONS', 'LOG_LEVEL', ...spec.access.flatMap((a) => ACCESS_ENV[a])]);
+      const expected = new Set(['NODE_OPTIONS', 'LOG_LEVEL', 'POWERTOOLS_SERVICE_NAME', 'POWERTOOLS_METRICS_NAMESPACE', ...spec.access.flatMap((a) => ACCESS_ENV[a])]);
       expect(Object.keys(envOf(b, spec.id)).sort(), spec.id).toEqual([...expected].sort());
     }
   });
@@ -524,7 +524,7 @@ describe('dead-letter queues', () => {
       });
       fixture.template.hasResourceProperties('AWS::CloudWatch::Alarm', {
         Dimensions: [{ Name: 'QueueName', Value: { 'Fn::GetAtt': [id, 'QueueName'] } }],
-        AlarmActions: [{ Ref: Match.stringLikeRegexp('^Alarms') }],
+        AlarmActions: [{ Ref: logicalId(fixture.stack, fixture.stack.monitoring.topic) }],
       });
     }
   });
