@@ -6,6 +6,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { Env } from '../config.ts';
 import { traced } from '../observability/tracer.ts';
+import { dynamoActions, recordCalls } from './aws-calls.ts';
 
 /** Requests sent, by command name (GetItem, UpdateItem, ...), since the last reset. */
 export const dynamoRequestCounts: Record<string, number> = {};
@@ -36,6 +37,7 @@ export function makeDynamoClients(env: Pick<Env, 'AWS_REGION' | 'DYNAMODB_ENDPOI
     },
     { step: 'initialize', name: 'countRequests' },
   );
+  recordCalls(client, dynamoActions);
   const doc = DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } });
   return { client, doc };
 }

@@ -9,6 +9,7 @@ import type { BillingEvent, BillingEventType, EventPublisher } from '../core/bil
 import { ServiceUnavailable } from '../core/errors.ts';
 import { correlationId, log } from '../http/log.ts';
 import { traced } from '../observability/tracer.ts';
+import { recordCall } from './aws-calls.ts';
 import { DETAIL_TYPES, EVENT_SOURCE } from '../../lib/wiring.ts';
 import { localBus } from './local-bus.ts';
 
@@ -37,6 +38,7 @@ export class EventBridgePublisher implements EventPublisher {
 
   async publish(event: BillingEvent): Promise<void> {
     let r;
+    recordCall('events:PutEvents', 'bus');
     try {
       r = await this.client.send(
         new PutEventsCommand({
@@ -58,6 +60,7 @@ export class EventBridgePublisher implements EventPublisher {
 
 export class LocalBusPublisher implements EventPublisher {
   async publish(event: BillingEvent): Promise<void> {
+    recordCall('events:PutEvents', 'bus');
     await localBus().publish([{ source: EVENT_SOURCE, detailType: DETAIL_TYPE_OF[event.type], detail: withCorrelation(event) }]);
   }
 }

@@ -24,6 +24,7 @@ import * as sqs from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
 import { METRICS_NAMESPACE, SERVICE_NAME } from '../../functions/observability/metrics.ts';
 import { FUNCTIONS, type FunctionSpec } from '../wiring.ts';
+import { needsSharp } from '../bundling.ts';
 import { grantAccess, type AccessResources, type SchedulerResources } from './access.ts';
 import { DataTables } from './data.ts';
 import { Monitoring } from './monitoring.ts';
@@ -111,7 +112,7 @@ export class CreditsStack extends Stack {
     const webOrigins = [this.web.origin, ...settings.extraWebOrigins];
 
     // Functions first: scheduler resources name the publish function, grants name the others.
-    const imageFns = specs.filter((s) => s.access.some((a) => a.startsWith('uploads:'))).map((s) => s.id);
+    const imageFns = specs.filter(needsSharp).map((s) => s.id);
     const layers = imageFns.length ? [this.sharpLayer(settings, props.sharpLayerCode)] : [];
     for (const spec of specs) {
       const needsSharp = imageFns.includes(spec.id);
@@ -382,10 +383,10 @@ export class CreditsStack extends Stack {
     const targets = specs.filter((s) => s.scheduleTarget);
     if (targets.length !== 1) {
       throw new Error(
-        `'scheduler:manage' needs exactly one FunctionSpec with scheduleTarget: true (PUBLISH_FUNCTION_ARN is one ARN); found ${targets.length}`,
+        `'scheduler:create' needs exactly one FunctionSpec with scheduleTarget: true (PUBLISH_FUNCTION_ARN is one ARN); found ${targets.length}`,
       );
     }
-    const managers = specs.filter((s) => s.access.includes('scheduler:manage'));
+    const managers = specs.filter((s) => s.access.some((a) => a.startsWith('scheduler:')));
     if (managers.some((m) => m.id === targets[0]!.id)) {
       // Its own ARN in its own environment would be a CloudFormation circular reference.
       throw new Error(`Function "${targets[0]!.id}" cannot both manage schedules and be their target`);

@@ -70,6 +70,8 @@ export class FunctionRunner {
   private readonly pools = new Map<string, Pool>();
   private nextId = 0;
   private closed = false;
+  /** Per function: the AWS calls it made (`dynamodb:UpdateItem ai-credits-local`), see functions/adapters/aws-calls.ts. */
+  readonly calls = new Map<string, Set<string>>();
 
   constructor(private readonly opts: RunnerOptions) {}
 
@@ -158,6 +160,9 @@ export class FunctionRunner {
         ready.resolve({ initMs: m.initMs, composition: m.composition });
       } else if (m.type === 'init-error') fail(toError(m.error, `${fn.id} failed to start: `));
       else if (m.type === 'result') {
+        const seen = this.calls.get(fn.id) ?? new Set<string>();
+        for (const c of m.calls ?? []) seen.add(c);
+        this.calls.set(fn.id, seen);
         const busy = env.busy;
         if (!busy || busy.id !== m.id) return;
         env.busy = undefined;
@@ -207,8 +212,8 @@ type WorkerError = { name: string; message: string; stack?: string };
 type WorkerMessage =
   | ({ type: 'ready' } & ColdStart)
   | { type: 'init-error'; error: WorkerError }
-  | { type: 'result'; id: number; ok: true; result: unknown }
-  | { type: 'result'; id: number; ok: false; error: WorkerError }
+  | { type: 'result'; id: number; ok: true; result: unknown; calls?: string[] }
+  | { type: 'result'; id: number; ok: false; error: WorkerError; calls?: string[] }
   | { type: 'call'; id: number; method: string; args: unknown[] };
 
 function toError(e: WorkerError, prefix = ''): Error {
