@@ -5,6 +5,7 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { planLabel } from '../actions.ts';
 import { formatDate } from '../format.ts';
+import { ATTEMPTS_WARNING_AT } from './Banners.tsx';
 import { openModal, useAppState } from '../store.ts';
 
 export function TopNav() {
@@ -85,27 +86,27 @@ export function TopNav() {
                 </div>
                 <div class="popover-row">
                   <span>Available</span>
-                  <strong>{c.available}</strong>
+                  <strong data-testid="credits-available">{c.available}</strong>
                 </div>
                 <div class="meter" role="meter" aria-valuemin={0} aria-valuemax={c.allowance} aria-valuenow={c.allowanceRemaining} aria-label="Allowance left">
                   <span style={{ width: `${c.allowance ? (100 * c.allowanceRemaining) / c.allowance : 0}%` }} />
                 </div>
                 <div class="popover-row small">
                   <span>Allowance left</span>
-                  <span>
+                  <span data-testid="credits-allowance-left">
                     {c.allowanceRemaining} of {c.allowance} ({used} used)
                   </span>
                 </div>
                 <div class="popover-row small">
                   <span>Purchased</span>
-                  <span>{c.purchased}</span>
+                  <span data-testid="credits-purchased">{c.purchased}</span>
                 </div>
                 <div class="popover-row small">
                   <span>Next refresh</span>
                   <span data-testid="credits-refresh-date">{formatDate(credits.period.end)}</span>
                 </div>
                 {attempts && (
-                  <div class="popover-row small">
+                  <div class={`popover-row small${attempts.remaining <= ATTEMPTS_WARNING_AT ? ' warn' : ''}`}>
                     <span>Generations left this hour</span>
                     <span data-testid="credits-attempts">
                       {attempts.remaining} of {attempts.limit}
