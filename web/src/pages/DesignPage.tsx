@@ -2,12 +2,46 @@
  * Website Design: generate two homepage proposals and preview each live, in its own palette and
  * fonts with its sections in order; pick one as the store's design.
  */
-import { useState } from 'preact/hooks';
+import { useEffect, useState } from 'preact/hooks';
+import { api } from '../api.ts';
+import { reportError } from '../actions.ts';
+import { getState, useAppState } from '../store.ts';
 import { CardHead } from '../components/CardHead.tsx';
 import { SelectField } from '../components/fields.tsx';
 import { GenerateButton, GeneratedVariants, useGeneration } from '../components/generation.tsx';
 import { PageHeader } from '../components/PageHeader.tsx';
-import type { DesignSection, DesignVariant } from '../types.ts';
+import type { DesignSection, DesignVariant, Generation } from '../types.ts';
+
+/**
+ * The API keeps the chosen design on its generation (`selectedIndex`) but has no "store design" read:
+ * the page remembers which generation holds it, per account, and reads it back from the API.
+ */
+const savedDesignKey = (accountId: string) => `aiCredits.design.${accountId}`;
+
+function useSavedDesign() {
+  const accountId = useAppState((s) => s.accountId);
+  const [saved, setSaved] = useState<{ generation: Generation<'website_design'>; variant: DesignVariant } | null>(null);
+  const load = async (id: string | null) => {
+    if (!id) return setSaved(null);
+    try {
+      const gen = await api.generation<'website_design'>(id);
+      const variant = gen.variants.find((v) => v.index === gen.selectedIndex);
+      setSaved(variant ? { generation: gen, variant } : null);
+    } catch (err) {
+      // A generation this account no longer sees (another stack, another account): forget it quietly.
+      if ((err as { status?: number }).status === 404) localStorage.removeItem(savedDesignKey(accountId));
+      else reportError(err, 'Could not load your current design');
+    }
+  };
+  useEffect(() => {
+    void load(localStorage.getItem(savedDesignKey(accountId)));
+  }, [accountId]);
+  const remember = async (generationId: string) => {
+    localStorage.setItem(savedDesignKey(getState().accountId), generationId);
+    await load(generationId);
+  };
+  return { saved, remember };
+}
 
 const STYLES = ['minimal', 'bold', 'elegant', 'playful'] as const;
 const SERIF = /serif|garamond|playfair|georgia|lora|merriweather|baskerville|didot|bodoni|times|crimson|cormorant/i;
@@ -162,9 +196,19 @@ export function DesignPage() {
   const [industry, setIndustry] = useState('Specialty coffee and brewing gear');
   const [audience, setAudience] = useState('Home baristas who care about craft');
   const [style, setStyle] = useState<(typeof STYLES)[number]>('elegant');
-  const g = useGeneration('design', 'website_design', { title: 'Design saved', message: 'It is now your store’s design.' });
+  const { saved, remember } = useSavedDesign();
+  const g = useGeneration('design', 'website_design', {
+    title: 'Design saved',
+    message: 'It is now your store’s design.',
+    after: async () => {
+      const id = getState().generations.design?.id;
+      if (id) await remember(id);
+    },
+  });
   const gen = g.generation;
   const nameForPreview = storeName.trim() || 'Your store';
+  const missing = [!storeName.trim() && 'a store name', !industry.trim() && 'an industry'].filter(Boolean) as string[];
+  const blocked = missing.length ? `Enter ${missing.join(' and ')} to generate.` : undefined;
 
   const generate = () => {
     const input: Record<string, unknown> = { storeName: storeName.trim(), industry: industry.trim(), style };
@@ -192,10 +236,22 @@ export function DesignPage() {
           </div>
           <SelectField id="d-style" label="Style" value={style} options={STYLES} onChange={setStyle} testId="design-style" />
           <div class="span-2 row end">
-            <GenerateButton g={g} label="Generate designs" onClick={generate} testId="generate-design" disabled={!storeName.trim() || !industry.trim()} />
+            <GenerateButton g={g} label="Generate designs" onClick={generate} testId="generate-design" disabled={blocked !== undefined} disabledReason={blocked} />
           </div>
         </form>
       </section>
+
+      {saved && (
+        <section class="card" aria-labelledby="saved-design-title" data-testid="saved-design">
+          <CardHead
+            id="saved-design-title"
+            title="Current design"
+            note={`Proposal ${saved.variant.index + 1} of the designs generated ${new Date(saved.generation.createdAt).toLocaleDateString(undefined, { year: 'numeric', month: 'short', day: 'numeric' })}.`}
+          />
+          <MiniPreview design={saved.variant} storeName={nameForPreview} />
+          <Palette design={saved.variant} />
+        </section>
+      )}
 
       {gen && (
         <section class="card" aria-labelledby="proposals-title">
