@@ -195,6 +195,32 @@ describeInBrowser('blog and website design pages (browser, local stack)', { acco
     await expectText(page.getByTestId('credits-count'), /^25$/);
     expect((await api(account, 'GET', '/v1/credits')).body.credits.available).toBe(25);
   });
+
+  it('given the design form, when a required field is empty, then the button says why it waits; and the design picked is shown again after a reload', async () => {
+    const account = newAccount('design_saved');
+    await setPlan(account, 'pro');
+    const { page, errors } = await open(account, 'design');
+    await page.getByTestId('design-store-name').fill('');
+    expect(await page.getByTestId('generate-design').getAttribute('aria-disabled')).toBe('true');
+    await expectText(page.getByTestId('generate-design-reason'), /Enter a store name to generate/);
+    // The reason is what assistive tech reads with the button.
+    expect(await page.getByTestId('generate-design').getAttribute('aria-describedby')).toBe('generate-design-reason');
+    await page.getByTestId('design-store-name').fill('Aurora Coffee Co.');
+    expect(await page.getByTestId('generate-design-reason').count()).toBe(0);
+
+    const response = await clickToGenerate(page, 'generate-design');
+    const generation = await response.json();
+    await page.getByTestId('variant-design-1-select').click();
+    await expectText(page.getByTestId('variant-design-1-select'), 'Selected');
+    await page.reload();
+    const saved = page.getByTestId('saved-design');
+    await saved.waitFor();
+    await expectText(saved, /Proposal 2/);
+    const bg = await saved.getByTestId('design-preview').locator('.mp-page').evaluate((el) => getComputedStyle(el).backgroundColor);
+    expect(bg).toBe(rgbOf(generation.variants[1].palette.background));
+    await shot(page, 'blog-design-08-saved-design');
+    expect(errors).toEqual([]);
+  });
 });
 
 function escapeRegExp(s: string): string {

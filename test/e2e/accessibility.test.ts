@@ -1,0 +1,80 @@
+/**
+ * Accessibility pass: axe-core on every page and every dialog of the merchant page, at a desktop
+ * (1440×900) and a phone (390×844) viewport, as a free and as a paid merchant: no serious or
+ * critical violation. Each page is also photographed at both sizes (test-output/screenshots/a11y-*).
+ *
+ * `E2E_BASE_URL=http://127.0.0.1:3000` runs the same tests against an already running stack (`npm start`).
+ */
+import { expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { DESKTOP, PHONE, describeInBrowser, expectAccessible, expectText, newAccount, open, setPlan, shot } from '../support/browser.ts';
+
+const ROUTES = ['product', 'blog', 'design', 'settings'] as const;
+const VIEWPORTS = [
+  { name: 'desktop', size: DESKTOP },
+  { name: 'phone', size: PHONE },
+] as const;
+
+/** Goes to a route in the open page and waits until the page has read what it shows. */
+async function visit(page: Page, route: string): Promise<void> {
+  await page.evaluate((r) => (location.hash = `#/${r}`), route);
+  await page.getByTestId(`page-${route}`).waitFor();
+  // Nothing still loading: the lists and the chart have answered.
+  await expect.poll(() => page.locator('main .muted', { hasText: /^Loading/ }).count(), { timeout: 15_000 }).toBe(0);
+}
+
+describeInBrowser('accessibility (browser, local stack)', { accountPrefix: 'acct_e2e_a11y' }, () => {
+  for (const { name, size } of VIEWPORTS) {
+    it(`given a paid merchant at ${size.width}×${size.height}, then every page, with generated options, and the Top Up and Upgrade dialogs have no serious or critical violation`, async () => {
+      const account = newAccount(`paid_${name}`);
+      await setPlan(account, 'plus');
+      const { page, errors } = await open(account, 'product', size);
+      await expectText(page.getByTestId('credits-count'), /^100$/);
+
+      // Pages with their AI options on show, as a merchant mostly sees them.
+      await page.getByTestId('generate-description').click();
+      await page.getByTestId('variant-description-1').waitFor();
+      await page.getByTestId('generate-seo').click();
+      await page.getByTestId('variant-seo-1').waitFor();
+      for (const route of ROUTES) {
+        await visit(page, route);
+        await expectAccessible(page, `${name} #/${route}`);
+        await shot(page, `a11y-${name}-${route}-paid`);
+      }
+
+      // The popover of the credits button.
+      await page.getByTestId('credits-button').click();
+      await page.getByTestId('credits-popover').waitFor();
+      await expectAccessible(page, `${name} credits popover`);
+      await page.keyboard.press('Escape');
+
+      await page.getByTestId('topup-button').click();
+      await page.getByTestId('topup-pack-pack_50').waitFor();
+      await expectAccessible(page, `${name} Top Up dialog`);
+      await shot(page, `a11y-${name}-topup-modal`, false);
+      await page.keyboard.press('Escape');
+      await page.getByTestId('topup-modal').waitFor({ state: 'detached' });
+
+      expect(errors).toEqual([]);
+    });
+
+    it(`given a free merchant at ${size.width}×${size.height}, then every page, the locked option and the Upgrade dialog have no serious or critical violation`, async () => {
+      const account = newAccount(`free_${name}`);
+      const { page, errors } = await open(account, 'product', size);
+      await page.getByTestId('generate-description').click();
+      await page.getByTestId('variant-locked').waitFor();
+      for (const route of ROUTES) {
+        await visit(page, route);
+        await expectAccessible(page, `${name} free #/${route}`);
+        await shot(page, `a11y-${name}-${route}-free`);
+      }
+      await page.getByTestId('settings-upgrade').click();
+      await page.getByTestId('upgrade-modal').waitFor();
+      await expectAccessible(page, `${name} Upgrade dialog`);
+      await shot(page, `a11y-${name}-upgrade-modal`, false);
+      await page.keyboard.press('Escape');
+      await page.getByTestId('upgrade-modal').waitFor({ state: 'detached' });
+      expect(errors).toEqual([]);
+    });
+  }
+});
