@@ -4,13 +4,22 @@
  */
 import { GetCommand, PutCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { GenerationRecord, GenerationStore, ProductContent } from '../core/generation-store.ts';
+import { isConditionFailure } from './dynamo-client.ts';
 import { accountPk } from './dynamo-store.ts';
 
 export class DynamoGenerationStore implements GenerationStore {
   constructor(private readonly doc: DynamoDBDocumentClient, private readonly table: string) {}
 
-  async putGeneration(g: GenerationRecord): Promise<void> {
-    await this.doc.send(new PutCommand({ TableName: this.table, Item: { pk: accountPk(g.accountId), sk: `GEN#${g.id}`, ...g } }));
+  async putGeneration(g: GenerationRecord): Promise<boolean> {
+    try {
+      await this.doc.send(
+        new PutCommand({ TableName: this.table, Item: { pk: accountPk(g.accountId), sk: `GEN#${g.id}`, ...g }, ConditionExpression: 'attribute_not_exists(sk)' }),
+      );
+      return true;
+    } catch (err) {
+      if (isConditionFailure(err)) return false;
+      throw err;
+    }
   }
 
   async getGeneration(accountId: string, id: string): Promise<GenerationRecord | null> {

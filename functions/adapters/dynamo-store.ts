@@ -12,6 +12,7 @@
  */
 import { BatchGetCommand, BatchWriteCommand, GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { z } from 'zod';
 import { LIMITS } from '../config.ts';
 import { ValidationFailed } from '../core/errors.ts';
 import {
@@ -27,6 +28,11 @@ import {
   type ChargeHold,
 } from '../core/ports.ts';
 import { isConditionFailure } from './dynamo-client.ts';
+import { decodeCursor, encodeCursor, idOf, LedgerCursor } from './cursor.ts';
+
+const NotificationCursor = z.strictObject({ id: idOf('ntf') });
+/** The refresh job's own cursor (the index's LastEvaluatedKey), never a client's. */
+const DueCursor = z.record(z.string(), z.string().max(1024));
 
 export const accountPk = (accountId: string): string => `ACCT#${accountId}`;
 const BALANCE = 'BALANCE';
@@ -76,6 +82,8 @@ function toAccount(item: Item): AccountState {
     accountId: item.accountId as string,
     plan: item.plan as AccountState['plan'],
     allowance: item.allowance as number,
+    // Items written before epochs existed are in epoch 0.
+    allowanceEpoch: (item.allowanceEpoch as number | undefined) ?? 0,
     allowanceRemaining: item.allowanceRemaining as number,
     purchased: item.purchased as number,
     periodAnchor: item.periodAnchor as string,
@@ -111,17 +119,6 @@ function stripWritten(e: LedgerEntry & { w?: number }): LedgerEntry {
 function fromLedgerItem(item: Item): LedgerEntry {
   const { pk: _pk, sk: _sk, ...rest } = item;
   return rest as unknown as LedgerEntry;
-}
-
-const encodeCursor = (v: unknown): string => Buffer.from(JSON.stringify(v)).toString('base64url');
-function decodeCursor<T>(cursor: string, check: (v: unknown) => v is T): T {
-  try {
-    const v = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
-    if (check(v)) return v;
-  } catch {
-    /* fall through */
-  }
-  throw new ValidationFailed([{ path: 'cursor', message: 'not a cursor this API returned' }]);
 }
 
 /** Test hook: lets a test kill the write path between the balance write and the ledger flush. */
@@ -162,11 +159,12 @@ export class DynamoCreditStore implements CreditStore, NotificationStore {
     return out;
   }
 
-  async createAccount(initial: Omit<AccountState, 'seq' | 'pending' | 'holds'>, grant: NewLedgerEntry): Promise<AccountState> {
+  async createAccount(initial: Omit<AccountState, 'seq' | 'pending' | 'holds' | 'allowanceEpoch'>, grant: NewLedgerEntry): Promise<AccountState> {
     const item: Item = {
       pk: accountPk(initial.accountId),
       sk: BALANCE,
       ...initial,
+      allowanceEpoch: 0,
       dueShard: dueShardOf(initial.accountId),
       seq: 1,
       outbox: { [grant.id]: JSON.stringify({ ...grant, o: 0, w: Date.now() } satisfies StoredEntry) },
@@ -239,6 +237,16 @@ export class DynamoCreditStore implements CreditStore, NotificationStore {
       values[':gop'] = g.opNotApplied;
     }
     if (g.planIs !== undefined) (conds.push('#g_plan = :gpi'), (names['#g_plan'] = 'plan'), (values[':gpi'] = g.planIs));
+    if (g.allowanceEpochIs !== undefined) {
+      conds.push(g.allowanceEpochIs === 0 ? '(attribute_not_exists(allowanceEpoch) OR allowanceEpoch = :gae)' : 'allowanceEpoch = :gae');
+      values[':gae'] = g.allowanceEpochIs;
+    }
+    if (g.allowanceAtMost !== undefined) (conds.push('allowanceRemaining <= :gaam'), (values[':gaam'] = g.allowanceAtMost));
+    if (change.newAllowanceEpoch) {
+      sets.push('allowanceEpoch = if_not_exists(allowanceEpoch, :zero) + :one');
+      values[':zero'] = 0;
+      values[':one'] = 1;
+    }
     if (g.lowBalanceNotNotifiedFor !== undefined) {
       conds.push('(attribute_not_exists(lowBalanceNotifiedFor) OR lowBalanceNotifiedFor <> :glb)');
       values[':glb'] = g.lowBalanceNotNotifiedFor;
@@ -257,6 +265,10 @@ export class DynamoCreditStore implements CreditStore, NotificationStore {
     if (g.holdExists !== undefined) {
       names['#held'] = `${HOLD}${g.holdExists}`;
       conds.push('attribute_exists(#held)');
+    }
+    if (g.holdAbsent !== undefined) {
+      names['#unheld'] = `${HOLD}${g.holdAbsent}`;
+      conds.push('attribute_not_exists(#unheld)');
     }
 
     let expression = [sets.length ? `SET ${sets.join(', ')}` : '', removes.length ? `REMOVE ${removes.join(', ')}` : ''].filter(Boolean).join(' ');
@@ -286,6 +298,7 @@ export class DynamoCreditStore implements CreditStore, NotificationStore {
             allowanceRemaining: updated.allowanceRemaining as number,
             purchased: updated.purchased as number,
             seq: (updated.seq as number | undefined) ?? base.seq,
+            allowanceEpoch: (updated.allowanceEpoch as number | undefined) ?? base.allowanceEpoch,
             pending: [],
             holds: change.hold ? [...base.holds, change.hold] : base.holds.filter((h) => h.generationId !== change.releaseHold),
           }
@@ -346,9 +359,9 @@ export class DynamoCreditStore implements CreditStore, NotificationStore {
   async ledgerPage(accountId: string, limit: number, cursor?: string): Promise<LedgerPage> {
     const account = await this.getAccount(accountId);
     if (!account) return { items: [], nextCursor: null };
-    const before = cursor
-      ? decodeCursor(cursor, (v): v is { before: number } => typeof (v as { before?: unknown })?.before === 'number').before
-      : account.seq + 1;
+    const before = cursor ? decodeCursor(cursor, LedgerCursor).before : account.seq + 1;
+    // An issued cursor points at or below the newest entry (sequence numbers only grow).
+    if (cursor && before > account.seq) throw new ValidationFailed([{ path: 'query.cursor', message: 'not a cursor this API returned' }]);
     // Every entry is in the outbox, in a ledger item, or (between flush and trim) in both: merge by seq.
     const bySeq = new Map<number, LedgerEntry>();
     for (const e of account.pending) if (e.seq < before) bySeq.set(e.seq, stripWritten(e));
@@ -381,7 +394,7 @@ export class DynamoCreditStore implements CreditStore, NotificationStore {
         KeyConditionExpression: 'dueShard = :s AND periodEnd <= :now',
         ExpressionAttributeValues: { ':s': `due#${shard}`, ':now': now },
         Limit: limit,
-        ExclusiveStartKey: cursor ? decodeCursor(cursor, (v): v is Item => typeof v === 'object' && v !== null) : undefined,
+        ExclusiveStartKey: cursor ? decodeCursor(cursor, DueCursor, 'cursor') : undefined,
       }),
     );
     return {
@@ -407,7 +420,7 @@ export class DynamoCreditStore implements CreditStore, NotificationStore {
   }
 
   async list(accountId: string, limit: number, cursor?: string): Promise<{ items: Notification[]; nextCursor: string | null }> {
-    const after = cursor ? decodeCursor(cursor, (v): v is { id: string } => typeof (v as { id?: unknown })?.id === 'string').id : undefined;
+    const after = cursor ? decodeCursor(cursor, NotificationCursor).id : undefined;
     const r = await this.doc.send(
       new QueryCommand({
         TableName: this.table,

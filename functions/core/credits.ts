@@ -80,6 +80,7 @@ export async function refreshAccount(deps: CreditsDeps, start: AccountState): Pr
     const amount = PLANS[account.plan].monthlyAllowance;
     const result = await deps.store.apply(account.accountId, {
       set: { allowance: amount, allowanceRemaining: amount, periodStart: period.start.toISOString(), periodEnd: period.end.toISOString() },
+      newAllowanceEpoch: true,
       entries: [entry(now, { type: 'refresh', amount: amount - account.allowanceRemaining, bucket: 'allowance', reason: `Monthly refresh of the ${account.plan} plan` })],
       guard: { periodEndIs: account.periodEnd, allowanceIs: account.allowanceRemaining },
     });
@@ -110,6 +111,8 @@ export interface ChargeMeta {
 export interface ChargeSplit {
   allowance: number;
   purchased: number;
+  /** The allowance epoch the allowance part came from: it is given back only while that epoch lasts. */
+  epoch: number;
   /** The charge is held (see `ChargeMeta.hold`): its refund is guarded on, and removes, the hold. */
   held?: boolean;
 }
@@ -147,41 +150,75 @@ export async function charge(
       // Held until the generation ends: a process that dies before releasing or refunding it leaves the
       // hold behind, and the next reader of the account refunds it (see `refundAbandoned`).
       hold: meta.hold
-        ? { generationId: meta.generationId, allowance: fromAllowance, purchased: fromPurchased, at: now.toISOString(), feature: meta.feature, productId: meta.productId }
+        ? { generationId: meta.generationId, allowance: fromAllowance, purchased: fromPurchased, at: now.toISOString(), epoch: account.allowanceEpoch, feature: meta.feature, productId: meta.productId }
         : undefined,
-      guard:
-        fromPurchased === 0
+      guard: {
+        ...(fromPurchased === 0
           ? { allowanceAtLeast: cost, periodCurrentAt: now.toISOString() }
-          : { allowanceIs: fromAllowance, purchasedAtLeast: fromPurchased, periodCurrentAt: now.toISOString() },
+          : { allowanceIs: fromAllowance, purchasedAtLeast: fromPurchased, periodCurrentAt: now.toISOString() }),
+        // The epoch recorded with the charge must be the one the allowance part really came from.
+        ...(fromAllowance > 0 ? { allowanceEpochIs: account.allowanceEpoch } : {}),
+        // One generation id is charged once at a time, even if two requests race with the same id.
+        ...(meta.hold ? { holdAbsent: meta.generationId } : {}),
+      },
     };
     const result = await deps.store.apply(account.accountId, change, account);
-    if (result.ok) return { account: result.account, split: { allowance: fromAllowance, purchased: fromPurchased, ...(meta.hold ? { held: true } : {}) } };
+    if (result.ok) {
+      const split = { allowance: fromAllowance, purchased: fromPurchased, epoch: account.allowanceEpoch, ...(meta.hold ? { held: true } : {}) };
+      return { account: result.account, split };
+    }
     account = result.account ?? (await provisionAccount(deps, account.accountId));
   }
   throw new Error(`charge on ${account.accountId} lost ${MAX_RACES} races`);
 }
 
 /**
- * Gives back exactly what a charge took, to the same buckets, with `refund` entries. A held charge is
- * refunded once: the write is guarded on its hold and removes it, so a late refund racing the sweeper
- * gives the credits back one time.
+ * Gives back what a charge took from buckets that still hold it, with `refund` entries:
+ * - the purchased part, always;
+ * - the allowance part only while the allowance epoch it came from lasts (no plan change or refresh since);
+ *   allowance taken from a period that has since been reset no longer exists, so that part is recorded as a
+ *   `refund` of 0 with the reason, and never lifts the new allowance above the plan's amount.
+ * A held charge is refunded once: the write is guarded on its hold and removes it, so a late refund racing
+ * the sweeper gives the credits back one time.
  */
 export async function refund(deps: CreditsDeps, accountId: string, split: ChargeSplit, meta: ChargeMeta & { reason: string }): Promise<AccountState> {
-  const now = deps.clock.now();
-  const base = { type: 'refund' as const, feature: meta.feature, generationId: meta.generationId, productId: meta.productId, reason: meta.reason };
-  const entries: NewLedgerEntry[] = [];
-  if (split.allowance > 0) entries.push(entry(now, { ...base, amount: split.allowance, bucket: 'allowance' }));
-  if (split.purchased > 0) entries.push(entry(now, { ...base, amount: split.purchased, bucket: 'purchased' }));
-  const result = await deps.store.apply(accountId, {
-    allowanceDelta: split.allowance,
-    purchasedDelta: split.purchased,
-    entries,
-    ...(split.held ? { guard: { holdExists: meta.generationId }, releaseHold: meta.generationId } : { guard: {} }),
-  });
-  if (result.ok) return result.account;
-  if (!result.account) throw new NotFound(`Account ${accountId} does not exist.`);
-  // The hold is gone: this charge was already refunded (or released), nothing more to give back.
-  return result.account;
+  let account = await deps.store.getAccount(accountId);
+  for (let race = 0; race < MAX_RACES; race++) {
+    if (!account) throw new NotFound(`Account ${accountId} does not exist.`);
+    // The hold is gone: this charge was already refunded (or released), nothing more to give back.
+    if (split.held && !account.holds.some((h) => h.generationId === meta.generationId)) return account;
+    const now = deps.clock.now();
+    const sameEpoch = account.allowanceEpoch === split.epoch;
+    const allowanceBack = sameEpoch ? Math.min(split.allowance, Math.max(0, account.allowance - account.allowanceRemaining)) : 0;
+    const notReturned = split.allowance - allowanceBack;
+    const base = { type: 'refund' as const, feature: meta.feature, generationId: meta.generationId, productId: meta.productId, reason: meta.reason };
+    const entries: NewLedgerEntry[] = [];
+    if (allowanceBack > 0) entries.push(entry(now, { ...base, amount: allowanceBack, bucket: 'allowance' }));
+    if (notReturned > 0) {
+      entries.push(
+        entry(now, {
+          ...base,
+          amount: 0,
+          bucket: 'allowance',
+          reason: `${meta.reason}; ${notReturned} allowance credit${notReturned === 1 ? '' : 's'} not returned: the allowance was reset since the charge`,
+        }),
+      );
+    }
+    if (split.purchased > 0) entries.push(entry(now, { ...base, amount: split.purchased, bucket: 'purchased' }));
+    const result = await deps.store.apply(accountId, {
+      allowanceDelta: allowanceBack,
+      purchasedDelta: split.purchased,
+      entries,
+      guard: {
+        ...(split.held ? { holdExists: meta.generationId } : {}),
+        ...(allowanceBack > 0 ? { allowanceEpochIs: split.epoch, allowanceAtMost: account.allowance - allowanceBack } : {}),
+      },
+      ...(split.held ? { releaseHold: meta.generationId } : {}),
+    });
+    if (result.ok) return result.account;
+    account = result.account;
+  }
+  throw new Error(`refund on ${accountId} lost ${MAX_RACES} races`);
 }
 
 /** Ends a charge's hold once its generation is stored: the credits stay spent. False if it was already refunded. */
@@ -198,7 +235,7 @@ export async function refundAbandoned(deps: CreditsDeps, account: AccountState):
   const cutoff = new Date(deps.clock.now().getTime() - LIMITS.chargeHoldSeconds * 1000).toISOString();
   let current = account;
   for (const h of account.holds.filter((x) => x.at < cutoff)) {
-    current = await refund(deps, account.accountId, { ...h, held: true }, { feature: h.feature, generationId: h.generationId, productId: h.productId, reason: 'generation did not finish' });
+    current = await refund(deps, account.accountId, { ...h, epoch: h.epoch ?? 0, held: true }, { feature: h.feature, generationId: h.generationId, productId: h.productId, reason: 'generation did not finish' });
   }
   return current;
 }
@@ -257,6 +294,7 @@ export async function applyPlan(
     const amount = PLANS[plan].monthlyAllowance;
     const result = await deps.store.apply(accountId, {
       set: { plan, allowance: amount, allowanceRemaining: amount, lastPlanEventAt: eventAt },
+      newAllowanceEpoch: true,
       entries: [entry(now, { type: 'reset', amount: amount - account.allowanceRemaining, bucket: 'allowance', reason: `Plan changed from ${account.plan} to ${plan}` })],
       guard: { allowanceIs: account.allowanceRemaining, planEventBefore: eventAt, periodCurrentAt: now.toISOString() },
     });

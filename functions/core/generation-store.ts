@@ -31,7 +31,8 @@ export interface ProductContent {
 }
 
 export interface GenerationStore {
-  putGeneration(g: GenerationRecord): Promise<void>;
+  /** Stores a new generation; false (nothing written) when one with this id exists already. */
+  putGeneration(g: GenerationRecord): Promise<boolean>;
   getGeneration(accountId: string, id: string): Promise<GenerationRecord | null>;
   setSelected(accountId: string, id: string, index: number): Promise<void>;
   getProduct(accountId: string, productId: string): Promise<ProductContent | null>;

@@ -6,12 +6,13 @@
  */
 import { FEATURES, PLANS, type FeatureId } from '../config.ts';
 import { charge, ensureAccount, noticeLowBalance, refund, releaseCharge } from './credits.ts';
-import { DomainError, GenerationFailed, InsufficientCredits, ModelFailure, NotFound, PlanUpgradeRequired } from './errors.ts';
+import type { AccountState } from './ports.ts';
+import { DomainError, GenerationFailed, IdempotencyConflict, InsufficientCredits, ModelFailure, NotFound, PlanUpgradeRequired } from './errors.ts';
 import { featureModule, type GenerationDeps } from './features.ts';
 import type { GenerationRecord } from './generation-store.ts';
-import { newId } from './ids.ts';
+import { keyedId, newId } from './ids.ts';
 import { availableOf } from './ports.ts';
-import { countAttempt, type RateView } from './rate-limit.ts';
+import { countAttempt, currentRate, type RateView } from './rate-limit.ts';
 
 export interface GenerateInput {
   accountId: string;
@@ -19,6 +20,8 @@ export interface GenerateInput {
   productId?: string | null;
   input: unknown;
   regeneratedFrom?: string | null;
+  /** The request's `Idempotency-Key`: the generation id is derived from it, so a retry finds what it paid for. */
+  idempotencyKey?: string;
 }
 
 export interface GenerationView {
@@ -58,13 +61,22 @@ export async function generate(deps: GenerationDeps, req: GenerateInput): Promis
   const feature = FEATURES[req.feature];
   const module = featureModule(req.feature);
   if (!module) throw new PlanUpgradeRequired(`${req.feature} is not available yet.`);
-  const account = await ensureAccount(deps, req.accountId);
-  if (!planAllows(req.feature, account.plan)) throw new PlanUpgradeRequired(upgradeMessage(req.feature));
+  let account = await ensureAccount(deps, req.accountId);
   const productId = req.productId ?? null;
+  // With an Idempotency-Key the generation id is derived from it: a retry after the process died between
+  // charging and answering finds the generation it paid for (or the charge it left behind) by that id.
+  const generationId = req.idempotencyKey
+    ? keyedId('gen', `${req.accountId}|${req.regeneratedFrom ?? ''}|${req.idempotencyKey}`)
+    : newId('gen', deps.clock.now());
+  if (req.idempotencyKey) {
+    const replay = await resumeKeyed(deps, account, generationId, req);
+    if (replay.generation) return replay.generation;
+    account = replay.account;
+  }
+  if (!planAllows(req.feature, account.plan)) throw new PlanUpgradeRequired(upgradeMessage(req.feature));
   const prepared = await module.prepare?.(deps, req.accountId, req.input, productId);
 
   const attempt = await countAttempt(deps, req.accountId);
-  const generationId = newId('gen', deps.clock.now());
   const meta = { feature: req.feature, generationId, productId: productId ?? undefined, hold: true };
   let charged;
   try {
@@ -101,7 +113,14 @@ export async function generate(deps: GenerationDeps, req: GenerateInput): Promis
       usage: written.usage,
       modelCalls: written.calls,
     };
-    await deps.generations.putGeneration(record);
+    if (!(await deps.generations.putGeneration(record))) {
+      // A retry with the same key and a slow original both ran; the original stored first. Ours is
+      // refunded (once, on its hold) and the merchant gets the one generation that exists.
+      await refund(deps, req.accountId, charged.split, { ...meta, reason: 'duplicate of a stored generation' });
+      const stored = (await deps.generations.getGeneration(req.accountId, generationId))!;
+      const now = (await deps.store.getAccount(req.accountId))!;
+      return { generation: await toView(deps, stored, availableOf(now)), rate: attempt.view };
+    }
   } catch (err) {
     const reason = err instanceof ModelFailure ? `model ${err.kind}` : 'generation could not be completed';
     await refund(deps, req.accountId, charged.split, { ...meta, reason });
@@ -123,10 +142,43 @@ export async function generate(deps: GenerationDeps, req: GenerateInput): Promis
   return { generation: await toView(deps, record, availableOf(charged.account)), rate: attempt.view };
 }
 
-export async function regenerate(deps: GenerationDeps, accountId: string, id: string) {
+export async function regenerate(deps: GenerationDeps, accountId: string, id: string, idempotencyKey?: string) {
   const original = await deps.generations.getGeneration(accountId, id);
   if (!original) throw new NotFound(`Generation ${id} was not found.`);
-  return generate(deps, { accountId, feature: original.feature, productId: original.productId, input: original.input, regeneratedFrom: id });
+  return generate(deps, { accountId, feature: original.feature, productId: original.productId, input: original.input, regeneratedFrom: id, idempotencyKey });
+}
+
+const sameRequest = (g: GenerationRecord, req: GenerateInput): boolean =>
+  g.feature === req.feature && (g.productId ?? null) === (req.productId ?? null) && JSON.stringify(g.input) === JSON.stringify(req.input);
+
+/**
+ * A keyed request whose generation id is already known to the account: the answer of an earlier attempt
+ * was lost (its process died after charging). If the generation was stored, its charge stands (the hold
+ * is released if still there) and it is answered again, uncharged and uncounted. If only the charge is
+ * there, it is refunded once (guarded on its hold) and the request runs again.
+ */
+async function resumeKeyed(
+  deps: GenerationDeps,
+  account: AccountState,
+  generationId: string,
+  req: GenerateInput,
+): Promise<{ generation?: { generation: GenerationView; rate: RateView }; account: AccountState }> {
+  const stored = await deps.generations.getGeneration(req.accountId, generationId);
+  const hold = account.holds.find((h) => h.generationId === generationId);
+  if (stored) {
+    if (!sameRequest(stored, req)) throw new IdempotencyConflict('This Idempotency-Key was already used with a different request body.');
+    if (hold) await releaseCharge(deps, req.accountId, generationId);
+    const view = await toView(deps, stored, availableOf(account));
+    return { generation: { generation: view, rate: await currentRate(deps, req.accountId) }, account };
+  }
+  if (!hold) return { account };
+  const after = await refund(deps, req.accountId, { ...hold, held: true }, {
+    feature: hold.feature,
+    generationId,
+    productId: hold.productId,
+    reason: 'generation did not finish; retried with the same Idempotency-Key',
+  });
+  return { account: after };
 }
 
 export async function getGeneration(deps: GenerationDeps, accountId: string, id: string): Promise<GenerationView> {

@@ -30,3 +30,14 @@ export function derivedId(prefix: string, at: Date, seed: string): string {
   for (let i = 0; i < 12; i++) rest += ALPHABET[digest[i] % 32];
   return `${prefix}_${time}${rest}`;
 }
+
+/**
+ * An id of the same shape as `newId` derived from `seed` alone (no time): the same seed always names the
+ * same thing, so a retried request finds what its first attempt wrote.
+ */
+export function keyedId(prefix: string, seed: string): string {
+  const digest = createHash('sha256').update(seed).digest();
+  let body = '';
+  for (let i = 0; i < 22; i++) body += ALPHABET[digest[i] % 32];
+  return `${prefix}_${body}`;
+}

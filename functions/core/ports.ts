@@ -32,6 +32,11 @@ export interface AccountState {
   plan: PlanId;
   /** The plan's monthly amount the allowance was last set to. */
   allowance: number;
+  /**
+   * Counts the times the allowance was set anew (plan change, refresh). A refund gives allowance back
+   * only into the epoch it was taken from: allowance of a period since reset no longer exists.
+   */
+  allowanceEpoch: number;
   allowanceRemaining: number;
   purchased: number;
   periodAnchor: string;
@@ -57,6 +62,8 @@ export interface ChargeHold {
   purchased: number;
   /** Service-clock time of the charge. */
   at: string;
+  /** `allowanceEpoch` the allowance part was taken from. */
+  epoch: number;
   feature: FeatureId;
   productId?: string;
 }
@@ -83,6 +90,12 @@ export interface Guard {
   planIs?: PlanId;
   /** The hold of this generation is still there (neither released nor refunded). */
   holdExists?: string;
+  /** No hold of this generation exists (a generation id is charged at most once at a time). */
+  holdAbsent?: string;
+  /** The allowance was not set anew since this epoch. */
+  allowanceEpochIs?: number;
+  /** allowanceRemaining ≤ this (a refund never lifts the allowance above the plan's amount). */
+  allowanceAtMost?: number;
 }
 
 export interface Change {
@@ -93,6 +106,8 @@ export interface Change {
   set?: Partial<Pick<AccountState, 'plan' | 'allowance' | 'allowanceRemaining' | 'periodStart' | 'periodEnd' | 'lastPlanEventAt' | 'lowBalanceNotifiedFor'>>;
   entries: NewLedgerEntry[];
   guard: Guard;
+  /** The allowance is set anew by this change (plan change, refresh): starts a new allowance epoch. */
+  newAllowanceEpoch?: boolean;
   /** Recorded with the change so that `opNotApplied` refuses a second application. */
   opId?: string;
   /** Records a hold with the charge, in the same write. */
@@ -113,7 +128,7 @@ export interface CreditStore {
   /** Several accounts in as few requests as the store allows (consistent reads); absent ones are left out. */
   getAccounts(accountIds: string[]): Promise<AccountState[]>;
   /** Creates the account unless it exists; returns the stored state either way (idempotent). */
-  createAccount(initial: Omit<AccountState, 'seq' | 'pending' | 'holds'>, grant: NewLedgerEntry): Promise<AccountState>;
+  createAccount(initial: Omit<AccountState, 'seq' | 'pending' | 'holds' | 'allowanceEpoch'>, grant: NewLedgerEntry): Promise<AccountState>;
   /**
    * Applies a change with one conditional write; `ok: false` (with the fresh state) when a guard did not
    * hold. With `base` (the caller's last read) the result is `base` updated with what the write changed,

@@ -10,6 +10,11 @@ import { IDEMPOTENCY_TABLE, TABLE } from '../wiring.ts';
 export interface LocalDynamo {
   endpoint: string;
   port: number;
+  /**
+   * Requests received, by operation (GetItem, UpdateItem, ...), from any client: the functions run in
+   * workers of their own, so only the server sees all of them. Benchmarks reset and read it.
+   */
+  requests: Record<string, number>;
   close(): Promise<void>;
 }
 
@@ -73,6 +78,11 @@ export async function freePort(): Promise<number> {
 export async function startDynalite(opts: { port?: number; path?: string }): Promise<LocalDynamo> {
   const server = dynalite({ path: opts.path, createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
   const port = opts.port ?? (await freePort());
+  const requests: Record<string, number> = {};
+  (server as unknown as import('node:http').Server).on('request', (req: import('node:http').IncomingMessage) => {
+    const op = String(req.headers['x-amz-target'] ?? 'unknown').split('.').pop()!;
+    requests[op] = (requests[op] ?? 0) + 1;
+  });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(port, '127.0.0.1', () => resolve());
@@ -80,6 +90,7 @@ export async function startDynalite(opts: { port?: number; path?: string }): Pro
   return {
     endpoint: `http://127.0.0.1:${port}`,
     port,
+    requests,
     close: () =>
       new Promise<void>((resolve) => {
         server.close(() => resolve());

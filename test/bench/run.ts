@@ -1,6 +1,6 @@
 /**
- * `npm run bench`: figures for the charge path, the generation path, the monthly refresh and the
- * offline image enhancer. This machine is noisy and dynalite is far slower than DynamoDB, so each
+ * `npm run bench`: figures for the charge path, the generation path, the monthly refresh, the
+ * functions' bundles (size, cold import) and the offline image enhancer. This machine is noisy and dynalite is far slower than DynamoDB, so each
  * figure is printed beside a floor measured in the same run (a raw conditional UpdateItem at the same
  * concurrency, a bare HTTP server), as a ratio, with DynamoDB requests counted by an SDK middleware.
  */
@@ -11,7 +11,8 @@ import { dynamoRequestCounts, resetDynamoRequestCounts } from '../../functions/a
 import { applyPlan, charge, ensureAccount } from '../../functions/core/credits.ts';
 import { InsufficientCredits } from '../../functions/core/errors.ts';
 import { OfflineModel } from '../../functions/adapters/offline-model.ts';
-import { buildDeps, deps as stackDeps } from '../../functions/http/deps.ts';
+import { buildDeps, deps as stackDeps } from '../../lib/local/deps.ts';
+import { LOCAL_ENV } from '../../lib/local/env.ts';
 import { createTables, startDynalite } from '../../lib/local/dynamo.ts';
 import { startLocalStack } from '../../lib/local/stack.ts';
 
@@ -59,9 +60,10 @@ const rawDecrement = (doc: import('@aws-sdk/lib-dynamodb').DynamoDBDocumentClien
 
 async function chargePath() {
   const dynamo = await startDynalite({});
-  const env = parseEnv({ ...process.env, DYNAMODB_ENDPOINT: dynamo.endpoint });
+  const source = { ...LOCAL_ENV, CHECKOUT_BASE_URL: 'http://127.0.0.1/local/checkout', ...process.env, DYNAMODB_ENDPOINT: dynamo.endpoint };
+  const env = parseEnv(source);
   await createTables(dynamo.endpoint, env.TABLE_NAME, env.IDEMPOTENCY_TABLE_NAME);
-  const deps = buildDeps(env);
+  const deps = buildDeps(source);
   const doc = deps.dynamo.doc;
 
   // Floor: 450 raw conditional decrements racing on one 400 item, the same shape as the charge race.
@@ -129,36 +131,31 @@ async function generationPath() {
     await ensureAccount(deps, a);
     await applyPlan(deps, a, 'premium', new Date().toISOString());
   }
-  // Count model calls and time them, so the overhead around the model can be told apart.
-  const model = deps.model as OfflineModel;
-  const original = model.generate.bind(model);
+  // The functions run their bundles in workers: model calls come from the responses, DynamoDB requests
+  // from dynalite itself, and the offline model's own time from the same model run here on the same input.
+  const stackRequests = stack.dynamo.requests;
+  const resetStackRequests = () => Object.keys(stackRequests).forEach((k) => delete stackRequests[k]);
   let modelCalls = 0;
-  const modelMs: number[] = [];
-  model.generate = (async (req: never, opts: never) => {
-    const t = performance.now();
-    const r = await original(req, opts);
-    modelCalls += r.calls;
-    modelMs.push(performance.now() - t);
-    return r;
-  }) as typeof model.generate;
 
   const body = JSON.stringify({ feature: 'product_description', productId: 'prod_b', input: { name: 'Ceramic Pour-Over Coffee Set', features: ['hand-glazed', 'dishwasher safe'], tone: 'friendly' } });
   const send = (i: number) =>
     fetch(`${stack.url}/v1/generations`, { method: 'POST', headers: { authorization: `Bearer ${tokens[i % clients]}`, 'content-type': 'application/json' }, body }).then(async (r) => {
-      await r.text();
+      const text = await r.text();
       if (r.status !== 201) throw new Error(String(r.status));
+      modelCalls += (JSON.parse(text) as { model: { calls: number } }).model.calls;
     });
   await pool(clients * 2, clients, send); // warm-up: module loading, connections, first items
   modelCalls = 0;
-  modelMs.length = 0;
-  resetDynamoRequestCounts();
+  resetStackRequests();
   const n = clients * perClient;
   const lat = await pool(n, clients, send);
-  const requests = totalRequests();
-  const counts = snapshot();
+  const counts = { ...stackRequests };
+  const requests = Object.values(counts).reduce((a, b) => a + b, 0);
   const callsPerGeneration = modelCalls / n;
   const perGeneration = Math.round(requests / n);
-  const modelSorted = [...modelMs].sort((a, b) => a - b);
+  const offline = new OfflineModel();
+  const input = (JSON.parse(body) as { input: never }).input;
+  const modelSorted = await pool(n, 1, (i) => offline.generate({ feature: 'product_description', input, products: [] } as never, { generationId: `m${i}`, count: 2, signal: AbortSignal.timeout(5000) } as never));
 
   // The same concurrency against raw conditional UpdateItem on distinct items: dynalite's own floor.
   const doc = deps.dynamo.doc;
@@ -206,5 +203,6 @@ const only = process.argv[2];
 if (!only || only === 'charge') await chargePath();
 if (!only || only === 'generation') await generationPath();
 if (!only || only === 'refresh') await optional('Monthly refresh job: 10,000 due accounts', './refresh.ts', 'benchRefresh');
+if (!only || only === 'bundles') await optional('Bundles: size and cold import per function (the bundles cdk deploys)', './bundles.ts', 'benchBundles');
 if (!only || only === 'image') await optional('Offline image enhancement of a 12-megapixel photo', './image-enhance.ts', 'benchImageEnhance');
 process.exit(0);

@@ -69,7 +69,7 @@ describe('credits core against dynalite', () => {
     ({ account } = await charge(core.deps, account, 24, meta(1)));
     expect([account.allowanceRemaining, account.purchased]).toEqual([1, 10]);
     const r = await charge(core.deps, account, 3, meta(2));
-    expect(r.split).toEqual({ allowance: 1, purchased: 2 });
+    expect(r.split).toEqual({ allowance: 1, purchased: 2, epoch: 0 });
     expect([r.account.allowanceRemaining, r.account.purchased]).toEqual([0, 8]);
     await expectLedgerMatches(id);
   });
@@ -166,5 +166,63 @@ describe('credits core against dynalite', () => {
     expect((await applyPlan(core.deps, id, 'pro', t2)).applied).toBe(false);
     const { account } = await expectLedgerMatches(id);
     expect([account.plan, account.allowanceRemaining]).toEqual(['pro', 200]);
+  });
+
+  describe('refunds never mint allowance (money safety)', () => {
+    const held = (n: number) => ({ ...meta(n), hold: true });
+
+    it('given a held 2-credit charge on pro, when the plan changes to premium before the model fails, then the refund gives back no allowance of the old plan and the allowance stays at the plan amount', async () => {
+      const id = freshAccount();
+      await ensureAccount(core.deps, id);
+      await applyPlan(core.deps, id, 'pro', new Date(Date.now() - 1000).toISOString());
+      const { split } = await charge(core.deps, (await core.deps.store.getAccount(id))!, 2, held(1));
+      await applyPlan(core.deps, id, 'premium', new Date().toISOString());
+      await refund(core.deps, id, split, { ...held(1), reason: 'model throttled' });
+      const { account, ledger } = await expectLedgerMatches(id);
+      expect([account.allowance, account.allowanceRemaining, account.holds]).toEqual([400, 400, []]);
+      const refunds = ledger.filter((e) => e.type === 'refund');
+      expect(refunds.map((e) => [e.bucket, e.amount])).toEqual([['allowance', 0]]);
+      expect(refunds[0].reason).toMatch(/2 allowance credits not returned: the allowance was reset since the charge/);
+    });
+
+    it('given a charge spanning allowance and purchased, when a monthly refresh lands before its refund, then only the purchased part comes back', async () => {
+      const id = freshAccount();
+      await ensureAccount(core.deps, id);
+      await applyPlan(core.deps, id, 'plus', new Date().toISOString());
+      await creditPurchased(core.deps, id, `op_${id}`, 5, {});
+      let account = (await core.deps.store.getAccount(id))!;
+      ({ account } = await charge(core.deps, account, 99, meta(1)));
+      // Charged 10 s before the period ends, so the hold is still young (not swept) when the refresh lands.
+      const justBefore = { ...core.deps, clock: { now: () => new Date(Date.parse(account.periodEnd) - 10_000) } };
+      const { split } = await charge(justBefore, account, 3, held(2));
+      expect([split.allowance, split.purchased]).toEqual([1, 2]);
+      // The period ends: a refresh (here lazily, on the next read) resets the allowance to 100.
+      const later = { ...core.deps, clock: { now: () => new Date(Date.parse(account.periodEnd) + 1000) } };
+      await ensureAccount(later, id);
+      await refund(later, id, split, { ...held(2), reason: 'model timeout' });
+      const { account: after } = await expectLedgerMatches(id);
+      expect([after.allowance, after.allowanceRemaining, after.purchased]).toEqual([100, 100, 5]);
+    });
+
+    it('given a refund in the same period, then the allowance part comes back in full', async () => {
+      const id = freshAccount();
+      await ensureAccount(core.deps, id);
+      const { split } = await charge(core.deps, (await core.deps.store.getAccount(id))!, 1, held(1));
+      await refund(core.deps, id, split, { ...held(1), reason: 'model timeout' });
+      const { account } = await expectLedgerMatches(id);
+      expect([account.allowanceRemaining, account.holds]).toEqual([25, []]);
+    });
+
+    it('given a held charge abandoned by a dead process, when the plan changes before the sweeper refunds it, then the sweeper gives back no old allowance', async () => {
+      const id = freshAccount();
+      await ensureAccount(core.deps, id);
+      await applyPlan(core.deps, id, 'plus', new Date(Date.now() - 1000).toISOString());
+      await charge(core.deps, (await core.deps.store.getAccount(id))!, 1, held(1));
+      await applyPlan(core.deps, id, 'free', new Date().toISOString());
+      const later = { ...core.deps, clock: { now: () => new Date(Date.now() + 121_000) } };
+      const account = await ensureAccount(later, id);
+      expect([account.allowance, account.allowanceRemaining, account.holds]).toEqual([25, 25, []]);
+      await expectLedgerMatches(id);
+    });
   });
 });

@@ -39,9 +39,9 @@ export class MemoryCreditStore implements CreditStore, NotificationStore {
     return ids.flatMap((id) => (this.accounts.has(id) ? [this.view(this.accounts.get(id)!)] : []));
   }
 
-  async createAccount(initial: Omit<AccountState, 'seq' | 'pending' | 'holds'>, grant: NewLedgerEntry) {
+  async createAccount(initial: Omit<AccountState, 'seq' | 'pending' | 'holds' | 'allowanceEpoch'>, grant: NewLedgerEntry) {
     if (!this.accounts.has(initial.accountId)) {
-      this.accounts.set(initial.accountId, { ...initial, seq: 1, holds: [], appliedOps: new Set(), ledger: [{ ...grant, seq: 1, balanceAfter: availableOf(initial) }] });
+      this.accounts.set(initial.accountId, { ...initial, allowanceEpoch: 0, seq: 1, holds: [], appliedOps: new Set(), ledger: [{ ...grant, seq: 1, balanceAfter: availableOf(initial) }] });
     }
     return this.view(this.accounts.get(initial.accountId)!);
   }
@@ -60,13 +60,17 @@ export class MemoryCreditStore implements CreditStore, NotificationStore {
       (g.opNotApplied === undefined || !s.appliedOps.has(g.opNotApplied)) &&
       (g.lowBalanceNotNotifiedFor === undefined || s.lowBalanceNotifiedFor !== g.lowBalanceNotNotifiedFor) &&
       (g.planIs === undefined || s.plan === g.planIs) &&
-      (g.holdExists === undefined || s.holds.some((h) => h.generationId === g.holdExists));
+      (g.holdExists === undefined || s.holds.some((h) => h.generationId === g.holdExists)) &&
+      (g.holdAbsent === undefined || !s.holds.some((h) => h.generationId === g.holdAbsent)) &&
+      (g.allowanceEpochIs === undefined || s.allowanceEpoch === g.allowanceEpochIs) &&
+      (g.allowanceAtMost === undefined || s.allowanceRemaining <= g.allowanceAtMost);
     if (!holds) return { ok: false, account: this.view(s) };
     this.writes++;
     const before = availableOf(s);
     s.allowanceRemaining += change.allowanceDelta ?? 0;
     s.purchased += change.purchasedDelta ?? 0;
     Object.assign(s, change.set ?? {});
+    if (change.newAllowanceEpoch) s.allowanceEpoch++;
     if (change.opId) s.appliedOps.add(change.opId);
     if (change.hold) s.holds.push(change.hold);
     if (change.releaseHold) s.holds = s.holds.filter((h) => h.generationId !== change.releaseHold);

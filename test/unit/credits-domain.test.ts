@@ -45,7 +45,7 @@ describe('credits use cases with an in-memory store', () => {
     let a = (await deps.store.getAccount('a'))!;
     ({ account: a } = await charge(deps, a, 24, meta));
     const r = await charge(deps, a, 3, meta);
-    expect(r.split).toEqual({ allowance: 1, purchased: 2 });
+    expect(r.split).toEqual({ allowance: 1, purchased: 2, epoch: 0 });
     expect(availableOf(r.account)).toBe(8);
   });
 
@@ -56,7 +56,7 @@ describe('credits use cases with an in-memory store', () => {
     const stale = (await deps.store.getAccount('a'))!;
     await charge(deps, stale, 25, meta);
     const r = await charge(deps, stale, 1, meta);
-    expect(r.split).toEqual({ allowance: 0, purchased: 1 });
+    expect(r.split).toEqual({ allowance: 0, purchased: 1, epoch: 0 });
   });
 
   it('given too few credits, then InsufficientCredits with action upgrade on free and top_up on paid, and nothing is written', async () => {

@@ -13,9 +13,9 @@ import {
 } from '#core/model.ts';
 import { BlogInput, DesignInput, ProductInput, type Tone } from '#core/schemas.ts';
 
-// The shared catalogue of 30 realistic products (one with only a name), kept beside the repository.
+// A catalogue of 30 realistic products (one with only a name), kept under test/fixtures.
 const catalogue: Array<{ productId: string; input: ProductInput }> = (
-  JSON.parse(readFileSync(new URL('../../../shared/data/products.json', import.meta.url), 'utf8')) as Array<Record<string, unknown>>
+  JSON.parse(readFileSync(new URL('../fixtures/products.json', import.meta.url), 'utf8')) as Array<Record<string, unknown>>
 ).map(({ productId, ...raw }) => {
   const fields = Object.fromEntries(Object.entries(raw).filter(([, v]) => v !== null));
   return { productId: String(productId), input: ProductInput.parse(fields) };

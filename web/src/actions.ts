@@ -300,32 +300,32 @@ const TOPUP_GIVE_UP_MS = 30 * 60 * 1000;
 export function watchPendingTopUp(): () => void {
   let stopped = false;
   let timer: number | undefined;
+  // A message from the checkout tab may arrive while a poll is under way: one poll at a time, and
+  // one more right after it (that poll may have read the balance before the payment landed).
   let running = false;
-  const tick = async () => {
+  let again = false;
+  // One poll; true once the watch is over (landed, failed, given up or stopped).
+  const check = async (): Promise<boolean> => {
     const pending = getState().pendingTopUp;
-    if (stopped || !pending || running) return;
-    running = true;
-    try {
-      await check(pending);
-    } finally {
-      running = false;
-    }
-  };
-  const check = async (pending: NonNullable<ReturnType<typeof getState>['pendingTopUp']>) => {
+    if (stopped || !pending) return true;
     if (Date.now() - pending.startedAt > TOPUP_GIVE_UP_MS) {
       clearPendingTopUp();
-      return;
+      return true;
     }
     const [credits, list] = await Promise.all([
       api.credits().catch(() => null),
       api.topUps().then(itemsOf).catch(() => null),
     ]);
-    if (stopped) return;
-    if (credits) applyCredits(credits);
+    if (stopped) return true;
     const status = list?.find((t) => t.id === pending.id)?.status;
-    const landed =
-      status === 'paid' ||
-      (credits !== null && pending.baselinePurchased !== null && credits.credits.purchased >= pending.baselinePurchased + pending.credits);
+    // The two reads race the payment: a top-up read as paid may come with a balance read before it
+    // landed. Read the balance again then, so the page never announces credits it does not show.
+    const balance = status === 'paid' ? ((await api.credits().catch(() => null)) ?? credits) : credits;
+    if (stopped) return true;
+    if (balance) applyCredits(balance);
+    const shows = balance !== null && pending.baselinePurchased !== null && balance.credits.purchased >= pending.baselinePurchased + pending.credits;
+    // Without a baseline (a tab that did not start the top-up) the status decides, once a balance is read.
+    const landed = shows || (status === 'paid' && pending.baselinePurchased === null && balance !== null);
     if (landed) {
       clearPendingTopUp();
       setState((s) => (s.modal?.kind === 'topup' ? { modal: null } : {}));
@@ -335,14 +335,29 @@ export function watchPendingTopUp(): () => void {
         message: `${pending.credits} credits were added to your balance. You can carry on where you left off.`,
         ttlMs: 8000,
       });
-      return;
+      return true;
     }
     if (status === 'failed') {
       clearPendingTopUp();
       pushToast({ kind: 'error', title: 'Payment failed', message: 'No credits were added. You can try the top-up again.' });
+      return true;
+    }
+    return false;
+  };
+  const tick = async () => {
+    if (stopped) return;
+    if (running) {
+      again = true;
       return;
     }
-    timer = window.setTimeout(tick, TOPUP_POLL_MS);
+    running = true;
+    again = false;
+    // A poll that throws (an unexpected answer while the service is busy) must not end the watch:
+    // the payment may still land, and the merchant is waiting for it on this page.
+    const done = await check().catch(() => false);
+    running = false;
+    window.clearTimeout(timer);
+    if (!done && !stopped) timer = window.setTimeout(tick, again ? 0 : TOPUP_POLL_MS);
   };
   // The checkout tab says when it is done (same origin only), so the balance follows at once.
   const onMessage = (e: MessageEvent) => {

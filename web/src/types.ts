@@ -146,6 +146,9 @@ export interface BlogPost {
   status: 'scheduled' | 'published' | 'canceled' | string;
   publishAt: string;
   publishedAt?: string | null;
+  /** The draft it was made from. */
+  generationId: string;
+  index: number;
 }
 
 export interface Upload {

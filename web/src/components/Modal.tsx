@@ -49,6 +49,8 @@ export function Modal({ title, onClose, testId, children, description }: Props) 
   useEffect(() => {
     const active = document.activeElement as HTMLElement | null;
     const opener = active && active !== document.body ? active : lastUsed;
+    // The opener may be re-rendered as a new node while the dialog is open (a balance poll): find it again by its test id.
+    const openerTestId = opener?.getAttribute('data-testid');
     const shell = document.getElementById('app-shell');
     shell?.setAttribute('inert', '');
     const first = dialog.current?.querySelector<HTMLElement>('[data-autofocus]') ?? dialog.current?.querySelector<HTMLElement>(FOCUSABLE);
@@ -81,7 +83,8 @@ export function Modal({ title, onClose, testId, children, description }: Props) 
     return () => {
       document.removeEventListener('keydown', onKey, true);
       shell?.removeAttribute('inert');
-      restoreFocus(opener);
+      const back = opener && document.contains(opener) ? opener : openerTestId ? document.querySelector<HTMLElement>(`[data-testid="${openerTestId}"]`) : null;
+      restoreFocus(back);
     };
   }, []);
 

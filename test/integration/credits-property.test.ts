@@ -1,0 +1,220 @@
+/**
+ * Property test of the money rules against dynalite: seeded random interleavings of charges (held, as
+ * generations make them), successes, failures (refunds), duplicate refunds, plan changes (also late ones),
+ * monthly refreshes, abandoned holds, top-ups (also replayed) and admin grants and debits, several at once
+ * on one account. After every step, for every account:
+ * - no bucket is negative and `allowanceRemaining ≤ allowance`;
+ * - the ledger is contiguous, each entry once, and each bucket's entries sum to that bucket (so the whole
+ *   ledger sums to `available`);
+ * - no operation applied twice: one charge per generation, refunds of a generation never exceed what it
+ *   took from each bucket, one top-up credit per top-up id.
+ * A failing seed is printed; rerun with CREDITS_PROPERTY_SEED=<seed>.
+ */
+import { describe, expect, it } from 'vitest';
+import { PLAN_IDS, type PlanId } from '../../functions/config.ts';
+import { adjust, applyPlan, charge, creditPurchased, ensureAccount, refund, releaseCharge, type ChargeSplit } from '../../functions/core/credits.ts';
+import { Conflict, InsufficientCredits } from '../../functions/core/errors.ts';
+import type { LedgerEntry } from '../../functions/core/ports.ts';
+import { useCore } from '../support/core.ts';
+import { manualClock } from '../support/memory-store.ts';
+import { freshAccount } from '../support/stack.ts';
+
+const core = useCore();
+
+/** mulberry32: small, seedable, good enough to pick operations. */
+function prng(seed: number) {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+interface Outstanding {
+  generationId: string;
+  split: ChargeSplit;
+}
+
+const STEPS = Number(process.env.CREDITS_PROPERTY_STEPS ?? 1500);
+const SEED = Number(process.env.CREDITS_PROPERTY_SEED ?? 20261202);
+
+describe('credits money rules under random interleavings (dynalite)', () => {
+  it(`given ${STEPS} seeded random steps over 3 accounts, then after every step no bucket is negative, the allowance never exceeds the plan, the ledger sums bucket by bucket and nothing is applied twice`, { timeout: 300_000 }, async () => {
+    const random = prng(SEED);
+    const pick = <T,>(xs: readonly T[]): T => xs[Math.floor(random() * xs.length)];
+    const clock = manualClock(new Date(Date.now() - 40 * 86400_000).toISOString());
+    const deps = { ...core.deps, clock };
+    let eventClock = Date.parse(clock.now().toISOString());
+    const accounts = Array.from({ length: 3 }, () => freshAccount('prop'));
+    const outstanding = new Map<string, Outstanding[]>(accounts.map((a) => [a, []]));
+    const refunded = new Map<string, Outstanding[]>(accounts.map((a) => [a, []]));
+    const topUps = new Map<string, string[]>(accounts.map((a) => [a, []]));
+    const seen = new Map<string, LedgerEntry[]>(accounts.map((a) => [a, []]));
+    let counter = 0;
+    for (const a of accounts) await ensureAccount(deps, a);
+
+    const ops: Array<{ name: string; weight: number; run: (accountId: string) => Promise<unknown> }> = [
+      {
+        name: 'charge',
+        weight: 8,
+        run: async (accountId) => {
+          const generationId = `gen_p${++counter}`;
+          try {
+            const { split } = await charge(deps, await ensureAccount(deps, accountId), 1 + Math.floor(random() * 3), {
+              feature: 'product_description',
+              generationId,
+              hold: true,
+            });
+            outstanding.get(accountId)!.push({ generationId, split });
+          } catch (err) {
+            if (!(err instanceof InsufficientCredits)) throw err;
+          }
+        },
+      },
+      {
+        name: 'success',
+        weight: 4,
+        run: async (accountId) => {
+          const list = outstanding.get(accountId)!;
+          const o = list.splice(Math.floor(random() * list.length), 1)[0];
+          if (o) await releaseCharge(deps, accountId, o.generationId);
+        },
+      },
+      {
+        name: 'failure',
+        weight: 3,
+        run: async (accountId) => {
+          const list = outstanding.get(accountId)!;
+          const o = list.splice(Math.floor(random() * list.length), 1)[0];
+          if (!o) return;
+          await refund(deps, accountId, o.split, { feature: 'product_description', generationId: o.generationId, reason: 'model failed' });
+          refunded.get(accountId)!.push(o);
+        },
+      },
+      {
+        name: 'duplicate refund',
+        weight: 1,
+        run: async (accountId) => {
+          const o = pick(refunded.get(accountId)!.length ? refunded.get(accountId)! : [undefined]);
+          if (o) await refund(deps, accountId, o.split, { feature: 'product_description', generationId: o.generationId, reason: 'retried refund' });
+        },
+      },
+      {
+        name: 'plan change',
+        weight: 2,
+        run: async (accountId) => {
+          // Mostly newer events; now and then one older than the last applied (it must change nothing).
+          eventClock += random() < 0.85 ? 1000 : -5000;
+          await applyPlan(deps, accountId, pick(PLAN_IDS) as PlanId, new Date(eventClock).toISOString());
+        },
+      },
+      {
+        name: 'refresh',
+        weight: 1,
+        run: async (accountId) => {
+          const a = await ensureAccount(deps, accountId);
+          clock.set(new Date(Date.parse(a.periodEnd) + 1000).toISOString());
+          eventClock = Math.max(eventClock, Date.parse(clock.now().toISOString()));
+          await ensureAccount(deps, accountId);
+        },
+      },
+      {
+        name: 'abandon',
+        weight: 1,
+        run: async (accountId) => {
+          // Holds older than the hold timeout belong to dead processes: the next read refunds them.
+          clock.advance(121);
+          await ensureAccount(deps, accountId);
+          outstanding.set(accountId, []);
+        },
+      },
+      {
+        name: 'top-up',
+        weight: 2,
+        run: async (accountId) => {
+          const replay = topUps.get(accountId)!.length > 0 && random() < 0.4;
+          const id = replay ? pick(topUps.get(accountId)!) : `tu_p${++counter}`;
+          if (!replay) topUps.get(accountId)!.push(id);
+          await creditPurchased(deps, accountId, `topup#${id}`, 50, { topUpId: id });
+        },
+      },
+      {
+        name: 'grant or debit',
+        weight: 1,
+        run: async (accountId) => {
+          const amount = random() < 0.6 ? 1 + Math.floor(random() * 20) : -(1 + Math.floor(random() * 20));
+          try {
+            await adjust(deps, accountId, amount, 'property test');
+          } catch (err) {
+            if (!(err instanceof Conflict)) throw err;
+          }
+        },
+      },
+    ];
+    const total = ops.reduce((s, o) => s + o.weight, 0);
+    const choose = () => {
+      let r = random() * total;
+      for (const o of ops) if ((r -= o.weight) < 0) return o;
+      return ops[0];
+    };
+
+    /** New ledger entries since the last look (entries are immutable once written). */
+    async function ledgerOf(accountId: string, seq: number): Promise<LedgerEntry[]> {
+      const known = seen.get(accountId)!;
+      const top = known[0]?.seq ?? 0;
+      const fresh: LedgerEntry[] = [];
+      let cursor: string | undefined;
+      while (true) {
+        const page = await core.deps.store.ledgerPage(accountId, 100, cursor);
+        fresh.push(...page.items.filter((e) => e.seq > top));
+        if (!page.nextCursor || page.items.some((e) => e.seq <= top) || fresh.length >= seq - top) break;
+        cursor = page.nextCursor;
+      }
+      const all = [...fresh, ...known];
+      seen.set(accountId, all);
+      return all;
+    }
+
+    async function check(step: number, accountId: string) {
+      const a = (await core.deps.store.getAccount(accountId))!;
+      const where = `seed ${SEED}, step ${step}, account ${accountId}`;
+      expect(a.allowanceRemaining, where).toBeGreaterThanOrEqual(0);
+      expect(a.purchased, where).toBeGreaterThanOrEqual(0);
+      expect(a.allowanceRemaining, where).toBeLessThanOrEqual(a.allowance);
+      const ledger = await ledgerOf(accountId, a.seq);
+      expect(ledger.map((e) => e.seq), where).toEqual(Array.from({ length: a.seq }, (_, i) => a.seq - i));
+      expect(new Set(ledger.map((e) => e.id)).size, where).toBe(ledger.length);
+      const sum = (bucket: string) => ledger.filter((e) => e.bucket === bucket).reduce((s, e) => s + e.amount, 0);
+      expect([sum('allowance'), sum('purchased')], where).toEqual([a.allowanceRemaining, a.purchased]);
+      const perGeneration = new Map<string, Record<string, number>>();
+      for (const e of ledger) {
+        if (!e.generationId) continue;
+        const g = perGeneration.get(e.generationId) ?? { charges: 0, allowanceTaken: 0, purchasedTaken: 0, allowanceBack: 0, purchasedBack: 0 };
+        if (e.type === 'charge') {
+          g.charges += 1;
+          g[e.bucket === 'allowance' ? 'allowanceTaken' : 'purchasedTaken'] -= e.amount;
+        }
+        if (e.type === 'refund') g[e.bucket === 'allowance' ? 'allowanceBack' : 'purchasedBack'] += e.amount;
+        perGeneration.set(e.generationId, g);
+      }
+      for (const [generationId, g] of perGeneration) {
+        expect(g.charges, `${where}, ${generationId}`).toBeLessThanOrEqual(2); // one charge, split over at most two buckets
+        expect(g.allowanceBack, `${where}, ${generationId}`).toBeLessThanOrEqual(g.allowanceTaken);
+        expect(g.purchasedBack, `${where}, ${generationId}`).toBeLessThanOrEqual(g.purchasedTaken);
+      }
+      const credited = ledger.filter((e) => e.type === 'top_up').map((e) => e.topUpId);
+      expect(new Set(credited).size, where).toBe(credited.length);
+    }
+
+    for (let step = 0; step < STEPS; step++) {
+      const accountId = pick(accounts);
+      // One to three operations at once on the same account: they race on its balance item.
+      const batch = Array.from({ length: 1 + Math.floor(random() * 3) }, choose);
+      await Promise.all(batch.map((o) => o.run(accountId)));
+      await check(step, accountId);
+    }
+  });
+});
