@@ -850,6 +850,38 @@ describeInBrowser('merchant page (browser, local stack)', { accountPrefix: 'acct
     await page.getByTestId('attempts-warning').waitFor({ state: 'detached' });
   });
 
+  it('given a fresh paid account, then the generations left this hour are in view at 1440 and 390 wide before any generation, fall with each one, and turn to a warning at 2 left', async () => {
+    const account = newAccount('attempts_chip');
+    await setPlan(account, 'pro');
+    const { page, errors } = await open(account, 'product');
+    const chip = page.getByTestId('attempts-left');
+    await expect.poll(() => chip.getAttribute('data-remaining')).toBe('10');
+    await expectText(chip.getByTestId('attempts-left-words'), /^10 of 10 generations left this hour$/);
+    expect(await chip.isVisible()).toBe(true);
+    await page.getByTestId('generate-description').click();
+    await expect.poll(() => chip.getAttribute('data-remaining')).toBe('9');
+    expect(await chip.getAttribute('class')).not.toMatch(/is-low/);
+
+    for (let i = 0; i < 7; i++) expect((await api(account, 'POST', '/v1/generations', PRODUCT_REQUEST)).status).toBe(201);
+    const phone = await open(account, 'blog', PHONE_390);
+    const small = phone.page.getByTestId('attempts-left');
+    await expect.poll(() => small.getAttribute('data-remaining')).toBe('2');
+    expect(await small.getAttribute('class')).toMatch(/is-low/);
+    // In view on a phone, beside the credits button, and read in full words.
+    const box = (await small.boundingBox())!;
+    expect(box.x).toBeGreaterThanOrEqual(0);
+    expect(box.x + box.width).toBeLessThanOrEqual(PHONE_390.width);
+    expect(await phone.page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(PHONE_390.width);
+    await expectText(small.getByTestId('attempts-left-words'), /^2 of 10 generations left this hour$/);
+    // The nav stays one line: the credits button beside it does not wrap.
+    expect((await phone.page.getByTestId('credits-button').boundingBox())!.height).toBeLessThanOrEqual(40);
+    expect((await phone.page.getByTestId('credits-button').boundingBox())!.x + (await phone.page.getByTestId('credits-button').boundingBox())!.width).toBeLessThanOrEqual(PHONE_390.width);
+    await phone.page.getByTestId('attempts-warning').waitFor();
+    await shotHere(phone.page, 'polish-attempts-phone');
+    expect(errors).toEqual([]);
+    expect(phone.errors).toEqual([]);
+  });
+
   it('given a phone, then the history fits the screen with credits and balance in view, the current section tab is fully shown, and chart labels are readable', async () => {
     const account = newAccount('phone_settings');
     await setPlan(account, 'plus');

@@ -8,9 +8,34 @@ import { formatDate } from '../format.ts';
 import { ATTEMPTS_WARNING_AT } from './Banners.tsx';
 import { openModal, useAppState } from '../store.ts';
 
+/**
+ * The generations left this hour, always in view beside the credits (the hourly limit is the other
+ * thing a generation spends): amber from ATTEMPTS_WARNING_AT left, red when none are left. On a
+ * phone the words are read, not shown.
+ */
+function AttemptsLeft({ limit, remaining, cooling }: { limit: number; remaining: number; cooling: boolean }) {
+  const left = cooling ? 0 : remaining;
+  const level = left <= 0 ? ' is-out' : left <= ATTEMPTS_WARNING_AT ? ' is-low' : '';
+  return (
+    <span class={`attempts-chip${level}`} data-testid="attempts-left" data-remaining={left} data-limit={limit}>
+      <svg viewBox="0 0 20 20" width="14" height="14" aria-hidden="true">
+        <path d="M5 2h10M5 18h10M6 2c0 5 8 5 8 8s-8 3-8 8M14 2c0 5-8 5-8 8s8 3 8 8" fill="none" stroke="currentColor" stroke-width="1.6" stroke-linecap="round" />
+      </svg>
+      {/* In words where there is room; "2/10" on a phone, the words still read by assistive tech. */}
+      <span class="attempts-long" data-testid="attempts-left-words">
+        {left} of {limit} generation{limit === 1 ? '' : 's'} left this hour
+      </span>
+      <span class="attempts-short" aria-hidden="true">
+        {left}/{limit}
+      </span>
+    </span>
+  );
+}
+
 export function TopNav() {
   const credits = useAppState((s) => s.credits);
   const attempts = useAppState((s) => s.attempts);
+  const cooling = useAppState((s) => s.cooldown !== null);
   const pending = useAppState((s) => s.pendingTopUp);
   const [open, setOpen] = useState(false);
   const [pinned, setPinned] = useState(false);
@@ -56,6 +81,7 @@ export function TopNav() {
           <span class="brand-sub">Admin</span>
         </a>
         <div class="topnav-actions">
+          {attempts && <AttemptsLeft limit={attempts.limit} remaining={attempts.remaining} cooling={cooling} />}
           <div class="credits-wrap" ref={wrap} onMouseEnter={() => hover(true)} onMouseLeave={() => hover(false)}>
             <button
               type="button"
