@@ -88,7 +88,6 @@ export function TopNav() {
               class="credits-button"
               aria-expanded={open}
               aria-controls="credits-popover"
-              aria-label={c ? `AI Credits: ${c.available} available` : 'AI Credits'}
               data-testid="credits-button"
               onClick={() => {
                 setPinned(!(open && pinned));
@@ -102,6 +101,8 @@ export function TopNav() {
               <span class="credits-count" data-testid="credits-count">
                 {c ? c.available : '…'}
               </span>
+              {/* Read as "AI Credits 25 available": the name keeps the words shown (WCAG 2.5.3, label in name). */}
+              {c && <span class="visually-hidden"> available</span>}
               {pending && <span class="dot-pending" title="Top-up pending" aria-hidden="true" />}
             </button>
             {open && credits && c && (
