@@ -902,6 +902,12 @@ describeInBrowser('merchant page (browser, local stack)', { accountPrefix: 'acct
     const heights = await page.locator('.chart-axis').evaluateAll((els) => els.map((e) => e.getBoundingClientRect().height));
     expect(heights.length).toBeGreaterThan(0);
     expect(Math.min(...heights)).toBeGreaterThanOrEqual(10);
+    // Every label inside the chart, none cut by its edge.
+    const svg = (await page.getByTestId('usage-chart-svg').boundingBox())!;
+    for (const b of await page.locator('.chart-axis').evaluateAll((els) => els.map((e) => e.getBoundingClientRect().toJSON() as DOMRect))) {
+      expect(b.left).toBeGreaterThanOrEqual(svg.x - 0.5);
+      expect(b.right).toBeLessThanOrEqual(svg.x + svg.width + 0.5);
+    }
     await shot(page, 'polish-settings-phone');
     expect(errors).toEqual([]);
   });

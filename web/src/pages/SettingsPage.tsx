@@ -284,7 +284,13 @@ function UsageChart({ period, available }: { period: CreditsView['period']; avai
                   </title>
                 </rect>
                 {(i === days.length - 1 || (i % labelEvery === 0 && days.length - 1 - i >= labelEvery / 2 + 1)) && (
-                  <text x={pad.l + i * bw + bw / 2} y={H - 6} class="chart-axis" text-anchor="middle">
+                  // The last day's label ends at the chart's edge instead of being cut by it.
+                  <text
+                    x={i === days.length - 1 ? W - 2 : pad.l + i * bw + bw / 2}
+                    y={H - 6}
+                    class="chart-axis"
+                    text-anchor={i === days.length - 1 ? 'end' : 'middle'}
+                  >
                     {d.day.slice(5).replace('-', '/')}
                   </text>
                 )}
