@@ -7,7 +7,13 @@
  */
 import { expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
-import { DESKTOP, PHONE, describeInBrowser, expectAccessible, expectText, newAccount, open, setPlan, shot } from '../support/browser.ts';
+import { DESKTOP, PHONE, api, describeInBrowser, expectAccessible, expectText, newAccount, open, setPlan, shot } from '../support/browser.ts';
+
+const PRODUCT_REQUEST = {
+  feature: 'product_description',
+  productId: 'prod_a11y',
+  input: { name: 'A11y Test Mug', features: ['Stoneware'], tone: 'friendly' },
+};
 
 const ROUTES = ['product', 'blog', 'design', 'settings'] as const;
 const VIEWPORTS = [
@@ -28,7 +34,7 @@ describeInBrowser('accessibility (browser, local stack)', { accountPrefix: 'acct
     it(`given a paid merchant at ${size.width}×${size.height}, then every page, with generated options, and the Top Up and Upgrade dialogs have no serious or critical violation`, async () => {
       const account = newAccount(`paid_${name}`);
       await setPlan(account, 'plus');
-      const { page, errors } = await open(account, 'product', size);
+      const { page, context, errors } = await open(account, 'product', size);
       await expectText(page.getByTestId('credits-count'), /^100$/);
 
       // Pages with their AI options on show, as a merchant mostly sees them.
@@ -36,6 +42,13 @@ describeInBrowser('accessibility (browser, local stack)', { accountPrefix: 'acct
       await page.getByTestId('variant-description-1').waitFor();
       await page.getByTestId('generate-seo').click();
       await page.getByTestId('variant-seo-1').waitFor();
+      // Blog drafts and design proposals too: each page is checked with its results on show.
+      await visit(page, 'blog');
+      await page.getByTestId('generate-blog').click();
+      await page.getByTestId('variant-blog-1').waitFor({ timeout: 30_000 });
+      await visit(page, 'design');
+      await page.getByTestId('generate-design').click();
+      await page.getByTestId('variant-design-1').waitFor({ timeout: 30_000 });
       for (const route of ROUTES) {
         await visit(page, route);
         await expectAccessible(page, `${name} #/${route}`);
@@ -52,9 +65,39 @@ describeInBrowser('accessibility (browser, local stack)', { accountPrefix: 'acct
       await page.getByTestId('topup-pack-pack_50').waitFor();
       await expectAccessible(page, `${name} Top Up dialog`);
       await shot(page, `a11y-${name}-topup-modal`, false);
+      // The local checkout page, and the dialog while it waits for the payment.
+      const [checkout] = await Promise.all([context.waitForEvent('page'), page.getByTestId('topup-checkout').click()]);
+      await checkout.getByRole('button', { name: /^Pay/ }).waitFor();
+      await expectAccessible(checkout, `${name} checkout page`);
+      await shot(checkout, `a11y-${name}-checkout`, false);
+      await checkout.close();
+      await page.getByTestId('topup-pending').waitFor();
+      await expectAccessible(page, `${name} Top Up dialog, waiting for the payment`);
+      await page.getByTestId('topup-forget').click();
       await page.keyboard.press('Escape');
       await page.getByTestId('topup-modal').waitFor({ state: 'detached' });
 
+      expect(errors).toEqual([]);
+    });
+
+    it(`given a merchant near and at the hourly limit at ${size.width}×${size.height}, then the attempts warning, the cooldown banner and an error toast have no serious or critical violation`, async () => {
+      const account = newAccount(`limit_${name}`);
+      await setPlan(account, 'pro');
+      for (let i = 0; i < 8; i++) expect((await api(account, 'POST', '/v1/generations', PRODUCT_REQUEST)).status).toBe(201);
+      const { page, errors } = await open(account, 'product', size);
+      await page.getByTestId('attempts-warning').waitFor();
+      // A failure that never reached the service: an error toast beside the warning.
+      await page.route('**/v1/generations', (route) => route.abort('internetdisconnected'));
+      await page.getByTestId('generate-description').click();
+      await page.getByTestId('toast-error').waitFor();
+      await page.unroute('**/v1/generations');
+      await expectAccessible(page, `${name} attempts warning and error toast`);
+      // The last two elsewhere; the page's next attempt is refused (429) and the cooldown banner shows.
+      for (let i = 0; i < 2; i++) expect((await api(account, 'POST', '/v1/generations', PRODUCT_REQUEST)).status).toBe(201);
+      await page.getByTestId('generate-description').click();
+      await page.getByTestId('toast-cooldown').waitFor();
+      await expectAccessible(page, `${name} cooldown banner`);
+      await shot(page, `a11y-${name}-cooldown`, false);
       expect(errors).toEqual([]);
     });
 

@@ -58,15 +58,62 @@ function hex(value: string, fallback: string): string {
   return /^#(?:[0-9a-f]{3}|[0-9a-f]{6})$/i.test(value) ? value : fallback;
 }
 
-/** Black or white, whichever reads better on the colour (WCAG relative luminance). */
-function readableOn(color: string): string {
+type Rgb = [number, number, number];
+
+function rgbOf(color: string): Rgb {
   const h = color.length === 4 ? color.replace(/^#(.)(.)(.)$/, '#$1$1$2$2$3$3') : color;
-  const [r, g, b] = [1, 3, 5].map((i) => {
-    const c = parseInt(h.slice(i, i + 2), 16) / 255;
+  return [1, 3, 5].map((i) => parseInt(h.slice(i, i + 2), 16)) as Rgb;
+}
+
+function hexOf(rgb: Rgb): string {
+  return `#${rgb.map((c) => Math.round(c).toString(16).padStart(2, '0')).join('')}`;
+}
+
+/** WCAG relative luminance. */
+function luminance(color: string): number {
+  const [r, g, b] = rgbOf(color).map((v) => {
+    const c = v / 255;
     return c <= 0.03928 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4;
   });
-  const l = 0.2126 * r + 0.7152 * g + 0.0722 * b;
-  return l > 0.179 ? '#111111' : '#ffffff';
+  return 0.2126 * r + 0.7152 * g + 0.0722 * b;
+}
+
+function contrast(a: string, b: string): number {
+  const [hi, lo] = [luminance(a), luminance(b)].sort((x, y) => y - x);
+  return (hi + 0.05) / (lo + 0.05);
+}
+
+/** The colour moved toward black or white, in steps, until `ok` holds (at worst black or white itself). */
+function shadeUntil(color: string, toward: '#000000' | '#ffffff', ok: (c: string) => boolean): string {
+  const from = rgbOf(color);
+  const to = rgbOf(toward);
+  for (let t = 0; t <= 1.0001; t += 0.05) {
+    const c = hexOf(from.map((v, i) => v + (to[i] - v) * t) as Rgb);
+    if (ok(c)) return c;
+  }
+  return toward;
+}
+
+/** The small print of the preview is held to WCAG AA (4.5:1) whatever palette the model proposed. */
+const AA = 4.5;
+
+/**
+ * A filled colour and the label on it: black or white, whichever reads better; when neither reaches
+ * AA (mid-tones such as #be5c77), the fill keeps its hue and is shaded until white (or black) does.
+ */
+function readablePair(fill: string): { fill: string; on: string } {
+  const black = contrast(fill, '#111111');
+  const white = contrast(fill, '#ffffff');
+  if (Math.max(black, white) >= AA) return { fill, on: black >= white ? '#111111' : '#ffffff' };
+  return black >= white
+    ? { fill: shadeUntil(fill, '#ffffff', (c) => contrast(c, '#111111') >= AA), on: '#111111' }
+    : { fill: shadeUntil(fill, '#000000', (c) => contrast(c, '#ffffff') >= AA), on: '#ffffff' };
+}
+
+/** A text colour on a background, shaded away from it until it reads at `ratio`. */
+function readableText(text: string, background: string, ratio = AA): string {
+  if (contrast(text, background) >= ratio) return text;
+  return shadeUntil(text, luminance(background) > 0.18 ? '#000000' : '#ffffff', (c) => contrast(c, background) >= ratio);
 }
 
 function Section({ s, storeName }: { s: DesignSection; storeName: string }) {
@@ -137,16 +184,19 @@ function Section({ s, storeName }: { s: DesignSection; storeName: string }) {
 
 export function MiniPreview({ design, storeName }: { design: DesignVariant; storeName: string }) {
   const p = design.palette;
-  const primary = hex(p.primary, '#1f2937');
-  const accent = hex(p.accent, '#f59e0b');
+  const bg = hex(p.background, '#ffffff');
+  const primary = readablePair(hex(p.primary, '#1f2937'));
+  const accent = readablePair(hex(p.accent, '#f59e0b'));
   const style = {
-    '--mp-on-primary': readableOn(primary),
-    '--mp-on-accent': readableOn(accent),
-    '--mp-primary': primary,
+    '--mp-on-primary': primary.on,
+    '--mp-on-accent': accent.on,
+    '--mp-primary': primary.fill,
+    // Outlined buttons write in the primary colour on the page background.
+    '--mp-primary-text': readableText(primary.fill, bg),
     '--mp-secondary': hex(p.secondary, '#6b7280'),
-    '--mp-accent': accent,
-    '--mp-bg': hex(p.background, '#ffffff'),
-    '--mp-text': hex(p.text, '#111827'),
+    '--mp-accent': accent.fill,
+    '--mp-bg': bg,
+    '--mp-text': readableText(hex(p.text, '#111827'), bg),
     '--mp-heading-font': fontStack(design.fonts.heading),
     '--mp-body-font': fontStack(design.fonts.body),
   } as Record<string, string>;
