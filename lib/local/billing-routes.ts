@@ -167,7 +167,7 @@ function checkoutPage(t: TopUp, view: CheckoutView): string {
     'Buy AI credits',
     `<h1>Buy ${escape(t.credits)} AI credits</h1>
 <dl>
-  <dt>Pack</dt><dd>${escape(packName)}</dd>
+  <dt>Pack</dt><dd>${escape(packName)} <code>${escape(t.packId)}</code></dd>
   <dt>Price</dt><dd>${escape(price?.amount)} ${escape(price?.currency)}</dd>
   <dt>Status</dt><dd>${escape(statusText)}</dd>
   <dt>Top-up</dt><dd><code>${escape(t.id)}</code></dd>
@@ -197,9 +197,12 @@ async function settle(ctx: LocalContext, req: LocalRequest, type: 'topup.paid' |
   if (sent.status !== 202) {
     return { status: 502, text: page('Webhook refused', `<h1>The webhook was refused</h1><p>Status ${sent.status}: <code>${escape(JSON.stringify(sent.body))}</code></p>`) };
   }
-  // Back to this checkout page, which tells the app's tab and closes, or returns to where the merchant was.
+  // A checkout the app opened names where it came from: back to this checkout page, which tells the
+  // app's tab and closes, or returns there. Without it, straight to the app's root as always.
   const returnTo = req.query.get('returnTo') ?? undefined;
-  const location = `/local/checkout/${encodeURIComponent(topUp.id)}?settled=1${returnTo ? `&returnTo=${encodeURIComponent(returnTo)}` : ''}`;
+  const location = returnTo
+    ? `/local/checkout/${encodeURIComponent(topUp.id)}?settled=1&returnTo=${encodeURIComponent(returnTo)}`
+    : safeReturnTo(undefined, ctx.url());
   return { status: 303, headers: { location }, text: page('Done', `<p><a href="${escape(location)}">Continue</a></p>`) };
 }
 
