@@ -73,9 +73,13 @@ describeInBrowser('accessibility (browser, local stack)', { accountPrefix: 'acct
       await checkout.close();
       await page.getByTestId('topup-pending').waitFor();
       await expectAccessible(page, `${name} Top Up dialog, waiting for the payment`);
-      await page.getByTestId('topup-forget').click();
+      // Closed while the payment is awaited: the inline banner says so.
       await page.keyboard.press('Escape');
       await page.getByTestId('topup-modal').waitFor({ state: 'detached' });
+      await page.getByTestId('topup-pending-banner').waitFor();
+      await expectAccessible(page, `${name} top-up waiting banner`);
+      await page.getByTestId('topup-pending-forget').click();
+      await page.getByTestId('topup-pending-banner').waitFor({ state: 'detached' });
 
       expect(errors).toEqual([]);
     });

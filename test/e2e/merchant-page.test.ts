@@ -783,6 +783,30 @@ describeInBrowser('merchant page (browser, local stack)', { accountPrefix: 'acct
     expect(errors).toEqual([]);
   });
 
+  it('given a checkout left open in its tab, when the Top Up dialog is closed, then an inline banner says the payment is awaited until it lands', async () => {
+    const account = newAccount('pending_banner');
+    await setPlan(account, 'plus');
+    const { page, context, errors } = await open(account, 'settings');
+    await page.getByTestId('topup-button').click();
+    await page.getByTestId('topup-pack-pack_50').click();
+    const [checkout] = await Promise.all([context.waitForEvent('page'), page.getByTestId('topup-checkout').click()]);
+    await page.getByTestId('topup-pending').waitFor();
+    // While the dialog says it, the page does not say it twice.
+    expect(await page.getByTestId('topup-pending-banner').count()).toBe(0);
+    await page.bringToFront();
+    await page.keyboard.press('Escape');
+    await page.getByTestId('topup-modal').waitFor({ state: 'detached' });
+    const banner = page.getByTestId('topup-pending-banner');
+    await expectText(banner, /Waiting for your payment.*50 credits/);
+    expect(await banner.evaluate((el) => getComputedStyle(el).position)).toBe('static');
+    const closed = checkout.waitForEvent('close');
+    await checkout.getByRole('button', { name: /^Pay/ }).click();
+    await closed;
+    await expectText(page.getByTestId('credits-count'), /^150$/, 45_000);
+    await banner.waitFor({ state: 'detached' });
+    expect(errors).toEqual([]);
+  });
+
   it('given a checkout that ends in its own tab, then it returns to the page given in returnTo, and never to another site', async () => {
     const account = newAccount('return');
     await setPlan(account, 'plus');

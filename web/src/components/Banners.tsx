@@ -1,10 +1,11 @@
 /**
  * Lasting states, inline at the top of the page (in the flow, so they cover nothing): the cooldown
- * with its live countdown, and the warning when few generations are left this hour. Both can be
- * closed; the generate buttons keep saying why they wait.
+ * with its live countdown, the warning when few generations are left this hour, and a top-up waiting
+ * for its payment. The first two can be closed (the generate buttons keep saying why they wait); the
+ * top-up one offers the checkout again or to stop waiting.
  */
 import { useEffect } from 'preact/hooks';
-import { endCooldown } from '../actions.ts';
+import { checkoutUrlFor, clearPendingTopUp, endCooldown } from '../actions.ts';
 import { formatCountdown } from '../format.ts';
 import { dismissNotice, setState, useAppState } from '../store.ts';
 import { useNow } from './Toasts.tsx';
@@ -76,9 +77,33 @@ function AttemptsBanner() {
   );
 }
 
+/** A checkout started and not yet paid: shown whenever its dialog is closed, until the payment lands. */
+function PendingTopUpBanner() {
+  const pending = useAppState((s) => s.pendingTopUp);
+  const dialogOpen = useAppState((s) => s.modal?.kind === 'topup');
+  if (!pending || dialogOpen) return null;
+  return (
+    <div class="banner banner-info" role="status" data-testid="topup-pending-banner">
+      <div class="banner-text">
+        <strong>Waiting for your payment</strong>
+        <p>Your {pending.credits} credits appear here as soon as the checkout is paid.</p>
+        <p class="row">
+          <a class="button small" href={checkoutUrlFor(pending.checkoutUrl)} target="_blank" data-testid="topup-pending-open">
+            Open checkout again
+          </a>
+          <button type="button" class="button small ghost" onClick={clearPendingTopUp} data-testid="topup-pending-forget">
+            Stop waiting
+          </button>
+        </p>
+      </div>
+    </div>
+  );
+}
+
 export function Banners() {
   return (
     <div class="banners">
+      <PendingTopUpBanner />
       <CooldownBanner />
       <AttemptsBanner />
     </div>
