@@ -243,7 +243,14 @@ describeInBrowser('blog and website design pages (browser, local stack)', { acco
     await page.route('**/v1/generations', async (route) => {
       const res = await route.fetch();
       const json = await res.json();
-      json.variants = json.variants.map((v: Record<string, unknown>, i: number) => ({ ...v, palette: palettes[i % 2] }));
+      // Every kind of section, so each tinted one is drawn (the generator picks a few).
+      const sections = ['hero', 'featured_products', 'testimonials', 'newsletter', 'faq', 'about'].map((type) => ({
+        type,
+        headline: `A ${type.replace('_', ' ')} headline`,
+        body: 'A sentence of body text to read.',
+        cta: 'Shop now',
+      }));
+      json.variants = json.variants.map((v: Record<string, unknown>, i: number) => ({ ...v, palette: palettes[i % 2], sections }));
       await route.fulfill({ response: res, json });
     });
     await page.getByTestId('generate-design').click();

@@ -110,10 +110,20 @@ function readablePair(fill: string): { fill: string; on: string } {
     : { fill: shadeUntil(fill, '#000000', (c) => contrast(c, '#ffffff') >= AA), on: '#ffffff' };
 }
 
-/** A text colour on a background, shaded away from it until it reads at `ratio`. */
-function readableText(text: string, background: string, ratio = AA): string {
-  if (contrast(text, background) >= ratio) return text;
-  return shadeUntil(text, luminance(background) > 0.18 ? '#000000' : '#ffffff', (c) => contrast(c, background) >= ratio);
+/** `share` of `a` over `b`, as CSS `color-mix(in srgb, a share, b)` draws it. */
+function mix(a: string, b: string, share: number): string {
+  const [x, y] = [rgbOf(a), rgbOf(b)];
+  return hexOf(x.map((v, i) => v * share + y[i] * (1 - share)) as Rgb);
+}
+
+/**
+ * A text colour that reads on every background it is laid on (the page and its tinted sections),
+ * shaded away from them until it does.
+ */
+function readableText(text: string, backgrounds: string[]): string {
+  const ok = (c: string) => backgrounds.every((b) => contrast(c, b) >= AA);
+  if (ok(text)) return text;
+  return shadeUntil(text, luminance(backgrounds[0]) > 0.18 ? '#000000' : '#ffffff', ok);
 }
 
 function Section({ s, storeName }: { s: DesignSection; storeName: string }) {
@@ -186,17 +196,19 @@ export function MiniPreview({ design, storeName }: { design: DesignVariant; stor
   const p = design.palette;
   const bg = hex(p.background, '#ffffff');
   const primary = readablePair(hex(p.primary, '#1f2937'));
+  const secondary = hex(p.secondary, '#6b7280');
   const accent = readablePair(hex(p.accent, '#f59e0b'));
   const style = {
     '--mp-on-primary': primary.on,
     '--mp-on-accent': accent.on,
     '--mp-primary': primary.fill,
     // Outlined buttons write in the primary colour on the page background.
-    '--mp-primary-text': readableText(primary.fill, bg),
-    '--mp-secondary': hex(p.secondary, '#6b7280'),
+    '--mp-primary-text': readableText(primary.fill, [bg]),
+    '--mp-secondary': secondary,
     '--mp-accent': accent.fill,
     '--mp-bg': bg,
-    '--mp-text': readableText(hex(p.text, '#111827'), bg),
+    // The testimonials and newsletter sections tint the page (styles.css: .mp-alt, .mp-news).
+    '--mp-text': readableText(hex(p.text, '#111827'), [bg, mix(secondary, bg, 0.12), mix(primary.fill, bg, 0.1)]),
     '--mp-heading-font': fontStack(design.fonts.heading),
     '--mp-body-font': fontStack(design.fonts.body),
   } as Record<string, string>;
