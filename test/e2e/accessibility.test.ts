@@ -15,6 +15,14 @@ const PRODUCT_REQUEST = {
   input: { name: 'A11y Test Mug', features: ['Stoneware'], tone: 'friendly' },
 };
 
+/** A small real PNG (the API decodes uploads before charging). */
+async function samplePng(): Promise<Buffer> {
+  const sharp = (await import('sharp')).default;
+  return sharp({ create: { width: 96, height: 72, channels: 3, background: { r: 180, g: 120, b: 80 } } })
+    .png()
+    .toBuffer();
+}
+
 const ROUTES = ['product', 'blog', 'design', 'settings'] as const;
 const VIEWPORTS = [
   { name: 'desktop', size: DESKTOP },
@@ -31,7 +39,7 @@ async function visit(page: Page, route: string): Promise<void> {
 
 describeInBrowser('accessibility (browser, local stack)', { accountPrefix: 'acct_e2e_a11y' }, () => {
   for (const { name, size } of VIEWPORTS) {
-    it(`given a paid merchant at ${size.width}×${size.height}, then every page, with generated options, and the Top Up and Upgrade dialogs have no serious or critical violation`, async () => {
+    it(`given a paid merchant at ${size.width}×${size.height}, then every page with its generated options and photo results, the credits popover, the Top Up dialog, the checkout page and the waiting banner have no serious or critical violation`, async () => {
       const account = newAccount(`paid_${name}`);
       await setPlan(account, 'plus');
       const { page, context, errors } = await open(account, 'product', size);
@@ -42,6 +50,10 @@ describeInBrowser('accessibility (browser, local stack)', { accountPrefix: 'acct
       await page.getByTestId('variant-description-1').waitFor();
       await page.getByTestId('generate-seo').click();
       await page.getByTestId('variant-seo-1').waitFor();
+      // The photo beside its two results.
+      await page.getByTestId('image-file').setInputFiles({ name: 'mug.png', mimeType: 'image/png', buffer: await samplePng() });
+      await page.getByTestId('generate-image').click();
+      await page.getByTestId('variant-image-1').waitFor({ timeout: 60_000 });
       // Blog drafts and design proposals too: each page is checked with its results on show.
       await visit(page, 'blog');
       await page.getByTestId('generate-blog').click();
@@ -82,7 +94,7 @@ describeInBrowser('accessibility (browser, local stack)', { accountPrefix: 'acct
       await page.getByTestId('topup-pending-banner').waitFor({ state: 'detached' });
 
       expect(errors).toEqual([]);
-    });
+    }, 150_000); // Seven generations, a photo and ten axe runs: above the default 60 s on a loaded machine.
 
     it(`given a merchant near and at the hourly limit at ${size.width}×${size.height}, then the attempts warning, the cooldown banner and an error toast have no serious or critical violation`, async () => {
       const account = newAccount(`limit_${name}`);
