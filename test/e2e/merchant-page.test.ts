@@ -783,6 +783,37 @@ describeInBrowser('merchant page (browser, local stack)', { accountPrefix: 'acct
     expect(errors).toEqual([]);
   });
 
+  it('given a browser that blocks the checkout tab, when the merchant pays in the same tab, then they are back on the blog page with focus on the button that needed credits', async () => {
+    const account = newAccount('resume_same_tab');
+    await setPlan(account, 'plus');
+    const { page, errors } = await open(account, 'blog');
+    // As a popup blocker would: no new tab, so the checkout takes this one.
+    await page.addInitScript(() => {
+      window.open = () => null;
+    });
+    await page.reload();
+    await expectText(page.getByTestId('credits-count'), /^100$/);
+    await page.route('**/v1/generations', (route) =>
+      route.fulfill({
+        status: 402,
+        contentType: 'application/json',
+        body: JSON.stringify({ error: { code: 'INSUFFICIENT_CREDITS', message: 'You need 3 credits; top up to continue.', action: 'top_up', required: 3, available: 0 } }),
+      }),
+    );
+    await page.getByTestId('generate-blog').click();
+    await page.getByTestId('topup-modal').waitFor();
+    await page.unroute('**/v1/generations');
+    await page.getByTestId('topup-pack-pack_50').click();
+    await page.getByTestId('topup-checkout').click();
+    await page.waitForURL(/\/local\/checkout\//);
+    await page.getByRole('button', { name: /^Pay/ }).click();
+    await page.waitForURL((u) => u.searchParams.get('topup') === 'done');
+    expect(new URL(page.url()).hash).toBe('#/blog');
+    await expectText(page.getByTestId('credits-count'), /^150$/, 45_000);
+    await expect.poll(() => page.evaluate(() => document.activeElement?.getAttribute('data-testid'))).toBe('generate-blog');
+    expect(errors).toEqual([]);
+  });
+
   it('given a checkout left open in its tab, when the Top Up dialog is closed, then an inline banner says the payment is awaited until it lands', async () => {
     const account = newAccount('pending_banner');
     await setPlan(account, 'plus');

@@ -297,6 +297,19 @@ const TOPUP_GIVE_UP_MS = 30 * 60 * 1000;
  * While a top-up is pending, poll the balance (and the top-up's status) until the payment lands.
  * Returns a stop function. The checkout runs in another tab, or sends this tab back to `/?topup=done`.
  */
+/**
+ * Back on the control that needed the credits. After a checkout in this same tab the page was
+ * reloaded and focus is nowhere; a dialog closing puts it back by itself, so only then.
+ */
+function resumeAt(testId: string | undefined): void {
+  if (!testId) return;
+  requestAnimationFrame(() => {
+    const active = document.activeElement;
+    if (active && active !== document.body && active.id !== 'main') return;
+    document.querySelector<HTMLElement>(`[data-testid="${CSS.escape(testId)}"]`)?.focus();
+  });
+}
+
 export function watchPendingTopUp(): () => void {
   let stopped = false;
   let timer: number | undefined;
@@ -329,6 +342,7 @@ export function watchPendingTopUp(): () => void {
     if (landed) {
       clearPendingTopUp();
       setState((s) => (s.modal?.kind === 'topup' ? { modal: null } : {}));
+      resumeAt(pending.resumeTestId);
       pushToast({
         kind: 'success',
         title: 'Payment received',

@@ -36,6 +36,8 @@ export interface PendingTopUp {
   /** Purchased credits before paying: a rise past baseline + credits means the payment landed (null: unknown). */
   baselinePurchased: number | null;
   startedAt: number;
+  /** The control that needed the credits (its test id): focused again once they land after a reload. */
+  resumeTestId?: string;
 }
 
 export interface AppState {

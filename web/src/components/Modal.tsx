@@ -20,6 +20,11 @@ const remember = (e: Event) => {
 document.addEventListener('focusin', remember, true);
 document.addEventListener('pointerdown', remember, true);
 
+/** The test id of the control the merchant last used outside a dialog (what a dialog goes back to). */
+export function lastUsedTestId(): string | null {
+  return lastUsed?.getAttribute('data-testid') ?? null;
+}
+
 /** Focus back on what opened the dialog, once it can take focus again (a busy button comes back). */
 function restoreFocus(el: HTMLElement | null): void {
   if (!el) return;

@@ -5,7 +5,7 @@ import { checkoutUrlFor, reportError, setPendingTopUp, clearPendingTopUp } from 
 import { formatMoney } from '../format.ts';
 import { closeModal, getState, useAppState } from '../store.ts';
 import type { TopUpPack } from '../types.ts';
-import { Modal } from './Modal.tsx';
+import { Modal, lastUsedTestId } from './Modal.tsx';
 
 function price(p: TopUpPack['price']): string {
   const n = Number(p.amount);
@@ -68,6 +68,7 @@ export function TopUpModal({ reason }: { reason?: string }) {
         checkoutUrl: topUp.checkoutUrl,
         baselinePurchased: getState().credits?.credits.purchased ?? 0,
         startedAt: Date.now(),
+        resumeTestId: lastUsedTestId() ?? undefined,
       });
       const url = checkoutUrlFor(topUp.checkoutUrl);
       if (tab) tab.location.href = url;
