@@ -54,10 +54,14 @@ const sortKeys = (o: Record<string, string>) => Object.fromEntries(Object.entrie
 async function during(act: () => Promise<void>): Promise<{ delta(name: string, dims?: Record<string, string>): number; after: Metric[] }> {
   const before = await readMetrics();
   await act();
+  // A function's EMF lines reach the stack through its worker's stdout, a channel apart from its
+  // answer: wait until they have arrived (every act here emits some) and the totals stay still.
   let after = await readMetrics();
-  for (let i = 0; i < 50; i++) {
+  for (let i = 0, still = 0; i < 200 && still < 3; i++) {
+    await new Promise((r) => setTimeout(r, 25));
     const again = await readMetrics();
-    if (JSON.stringify(again) === JSON.stringify(after)) break;
+    const arrived = JSON.stringify(again) !== JSON.stringify(before);
+    still = arrived && JSON.stringify(again) === JSON.stringify(after) ? still + 1 : 0;
     after = again;
   }
   return { after, delta: (name, dims) => total(after, name, dims) - total(before, name, dims) };
