@@ -6,7 +6,10 @@
  */
 import { createServer, request, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { expect } from 'vitest';
+import { accountPk } from '../../functions/adapters/dynamo-store.ts';
+import { deps } from '../../lib/local/deps.ts';
 import { ADMIN_SCOPE } from '../../lib/wiring.ts';
 import type { LocalStack } from '../../lib/local/stack.ts';
 import { billingEvent, deliverAndSettle } from './billing.ts';
@@ -37,6 +40,21 @@ export async function startBedrockFakes(): Promise<{ url: string; text: FakeConv
       await Promise.all([text.close(), image.close()]);
     },
   };
+}
+
+/** Ends an account's period yesterday, as a month passing would, without moving the service clock. */
+async function makeDue(accountId: string): Promise<void> {
+  const d = deps();
+  const end = new Date(Date.now() - 86_400_000);
+  await d.dynamo.doc.send(
+    new UpdateCommand({
+      TableName: d.env.TABLE_NAME,
+      Key: { pk: accountPk(accountId), sk: 'BALANCE' },
+      UpdateExpression: 'SET periodEnd = :e, periodStart = :s',
+      ConditionExpression: 'attribute_exists(pk)',
+      ExpressionAttributeValues: { ':e': end.toISOString(), ':s': new Date(end.getTime() - 30 * 86_400_000).toISOString() },
+    }),
+  );
 }
 
 async function setClock(stack: LocalStack, offsetSeconds: number): Promise<void> {
@@ -83,6 +101,8 @@ export async function tourEveryFunction(stack: LocalStack): Promise<void> {
   ok(enhanced, 201);
   ok(await m.api.get(`/v1/generations/${enhanced.body.id}`), 200);
   ok(await m.api.post(`/v1/generations/${enhanced.body.id}/select`, { index: 1 }), 200);
+  // Regenerating a photo reads the upload again and writes new results.
+  ok(await m.api.post(`/v1/generations/${enhanced.body.id}/regenerate`), 201);
   ok(await m.api.get('/v1/products/prod_tour/content'), 200);
 
   const topUp = await m.api.post('/v1/credits/top-ups', { packId: 'pack_50' }, { 'idempotency-key': 'tour-3' });
@@ -110,14 +130,17 @@ export async function tourEveryFunction(stack: LocalStack): Promise<void> {
   ok(notes, 200);
   ok(await m.api.post(`/v1/notifications/${notes.body.items[0].id}/read`), 200);
 
-  // A month on: reads of an account whose period ended refresh it on the spot (so they write), and the
-  // hourly refresh finds the others due. Tokens follow the service clock: fresh ones.
+  // Reads of an account whose period has ended refresh it on the spot, so they write: `early` and `m`
+  // are made due here (the local scheduler would run the hourly refresh first if the clock jumped).
+  await makeDue(m.id);
+  ok(await m.api.get(`/v1/generations/${described.body.id}`), 200);
+  await makeDue(early.id);
+  ok(await admin.get(`/v1/admin/accounts/${early.id}/credits`), 200);
+
+  // A month on: the hourly refresh finds the accounts due and refreshes them. Tokens follow the service
+  // clock, so none is used after the jump.
   await setClock(stack, 32 * 86_400);
   try {
-    const later = apiFor(stack, await stack.token(m.id));
-    ok(await later.get(`/v1/generations/${described.body.id}`), 200);
-    const laterAdmin = apiFor(stack, await stack.token(freshAccount('admin'), [ADMIN_SCOPE]));
-    ok(await laterAdmin.get(`/v1/admin/accounts/${early.id}/credits`), 200);
     expect(await stack.invoke('monthly-refresh', {})).toMatchObject({ complete: true });
   } finally {
     await setClock(stack, 0);
