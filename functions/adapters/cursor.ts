@@ -6,7 +6,7 @@
  * query DynamoDB would refuse with a 500.
  */
 import type { ZodType } from 'zod';
-import { z } from 'zod';
+import * as z from 'zod';
 import { ValidationFailed } from '../core/errors.ts';
 
 export const encodeCursor = (v: unknown): string => Buffer.from(JSON.stringify(v), 'utf8').toString('base64url');

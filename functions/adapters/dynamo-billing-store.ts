@@ -5,7 +5,7 @@
  */
 import { GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { z } from 'zod';
+import * as z from 'zod';
 import type { ProcessedEventStore } from '../core/billing.ts';
 import type { TopUp, TopUpStore } from '../core/top-ups.ts';
 import { decodeCursor, encodeCursor } from './cursor.ts';

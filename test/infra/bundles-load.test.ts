@@ -85,6 +85,11 @@ describe('every bundle', () => {
     return started.get(fn.id)!;
   };
 
+  it("carries none of zod's locales (a named `import { z } from 'zod'` anywhere pulls in all of them, ~350 KB per function)", () => {
+    // Czech is one of the locales zod ships; its messages appear in a bundle only with all the others.
+    for (const fn of FUNCTIONS) expect(readFileSync(bundles.file(fn.id), 'utf8').includes('Neplatn'), fn.id).toBe(false);
+  });
+
   it('given the generation functions, then sharp is left for their layer and imported on first use', () => {
     for (const id of ['generations-create', 'generations-regenerate']) expect(bundles.externals(id)).toContain('dynamic sharp');
   });
