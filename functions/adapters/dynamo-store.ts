@@ -25,6 +25,7 @@ import {
   type Notification,
   type NotificationStore,
   type ChargeHold,
+  type RateState,
 } from '../core/ports.ts';
 import { isConditionFailure } from './dynamo-client.ts';
 
@@ -89,15 +90,35 @@ function toAccount(item: Item): AccountState {
     seq: item.seq as number,
     pending: pendingOf(item),
     holds: holdsOf(item),
+    rate: rateOf(item),
   };
 }
 
-/** Holds are top-level `hold_<generationId>` attributes (JSON strings), so no parent map has to exist. */
+/**
+ * Holds are top-level `hold_<generationId>` attributes (JSON strings), so no parent map has to exist.
+ * A hold written by a charge decided without a read has no epoch in its JSON: the write copied the
+ * item's `allowanceEpoch` into `holdEpoch_<generationId>` instead, atomically with the charge.
+ */
 const HOLD = 'hold_';
+const HOLD_EPOCH = 'holdEpoch_';
 function holdsOf(item: Item): ChargeHold[] {
   return Object.keys(item)
     .filter((k) => k.startsWith(HOLD))
-    .map((k) => JSON.parse(item[k] as string) as ChargeHold);
+    .map((k) => {
+      const h = JSON.parse(item[k] as string) as Omit<ChargeHold, 'epoch'> & { epoch?: number };
+      return { ...h, epoch: h.epoch ?? (item[`${HOLD_EPOCH}${h.generationId}`] as number | undefined) ?? 0 };
+    });
+}
+
+/** The rate-limit window on the balance item: `rlStart`, `rlEnd`, `rlCount`, `rlCooldown`. */
+function rateOf(item: Item): RateState | null {
+  if (typeof item.rlEnd !== 'string') return null;
+  return {
+    windowStart: item.rlStart as string,
+    windowEnd: item.rlEnd,
+    count: item.rlCount as number,
+    ...(typeof item.rlCooldown === 'string' ? { cooldownUntil: item.rlCooldown } : {}),
+  };
 }
 
 function ledgerItem(accountId: string, e: LedgerEntry): Item {
@@ -164,7 +185,7 @@ export class DynamoCreditStore implements CreditStore, NotificationStore {
     return out;
   }
 
-  async createAccount(initial: Omit<AccountState, 'seq' | 'pending' | 'holds' | 'allowanceEpoch'>, grant: NewLedgerEntry): Promise<AccountState> {
+  async createAccount(initial: Omit<AccountState, 'seq' | 'pending' | 'holds' | 'allowanceEpoch' | 'rate'>, grant: NewLedgerEntry): Promise<AccountState> {
     const item: Item = {
       pk: accountPk(initial.accountId),
       sk: BALANCE,
@@ -194,6 +215,8 @@ export class DynamoCreditStore implements CreditStore, NotificationStore {
     const sets: string[] = [];
     const conds = ['attribute_exists(pk)'];
     const g = change.guard;
+    // A rate change asks for the whole new item (it is small): the caller needs the window back.
+    if (change.rate) base = undefined;
 
     // With a base state the write asks only for what it changed (UPDATED_NEW): returning a whole busy
     // item on every charge costs more than the write itself. Both buckets are then always written so
@@ -257,15 +280,50 @@ export class DynamoCreditStore implements CreditStore, NotificationStore {
       values[':glb'] = g.lowBalanceNotNotifiedFor;
     }
 
+    if (g.planIn !== undefined) {
+      names['#g_plan'] = 'plan';
+      g.planIn.forEach((p, i) => (values[`:gpl${i}`] = p));
+      conds.push(`#g_plan IN (${g.planIn.map((_, i) => `:gpl${i}`).join(', ')})`);
+    }
+    if (g.rateWindowOpenAt !== undefined) (conds.push('rlEnd > :grwo'), (values[':grwo'] = g.rateWindowOpenAt));
+    if (g.rateWindowEndIs !== undefined) {
+      if (g.rateWindowEndIs === null) conds.push('attribute_not_exists(rlEnd)');
+      else (conds.push('rlEnd = :grwe'), (values[':grwe'] = g.rateWindowEndIs));
+    }
+    if (g.rateCountBelow !== undefined) (conds.push('rlCount < :grcb'), (values[':grcb'] = g.rateCountBelow));
+    if (g.rateCountAtLeast !== undefined) (conds.push('rlCount >= :grcal'), (values[':grcal'] = g.rateCountAtLeast));
+    if (g.noCooldownAt !== undefined) {
+      conds.push('(attribute_not_exists(rlCooldown) OR rlCooldown <= :gnca)');
+      values[':gnca'] = g.noCooldownAt;
+    }
+
     const removes: string[] = [];
+    if (change.rate?.kind === 'count') (sets.push('rlCount = rlCount + :rone'), (values[':rone'] = 1));
+    if (change.rate?.kind === 'open') {
+      sets.push('rlStart = :rls', 'rlEnd = :rle', 'rlCount = :rone');
+      Object.assign(values, { ':rls': change.rate.windowStart, ':rle': change.rate.windowEnd, ':rone': 1 });
+      removes.push('rlCooldown');
+    }
+    if (change.rate?.kind === 'cooldown') {
+      // The window ends with the cooldown, so the first attempt after it opens a fresh window.
+      sets.push('rlCooldown = :rlc', 'rlEnd = :rlc');
+      values[':rlc'] = change.rate.until;
+    }
     if (change.hold) {
       names['#hold'] = `${HOLD}${change.hold.generationId}`;
       values[':hold'] = JSON.stringify(change.hold);
       sets.push('#hold = :hold');
+      if (change.hold.epoch === undefined) {
+        // The epoch the allowance part is taken from, read by the write itself (no read before it).
+        names['#holdEpoch'] = `${HOLD_EPOCH}${change.hold.generationId}`;
+        values[':zero'] = 0;
+        sets.push('#holdEpoch = if_not_exists(allowanceEpoch, :zero)');
+      }
     }
     if (change.releaseHold) {
       names['#release'] = `${HOLD}${change.releaseHold}`;
-      removes.push('#release');
+      names['#releaseEpoch'] = `${HOLD_EPOCH}${change.releaseHold}`;
+      removes.push('#release', '#releaseEpoch');
     }
     if (g.holdExists !== undefined) {
       names['#held'] = `${HOLD}${g.holdExists}`;
@@ -305,7 +363,9 @@ export class DynamoCreditStore implements CreditStore, NotificationStore {
             seq: (updated.seq as number | undefined) ?? base.seq,
             allowanceEpoch: (updated.allowanceEpoch as number | undefined) ?? base.allowanceEpoch,
             pending: [],
-            holds: change.hold ? [...base.holds, change.hold] : base.holds.filter((h) => h.generationId !== change.releaseHold),
+            holds: change.hold
+              ? [...base.holds, { ...change.hold, epoch: change.hold.epoch ?? (updated[`${HOLD_EPOCH}${change.hold.generationId}`] as number) }]
+              : base.holds.filter((h) => h.generationId !== change.releaseHold),
           }
         : toAccount(updated);
       const n = change.entries.length;

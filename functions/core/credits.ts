@@ -20,9 +20,10 @@ export interface CreditsDeps {
 /** How many times a decision is re-made after losing a race before giving up (each loss means another writer progressed). */
 const MAX_RACES = 64;
 
-function entry(now: Date, fields: Omit<NewLedgerEntry, 'id' | 'at'>): NewLedgerEntry {
+export function ledgerEntry(now: Date, fields: Omit<NewLedgerEntry, 'id' | 'at'>): NewLedgerEntry {
   return { id: newId('led', now), at: now.toISOString(), ...fields };
 }
+const entry = ledgerEntry;
 
 /** Creates the account on the free plan unless it exists (idempotent under concurrent first requests). */
 export async function provisionAccount(deps: CreditsDeps, accountId: string): Promise<AccountState> {

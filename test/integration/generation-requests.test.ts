@@ -1,0 +1,43 @@
+/**
+ * The generation hot path at its minimum: with the account existing, its period current and a rate
+ * window open, a generation is one conditional UpdateItem (admit, count, charge, hold, ledger entry),
+ * one PutItem (the generation) and one UpdateItem (the hold released), and reads nothing.
+ */
+import { describe, expect, it } from 'vitest';
+import { dynamoRequestCounts, resetDynamoRequestCounts } from '../../functions/adapters/dynamo-client.ts';
+import { applyPlan } from '../../functions/core/credits.ts';
+import { deps } from '../../functions/http/deps.ts';
+import { useStack } from '../support/stack.ts';
+
+const ctx = useStack();
+const body = { feature: 'product_description', productId: 'prod_hot', input: { name: 'Enamel Camp Mug', tone: 'friendly' } };
+
+describe('DynamoDB requests of one generation', () => {
+  it('given a paid account with an open rate window, when it generates, then 2 UpdateItem + 1 PutItem and no read, and the state is exact', async () => {
+    const { id, api } = await ctx.paid('plus');
+    expect((await api.post('/v1/generations', body)).status).toBe(201); // opens the window (the slow path)
+
+    resetDynamoRequestCounts();
+    const r = await api.post('/v1/generations', body);
+    const counts = { ...dynamoRequestCounts };
+    expect(r.status).toBe(201);
+    expect(counts).toEqual({ UpdateItem: 2, PutItem: 1 });
+
+    expect(r.body.credits.available).toBe(98);
+    expect(r.headers.get('ratelimit-remaining')).toBe('8');
+    const account = (await deps().store.getAccount(id))!;
+    expect([account.allowanceRemaining, account.holds, account.rate?.count]).toEqual([98, [], 2]);
+  });
+
+  it('given a plan without the feature, when it generates, then 403 after one failed write and one read, and nothing is counted or charged', async () => {
+    const { id, api } = await ctx.paid('plus');
+    await api.post('/v1/generations', body);
+    await applyPlan(deps(), id, 'free', new Date().toISOString());
+    resetDynamoRequestCounts();
+    const r = await api.post('/v1/generations', { ...body, feature: 'seo_meta' });
+    expect(r.status).toBe(403);
+    expect({ ...dynamoRequestCounts }).toEqual({ UpdateItem: 1, GetItem: 1 });
+    const account = (await deps().store.getAccount(id))!;
+    expect([account.plan, account.allowanceRemaining, account.rate?.count]).toEqual(['free', 25, 1]);
+  });
+});
