@@ -2,13 +2,18 @@
  * The credit store on DynamoDB (and dynalite, which has no transactions).
  *
  * The balance item (`ACCT#id` / `BALANCE`) is the unit of atomicity. A change is one UpdateItem that
- * moves the buckets, bumps `seq` and appends its ledger entries to an outbox on the same item
- * (`outbox.<entryId>` → entry, `oseq.<entryId>` → its sequence number, taken from the pre-update `seq`
- * inside the same expression). Entries are therefore never lost: they are written with the balance.
- * Every `LIMITS.ledgerFlushEvery` entries the writer that crosses the boundary copies the outbox to
- * ledger items (`LEDGER#<seq>`, deterministic content, so a repeated flush rewrites the same items)
- * and only then removes those entries from the outbox. Readers merge the outbox with the items below
- * the oldest pending sequence number, so the ledger they see always sums to the balance.
+ * moves the buckets, bumps `seq` and appends its ledger entries, compactly encoded (`ledger-codec.ts`),
+ * to the outbox list `ob` on the same item. Entries are therefore never lost: they are written with the
+ * balance. Their sequence numbers and running balances need not be stored: every change of a bucket
+ * appends its entries, so the last entry's seq is `seq` and its balance is the item's `available`, and
+ * each earlier one follows by counting back.
+ * Whenever a write moves the outbox across a multiple of `LIMITS.ledgerFlushEvery` entries, its writer
+ * copies every complete block at the head of the outbox to a ledger block item (`LEDGER#<first seq>`,
+ * deterministic content, so a repeated or raced flush rewrites the same item) and then removes those
+ * entries from the head, guarded on the head being the one it copied. Readers merge the outbox with the
+ * block items by sequence number, so the ledger they see always sums to the balance.
+ * Items written before the list outbox keep their `outbox`/`oseq`/`obb` maps and `LEDGER#<seq>`
+ * single-entry items; both are still read, and a writer that sees such entries flushes them.
  */
 import { BatchGetCommand, BatchWriteCommand, GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
@@ -28,6 +33,7 @@ import {
   type RateState,
 } from '../core/ports.ts';
 import { isConditionFailure } from './dynamo-client.ts';
+import { decodeEntry, encodeEntry } from './ledger-codec.ts';
 
 export const accountPk = (accountId: string): string => `ACCT#${accountId}`;
 const BALANCE = 'BALANCE';
@@ -44,9 +50,9 @@ export function dueShardOf(accountId: string): string {
 
 type Item = Record<string, unknown>;
 
-type PendingEntry = LedgerEntry & { w: number };
+type PendingEntry = LedgerEntry & { w?: number };
 
-/** An outbox entry as stored: the entry, its offset within its change, and the real time it was written. */
+/** A legacy outbox entry as stored: the entry, its offset within its change, and the real time it was written. */
 interface StoredEntry extends NewLedgerEntry {
   /** Sum of the amounts of the entries before it in the same change. */
   o: number;
@@ -59,7 +65,7 @@ interface StoredEntry extends NewLedgerEntry {
  * the write that added the entry (`oseq` = pre-update `seq` + k, `obb` = pre-update balance), so each
  * entry is self-contained even when an older block is still pending behind flushed newer ones.
  */
-function pendingOf(item: Item): PendingEntry[] {
+function legacyPendingOf(item: Item): PendingEntry[] {
   const outbox = (item.outbox ?? {}) as Record<string, string>;
   const oseq = (item.oseq ?? {}) as Record<string, number>;
   const obb = (item.obb ?? {}) as Record<string, number>;
@@ -70,6 +76,24 @@ function pendingOf(item: Item): PendingEntry[] {
       return { ...entry, seq: oseq[id], balanceAfter: obb[id] + o + entry.amount };
     })
     .sort((a, b) => a.seq - b.seq);
+}
+
+/** The list outbox `ob`, oldest first, with seq and running balance counted back from the item's own. */
+function listPendingOf(item: Item): LedgerEntry[] {
+  const list = (item.ob ?? []) as string[];
+  const out: LedgerEntry[] = [];
+  let seq = item.seq as number;
+  let balance = (item.allowanceRemaining as number) + (item.purchased as number);
+  for (let i = list.length - 1; i >= 0; i--) {
+    const e = decodeEntry(list[i]);
+    out.push({ ...e, seq: seq--, balanceAfter: balance });
+    balance -= e.amount;
+  }
+  return out.reverse();
+}
+
+function pendingOf(item: Item): PendingEntry[] {
+  return [...legacyPendingOf(item), ...listPendingOf(item)].sort((a, b) => a.seq - b.seq);
 }
 
 function toAccount(item: Item): AccountState {
@@ -105,9 +129,22 @@ function holdsOf(item: Item): ChargeHold[] {
   return Object.keys(item)
     .filter((k) => k.startsWith(HOLD))
     .map((k) => {
-      const h = JSON.parse(item[k] as string) as Omit<ChargeHold, 'epoch'> & { epoch?: number };
-      return { ...h, epoch: h.epoch ?? (item[`${HOLD_EPOCH}${h.generationId}`] as number | undefined) ?? 0 };
+      const generationId = k.slice(HOLD.length);
+      const stored = JSON.parse(item[k] as string) as (Omit<ChargeHold, 'epoch'> & { epoch?: number }) | EncodedHold;
+      const h = Array.isArray(stored) ? decodeHold(generationId, stored) : stored;
+      return { ...h, epoch: h.epoch ?? (item[`${HOLD_EPOCH}${generationId}`] as number | undefined) ?? 0 };
     });
+}
+
+/** A hold as stored (the generation id is in the attribute name): [allowance, purchased, at, feature, productId?, epoch?]. */
+type EncodedHold = [number, number, string, string, (string | null)?, number?];
+function encodeHold(h: Omit<ChargeHold, 'epoch'> & { epoch?: number }): string {
+  const fields: EncodedHold = [h.allowance, h.purchased, h.at, h.feature, h.productId ?? null];
+  if (h.epoch !== undefined) fields.push(h.epoch);
+  return JSON.stringify(fields);
+}
+function decodeHold(generationId: string, [allowance, purchased, at, feature, productId, epoch]: EncodedHold): Omit<ChargeHold, 'epoch'> & { epoch?: number } {
+  return { generationId, allowance, purchased, at, feature: feature as ChargeHold['feature'], ...(productId ? { productId } : {}), ...(epoch !== undefined ? { epoch } : {}) };
 }
 
 /** The rate-limit window on the balance item: `rlStart`, `rlEnd`, `rlCount`, `rlCooldown`. */
@@ -131,9 +168,24 @@ function stripWritten(e: LedgerEntry & { w?: number }): LedgerEntry {
   return entry;
 }
 
-function fromLedgerItem(item: Item): LedgerEntry {
+function stripToNew(e: LedgerEntry): NewLedgerEntry {
+  const { seq: _s, balanceAfter: _b, w: _w, ...entry } = e as LedgerEntry & { w?: number };
+  return entry;
+}
+
+/** A ledger item: a block (`le`: encoded entries from the seq in its key, `lb`: the balance before them) or a legacy single entry. */
+function fromLedgerItem(item: Item): LedgerEntry[] {
+  if (Array.isArray(item.le)) {
+    let seq = Number(String(item.sk).slice(LEDGER.length));
+    let balance = item.lb as number;
+    return (item.le as string[]).map((s) => {
+      const e = decodeEntry(s);
+      balance += e.amount;
+      return { ...e, seq: seq++, balanceAfter: balance };
+    });
+  }
   const { pk: _pk, sk: _sk, ...rest } = item;
-  return rest as unknown as LedgerEntry;
+  return [rest as unknown as LedgerEntry];
 }
 
 const encodeCursor = (v: unknown): string => Buffer.from(JSON.stringify(v)).toString('base64url');
@@ -161,7 +213,7 @@ export class DynamoCreditStore implements CreditStore, NotificationStore {
     readonly faults: StoreFaults = {},
   ) {}
 
-  /** An outbox entry still pending this long after its write was abandoned by its flusher. */
+  /** A legacy outbox-map entry still pending this long after its write was abandoned by its flusher (then any writer flushes it). */
   stragglerAgeMs = 30_000;
 
   async getAccount(accountId: string): Promise<AccountState | null> {
@@ -193,9 +245,7 @@ export class DynamoCreditStore implements CreditStore, NotificationStore {
       allowanceEpoch: 0,
       dueShard: dueShardOf(initial.accountId),
       seq: 1,
-      outbox: { [grant.id]: JSON.stringify({ ...grant, o: 0, w: Date.now() } satisfies StoredEntry) },
-      oseq: { [grant.id]: 1 },
-      obb: { [grant.id]: 0 },
+      ob: [encodeEntry(grant)],
     };
     try {
       await this.doc.send(new PutCommand({ TableName: this.table, Item: item, ConditionExpression: 'attribute_not_exists(pk)' }));
@@ -237,18 +287,11 @@ export class DynamoCreditStore implements CreditStore, NotificationStore {
       sets.push(`#s_${k} = :s_${k}`);
     }
     if (change.entries.length > 0) {
-      sets.push('seq = seq + :n');
+      // Appended in order with the seq bump, atomically: the list's tail is always the entry of `seq`.
+      sets.push('seq = seq + :n', 'ob = list_append(if_not_exists(ob, :nolist), :ents)');
       values[':n'] = change.entries.length;
-      let offset = 0;
-      const written = Date.now();
-      change.entries.forEach((e, i) => {
-        names[`#e${i}`] = e.id;
-        values[`:e${i}`] = JSON.stringify({ ...e, o: offset, w: written } satisfies StoredEntry);
-        values[`:k${i}`] = i + 1;
-        offset += e.amount;
-        // Right-hand sides read the pre-update item: entry i gets seq + i + 1 and the balance before the change.
-        sets.push(`outbox.#e${i} = :e${i}`, `oseq.#e${i} = seq + :k${i}`, `obb.#e${i} = allowanceRemaining + purchased`);
-      });
+      values[':nolist'] = [];
+      values[':ents'] = change.entries.map(encodeEntry);
     }
 
     if (g.allowanceAtLeast !== undefined) (conds.push('allowanceRemaining >= :gaal'), (values[':gaal'] = g.allowanceAtLeast));
@@ -311,7 +354,7 @@ export class DynamoCreditStore implements CreditStore, NotificationStore {
     }
     if (change.hold) {
       names['#hold'] = `${HOLD}${change.hold.generationId}`;
-      values[':hold'] = JSON.stringify(change.hold);
+      values[':hold'] = encodeHold(change.hold);
       sets.push('#hold = :hold');
       if (change.hold.epoch === undefined) {
         // The epoch the allowance part is taken from, read by the write itself (no read before it).
@@ -369,17 +412,22 @@ export class DynamoCreditStore implements CreditStore, NotificationStore {
           }
         : toAccount(updated);
       const n = change.entries.length;
-      const every = LIMITS.ledgerFlushEvery;
-      const boundary = Math.floor(account.seq / every) * every;
-      // The writer that moves `seq` across a multiple of `every` flushes the block that ends there, so
-      // concurrent writers split the work instead of all copying the same entries. Older entries still
-      // pending long after they were written lost their flusher (it died) and are swept up too; age,
-      // not position, tells them apart from blocks whose trim is merely queued behind other writes.
-      if (n > 0 && boundary > account.seq - n) {
+      if (n > 0) {
+        // UPDATED_NEW returns the whole `ob` list, `seq` and both buckets: enough to count back.
+        const listed = base
+          ? listPendingOf({ ob: updated.ob, seq: account.seq, allowanceRemaining: account.allowanceRemaining, purchased: account.purchased })
+          : listPendingOf(updated);
+        const every = LIMITS.ledgerFlushEvery;
+        // The writer that moves the outbox across a multiple of `every` flushes, so concurrent writers
+        // split the work instead of all copying the same entries; it takes every complete block at the
+        // head, which also picks up a block whose flusher died before trimming it.
+        if (Math.floor(listed.length / every) > Math.floor((listed.length - n) / every)) {
+          // At most 25 blocks (one BatchWriteItem); a longer backlog is taken by the next crossing.
+          await this.flushBlocks(accountId, listed.slice(0, Math.min(25, Math.floor(listed.length / every)) * every));
+        }
+        const legacy = (base ? base.pending : account.pending).filter((e) => (e as PendingEntry).w !== undefined) as PendingEntry[];
         const abandoned = Date.now() - this.stragglerAgeMs;
-        const pending = (base ? ((await this.getAccount(accountId))?.pending ?? []) : account.pending) as PendingEntry[];
-        const due = pending.filter((e) => e.seq <= boundary && (e.seq > boundary - every || e.w < abandoned));
-        if (due.length) await this.flush(accountId, due);
+        if (legacy.some((e) => e.w! < abandoned)) await this.flush(accountId, legacy.filter((e) => e.w! < abandoned));
       }
       return { ok: true, account };
     } catch (err) {
@@ -389,11 +437,43 @@ export class DynamoCreditStore implements CreditStore, NotificationStore {
     }
   }
 
-  /** Copies pending entries to ledger items, then drops them from the outbox. Safe to repeat or race. */
-  async flush(accountId: string, pending: LedgerEntry[]): Promise<void> {
+  /**
+   * Copies complete blocks from the head of the list outbox to block items, then removes them from the
+   * head, guarded on the head still being the first entry copied (a concurrent flusher may have trimmed
+   * it: then there is nothing left to do). Safe to repeat or race.
+   */
+  async flushBlocks(accountId: string, entries: LedgerEntry[]): Promise<void> {
     this.faults.beforeFlush?.();
-    for (let i = 0; i < pending.length; i += 25) {
-      let requests = pending.slice(i, i + 25).map((e) => ({ PutRequest: { Item: ledgerItem(accountId, e) } }));
+    const every = LIMITS.ledgerFlushEvery;
+    const blocks: Item[] = [];
+    for (let i = 0; i < entries.length; i += every) {
+      const block = entries.slice(i, i + every);
+      blocks.push({ pk: accountPk(accountId), sk: seqKey(block[0].seq), lb: block[0].balanceAfter - block[0].amount, le: block.map(stripToNew).map(encodeEntry) });
+    }
+    if (blocks.length === 1) await this.doc.send(new PutCommand({ TableName: this.table, Item: blocks[0] }));
+    else await this.batchPut(blocks);
+    this.faults.beforeTrim?.();
+    try {
+      await this.doc.send(
+        new UpdateCommand({
+          TableName: this.table,
+          Key: { pk: accountPk(accountId), sk: BALANCE },
+          // Highest index first: DynamoDB resolves every index against the list before the update, while
+          // dynalite removes one after another (shifting the rest); in this order both remove the same.
+          UpdateExpression: `REMOVE ${entries.map((_, i) => `ob[${entries.length - 1 - i}]`).join(', ')}`,
+          ConditionExpression: 'ob[0] = :head',
+          ExpressionAttributeValues: { ':head': encodeEntry(stripToNew(entries[0])) },
+        }),
+      );
+    } catch (err) {
+      if (!isConditionFailure(err)) throw err;
+    }
+  }
+
+  /** Writes items with BatchWriteItem, 25 per request, retrying unprocessed ones with backoff. */
+  private async batchPut(items: Item[]): Promise<void> {
+    for (let i = 0; i < items.length; i += 25) {
+      let requests = items.slice(i, i + 25).map((Item) => ({ PutRequest: { Item } }));
       for (let attempt = 0; requests.length > 0; attempt++) {
         if (attempt > 8) throw new Error('ledger flush: unprocessed items after retries');
         const r = await this.doc.send(new BatchWriteCommand({ RequestItems: { [this.table]: requests } }));
@@ -401,6 +481,12 @@ export class DynamoCreditStore implements CreditStore, NotificationStore {
         if (requests.length) await new Promise((res) => setTimeout(res, 20 * 2 ** attempt));
       }
     }
+  }
+
+  /** Legacy outbox maps: copies entries to single-entry ledger items, then drops them from the maps. Safe to repeat or race. */
+  async flush(accountId: string, pending: LedgerEntry[]): Promise<void> {
+    this.faults.beforeFlush?.();
+    await this.batchPut(pending.map((e) => ledgerItem(accountId, e)));
     this.faults.beforeTrim?.();
     // Only entries whose ledger items are durable are removed; 80 per update keeps the expression small.
     for (let i = 0; i < pending.length; i += 80) {
@@ -442,8 +528,7 @@ export class DynamoCreditStore implements CreditStore, NotificationStore {
         }),
       );
       for (const i of r.Items ?? []) {
-        const e = fromLedgerItem(i);
-        if (!bySeq.has(e.seq)) bySeq.set(e.seq, e);
+        for (const e of fromLedgerItem(i)) if (e.seq < before && !bySeq.has(e.seq)) bySeq.set(e.seq, e);
       }
     }
     const items = [...bySeq.values()].sort((a, b) => b.seq - a.seq).slice(0, limit);

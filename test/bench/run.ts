@@ -28,6 +28,30 @@ function report(title: string, figures: Figures) {
   for (const [k, v] of Object.entries(figures)) console.log(`  ${k.padEnd(52)} ${v}`);
 }
 
+/**
+ * Write and read units as DynamoDB bills them, from `ReturnConsumedCapacity` (dynalite computes them
+ * like DynamoDB: ceil(size / 1 KB) per write of the larger of the old and new item, 4 KB per read unit),
+ * by command. A middleware on the stack's client asks every request for its consumed capacity.
+ */
+const capacity: Record<string, number> = {};
+function countCapacity(client: import('@aws-sdk/client-dynamodb').DynamoDBClient) {
+  client.middlewareStack.add(
+    (next, context) => async (args) => {
+      (args.input as Record<string, unknown>).ReturnConsumedCapacity ??= 'TOTAL';
+      const result = await next(args);
+      const name = String(context.commandName ?? '').replace(/Command$/, '');
+      const consumed = (result.output as { ConsumedCapacity?: { CapacityUnits?: number } | Array<{ CapacityUnits?: number }> }).ConsumedCapacity;
+      for (const c of Array.isArray(consumed) ? consumed : consumed ? [consumed] : []) capacity[name] = (capacity[name] ?? 0) + (c.CapacityUnits ?? 0);
+      return result;
+    },
+    { step: 'initialize', name: 'benchCapacity' },
+  );
+}
+const resetCapacity = () => Object.keys(capacity).forEach((k) => delete capacity[k]);
+const WRITES = ['PutItem', 'UpdateItem', 'DeleteItem', 'BatchWriteItem'];
+const writeUnits = () => Object.entries(capacity).reduce((s, [k, v]) => s + (WRITES.includes(k) ? v : 0), 0);
+const readUnits = () => Object.entries(capacity).reduce((s, [k, v]) => s + (WRITES.includes(k) ? 0 : v), 0);
+
 /** Runs `n` tasks with at most `concurrency` in flight; returns each task's latency in ms. */
 async function pool(n: number, concurrency: number, task: (i: number) => Promise<unknown>): Promise<number[]> {
   const latencies: number[] = [];
@@ -63,6 +87,7 @@ async function chargePath() {
   await createTables(dynamo.endpoint, env.TABLE_NAME, env.IDEMPOTENCY_TABLE_NAME);
   const deps = buildDeps(env);
   const doc = deps.dynamo.doc;
+  countCapacity(deps.dynamo.client);
 
   // Floor: 450 raw conditional decrements racing on one 400 item, the same shape as the charge race.
   await doc.send(new PutCommand({ TableName: env.TABLE_NAME, Item: { pk: 'floor', sk: 'x', bal: 400 } }));
@@ -93,8 +118,10 @@ async function chargePath() {
   await applyPlan(deps, 'bench_seq', 'premium', new Date().toISOString());
   let acct = (await deps.store.getAccount('bench_seq'))!;
   resetDynamoRequestCounts();
+  resetCapacity();
   for (let i = 0; i < 400; i++) acct = (await charge(deps, acct, 1, { feature: 'product_description', generationId: `s${i}` })).account;
   const seq = snapshot();
+  const seqWriteUnits = writeUnits();
   report('Charge path: 450 concurrent charges on 400 credits (core → dynalite)', {
     'charges succeeded / refused': `${ok} / ${refused}`,
     'wall time, ours (ms)': ms(oursMs),
@@ -106,6 +133,7 @@ async function chargePath() {
     'sequential 400 charges: UpdateItem per charge': ((seq.UpdateItem ?? 0) / 400).toFixed(3),
     'sequential 400 charges: BatchWriteItem per charge (ledger flush)': ((seq.BatchWriteItem ?? 0) / 400).toFixed(3),
     'sequential 400 charges: GetItem per charge (flush read)': ((seq.GetItem ?? 0) / 400).toFixed(3),
+    'sequential 400 charges: write units per charge (ReturnConsumedCapacity)': (seqWriteUnits / 400).toFixed(3),
   });
   deps.dynamo.client.destroy();
   await dynamo.close();
@@ -121,6 +149,7 @@ async function generationPath() {
 
   const stack = await startLocalStack({ port: 0, env: { LOG_LEVEL: 'SILENT', RATE_LIMIT_MAX_ATTEMPTS: '1000000' } });
   const deps = stackDeps();
+  countCapacity(deps.dynamo.client);
   const clients = 50;
   const perClient = 8;
   const accounts = Array.from({ length: clients }, (_, i) => `bench_gen_${i}`);
@@ -152,10 +181,14 @@ async function generationPath() {
   modelCalls = 0;
   modelMs.length = 0;
   resetDynamoRequestCounts();
+  resetCapacity();
   const n = clients * perClient;
+  const started = performance.now();
   const lat = await pool(n, clients, send);
+  const wallMs = performance.now() - started;
   const requests = totalRequests();
   const counts = snapshot();
+  const units = { write: writeUnits(), read: readUnits(), byCommand: { ...capacity } };
   const callsPerGeneration = modelCalls / n;
   const perGeneration = Math.round(requests / n);
   const modelSorted = [...modelMs].sort((a, b) => a - b);
@@ -180,6 +213,10 @@ async function generationPath() {
     'model calls per generation': callsPerGeneration.toFixed(3),
     'DynamoDB requests per generation': (requests / n).toFixed(2),
     'DynamoDB requests (by command)': JSON.stringify(counts),
+    [`generations/s at ${clients} concurrent clients`]: (n / (wallMs / 1000)).toFixed(1),
+    'write units per generation (ReturnConsumedCapacity)': (units.write / n).toFixed(2),
+    'read units per generation (ReturnConsumedCapacity)': (units.read / n).toFixed(2),
+    'capacity units (by command)': JSON.stringify(Object.fromEntries(Object.entries(units.byCommand).map(([k, v]) => [k, Math.round(v * 10) / 10]))),
     'latency p50 / p99 (ms)': `${ms(p50)} / ${ms(p99)}`,
     'offline model time p50 / p99 (ms)': `${ms(m50)} / ${ms(m99)}`,
     'overhead excluding the model p50 / p99 (ms, latency − model)': `${ms(p50 - m50)} / ${ms(p99 - m99)}`,
