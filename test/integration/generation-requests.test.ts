@@ -3,7 +3,9 @@
  * window open, a generation is one conditional UpdateItem (admit, count, charge, hold, ledger entry),
  * one PutItem (the generation) and one UpdateItem (the hold released), and reads nothing.
  */
+import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { describe, expect, it } from 'vitest';
+import { accountPk } from '../../functions/adapters/dynamo-store.ts';
 import { dynamoRequestCounts, resetDynamoRequestCounts } from '../../functions/adapters/dynamo-client.ts';
 import { applyPlan } from '../../functions/core/credits.ts';
 import { deps } from '../../functions/http/deps.ts';
@@ -27,6 +29,19 @@ describe('DynamoDB requests of one generation', () => {
     expect(r.headers.get('ratelimit-remaining')).toBe('8');
     const account = (await deps().store.getAccount(id))!;
     expect([account.allowanceRemaining, account.holds, account.rate?.count]).toEqual([98, [], 2]);
+  });
+
+  it('given 30 attempts (10 generations, then the rate limit; a ledger block flushed along the way), then the balance item is at most 1 KB: a write of it costs one write unit', async () => {
+    const { id, api } = await ctx.paid('premium');
+    for (let i = 0; i < 30; i++) {
+      const r = await api.post('/v1/generations', { ...body, productId: `prod_hot_${i}` });
+      expect(r.status === 201 || r.status === 429).toBe(true);
+    }
+    // A write that changes nothing is billed for the item as it is (dynalite reports capacity like DynamoDB).
+    const r = await deps().dynamo.doc.send(
+      new UpdateCommand({ TableName: deps().env.TABLE_NAME, Key: { pk: accountPk(id), sk: 'BALANCE' }, UpdateExpression: 'SET seq = seq', ReturnConsumedCapacity: 'TOTAL' }),
+    );
+    expect(r.ConsumedCapacity?.CapacityUnits).toBe(1);
   });
 
   it('given a plan without the feature, when it generates, then 403 after one failed write and one read, and nothing is counted or charged', async () => {
