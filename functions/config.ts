@@ -2,7 +2,7 @@
  * Plans, feature costs, limits and top-up packs: the one typed place that knows them.
  * Nothing else in the codebase hard-codes an allowance, a cost or a limit.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 
 /** The scope admin routes require. */
 export const ADMIN_SCOPE = 'credits:admin';
@@ -93,6 +93,17 @@ export const LIMITS = {
    * generation functions time out at 29 s): the next reader of the account refunds it.
    */
   chargeHoldSeconds: 120,
+  /** Per-account caps (409 LIMIT_REACHED beyond them): posts in `scheduled` state at once... */
+  maxScheduledPosts: 50,
+  /** ...and uploads created in any rolling window of `uploadWindowSeconds`. */
+  maxUploadsPerWindow: 200,
+  uploadWindowSeconds: 24 * 3600,
+  /**
+   * A cap slot whose post is still missing (or no longer scheduled) this long after it was taken belongs
+   * to a request that died between taking it and finishing (the API functions time out well before):
+   * the next request that finds the cap full gives it back.
+   */
+  capSlotReclaimSeconds: 120,
   /** How far ahead a blog post may be scheduled. */
   blogScheduleMaxDays: 365,
   blogPostsPageDefault: 50,
@@ -100,50 +111,185 @@ export const LIMITS = {
 
 
 /**
- * The environment, parsed once at cold start. CDK sets exactly these keys; the local stack
- * sets them too. A missing or malformed variable fails fast with its name.
+ * The Bedrock models the adapters speak to, keyed by foundation-model id, with the documented limits a
+ * request must respect: Bedrock refuses (400 ValidationException) what exceeds them, so the adapters
+ * size their requests from here and the local Bedrock fakes refuse the same requests, failing a test
+ * before AWS would fail a merchant. A cross-region inference profile (`us.`, `apac.`, …) has the limits
+ * of its foundation model. Deploy settings accept only model ids listed here.
  */
-const EnvSchema = z.object({
-  TABLE_NAME: z.string().min(3).default('ai-credits-local'),
-  IDEMPOTENCY_TABLE_NAME: z.string().min(3).default('ai-credits-idempotency-local'),
+export interface TextModelSpec {
+  kind: 'text';
+  /** The Converse API with a forced tool call (`adapters/bedrock-model.ts`). */
+  api: 'converse';
+  /** `inferenceConfig.maxTokens` ceiling of the model card. */
+  maxOutputTokens: number;
+  /** Inference profiles that serve it; empty when only in-Region ids exist. */
+  profiles: readonly string[];
+}
+
+export interface ImageModelSpec {
+  kind: 'image';
+  /** Stability AI Image Services' remove-background body: `{ image, output_format }` → `{ images, finish_reasons, seeds }`. */
+  api: 'stability-remove-background';
+  minSidePixels: number;
+  maxPixels: number;
+  /** Longest side over shortest side, at most. */
+  maxAspectRatio: number;
+  inputFormats: readonly ('jpeg' | 'png' | 'webp')[];
+  profiles: readonly string[];
+  /** Served only through an inference profile (no in-Region model id). */
+  profileOnly: boolean;
+}
+
+export type ModelSpec = TextModelSpec | ImageModelSpec;
+
+export const MODELS: Record<string, ModelSpec> = {
+  // Amazon Nova Lite v1 model card: 300K context, 5K output tokens; Active.
+  'amazon.nova-lite-v1:0': { kind: 'text', api: 'converse', maxOutputTokens: 5_000, profiles: ['us', 'eu', 'apac'] },
+  // Stability AI "Stable Image Remove Background" on Bedrock (Image Services): each side ≥ 64 px, at most
+  // 9,437,184 pixels, aspect ratio within 1:2.5–2.5:1, JPEG/PNG/WebP; Active; served in us-east-1,
+  // us-east-2 and us-west-2 through the `us.` inference profile.
+  'stability.stable-image-remove-background-v1:0': {
+    kind: 'image',
+    api: 'stability-remove-background',
+    minSidePixels: 64,
+    maxPixels: 9_437_184,
+    maxAspectRatio: 2.5,
+    inputFormats: ['jpeg', 'png', 'webp'],
+    profiles: ['us'],
+    profileOnly: true,
+  },
+};
+
+/** What the deploy uses unless told otherwise (`lib/aws/settings.ts`), and the local stack alike. */
+export const DEFAULT_TEXT_MODEL_ID = 'amazon.nova-lite-v1:0';
+export const DEFAULT_IMAGE_MODEL_ID = 'us.stability.stable-image-remove-background-v1:0';
+
+const PROFILE_PREFIX = /^(us|eu|apac|jp|au|ca|us-gov|global)\.(.+)$/;
+
+/** The geography prefix of an inference-profile id (`apac`), or null for a foundation-model id. */
+export function inferenceProfileOf(modelId: string): { geo: string; foundationModelId: string } | null {
+  const m = PROFILE_PREFIX.exec(modelId);
+  return m ? { geo: m[1]!, foundationModelId: m[2]! } : null;
+}
+
+/** The spec of a model id or inference-profile id, or undefined when no adapter knows the model. */
+export function modelSpec(modelId: string): ModelSpec | undefined {
+  const profile = inferenceProfileOf(modelId);
+  const spec = MODELS[profile ? profile.foundationModelId : modelId];
+  if (!spec) return undefined;
+  // A geography the model is not offered in is no id Bedrock knows.
+  if (profile && !spec.profiles.includes(profile.geo)) return undefined;
+  // Bedrock refuses on-demand calls of a profile-only model by its foundation-model id.
+  if (!profile && spec.kind === 'image' && spec.profileOnly) return undefined;
+  return spec;
+}
+
+export function textModelSpec(modelId: string): TextModelSpec {
+  const spec = modelSpec(modelId);
+  if (spec?.kind !== 'text') throw new Error(`No text model "${modelId}" in MODELS (functions/config.ts): known are ${knownIds('text')}`);
+  return spec;
+}
+
+export function imageModelSpec(modelId: string): ImageModelSpec {
+  const spec = modelSpec(modelId);
+  if (spec?.kind !== 'image') throw new Error(`No image model "${modelId}" in MODELS (functions/config.ts): known are ${knownIds('image')}`);
+  return spec;
+}
+
+/** Every id (foundation model and profiles) of a kind, for error messages. */
+export function knownIds(kind: ModelSpec['kind']): string {
+  return Object.entries(MODELS)
+    .filter(([, m]) => m.kind === kind)
+    .flatMap(([id, m]) => [...(m.kind === 'image' && m.profileOnly ? [] : [id]), ...m.profiles.map((p) => `${p}.${id}`)])
+    .join(', ');
+}
+
+
+/**
+ * The environment, parsed once at cold start. No variable that names a deployed resource, a provider
+ * or a secret has a default: a function missing one fails at cold start with its name instead of
+ * quietly using a local value. Each function parses only the keys its composition reads
+ * (`parseEnvFor`, functions/composition/); CDK sets them from the function's access, and the local
+ * stack supplies local values (lib/local/env.ts). Defaults remain only for tuning knobs that are the
+ * same everywhere.
+ */
+export const EnvSchema = z.object({
+  TABLE_NAME: z.string().min(3),
+  IDEMPOTENCY_TABLE_NAME: z.string().min(3),
   DYNAMODB_ENDPOINT: z.string().url().optional(),
-  AWS_REGION: z.string().default('us-east-1'),
-  EVENT_BUS_NAME: z.string().default('ai-credits-local'),
-  RATE_LIMIT_MAX_ATTEMPTS: z.coerce.number().int().positive().default(10),
-  RATE_LIMIT_WINDOW_SECONDS: z.coerce.number().int().positive().default(3600),
-  COOLDOWN_SECONDS: z.coerce.number().int().positive().default(900),
-  AI_PROVIDER: z.enum(['offline', 'bedrock']).default('offline'),
-  BEDROCK_MODEL_ID: z.string().default('amazon.nova-lite-v1:0'),
-  BEDROCK_IMAGE_MODEL_ID: z.string().default('amazon.nova-canvas-v1:0'),
+  /** Set by the Lambda runtime (and by the local stack). */
+  AWS_REGION: z.string().min(1),
+  EVENT_BUS_NAME: z.string().min(1),
+  RATE_LIMIT_MAX_ATTEMPTS: z.coerce.number().int().positive(),
+  RATE_LIMIT_WINDOW_SECONDS: z.coerce.number().int().positive(),
+  COOLDOWN_SECONDS: z.coerce.number().int().positive(),
+  /** `offline` only in the local stack (`LOCAL_STACK=1`) or an explicit demo deploy (`DEMO=1`). */
+  AI_PROVIDER: z.enum(['offline', 'bedrock']),
+  /** '1' in a stage deployed with `-c demo=true`: template text instead of a model is intended there. */
+  DEMO: z.enum(['0', '1']).default('0'),
+  BEDROCK_MODEL_ID: z.string().min(1),
+  BEDROCK_IMAGE_MODEL_ID: z.string().min(1),
+  /** Where the image model is called (it is offered in fewer Regions than the text model); the function's own by default. */
+  BEDROCK_IMAGE_REGION: z.string().min(1).optional(),
   BEDROCK_ENDPOINT: z.string().url().optional(),
   BEDROCK_MAX_TOKENS: z.coerce.number().int().positive().max(8192).default(6000),
   /** Total time a generation may spend on the model, kept under API Gateway's 30 s. */
   MODEL_TIME_BUDGET_MS: z.coerce.number().int().positive().default(24_000),
-  WEBHOOK_SECRET: z.string().min(1).default('local-webhook-secret'),
-  /** Comma-separated older secrets still accepted during a rotation. */
+  /** The signing secret itself: the local stack only (in AWS the function reads `WEBHOOK_SECRET_ARN`). */
+  WEBHOOK_SECRET: z.string().min(1).optional(),
+  /** Comma-separated older secrets, accepted only for a bounded time after `WEBHOOK_SECRET_ROTATED_AT`. */
   WEBHOOK_SECRETS_PREVIOUS: z.string().default(''),
+  /** When `WEBHOOK_SECRET` replaced the previous ones (ISO); required with `WEBHOOK_SECRETS_PREVIOUS`. */
+  WEBHOOK_SECRET_ROTATED_AT: z.iso.datetime({ offset: true }).optional(),
+  /** How long after a rotation a previous secret still verifies (a leaked one must not stay valid). */
+  WEBHOOK_PREVIOUS_SECRET_TTL_SECONDS: z.coerce.number().int().min(0).max(30 * 86_400).default(86_400),
   /** In AWS: the Secrets Manager secret holding the webhook secret (CDK passes the ARN, never the value). */
   WEBHOOK_SECRET_ARN: z.string().min(1).optional(),
-  CHECKOUT_BASE_URL: z.string().url().default('http://127.0.0.1:3000/local/checkout'),
-  UPLOAD_BUCKET: z.string().default('ai-credits-uploads'),
+  CHECKOUT_BASE_URL: z.string().url(),
+  UPLOAD_BUCKET: z.string().min(3),
   S3_ENDPOINT: z.string().url().optional(),
-  SCHEDULER_GROUP: z.string().default('default'),
-  SCHEDULER_ROLE_ARN: z.string().default(''),
-  PUBLISH_FUNCTION_ARN: z.string().default(''),
-  SCHEDULER_DLQ_ARN: z.string().default(''),
-  /** '1' in the local stack: the event bus and scheduler are the in-process ones. */
+  SCHEDULER_GROUP: z.string().min(1),
+  SCHEDULER_ROLE_ARN: z.string().min(1),
+  PUBLISH_FUNCTION_ARN: z.string().min(1),
+  SCHEDULER_DLQ_ARN: z.string().min(1),
+  /** '1' in the local stack: the event bus and scheduler are the local ones. */
   LOCAL_STACK: z.enum(['0', '1']).default('0'),
   LOG_LEVEL: z.enum(['DEBUG', 'INFO', 'WARN', 'ERROR', 'SILENT']).default('INFO'),
 });
 export type Env = z.infer<typeof EnvSchema>;
+export type EnvKey = keyof Env;
+export const ENV_KEYS = Object.keys(EnvSchema.shape) as EnvKey[];
 
-export function parseEnv(source: NodeJS.ProcessEnv = process.env): Env {
-  const parsed = EnvSchema.safeParse(source);
+/**
+ * Parses the keys a function reads. The returned object is typed as the whole `Env`, but only `keys`
+ * were read: the composition hands it to ports that declared those keys (functions/composition/).
+ */
+export function parseEnvFor(keys: readonly EnvKey[], source: NodeJS.ProcessEnv = process.env): Env {
+  const want = new Set(keys);
+  const schema = EnvSchema.pick(Object.fromEntries([...want].map((k) => [k, true])) as { [K in EnvKey]?: true });
+  const parsed = schema.safeParse(source);
   if (!parsed.success) {
     const first = parsed.error.issues[0];
     throw new Error(`Invalid environment variable ${String(first?.path.join('.'))}: ${first?.message}`);
   }
-  return parsed.data;
+  const env = parsed.data as Env;
+  if (want.has('AI_PROVIDER') && env.AI_PROVIDER === 'offline' && source.LOCAL_STACK !== '1' && source.DEMO !== '1') {
+    throw new Error('Invalid environment variable AI_PROVIDER: "offline" (template text) is only for the local stack or a demo stage (cdk -c demo=true)');
+  }
+  if (want.has('WEBHOOK_SECRET_ARN') && !env.WEBHOOK_SECRET_ARN && !env.WEBHOOK_SECRET) {
+    throw new Error('Invalid environment variable WEBHOOK_SECRET_ARN: required (the local stack sets WEBHOOK_SECRET instead)');
+  }
+  // Without the rotation time a previous secret would verify forever.
+  if (want.has('WEBHOOK_SECRETS_PREVIOUS') && env.WEBHOOK_SECRETS_PREVIOUS.trim() && !env.WEBHOOK_SECRET_ROTATED_AT) {
+    throw new Error('Invalid environment variable WEBHOOK_SECRET_ROTATED_AT: is required when WEBHOOK_SECRETS_PREVIOUS is set');
+  }
+  return env;
+}
+
+/** The whole environment: the local stack, tests and benchmarks, which use every port at once. */
+export function parseEnv(source: NodeJS.ProcessEnv = process.env): Env {
+  return parseEnvFor(ENV_KEYS, source);
 }
 
 /** Rate-limit settings derived from the environment. */

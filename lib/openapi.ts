@@ -6,7 +6,7 @@
  */
 import { createRequire } from 'node:module';
 import * as path from 'node:path';
-import { z } from 'zod';
+import * as z from 'zod';
 import { FEATURE_IDS, LIMITS, PLAN_IDS, TOP_UP_PACKS } from '#config';
 import { OUTPUT_LIMITS } from '#core/model.ts';
 import * as schemas from '#core/schemas.ts';
@@ -75,8 +75,10 @@ export const ERROR_RESPONSES: Record<number, ErrorDoc> = {
   409: {
     name: 'Conflict',
     description:
-      'Same `Idempotency-Key` with a different body, or still in progress; an admin debit larger than the purchased balance; a state that forbids the change.',
-    codes: ['IDEMPOTENCY_CONFLICT', 'ADJUSTMENT_EXCEEDS_BALANCE', 'CONFLICT'],
+      'Same `Idempotency-Key` with a different body, or still in progress; an admin debit larger than the purchased balance; a state that forbids the change (`CONFLICT`, e.g. a draft already scheduled, with its `postId`); a per-account cap reached (`LIMIT_REACHED`, with `limit`: ' +
+      `${LIMITS.maxScheduledPosts} scheduled blog posts, ${LIMITS.maxUploadsPerWindow} uploads per rolling ${LIMITS.uploadWindowSeconds / 3600} h), where nothing was created or charged.`,
+    codes: ['IDEMPOTENCY_CONFLICT', 'ADJUSTMENT_EXCEEDS_BALANCE', 'CONFLICT', 'ALREADY_PUBLISHED', 'LIMIT_REACHED'],
+    details: { limit: int({ minimum: 1 }), postId: str() },
   },
   413: {
     name: 'PayloadTooLarge',
@@ -377,15 +379,19 @@ const OPERATIONS: Record<string, OperationDoc> = {
     summary: 'Get a presigned URL to upload a product photo',
     tag: 'uploads',
     body: 'UploadRequest',
-    errors: [403],
+    errors: [403, 409],
     success: { status: 201, schema: 'Upload', description: 'PUT the file to `uploadUrl` before `expiresAt`.' },
   },
   'POST /v1/blog-posts': {
     summary: 'Schedule a generated blog post',
     tag: 'blog',
     body: 'BlogPostRequest',
-    errors: [403, 409],
-    success: { status: 201, schema: 'BlogPost', description: 'The scheduled post.' },
+    errors: [403, 404, 409],
+    success: {
+      status: 201,
+      schema: 'BlogPost',
+      description: `The scheduled post. A draft that already has a scheduled post answers 409 \`CONFLICT\`; past ${LIMITS.maxScheduledPosts} scheduled posts, 409 \`LIMIT_REACHED\`.`,
+    },
   },
   'GET /v1/blog-posts': { summary: "The caller's blog posts", tag: 'blog', query: PageQuery, success: { status: 200, schema: 'BlogPostPage', description: 'Scheduled and published posts.' } },
   'GET /v1/blog-posts/{id}': { summary: 'A blog post with its markdown', tag: 'blog', success: { status: 200, schema: 'BlogPost', description: 'The post.' } },

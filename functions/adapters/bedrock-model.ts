@@ -15,8 +15,8 @@ import {
   type ConverseCommandOutput,
 } from '@aws-sdk/client-bedrock-runtime';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
-import { z } from 'zod';
-import type { Env } from '#config';
+import * as z from 'zod';
+import { textModelSpec, type Env } from '#config';
 import { repairPalette } from '#core/contrast.ts';
 import { ModelFailure, type ModelFailureKind } from '#core/errors.ts';
 import {
@@ -39,8 +39,6 @@ export interface BedrockModelOptions {
   timeBudgetMs: number;
 }
 
-/** Bedrock's own ceiling for the models we use; a misconfigured `maxTokens` is clamped to it. */
-const MAX_TOKENS_CEILING = 8192;
 /** A malformed answer is retried only if at least this much budget (or the last call's duration) is left. */
 const MIN_RETRY_BUDGET_MS = 1_000;
 /** Merchant text is already validated by the API schemas; these caps are a second fence before the prompt. */
@@ -80,7 +78,9 @@ export class BedrockModel implements TextModel {
   constructor(options: BedrockModelOptions) {
     this.client = options.client;
     this.modelId = options.modelId;
-    this.maxTokens = Math.max(1, Math.min(Math.floor(options.maxTokens), MAX_TOKENS_CEILING));
+    // The model card's output ceiling (functions/config.ts MODELS) bounds a misconfigured `maxTokens`;
+    // an id no spec knows fails here, at cold start, rather than on a merchant's first generation.
+    this.maxTokens = Math.max(1, Math.min(Math.floor(options.maxTokens), textModelSpec(options.modelId).maxOutputTokens));
     this.timeBudgetMs = options.timeBudgetMs;
   }
 
@@ -413,8 +413,9 @@ function planFor(request: TextGenerationRequest, count: number): FeaturePlan {
           products: productFacts(request.products),
         },
         ask: `Write ${n} blog post${count === 1 ? '' : 's'} on this topic.`,
-        // Markdown English runs about 1.4 tokens a word; leave room for the longest accepted body.
-        tokensPerVariant: Math.ceil(words * 2.6) + 200,
+        // Markdown English runs about 1.4 tokens a word: 2 a word leaves 40 % headroom, and two long posts
+        // (2 × 2,200 + 200 = 4,600) stay within Nova Lite's 5,000 output tokens, which Bedrock enforces.
+        tokensPerVariant: words * 2 + 200,
       });
     }
     case 'website_design':

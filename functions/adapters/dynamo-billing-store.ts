@@ -5,9 +5,10 @@
  */
 import { GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { z } from 'zod';
 import type { ProcessedEventStore } from '../core/billing.ts';
-import { ValidationFailed } from '../core/errors.ts';
 import type { TopUp, TopUpStore } from '../core/top-ups.ts';
+import { decodeCursor, encodeCursor } from './cursor.ts';
 import { isConditionFailure } from './dynamo-client.ts';
 import { accountPk } from './dynamo-store.ts';
 
@@ -21,16 +22,7 @@ function toTopUp(item: Item): TopUp {
   return rest as unknown as TopUp;
 }
 
-const encodeCursor = (sk: string): string => Buffer.from(JSON.stringify({ sk }), 'utf8').toString('base64url');
-function decodeCursor(cursor: string): string {
-  try {
-    const v = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as { sk?: unknown };
-    if (typeof v.sk === 'string' && v.sk.startsWith(TOPUP)) return v.sk;
-  } catch {
-    /* fall through */
-  }
-  throw new ValidationFailed([{ path: 'query.cursor', message: 'not a cursor this API returned' }]);
-}
+const TopUpCursor = z.strictObject({ sk: z.string().regex(/^TOPUP#tu_[0-9a-hjkmnp-tv-z]{22}$/) });
 
 export class DynamoBillingStore implements TopUpStore, ProcessedEventStore {
   constructor(
@@ -64,12 +56,12 @@ export class DynamoBillingStore implements TopUpStore, ProcessedEventStore {
         // Top-up ids are time-ordered, so descending sort keys are newest first.
         ScanIndexForward: false,
         Limit: limit,
-        ExclusiveStartKey: cursor ? { pk: accountPk(accountId), sk: decodeCursor(cursor) } : undefined,
+        ExclusiveStartKey: cursor ? { pk: accountPk(accountId), sk: decodeCursor(cursor, TopUpCursor).sk } : undefined,
       }),
     );
     const items = (r.Items ?? []).map(toTopUp);
     const last = r.LastEvaluatedKey?.sk;
-    return { items, nextCursor: typeof last === 'string' && items.length === limit ? encodeCursor(last) : null };
+    return { items, nextCursor: typeof last === 'string' && items.length === limit ? encodeCursor({ sk: last }) : null };
   }
 
   async markPaid(accountId: string, topUpId: string, at: string): Promise<TopUp | null> {

@@ -4,7 +4,8 @@
  */
 import { DeleteCommand, GetCommand, PutCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { BlogPostRecord, BlogPostStatus, BlogPostStore, Transition } from '../core/blog-posts.ts';
-import { ValidationFailed } from '../core/errors.ts';
+import { z } from 'zod';
+import { decodeCursor, encodeCursor, idOf } from './cursor.ts';
 import { isConditionFailure } from './dynamo-client.ts';
 import { accountPk } from './dynamo-store.ts';
 
@@ -16,15 +17,7 @@ function toPost(item: Item): BlogPostRecord {
   return { publishedAt: null, canceledAt: null, notifiedAt: null, ...rest } as BlogPostRecord;
 }
 
-function decodeCursor(cursor: string): string {
-  try {
-    const v = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as { id?: unknown };
-    if (typeof v.id === 'string' && v.id.length <= 100) return v.id;
-  } catch {
-    /* fall through */
-  }
-  throw new ValidationFailed([{ path: 'cursor', message: 'not a cursor this API returned' }]);
-}
+const BlogCursor = z.strictObject({ id: idOf('post') });
 
 export class DynamoBlogStore implements BlogPostStore {
   constructor(private readonly doc: DynamoDBDocumentClient, private readonly table: string) {}
@@ -49,7 +42,7 @@ export class DynamoBlogStore implements BlogPostStore {
     const values: Record<string, unknown> = { ':pk': accountPk(accountId), ':sk': SK };
     statuses.forEach((s, i) => (values[`:s${i}`] = s));
     const items: BlogPostRecord[] = [];
-    let start: Item | undefined = cursor ? this.key(accountId, decodeCursor(cursor)) : undefined;
+    let start: Item | undefined = cursor ? this.key(accountId, decodeCursor(cursor, BlogCursor).id) : undefined;
     // The status filter applies after each page is read, so keep reading until the page is full.
     do {
       const r = await this.doc.send(
@@ -69,7 +62,7 @@ export class DynamoBlogStore implements BlogPostStore {
     } while (start && items.length <= limit);
     const page = items.slice(0, limit);
     const more = items.length > limit || (start !== undefined && page.length === limit);
-    return { items: page, nextCursor: more ? Buffer.from(JSON.stringify({ id: page[page.length - 1].id })).toString('base64url') : null };
+    return { items: page, nextCursor: more ? encodeCursor({ id: page[page.length - 1].id }) : null };
   }
 
   async leaveScheduled(accountId: string, id: string, to: 'published' | 'canceled', at: string): Promise<Transition> {

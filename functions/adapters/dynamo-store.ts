@@ -17,6 +17,7 @@
  */
 import { BatchGetCommand, BatchWriteCommand, GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { z } from 'zod';
 import { LIMITS } from '../config.ts';
 import { ValidationFailed } from '../core/errors.ts';
 import {
@@ -34,6 +35,11 @@ import {
 } from '../core/ports.ts';
 import { isConditionFailure } from './dynamo-client.ts';
 import { decodeEntry, encodeEntry } from './ledger-codec.ts';
+import { decodeCursor, encodeCursor, idOf, LedgerCursor } from './cursor.ts';
+
+const NotificationCursor = z.strictObject({ id: idOf('ntf') });
+/** The refresh job's own cursor (the index's LastEvaluatedKey), never a client's. */
+const DueCursor = z.record(z.string(), z.string().max(1024));
 
 export const accountPk = (accountId: string): string => `ACCT#${accountId}`;
 const BALANCE = 'BALANCE';
@@ -186,17 +192,6 @@ function fromLedgerItem(item: Item): LedgerEntry[] {
   }
   const { pk: _pk, sk: _sk, ...rest } = item;
   return [rest as unknown as LedgerEntry];
-}
-
-const encodeCursor = (v: unknown): string => Buffer.from(JSON.stringify(v)).toString('base64url');
-function decodeCursor<T>(cursor: string, check: (v: unknown) => v is T): T {
-  try {
-    const v = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
-    if (check(v)) return v;
-  } catch {
-    /* fall through */
-  }
-  throw new ValidationFailed([{ path: 'cursor', message: 'not a cursor this API returned' }]);
 }
 
 /** Test hook: lets a test kill the write path between the balance write and the ledger flush. */
@@ -510,9 +505,9 @@ export class DynamoCreditStore implements CreditStore, NotificationStore {
   async ledgerPage(accountId: string, limit: number, cursor?: string): Promise<LedgerPage> {
     const account = await this.getAccount(accountId);
     if (!account) return { items: [], nextCursor: null };
-    const before = cursor
-      ? decodeCursor(cursor, (v): v is { before: number } => typeof (v as { before?: unknown })?.before === 'number').before
-      : account.seq + 1;
+    const before = cursor ? decodeCursor(cursor, LedgerCursor).before : account.seq + 1;
+    // An issued cursor points at or below the newest entry (sequence numbers only grow).
+    if (cursor && before > account.seq) throw new ValidationFailed([{ path: 'query.cursor', message: 'not a cursor this API returned' }]);
     // Every entry is in the outbox, in a ledger item, or (between flush and trim) in both: merge by seq.
     const bySeq = new Map<number, LedgerEntry>();
     for (const e of account.pending) if (e.seq < before) bySeq.set(e.seq, stripWritten(e));
@@ -544,7 +539,7 @@ export class DynamoCreditStore implements CreditStore, NotificationStore {
         KeyConditionExpression: 'dueShard = :s AND periodEnd <= :now',
         ExpressionAttributeValues: { ':s': `due#${shard}`, ':now': now },
         Limit: limit,
-        ExclusiveStartKey: cursor ? decodeCursor(cursor, (v): v is Item => typeof v === 'object' && v !== null) : undefined,
+        ExclusiveStartKey: cursor ? decodeCursor(cursor, DueCursor, 'cursor') : undefined,
       }),
     );
     return {
@@ -570,7 +565,7 @@ export class DynamoCreditStore implements CreditStore, NotificationStore {
   }
 
   async list(accountId: string, limit: number, cursor?: string): Promise<{ items: Notification[]; nextCursor: string | null }> {
-    const after = cursor ? decodeCursor(cursor, (v): v is { id: string } => typeof (v as { id?: unknown })?.id === 'string').id : undefined;
+    const after = cursor ? decodeCursor(cursor, NotificationCursor).id : undefined;
     const r = await this.doc.send(
       new QueryCommand({
         TableName: this.table,

@@ -9,7 +9,7 @@
  *   → gentle unsharp mask → variant 0: pad to a 2048 square; variant 1: mask the background, put the
  *   product on white, pad with white.
  */
-import sharp from 'sharp';
+import { loadSharp } from './sharp.ts';
 import { DECODE_FAIL_ON } from '#core/image-check.ts';
 import { ModelFailure } from '#core/errors.ts';
 import { IMAGE_LIMITS, type EnhancedImage, type ImageEnhanceInput, type ImageEnhanceOptions, type ImageEnhanceResult, type ImageModel, type ImageStyle } from '#core/images.ts';
@@ -44,7 +44,7 @@ const clamp8 = (v: number) => (v <= 0 ? 0 : v >= 255 ? 255 : Math.round(v));
 
 /** Decodes, orients and fits the photo inside 2048 px: the one full-resolution step. */
 async function decodeToWorkingSize(image: Buffer): Promise<{ rgba: Buffer; width: number; height: number; operations: string[] }> {
-  const source = sharp(image, { failOn: DECODE_FAIL_ON, limitInputPixels: IMAGE_LIMITS.maxPixels });
+  const source = (await loadSharp())(image, { failOn: DECODE_FAIL_ON, limitInputPixels: IMAGE_LIMITS.maxPixels });
   const meta = await source.metadata();
   const operations: string[] = [];
   if ((meta.orientation ?? 1) !== 1) operations.push('auto_oriented_from_exif');
@@ -181,9 +181,9 @@ function correct(rgba: Buffer, width: number, height: number, c: Corrections): {
 
 const raw3 = (img: RgbImage) => ({ raw: { width: img.width, height: img.height, channels: 3 as const } });
 
-const sharpen = (img: RgbImage) =>
+const sharpen = async (img: RgbImage) =>
   // Gentle: a small radius and a low gain on flat areas, so noise and JPEG blocks are not amplified.
-  sharp(img.data, raw3(img)).sharpen({ sigma: 0.8, m1: 0.5, m2: 1.5 }).raw().toBuffer();
+  (await loadSharp())(img.data, raw3(img)).sharpen({ sigma: 0.8, m1: 0.5, m2: 1.5 }).raw().toBuffer();
 
 /** Decodes and enhances the photo at working size; both variants start from this. */
 export async function prepareWorkingImage(image: Buffer, signal?: AbortSignal): Promise<WorkingImage> {
@@ -298,7 +298,7 @@ export function padToSquare(img: RgbImage, fill: 'white' | 'edges'): RgbImage {
 /** Pads to the square output canvas and encodes as JPEG (opaque variants carry no transparency). */
 export async function encodeOnSquare(img: RgbImage, fill: 'white' | 'edges', operations: string[]): Promise<EnhancedImage> {
   const square = padToSquare(img, fill);
-  const bytes = await sharp(square.data, raw3(square)).jpeg({ quality: JPEG_QUALITY }).toBuffer();
+  const bytes = await (await loadSharp())(square.data, raw3(square)).jpeg({ quality: JPEG_QUALITY }).toBuffer();
   const padded = img.width < SIDE || img.height < SIDE;
   return {
     bytes,
@@ -324,7 +324,7 @@ export function compositeOnWhite(img: RgbImage, mask: Buffer): RgbImage {
 
 /** Scales a one-channel mask to `width`×`height`, feathering its edge by `blurSigma` px. */
 export async function scaleMask(mask: Buffer, from: { width: number; height: number }, to: { width: number; height: number }, blurSigma: number): Promise<Buffer> {
-  let pipeline = sharp(mask, { raw: { width: from.width, height: from.height, channels: 1 } }).resize(to.width, to.height, { fit: 'fill', kernel: 'linear' });
+  let pipeline = (await loadSharp())(mask, { raw: { width: from.width, height: from.height, channels: 1 } }).resize(to.width, to.height, { fit: 'fill', kernel: 'linear' });
   if (blurSigma >= 0.3) pipeline = pipeline.blur(blurSigma);
   return pipeline.extractChannel(0).raw().toBuffer();
 }
@@ -348,7 +348,7 @@ export async function maskByBorderColour(img: RgbImage): Promise<BackgroundMask 
   const scale = Math.min(1, MASK_SIDE / Math.max(img.width, img.height));
   const w = Math.max(1, Math.round(img.width * scale));
   const h = Math.max(1, Math.round(img.height * scale));
-  const small = await sharp(img.data, raw3(img)).resize(w, h, { fit: 'fill', kernel: 'cubic' }).blur(0.8).raw().toBuffer();
+  const small = await (await loadSharp())(img.data, raw3(img)).resize(w, h, { fit: 'fill', kernel: 'cubic' }).blur(0.8).raw().toBuffer();
   const smallImg = { data: small, width: w, height: h };
   const bg = borderColour(smallImg);
 
@@ -426,7 +426,7 @@ export async function whiteBackgroundVariant(work: WorkingImage): Promise<Enhanc
 export async function enhancedVariant(work: WorkingImage, style: ImageStyle): Promise<EnhancedImage> {
   if (work.cutout) {
     const { rgb, alpha } = work.cutout;
-    const bytes = await sharp(rgb.data, raw3(rgb))
+    const bytes = await (await loadSharp())(rgb.data, raw3(rgb))
       .joinChannel(alpha, { raw: { width: rgb.width, height: rgb.height, channels: 1 } })
       .resize(SIDE, SIDE, { fit: 'contain', background: { r: 0, g: 0, b: 0, alpha: 0 } })
       .png({ compressionLevel: 6 })

@@ -3,7 +3,7 @@
  * here, published to the event bus, and applied by the bus handler (plan changes, provisioning, top-ups).
  * Receiving and applying are split so the webhook answers fast and the bus retries what failed.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { LIMITS, PLAN_IDS, type PlanId } from '../config.ts';
 import { epochSeconds, type Clock } from './clock.ts';
 import { applyPlan, provisionAccount } from './credits.ts';

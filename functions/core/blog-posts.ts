@@ -6,6 +6,7 @@
  * makes a canceled post never publish, whatever its schedule still does.
  */
 import { LIMITS } from '../config.ts';
+import { takeSlot, type CapRule, type CapSlot, type CapStore } from './caps.ts';
 import type { Clock } from './clock.ts';
 import { Conflict, NotFound, ServiceUnavailable, ValidationFailed } from './errors.ts';
 import type { GenerationStore } from './generation-store.ts';
@@ -77,6 +78,7 @@ export interface BlogDeps {
   blogPosts: BlogPostStore;
   scheduler: Scheduler;
   notifications: NotificationStore;
+  caps: CapStore;
 }
 
 export interface ScheduleRequest {
@@ -86,6 +88,34 @@ export interface ScheduleRequest {
 }
 
 export const scheduleNameOf = (postId: string): string => `blog-${postId}`;
+
+/**
+ * A scheduled post holds one slot of the account's `scheduled-posts` cap, keyed by the draft it was made
+ * from: the same write that enforces the cap of 50 also refuses a second post from a draft while the
+ * first is scheduled (each would be one more EventBridge schedule, an account-wide AWS quota).
+ */
+const draftKey = (generationId: string, index: number): string => `${generationId}#${index}`;
+
+function scheduledPostsRule(deps: BlogDeps, accountId: string, now: Date): CapRule {
+  return {
+    cap: 'scheduled-posts',
+    max: LIMITS.maxScheduledPosts,
+    message: `You can have at most ${LIMITS.maxScheduledPosts} posts scheduled at once. Cancel one, or wait until one is published.`,
+    // A slot counts while its post is scheduled, and while it is young enough that its request may still
+    // be writing the post; an older one whose post is missing belongs to a request that died.
+    async stillCounts(slot: CapSlot) {
+      if (now.getTime() - Date.parse(slot.at) < LIMITS.capSlotReclaimSeconds * 1000) return true;
+      return (await deps.blogPosts.get(accountId, slot.ref))?.status === 'scheduled';
+    },
+    taken: (holder) =>
+      new Conflict(`This draft is already scheduled as post ${holder.ref}. Cancel that post to schedule the draft again.`, 'CONFLICT', { postId: holder.ref }),
+  };
+}
+
+/** Gives a post's slot back once it has left `scheduled`; guarded on the post id, so repeating it is harmless. */
+async function releaseSlot(deps: BlogDeps, post: BlogPostRecord): Promise<void> {
+  if (post.status !== 'scheduled') await deps.caps.give(post.accountId, 'scheduled-posts', draftKey(post.generationId, post.index), post.id);
+}
 
 /** The public shape; `bodyMarkdown` only when one post is asked for. */
 export function postView(p: BlogPostRecord, withBody = false) {
@@ -139,11 +169,20 @@ export async function schedulePost(deps: BlogDeps, accountId: string, req: Sched
     scheduleName: scheduleNameOf(id),
     notifiedAt: null,
   };
-  await deps.blogPosts.create(post);
+  // The slot first: a refusal (409) leaves nothing behind; a crash after it is reclaimed (see the rule).
+  await takeSlot(deps.caps, accountId, scheduledPostsRule(deps, accountId, now), { key: draftKey(g.id, req.index), ref: id, at: post.createdAt });
+  const giveBack = () => deps.caps.give(accountId, 'scheduled-posts', draftKey(g.id, req.index), id);
+  try {
+    await deps.blogPosts.create(post);
+  } catch (err) {
+    await giveBack();
+    throw err;
+  }
   try {
     await deps.scheduler.schedulePublish(post.scheduleName, at, { accountId, postId: id });
   } catch (err) {
     await deps.blogPosts.remove(accountId, id);
+    await giveBack();
     const unavailable = new ServiceUnavailable('The post could not be scheduled right now. Please try again.');
     (unavailable as { cause?: unknown }).cause = err;
     throw unavailable;
@@ -172,6 +211,7 @@ export async function getPost(deps: BlogDeps, accountId: string, id: string) {
 export async function cancelPost(deps: BlogDeps, accountId: string, id: string) {
   const r = await deps.blogPosts.leaveScheduled(accountId, id, 'canceled', deps.clock.now().toISOString());
   if (!r.post) throw new NotFound(`Blog post ${id} was not found.`);
+  await releaseSlot(deps, r.post);
   if (!r.ok && r.post.status === 'published') throw new Conflict(`Blog post ${id} was already published.`, 'ALREADY_PUBLISHED');
   await deps.scheduler.cancel(r.post.scheduleName).catch(() => false);
   return postView(r.post, true);
@@ -189,6 +229,8 @@ export async function publishPost(deps: BlogDeps, payload: PublishPayload): Prom
   const now = deps.clock.now().toISOString();
   const r = await deps.blogPosts.leaveScheduled(payload.accountId, payload.postId, 'published', now);
   if (!r.post) return 'not_found';
+  // Also on a retry: the invocation that won may have died before giving the slot back.
+  await releaseSlot(deps, r.post);
   if (!r.ok && r.post.status === 'canceled') return 'canceled';
   if (!r.ok && r.post.notifiedAt) return 'already_published';
   await deps.notifications.add(payload.accountId, {

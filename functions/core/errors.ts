@@ -94,9 +94,24 @@ export class NotFound extends DomainError {
 export class Conflict extends DomainError {
   readonly status = 409;
   readonly code: string;
-  constructor(message: string, code = 'CONFLICT') {
+  constructor(message: string, code = 'CONFLICT', private readonly extra: Record<string, unknown> = {}) {
     super(message);
     this.code = code;
+  }
+  details() {
+    return this.extra;
+  }
+}
+
+/** A per-account cap of the configuration module (`LIMITS`) is reached; nothing was created or charged. */
+export class LimitReached extends DomainError {
+  readonly status = 409;
+  readonly code = 'LIMIT_REACHED';
+  constructor(readonly limit: number, message: string) {
+    super(message);
+  }
+  details() {
+    return { limit: this.limit };
   }
 }
 

@@ -3,9 +3,12 @@
  * file that is not a readable JPEG, PNG or WebP of the declared type and size is a 400, never a
  * charge followed by a refund.
  */
-import sharp, { type Metadata } from 'sharp';
+import type { Metadata } from 'sharp';
 import { ValidationFailed } from './errors.ts';
 import { IMAGE_LIMITS, UPLOAD_CONTENT_TYPES, type UploadContentType } from './images.ts';
+
+/** sharp is native (a layer in AWS): loaded on the first check, never at cold start. */
+const sharp = () => import('sharp').then((m) => m.default);
 
 export type ImageFormat = 'jpeg' | 'png' | 'webp';
 
@@ -67,7 +70,7 @@ export async function checkImage(bytes: Buffer, declaredType: string): Promise<C
   // The header alone gives the size: a pixel bomb is refused before a single pixel is decoded.
   let meta: Metadata;
   try {
-    meta = await sharp(bytes, { failOn: DECODE_FAIL_ON, limitInputPixels: false }).metadata();
+    meta = await (await sharp())(bytes, { failOn: DECODE_FAIL_ON, limitInputPixels: false }).metadata();
   } catch {
     throw refuse(`The upload is not a readable ${NAME_OF[sniffed]} image.`);
   }
@@ -83,7 +86,7 @@ export async function checkImage(bytes: Buffer, declaredType: string): Promise<C
   // Decoding every scanline is what finds a truncated or corrupt file; a tiny output keeps it cheap
   // (JPEG decodes at 1/8 scale, still reading all the entropy-coded data).
   try {
-    await sharp(bytes, { failOn: DECODE_FAIL_ON, limitInputPixels: IMAGE_LIMITS.maxPixels })
+    await (await sharp())(bytes, { failOn: DECODE_FAIL_ON, limitInputPixels: IMAGE_LIMITS.maxPixels })
       .resize(32, 32, { fit: 'inside' })
       .raw()
       .toBuffer();

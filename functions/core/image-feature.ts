@@ -14,7 +14,7 @@
  *   optional for this feature (API.md): without one, select only records `selectedIndex`, like a blog
  *   draft, and the image stays reachable through the generation until the results expire.
  *
- * Registered by `http/image-ports.ts`, imported by the handlers that carry sharp (uploads access).
+ * Registered by `composition/image-feature.ts`, in the functions that read or write image generations.
  */
 import { ModelFailure, NotFound } from './errors.ts';
 import type { FeatureModule, GenerationDeps } from './features.ts';
@@ -41,14 +41,20 @@ export interface StoredImageVariant {
 
 const CONTENT_TYPE_OF: Record<ImageFormat, UploadContentType> = { jpeg: 'image/jpeg', png: 'image/png', webp: 'image/webp' };
 
+// Viewing and selecting need the bucket only; generating needs the image model too (composition/images.ts).
+function uploadsOf(deps: GenerationDeps): UploadStore {
+  if (!deps.uploads) throw new Error('image_enhancement needs deps.uploads (composition/image-feature.ts)');
+  return deps.uploads;
+}
+
 function ports(deps: GenerationDeps): { uploads: UploadStore; images: ImageModel } {
-  if (!deps.uploads || !deps.images) throw new Error('image_enhancement needs deps.uploads and deps.images (import http/image-ports.ts)');
-  return { uploads: deps.uploads, images: deps.images };
+  if (!deps.images) throw new Error('image_enhancement generations need deps.images (composition/images.ts)');
+  return { uploads: uploadsOf(deps), images: deps.images };
 }
 
 export const imageEnhancement: FeatureModule<ImageInput, PreparedImage> = {
   async prepare(deps, accountId, input) {
-    const upload = await ports(deps).uploads.getUpload(accountId, input.uploadId);
+    const upload = await uploadsOf(deps).getUpload(accountId, input.uploadId);
     if (!upload) throw new NotFound(`Upload ${input.uploadId} was not found. Create it with POST /v1/uploads and PUT the photo to its uploadUrl first.`);
     const checked = await checkImage(upload.bytes, upload.contentType);
     return { image: upload.bytes, contentType: CONTENT_TYPE_OF[checked.format], width: checked.width, height: checked.height };
@@ -71,14 +77,14 @@ export const imageEnhancement: FeatureModule<ImageInput, PreparedImage> = {
 
   async view(deps, variant) {
     const v = variant as StoredImageVariant;
-    return { imageUrl: await ports(deps).uploads.resultUrl(v.key), width: v.width, height: v.height, operations: v.operations };
+    return { imageUrl: await uploadsOf(deps).resultUrl(v.key), width: v.width, height: v.height, operations: v.operations };
   },
 
   async select(deps, g, variant, at) {
     if (!g.productId) return;
     const v = variant as StoredImageVariant;
     const kept = keptKey(v.key);
-    await ports(deps).uploads.keepResult(v.key, kept);
+    await uploadsOf(deps).keepResult(v.key, kept);
     await deps.generations.updateProduct(g.accountId, g.productId, { image: { key: kept, width: v.width, height: v.height, generationId: g.id } }, at);
   },
 };

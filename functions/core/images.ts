@@ -2,7 +2,7 @@
  * The image ports of `image_enhancement`: the model that turns one product photo into two variants,
  * and the store that receives merchants' uploads and serves the results.
  * Adapters: `adapters/image-offline.ts` (sharp only, the local default), `adapters/image-bedrock.ts`
- * (Nova Canvas background removal) and `adapters/uploads-s3.ts` (S3, or s3rver locally).
+ * (Stable Image Remove Background on Bedrock) and `adapters/uploads-s3.ts` (S3, or s3rver locally).
  * Like the text port, a model adapter throws `ModelFailure` on any failure of its own; a photo that
  * cannot be used is refused earlier, before any charge, by `checkImage` (`image-check.ts`).
  */

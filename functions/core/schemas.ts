@@ -2,7 +2,7 @@
  * Request schemas of the public API, shared by the handlers (validation) and the OpenAPI document.
  * Every string and list is capped as API.md says; unknown keys are refused (`strict`).
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { LIMITS, PLAN_IDS, TOP_UP_PACKS } from '../config.ts';
 import { IMAGE_LIMITS, UPLOAD_CONTENT_TYPES } from './images.ts';
 

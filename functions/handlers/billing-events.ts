@@ -1,7 +1,13 @@
 import type { EventBridgeEvent } from 'aws-lambda';
 import { applyBillingEvent, BillingEvent } from '../core/billing.ts';
-import { deps } from '../http/deps.ts';
 import { log } from '../http/log.ts';
+import { compose } from '../composition/compose.ts';
+import { billingStore } from '../composition/billing-store.ts';
+import { creditStore } from '../composition/credit-store.ts';
+
+/** The ports this function uses: its bundle carries these adapters and its environment schema their keys. */
+export const composition = compose('billing-events', [creditStore, billingStore]);
+const deps = composition.deps;
 
 /**
  * Target of the billing rule (AccountCreated, SubscriptionChanged, TopUpPaid, TopUpFailed). A throw makes
@@ -13,7 +19,7 @@ export const handler = async (event: EventBridgeEvent<string, unknown>): Promise
     // The webhook validated it before publishing, so this is a bug or a foreign publisher: dead-letter it.
     throw new Error(`billing event ${event.id} (${event['detail-type']}) has an invalid detail: ${detail.error.message}`);
   }
-  const outcome = await applyBillingEvent(deps(), detail.data);
+  const outcome = await applyBillingEvent(deps, detail.data);
   log.info('billing event applied', { eventId: detail.data.id, type: detail.data.type, accountId: detail.data.accountId, outcome });
   return { outcome };
 };

@@ -1,7 +1,15 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { publishPost } from '../core/blog-posts.ts';
-import { deps } from '../http/deps.ts';
 import { log } from '../http/log.ts';
+import { compose } from '../composition/compose.ts';
+import { blogStore } from '../composition/blog-store.ts';
+import { creditStore } from '../composition/credit-store.ts';
+import { generationStore } from '../composition/generation-store.ts';
+import { capStore } from '../composition/cap-store.ts';
+
+/** The ports this function uses: its bundle carries these adapters and its environment schema their keys. */
+export const composition = compose('blog-publish', [creditStore, generationStore, blogStore, capStore]);
+const deps = composition.deps;
 
 /** What the one-time schedule passes as its input (the same in AWS and in the local stack). */
 const Payload = z.object({ accountId: z.string().min(1).max(100), postId: z.string().min(1).max(100) });
@@ -14,7 +22,7 @@ const Payload = z.object({ accountId: z.string().min(1).max(100), postId: z.stri
 export const handler = async (event: unknown): Promise<{ outcome: string }> => {
   const payload = Payload.safeParse(event);
   if (!payload.success) throw new Error(`blog-publish got an invalid payload: ${payload.error.message}`);
-  const outcome = await publishPost(deps(), payload.data);
+  const outcome = await publishPost(deps, payload.data);
   log.info('blog post publish', { ...payload.data, outcome });
   return { outcome };
 };

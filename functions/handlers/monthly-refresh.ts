@@ -1,16 +1,44 @@
 import type { Context } from 'aws-lambda';
 import { refreshDueAccounts } from '../core/refresh-job.ts';
-import { deps } from '../http/deps.ts';
 import { log } from '../http/log.ts';
+import { compose } from '../composition/compose.ts';
+import { creditStore } from '../composition/credit-store.ts';
+
+/** The ports this function uses: its bundle carries these adapters and its environment schema their keys. */
+export const composition = compose('monthly-refresh', [creditStore]);
+const deps = composition.deps;
 
 /**
  * Hourly (EventBridge Scheduler): refreshes every due account it reaches before its timeout. It stops
  * starting pages shortly before the deadline; the next run resumes where this one stopped.
+ *
+ * A run that left work behind (an account that failed, a shard it could not finish) throws: Lambda then
+ * retries the invocation within minutes instead of waiting for the next hour, and a run still failing
+ * after its retries lands in the function's on-failure queue, whose alarm tells someone. Retrying is
+ * safe: every refresh is one guarded write, so an account already refreshed is only counted again.
  */
 export const handler = async (_event: unknown, context?: Context): Promise<{ refreshed: number; complete: boolean; failed: number }> => {
   const remaining = context?.getRemainingTimeInMillis?.() ?? 900_000;
-  const r = await refreshDueAccounts(deps(), { deadline: Date.now() + remaining - Math.min(30_000, remaining / 5) });
-  if (r.failed || !r.complete) log.warn('monthly refresh incomplete', { ...r });
-  else log.info('monthly refresh', { refreshed: r.refreshed, alreadyFresh: r.alreadyFresh });
-  return { refreshed: r.refreshed, complete: r.complete, failed: r.failed };
+  const r = await refreshDueAccounts(deps, { deadline: Date.now() + remaining - Math.min(30_000, remaining / 5) });
+  const summary = { refreshed: r.refreshed, complete: r.complete, failed: r.failed };
+  if (r.failed || !r.complete) {
+    log.warn('monthly refresh incomplete', { ...r });
+    throw new RefreshIncomplete(summary, r.errors);
+  }
+  log.info('monthly refresh', { refreshed: r.refreshed, alreadyFresh: r.alreadyFresh });
+  return summary;
 };
+
+/** What Lambda records as the invocation's error (and the on-failure queue keeps): the counts and the first errors. */
+export class RefreshIncomplete extends Error {
+  constructor(
+    readonly summary: { refreshed: number; complete: boolean; failed: number },
+    readonly errors: string[],
+  ) {
+    super(
+      `monthly refresh left work for a retry: ${summary.refreshed} refreshed, ${summary.failed} failed, ${summary.complete ? 'all shards read' : 'some shards unfinished'}` +
+        (errors.length ? `; first errors: ${errors.slice(0, 3).join(' | ')}` : ''),
+    );
+    this.name = 'RefreshIncomplete';
+  }
+}

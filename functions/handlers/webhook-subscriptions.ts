@@ -1,21 +1,22 @@
 import { receiveWebhook } from '../core/billing.ts';
 import { ServiceUnavailable } from '../core/errors.ts';
-import { parseEnv } from '../config.ts';
-import { makeEventPublisher } from '../adapters/event-publisher.ts';
-import { webhookSecrets } from '../adapters/webhook-secrets.ts';
 import { accepted, httpHandler } from '../http/handler.ts';
 import { log } from '../http/log.ts';
+import { compose } from '../composition/compose.ts';
+import { events } from '../composition/events.ts';
+import { webhookSecrets } from '../composition/webhook-secrets.ts';
 
-// Built once per cold start. No body schema: the signature is checked over the raw body before any parsing.
-const env = parseEnv();
-const events = makeEventPublisher(env);
-const readSecrets = webhookSecrets(env);
+/** The ports this function uses: its bundle carries these adapters and its environment schema their keys. */
+export const composition = compose('webhook-subscriptions', [events, webhookSecrets]);
+const deps = composition.deps;
+
 const secrets = () =>
-  readSecrets().catch((err) => {
+  deps.webhookSecrets().catch((err) => {
     log.error('webhook secrets unavailable', { error: String(err) });
     throw new ServiceUnavailable('The webhook cannot be verified right now. Retry the delivery.');
   });
 
-export const handler = httpHandler({ auth: 'none' }, async ({ headers, rawBody }, deps) =>
-  accepted(await receiveWebhook({ clock: deps.clock, events, secrets }, headers['webhook-signature'], rawBody)),
+// No body schema: the signature is checked over the raw body before any parsing.
+export const handler = httpHandler({ deps, auth: 'none' }, async ({ headers, rawBody }, deps) =>
+  accepted(await receiveWebhook({ clock: deps.clock, events: deps.events, secrets }, headers['webhook-signature'], rawBody)),
 );

@@ -6,16 +6,14 @@
  */
 import middy from '@middy/core';
 import httpHeaderNormalizer from '@middy/http-header-normalizer';
-import { makeHandlerIdempotent } from '@aws-lambda-powertools/idempotency/middleware';
-import { IdempotencyConfig } from '@aws-lambda-powertools/idempotency';
-import { DynamoDBPersistenceLayer } from '@aws-lambda-powertools/idempotency/dynamodb';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import type { ZodType } from 'zod';
 import { LIMITS } from '../config.ts';
 import { DomainError, PayloadTooLarge, ValidationFailed } from '../core/errors.ts';
 import { callerOf, requireScope, type Caller } from './auth.ts';
-import { deps, type Deps } from './deps.ts';
+import type { Deps } from '../composition/compose.ts';
 import { errorResponse, json, zodIssues } from './errors.ts';
+import { refuseUndecodable } from './params.ts';
 import { rateLimitHeaders } from './rate-limit-headers.ts';
 
 export type HttpResult = APIGatewayProxyStructuredResultV2;
@@ -33,6 +31,8 @@ export interface HttpRequest<B, Q, P> {
 }
 
 export interface HttpSpec<B, Q, P> {
+  /** The function's composition (functions/composition/): the ports this handler may use. */
+  deps: Deps;
   body?: ZodType<B>;
   query?: ZodType<Q>;
   params?: ZodType<P>;
@@ -44,7 +44,7 @@ export interface HttpSpec<B, Q, P> {
   maxBodyBytes?: number;
 }
 
-type Event = APIGatewayProxyEventV2 & { idempotencyScope?: string | null; idempotencyPayload?: unknown; parsed?: unknown };
+export type Event = APIGatewayProxyEventV2 & { idempotencyScope?: string | null; idempotencyPayload?: unknown; parsed?: unknown };
 
 export const ok = (body: unknown, headers?: Record<string, string>): HttpResult => json(200, body, headers);
 export const created = (body: unknown, headers?: Record<string, string>): HttpResult => json(201, body, headers);
@@ -60,35 +60,6 @@ function parse<T>(schema: ZodType<T> | undefined, value: unknown, prefix: string
   const r = schema.safeParse(value);
   if (!r.success) throw zodIssues(r.error, prefix);
   return r.data;
-}
-
-/** Powertools idempotency, built on first use so the persistence layer shares the process's client. */
-function idempotency(): middy.MiddlewareObj<Event, HttpResult> {
-  let mw: middy.MiddlewareObj | undefined;
-  const get = () =>
-    (mw ??= makeHandlerIdempotent({
-      persistenceStore: new DynamoDBPersistenceLayer({ tableName: deps().env.IDEMPOTENCY_TABLE_NAME, awsSdkV3Client: deps().dynamo.client }),
-      config: new IdempotencyConfig({
-        eventKeyJmesPath: 'idempotencyScope',
-        payloadValidationJmesPath: 'idempotencyPayload',
-        expiresAfterSeconds: LIMITS.idempotencyTtlSeconds,
-      }),
-    }) as middy.MiddlewareObj);
-  const refused = Symbol('idempotency refused');
-  return {
-    before: async (r) => {
-      try {
-        return await get().before!(r as never);
-      } catch (err) {
-        // A duplicate refused in `before` (in progress, other body) must not release the original's
-        // in-progress record, which Powertools' onError would otherwise delete.
-        (r.internal as Record<symbol, boolean>)[refused] = true;
-        throw err;
-      }
-    },
-    after: (r) => get().after!(r as never),
-    onError: (r) => ((r.internal as Record<symbol, boolean>)[refused] ? undefined : get().onError!(r as never)),
-  };
 }
 
 export function httpHandler<B = undefined, Q = undefined, P = undefined>(
@@ -120,6 +91,7 @@ export function httpHandler<B = undefined, Q = undefined, P = undefined>(
             throw new ValidationFailed([{ path: '(body)', message: 'The body is not valid JSON.' }], 'Malformed JSON body.');
           }
         }
+        refuseUndecodable(event.pathParameters, event.queryStringParameters);
         const req: HttpRequest<B, Q, P> = {
           body: parse(spec.body, body, ''),
           query: parse(spec.query, event.queryStringParameters ?? {}, 'query'),
@@ -141,6 +113,7 @@ export function httpHandler<B = undefined, Q = undefined, P = undefined>(
         }
       },
     });
-  if (spec.idempotent) chain.use(idempotency());
-  return chain.handler(async (event) => fn(event.parsed as HttpRequest<B, Q, P>, deps()));
+  // The middleware comes with the function's idempotency port, so only those functions carry Powertools idempotency.
+  if (spec.idempotent) chain.use(spec.deps.idempotency);
+  return chain.handler(async (event) => fn(event.parsed as HttpRequest<B, Q, P>, spec.deps));
 }

@@ -13,6 +13,7 @@ import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import type { Access } from '../wiring.ts';
 import { acknowledge, nagArn, nagValue } from './nag.ts';
 import type { Settings } from './settings.ts';
+import { inferenceProfileOf } from '../../functions/config.ts';
 
 /** The environment keys each access sets (the stack also sets NODE_OPTIONS and LOG_LEVEL everywhere). */
 export const ACCESS_ENV: Record<Access, readonly string[]> = {
@@ -20,7 +21,7 @@ export const ACCESS_ENV: Record<Access, readonly string[]> = {
   'table:write': ['TABLE_NAME', 'RATE_LIMIT_MAX_ATTEMPTS', 'RATE_LIMIT_WINDOW_SECONDS', 'COOLDOWN_SECONDS', 'CHECKOUT_BASE_URL'],
   idempotency: ['IDEMPOTENCY_TABLE_NAME'],
   'bus:put': ['EVENT_BUS_NAME'],
-  'bedrock:invoke': ['AI_PROVIDER', 'BEDROCK_MODEL_ID', 'BEDROCK_IMAGE_MODEL_ID'],
+  'bedrock:invoke': ['AI_PROVIDER', 'BEDROCK_MODEL_ID', 'BEDROCK_IMAGE_MODEL_ID', 'BEDROCK_IMAGE_REGION'],
   'uploads:read': ['UPLOAD_BUCKET'],
   'uploads:write': ['UPLOAD_BUCKET'],
   'scheduler:manage': ['SCHEDULER_ROLE_ARN', 'PUBLISH_FUNCTION_ARN', 'SCHEDULER_DLQ_ARN', 'SCHEDULER_GROUP'],
@@ -48,18 +49,19 @@ export interface AccessResources {
 }
 
 /**
- * Model ARNs for a Bedrock model id. A cross-region inference profile (`us.amazon.nova-lite-v1:0`)
- * needs the profile itself and the foundation model in every region the profile may route to.
+ * Model ARNs for a Bedrock model id called in `region` (the stack's own by default). A cross-region
+ * inference profile (`us.amazon.nova-lite-v1:0`) needs the profile itself, in the Region it is called
+ * in, and the foundation model in every Region the profile may route to.
  */
-export function bedrockModelArns(stack: Stack, modelId: string): string[] {
-  const profile = /^(us|eu|apac|jp|au|ca|us-gov|global)\.(.+)$/.exec(modelId);
+export function bedrockModelArns(stack: Stack, modelId: string, region: string = Aws.REGION): string[] {
+  const profile = inferenceProfileOf(modelId);
   if (profile) {
     return [
-      stack.formatArn({ service: 'bedrock', resource: 'inference-profile', resourceName: modelId }),
-      `arn:${Aws.PARTITION}:bedrock:*::foundation-model/${profile[2]}`,
+      stack.formatArn({ service: 'bedrock', resource: 'inference-profile', resourceName: modelId, region }),
+      `arn:${Aws.PARTITION}:bedrock:*::foundation-model/${profile.foundationModelId}`,
     ];
   }
-  return [`arn:${Aws.PARTITION}:bedrock:${Aws.REGION}::foundation-model/${modelId}`];
+  return [`arn:${Aws.PARTITION}:bedrock:${region}::foundation-model/${modelId}`];
 }
 
 export function grantAccess(fn: lambda.Function, access: readonly Access[], r: AccessResources): void {
@@ -101,13 +103,29 @@ export function grantAccess(fn: lambda.Function, access: readonly Access[], r: A
         break;
       case 'bedrock:invoke':
         // Converse and ConverseStream are authorised by the InvokeModel actions; there is no bedrock:Converse.
+        for (const modelId of [s.bedrockModelId, s.bedrockImageModelId]) {
+          const profile = inferenceProfileOf(modelId);
+          if (!profile) continue;
+          acknowledge(
+            role,
+            `AwsSolutions-IAM5[Resource::${nagValue(fn, `arn:${Aws.PARTITION}:bedrock:*::foundation-model/${profile.foundationModelId}`)}]`,
+            `The ${profile.geo}. inference profile routes each call to any Region of its geography; the wildcard is the Region of this one foundation model only.`,
+          );
+        }
         fn.addToRolePolicy(
           new iam.PolicyStatement({
             actions: ['bedrock:InvokeModel', 'bedrock:InvokeModelWithResponseStream'],
-            resources: [...new Set([...bedrockModelArns(stack, s.bedrockModelId), ...bedrockModelArns(stack, s.bedrockImageModelId)])],
+            resources: [...new Set([...bedrockModelArns(stack, s.bedrockModelId), ...bedrockModelArns(stack, s.bedrockImageModelId, s.bedrockImageRegion)])],
           }),
         );
-        env({ AI_PROVIDER: 'bedrock', BEDROCK_MODEL_ID: s.bedrockModelId, BEDROCK_IMAGE_MODEL_ID: s.bedrockImageModelId });
+        // Template text instead of a model only on an explicit demo stage (the functions refuse it otherwise).
+        env({
+          AI_PROVIDER: s.demo ? 'offline' : 'bedrock',
+          BEDROCK_MODEL_ID: s.bedrockModelId,
+          BEDROCK_IMAGE_MODEL_ID: s.bedrockImageModelId,
+          BEDROCK_IMAGE_REGION: s.bedrockImageRegion,
+        });
+        if (s.demo) env({ DEMO: '1' });
         break;
       case 'uploads:read':
       case 'uploads:write': {

@@ -4,7 +4,7 @@
  */
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { Annotations, CfnOutput, Duration, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
+import { CfnOutput, Duration, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
 import * as apigw from 'aws-cdk-lib/aws-apigateway';
 import * as apigwv2 from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpJwtAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
@@ -16,6 +16,7 @@ import * as eventTargets from 'aws-cdk-lib/aws-events-targets';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as destinations from 'aws-cdk-lib/aws-lambda-destinations';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as scheduler from 'aws-cdk-lib/aws-scheduler';
@@ -30,6 +31,7 @@ import { grantAccess, type AccessResources, type SchedulerResources } from './ac
 import { DataTables } from './data.ts';
 import { acknowledge, nagValue } from './nag.ts';
 import { ServiceFunction } from './service-function.ts';
+import { SharpLayer } from './sharp-layer.ts';
 import type { Settings } from './settings.ts';
 import { WebSite } from './web.ts';
 
@@ -46,11 +48,19 @@ export interface CreditsStackProps extends StackProps {
   codeFor?: (spec: FunctionSpec) => lambda.Code;
   /** Defaults to `<root>/web/dist`. */
   webDistDir?: string;
+  /** Test-only: stand-in code for the sharp layer instead of installing the linux-arm64 packages. */
+  sharpLayerCode?: lambda.Code;
 }
 
 /** Retries before an event lands in its DLQ; handlers are idempotent, so retries are safe. */
 const EVENT_RETRY_ATTEMPTS = 8;
 const EVENT_MAX_AGE = Duration.hours(24);
+/**
+ * Lambda's own retries of an asynchronous invocation whose handler threw (the most it allows), and how
+ * long it keeps trying (the most it allows), before the event goes to the function's on-failure queue.
+ */
+const ASYNC_RETRY_ATTEMPTS = 2;
+const ASYNC_MAX_EVENT_AGE = Duration.hours(6);
 
 export class CreditsStack extends Stack {
   readonly functions = new Map<string, ServiceFunction>();
@@ -89,14 +99,8 @@ export class CreditsStack extends Stack {
     const webOrigins = [this.web.origin, ...settings.extraWebOrigins];
 
     // Functions first: scheduler resources name the publish function, grants name the others.
-    const layers = settings.sharpLayerArn ? [lambda.LayerVersion.fromLayerVersionArn(this, 'SharpLayer', settings.sharpLayerArn)] : [];
     const imageFns = specs.filter((s) => s.access.some((a) => a.startsWith('uploads:'))).map((s) => s.id);
-    if (imageFns.length && !settings.sharpLayerArn) {
-      Annotations.of(this).addWarningV2(
-        'ai-credits:sharp-layer-missing',
-        `sharp is left out of the bundles (native, per platform): ${imageFns.join(', ')} need a linux-arm64 sharp layer, -c sharpLayerArn=<arn>, or their image work fails at run time.`,
-      );
-    }
+    const layers = imageFns.length ? [this.sharpLayer(settings, props.sharpLayerCode)] : [];
     for (const spec of specs) {
       const needsSharp = imageFns.includes(spec.id);
       this.functions.set(
@@ -127,6 +131,7 @@ export class CreditsStack extends Stack {
     for (const spec of specs) {
       for (const rule of spec.rules ?? []) this.rule(spec, rule);
       for (const schedule of spec.schedules ?? []) this.schedule(spec, schedule);
+      if (isInvokedAsynchronously(spec)) this.onFailureDestination(spec);
     }
     this.web.publish({ apiUrl: this.stage.url.replace(/\/$/, '') });
     this.alarms(settings);
@@ -141,6 +146,15 @@ export class CreditsStack extends Stack {
     const f = this.functions.get(id);
     if (!f) throw new Error(`No function "${id}" in this stack`);
     return f.fn;
+  }
+
+  /**
+   * sharp for the functions that touch uploads (native, so not in their bundles): built by this app from
+   * the pinned version (`sharp-layer.ts`), or an existing layer named with `-c sharpLayerArn=<arn>`.
+   */
+  private sharpLayer(settings: Settings, code: lambda.Code | undefined): lambda.ILayerVersion {
+    if (settings.sharpLayerArn) return lambda.LayerVersion.fromLayerVersionArn(this, 'SharpLayer', settings.sharpLayerArn);
+    return new SharpLayer(this, 'Sharp', { projectRoot: PROJECT_ROOT, code }).layer;
   }
 
   private httpApi(specs: readonly FunctionSpec[], settings: Settings, allowOrigins: string[], retention: logs.RetentionDays) {
@@ -255,6 +269,22 @@ export class CreditsStack extends Stack {
     }
   }
 
+  /**
+   * EventBridge rules and Scheduler invoke Lambda asynchronously: their DLQs above only catch events they
+   * could not hand to Lambda at all. Once Lambda accepted an event, a handler that throws is retried by
+   * Lambda and then dropped unless the function has an on-failure destination: this queue (alarmed on like
+   * every DLQ) keeps the event and the error, so a `TopUpPaid` that kept failing can be redriven.
+   */
+  private onFailureDestination(spec: FunctionSpec): void {
+    const scope = this.functions.get(spec.id)!;
+    const queue = this.deadLetterQueue(scope, 'OnFailure');
+    this.fn(spec.id).configureAsyncInvoke({
+      onFailure: new destinations.SqsDestination(queue),
+      retryAttempts: ASYNC_RETRY_ATTEMPTS,
+      maxEventAge: ASYNC_MAX_EVENT_AGE,
+    });
+  }
+
   private uploadsBucket(logBucket: s3.IBucket, allowedOrigins: string[], settings: Settings): s3.Bucket {
     const expiry = Duration.days(settings.uploadsExpiryDays);
     return new s3.Bucket(this, 'Uploads', {
@@ -345,6 +375,11 @@ export class CreditsStack extends Stack {
       if (topic) alarm.addAlarmAction(new cwActions.SnsAction(topic));
     }
   }
+}
+
+/** Rules, recurring schedules and one-time schedules all invoke their function with InvocationType Event. */
+export function isInvokedAsynchronously(spec: FunctionSpec): boolean {
+  return Boolean(spec.rules?.length || spec.schedules?.length || spec.scheduleTarget);
 }
 
 function once<T>(make: () => T): () => T {

@@ -34,6 +34,8 @@ export class DataTables extends Construct {
       pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
       timeToLiveAttribute: TABLE.ttlAttribute,
       encryption: dynamodb.TableEncryption.AWS_MANAGED,
+      // Retained on a stack delete, and refused by DynamoDB itself to any DeleteTable (console, CLI, a replacement).
+      deletionProtection: true,
       removalPolicy: RemovalPolicy.RETAIN,
     });
     for (const index of TABLE.indexes as readonly IndexSpec[]) {
@@ -45,14 +47,16 @@ export class DataTables extends Construct {
       });
     }
 
-    // Idempotency records live at most a day or so: losing them on a stack delete is harmless.
+    // Idempotency records live a day or so, but while they live they are what stops a retried request
+    // from charging twice: a table dropped or replaced under a running service would forget them.
     this.idempotencyTable = new dynamodb.Table(this, 'IdempotencyTable', {
       partitionKey: { name: IDEMPOTENCY_TABLE.partitionKey, type: dynamodb.AttributeType.STRING },
       billingMode: dynamodb.BillingMode.PAY_PER_REQUEST,
       pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
       timeToLiveAttribute: IDEMPOTENCY_TABLE.ttlAttribute,
       encryption: dynamodb.TableEncryption.AWS_MANAGED,
-      removalPolicy: RemovalPolicy.DESTROY,
+      deletionProtection: true,
+      removalPolicy: RemovalPolicy.RETAIN,
     });
   }
 }

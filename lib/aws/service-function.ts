@@ -9,37 +9,25 @@ import { type BundlingOptions, NodejsFunction, OutputFormat, SourceMapMode } fro
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import type { FunctionSpec } from '../wiring.ts';
+import { ESBUILD_OPTIONS } from '../bundling.ts';
 import { acknowledge } from './nag.ts';
 
 export const DEFAULT_TIMEOUT_SECONDS = 10;
 export const DEFAULT_MEMORY_MB = 512;
 
-/**
- * esbuild's ESM output keeps CommonJS dependencies' `require` calls behind a shim that needs a real
- * `require` in scope; ESM has none, so the bundle creates one.
- */
-export const ESM_REQUIRE_BANNER = "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);";
-
-/**
- * Left out of the bundle: `sharp` ships a native binary per platform that esbuild cannot bundle and
- * this x64 build machine cannot install for arm64. Functions that need it get it from a layer.
- */
-export const EXTERNAL_MODULES = ['sharp'];
-
-/** esbuild options of every function (the tsconfig is added per project root). */
+/** NodejsFunction's options, read from the one esbuild configuration the local builder uses too. */
 export const BUNDLING = {
   format: OutputFormat.ESM,
-  target: 'node24',
-  // Prefer the ESM builds of dependencies: they tree-shake.
-  mainFields: ['module', 'main'],
-  banner: ESM_REQUIRE_BANNER,
-  minify: true,
-  sourceMap: true,
+  target: ESBUILD_OPTIONS.target,
+  mainFields: [...ESBUILD_OPTIONS.mainFields],
+  banner: ESBUILD_OPTIONS.banner.js,
+  minify: ESBUILD_OPTIONS.minify,
+  sourceMap: ESBUILD_OPTIONS.sourcemap,
   sourceMapMode: SourceMapMode.DEFAULT,
-  sourcesContent: false,
+  sourcesContent: ESBUILD_OPTIONS.sourcesContent,
   // Pin the SDK to package-lock's versions instead of whatever the runtime ships.
   bundleAwsSDK: true,
-  externalModules: EXTERNAL_MODULES,
+  externalModules: [...ESBUILD_OPTIONS.external],
 } satisfies BundlingOptions;
 
 export interface ServiceFunctionProps {

@@ -4,14 +4,14 @@
  * `POST /v1/webhooks/subscriptions`, so the whole path (signature, validation, bus, handler) runs.
  */
 import { ScanCommand } from '@aws-sdk/lib-dynamodb';
-import { z } from 'zod';
+import * as z from 'zod';
 import { TOP_UP_PACKS } from '../../functions/config.ts';
 import { epochSeconds, serviceClock } from '../../functions/core/clock.ts';
 import { newId } from '../../functions/core/ids.ts';
 import { PlanId, accountIdParam } from '../../functions/core/schemas.ts';
 import type { TopUp } from '../../functions/core/top-ups.ts';
 import { signatureHeader } from '../../functions/core/webhook-signature.ts';
-import { deps } from '../../functions/http/deps.ts';
+import { deps } from './deps.ts';
 import { addLocalRoutes, isResponse, parseLocal, type LocalContext } from './local-routes.ts';
 import type { LocalRequest, LocalResponse } from './server.ts';
 

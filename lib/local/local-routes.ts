@@ -5,7 +5,7 @@
 import { ClockRequest, TokenRequest } from '../../functions/core/schemas.ts';
 import { clockOffsetSeconds, serviceClock, setClockOffset } from '../../functions/core/clock.ts';
 import type { LocalBus } from './bus.ts';
-import type { LocalScheduler } from './scheduler.ts';
+import { UnknownSchedule, type LocalScheduler } from './scheduler.ts';
 import type { LocalRequest, LocalResponse, LocalRoute } from './server.ts';
 import type { LocalKeys } from './tokens.ts';
 
@@ -80,7 +80,9 @@ export function localRoutes(ctx: LocalContext): LocalRoute[] {
         try {
           return { status: 200, body: await ctx.scheduler.runNow(req.params.scheduleId) };
         } catch (err) {
-          return { status: 404, body: { error: { code: 'NOT_FOUND', message: String((err as Error).message) } } };
+          if (err instanceof UnknownSchedule) return { status: 404, body: { error: { code: 'NOT_FOUND', message: err.message } } };
+          // The handler threw, as Lambda would record it (and retry the scheduled invocation).
+          return { status: 500, body: { error: { code: 'SCHEDULE_FAILED', message: String((err as Error)?.message ?? err) } } };
         }
       },
     },

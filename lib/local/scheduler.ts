@@ -17,6 +17,12 @@ function periodMs(expression: string): number {
   return Number(m[1]) * unit;
 }
 
+export class UnknownSchedule extends Error {
+  constructor(id: string) {
+    super(`no schedule ${id} in the wiring`);
+  }
+}
+
 export class LocalScheduler implements LocalSchedulerLike {
   private readonly oneTime = new Map<string, OneTimeSchedule & { attempts: number }>();
   private readonly nextRun = new Map<string, number>();
@@ -64,7 +70,7 @@ export class LocalScheduler implements LocalSchedulerLike {
   /** Runs a recurring schedule now (e.g. `POST /local/schedules/monthly-refresh`) and returns the handler's result. */
   async runNow(scheduleId: string): Promise<unknown> {
     const fn = FUNCTIONS.find((f) => (f.schedules ?? []).some((s) => s.id === scheduleId));
-    if (!fn) throw new Error(`no schedule ${scheduleId} in the wiring`);
+    if (!fn) throw new UnknownSchedule(scheduleId);
     return invoke(fn, this.scheduledEvent(scheduleId));
   }
 

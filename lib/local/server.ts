@@ -10,6 +10,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import { extname, join, normalize, resolve } from 'node:path';
 import type { APIGatewayProxyEventV2WithJWTAuthorizer, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { serviceClock } from '../../functions/core/clock.ts';
+import { decodeComponent, decodeQuery } from '../../functions/http/params.ts';
 import { routes, type FunctionSpec, type RouteSpec } from '../wiring.ts';
 import { invoke } from './invoke.ts';
 import type { LocalKeys } from './tokens.ts';
@@ -73,7 +74,9 @@ function matchPath(c: CompiledRoute, method: string, path: string): Record<strin
   if (c.method !== method) return null;
   const m = c.regex.exec(path);
   if (!m) return null;
-  return Object.fromEntries(c.names.map((n, i) => [n, decodeURIComponent(m[i + 1])]));
+  // API Gateway hands the function decoded path parameters; one that does not decode reaches the
+  // handler (which refuses it with a 400) instead of failing the local server with a 500.
+  return Object.fromEntries(c.names.map((n, i) => [n, decodeComponent(m[i + 1])]));
 }
 
 const errorBody = (code: string, message: string) => JSON.stringify({ error: { code, message } });
@@ -148,7 +151,7 @@ export function createLocalServer(opts: LocalServerOptions): Server {
   function staticFile(pathname: string): string | null {
     if (!opts.webDir || !existsSync(opts.webDir)) return null;
     const root = resolve(opts.webDir);
-    const candidate = normalize(join(root, decodeURIComponent(pathname)));
+    const candidate = normalize(join(root, decodeComponent(pathname)));
     if (!candidate.startsWith(root)) return null;
     if (existsSync(candidate) && statSync(candidate).isFile()) return candidate;
     // The page uses hash routing; `/` and unknown non-API paths without an extension get the page.
@@ -204,7 +207,7 @@ export function createLocalServer(opts: LocalServerOptions): Server {
       rawPath: url.pathname,
       rawQueryString: url.search.slice(1),
       headers,
-      queryStringParameters: url.search ? Object.fromEntries(url.searchParams) : undefined,
+      queryStringParameters: decodeQuery(url.search.slice(1)),
       pathParameters: Object.keys(params).length ? params : undefined,
       requestContext: {
         accountId: '000000000000',

@@ -7,11 +7,16 @@ import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { Server } from 'node:http';
-import { parseEnv } from '../../functions/config.ts';
+import { parseEnvFor } from '../../functions/config.ts';
 import { registerLocal } from '../../functions/adapters/local-bus.ts';
-import { resetDeps } from '../../functions/http/deps.ts';
 import { setClockOffset } from '../../functions/core/clock.ts';
+import { FUNCTIONS } from '../wiring.ts';
 import { LocalBus } from './bus.ts';
+import { buildBundles, type Bundles } from './bundles.ts';
+import { resetDeps } from './deps.ts';
+import { LOCAL_ENV } from './env.ts';
+import { useRunner } from './invoke.ts';
+import { FunctionRunner } from './runner.ts';
 import { createTables, startDynalite, type LocalDynamo } from './dynamo.ts';
 import { localRoutes } from './local-routes.ts';
 import { startLocalS3, type LocalS3 } from './s3.ts';
@@ -39,7 +44,7 @@ export interface LocalStackOptions {
   /** Port of the local S3 server (uploads); 0 or undefined picks a free one. */
   s3Port?: number;
   webDir?: string;
-  /** Extra environment for the handlers (rate limits, provider, ...). */
+  /** Environment overrides over the local values of lib/local/env.ts (rate limits, provider, ...). */
   env?: Record<string, string>;
   log?: RequestLog;
 }
@@ -53,6 +58,11 @@ export interface LocalStack {
   keys: LocalKeys;
   bus: LocalBus;
   scheduler: LocalScheduler;
+  /** The functions' bundles this stack runs (built, or taken from the cache, at start). */
+  bundles: Bundles;
+  runner: FunctionRunner;
+  /** Invokes a wiring function's bundle directly (as a schedule or a rule target would). */
+  invoke(fnId: string, event: unknown): Promise<unknown>;
   /** A bearer token for an account (local keys). */
   token(accountId: string, scopes?: string[]): Promise<string>;
   close(): Promise<void>;
@@ -61,18 +71,19 @@ export interface LocalStack {
 export async function startLocalStack(opts: LocalStackOptions = {}): Promise<LocalStack> {
   const log: RequestLog = opts.log ?? (() => undefined);
   if (opts.dataDir) mkdirSync(opts.dataDir, { recursive: true });
+  // The functions' bundles, as cdk synth builds them (warm: from the content-hashed cache).
+  const bundles = await buildBundles();
+  log({ level: 'INFO', msg: bundles.built ? 'built the function bundles' : 'function bundles unchanged (cache)', ms: bundles.ms, dir: bundles.dir });
   const dynamo: LocalDynamo = opts.dynamoEndpoint
-    ? { endpoint: opts.dynamoEndpoint, port: Number(new URL(opts.dynamoEndpoint).port), close: async () => undefined }
+    ? // Someone else's dynalite: its requests and capacity are not seen here.
+      { endpoint: opts.dynamoEndpoint, port: Number(new URL(opts.dynamoEndpoint).port), requests: {}, capacity: {}, meterCapacity: false, close: async () => undefined }
     : await startDynalite({ port: opts.dynamoPort, path: opts.dataDir ? join(opts.dataDir, 'dynamodb') : undefined });
 
-  // The handlers read their configuration from the environment, as in Lambda.
-  Object.assign(process.env, {
-    DYNAMODB_ENDPOINT: dynamo.endpoint,
-    LOCAL_STACK: '1',
-    AWS_REGION: process.env.AWS_REGION ?? 'us-east-1',
-    ...opts.env,
-  });
-  const env = parseEnv();
+  // The stack's environment: local values (a variable set in the shell wins), then the caller's
+  // overrides and the local endpoints. Each function's worker gets its own share of it (env.ts).
+  const local = Object.fromEntries(Object.entries(LOCAL_ENV).map(([k, v]) => [k, process.env[k] ?? v]));
+  Object.assign(process.env, local, opts.env, { DYNAMODB_ENDPOINT: dynamo.endpoint, LOCAL_STACK: '1' });
+  const env = parseEnvFor(['TABLE_NAME', 'IDEMPOTENCY_TABLE_NAME', 'UPLOAD_BUCKET', 'WEBHOOK_SECRET', 'AWS_REGION']);
   // Uploads and results: s3rver under <dataDir>/s3, or a temporary directory removed on close. On
   // 127.0.0.1, the host every presigned URL names, so a browser on this machine reaches it directly.
   const s3Dir = opts.dataDir ? join(opts.dataDir, 's3') : mkdtempSync(join(tmpdir(), 'ai-credits-s3-'));
@@ -83,16 +94,20 @@ export async function startLocalStack(opts: LocalStackOptions = {}): Promise<Loc
   await createTables(dynamo.endpoint, env.TABLE_NAME, env.IDEMPOTENCY_TABLE_NAME);
 
   const keys = await localKeys(opts.dataDir ? join(opts.dataDir, 'jwt-keys.json') : undefined);
-  const bus = new LocalBus(log);
+  // Accepted events wait for delivery in <dataDir>/bus.json, so a restart delivers them (as EventBridge would).
+  const bus = new LocalBus(log, { file: opts.dataDir ? join(opts.dataDir, 'bus.json') : undefined });
   const scheduler = new LocalScheduler(log, opts.dataDir ? join(opts.dataDir, 'schedules.json') : undefined);
+  // This process's own ports (local routes, tests' deps()) reach them directly, the functions by message.
   registerLocal({ bus, scheduler });
+  const runner = new FunctionRunner({ bundles, bus, scheduler, env: () => process.env });
+  useRunner(runner);
 
   let url = '';
   const server: Server = createLocalServer({
     keys,
     log,
     webDir: opts.webDir ?? join(ROOT, 'web', 'dist'),
-    localRoutes: localRoutes({ keys, bus, scheduler, url: () => url, webhookSecret: env.WEBHOOK_SECRET }),
+    localRoutes: localRoutes({ keys, bus, scheduler, url: () => url, webhookSecret: env.WEBHOOK_SECRET ?? '' }),
     statics: await staticAssets(),
   });
   const host = opts.host ?? '127.0.0.1';
@@ -105,6 +120,7 @@ export async function startLocalStack(opts: LocalStackOptions = {}): Promise<Loc
   // Checkout pages are served by this stack, on whatever port it got (handlers read it at first use).
   process.env.CHECKOUT_BASE_URL = opts.env?.CHECKOUT_BASE_URL ?? `${url}/local/checkout`;
   scheduler.start();
+  bus.resume();
 
   return {
     url,
@@ -114,10 +130,19 @@ export async function startLocalStack(opts: LocalStackOptions = {}): Promise<Loc
     keys,
     bus,
     scheduler,
+    bundles,
+    runner,
+    invoke(fnId, event) {
+      const fn = FUNCTIONS.find((f) => f.id === fnId);
+      if (!fn) return Promise.reject(new Error(`no function ${fnId} in the wiring`));
+      return runner.invoke(fn, event);
+    },
     token: (accountId, scopes) => keys.sign({ accountId, scopes }),
     async close() {
       await scheduler.stop();
       await bus.drain();
+      await runner.close();
+      useRunner(undefined);
       await new Promise<void>((res) => {
         server.close(() => res());
         server.closeAllConnections();

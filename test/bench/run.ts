@@ -1,6 +1,6 @@
 /**
- * `npm run bench`: figures for the charge path, the generation path, the monthly refresh and the
- * offline image enhancer. This machine is noisy and dynalite is far slower than DynamoDB, so each
+ * `npm run bench`: figures for the charge path, the generation path, the monthly refresh, the
+ * functions' bundles (size, cold import) and the offline image enhancer. This machine is noisy and dynalite is far slower than DynamoDB, so each
  * figure is printed beside a floor measured in the same run (a raw conditional UpdateItem at the same
  * concurrency, a bare HTTP server), as a ratio, with DynamoDB requests counted by an SDK middleware.
  */
@@ -11,7 +11,8 @@ import { dynamoRequestCounts, resetDynamoRequestCounts } from '../../functions/a
 import { applyPlan, charge, ensureAccount } from '../../functions/core/credits.ts';
 import { InsufficientCredits } from '../../functions/core/errors.ts';
 import { OfflineModel } from '../../functions/adapters/offline-model.ts';
-import { buildDeps, deps as stackDeps } from '../../functions/http/deps.ts';
+import { buildDeps, deps as stackDeps } from '../../lib/local/deps.ts';
+import { LOCAL_ENV } from '../../lib/local/env.ts';
 import { createTables, startDynalite } from '../../lib/local/dynamo.ts';
 import { startLocalStack } from '../../lib/local/stack.ts';
 
@@ -31,7 +32,8 @@ function report(title: string, figures: Figures) {
 /**
  * Write and read units as DynamoDB bills them, from `ReturnConsumedCapacity` (dynalite computes them
  * like DynamoDB: ceil(size / 1 KB) per write of the larger of the old and new item, 4 KB per read unit),
- * by command. A middleware on the stack's client asks every request for its consumed capacity.
+ * by command. On the charge path a middleware on the in-process client asks every request for its
+ * consumed capacity; the generation path's functions run in workers, so dynalite meters them itself.
  */
 const capacity: Record<string, number> = {};
 function countCapacity(client: import('@aws-sdk/client-dynamodb').DynamoDBClient) {
@@ -49,8 +51,8 @@ function countCapacity(client: import('@aws-sdk/client-dynamodb').DynamoDBClient
 }
 const resetCapacity = () => Object.keys(capacity).forEach((k) => delete capacity[k]);
 const WRITES = ['PutItem', 'UpdateItem', 'DeleteItem', 'BatchWriteItem'];
-const writeUnits = () => Object.entries(capacity).reduce((s, [k, v]) => s + (WRITES.includes(k) ? v : 0), 0);
-const readUnits = () => Object.entries(capacity).reduce((s, [k, v]) => s + (WRITES.includes(k) ? 0 : v), 0);
+const writeUnits = (by = capacity) => Object.entries(by).reduce((s, [k, v]) => s + (WRITES.includes(k) ? v : 0), 0);
+const readUnits = (by = capacity) => Object.entries(by).reduce((s, [k, v]) => s + (WRITES.includes(k) ? 0 : v), 0);
 
 /** Runs `n` tasks with at most `concurrency` in flight; returns each task's latency in ms. */
 async function pool(n: number, concurrency: number, task: (i: number) => Promise<unknown>): Promise<number[]> {
@@ -83,9 +85,10 @@ const rawDecrement = (doc: import('@aws-sdk/lib-dynamodb').DynamoDBDocumentClien
 
 async function chargePath() {
   const dynamo = await startDynalite({});
-  const env = parseEnv({ ...process.env, DYNAMODB_ENDPOINT: dynamo.endpoint });
+  const source = { ...LOCAL_ENV, CHECKOUT_BASE_URL: 'http://127.0.0.1/local/checkout', ...process.env, DYNAMODB_ENDPOINT: dynamo.endpoint };
+  const env = parseEnv(source);
   await createTables(dynamo.endpoint, env.TABLE_NAME, env.IDEMPOTENCY_TABLE_NAME);
-  const deps = buildDeps(env);
+  const deps = buildDeps(source);
   const doc = deps.dynamo.doc;
   countCapacity(deps.dynamo.client);
 
@@ -149,7 +152,6 @@ async function generationPath() {
 
   const stack = await startLocalStack({ port: 0, env: { LOG_LEVEL: 'SILENT', RATE_LIMIT_MAX_ATTEMPTS: '1000000' } });
   const deps = stackDeps();
-  countCapacity(deps.dynamo.client);
   const clients = 50;
   const perClient = 8;
   const accounts = Array.from({ length: clients }, (_, i) => `bench_gen_${i}`);
@@ -158,40 +160,36 @@ async function generationPath() {
     await ensureAccount(deps, a);
     await applyPlan(deps, a, 'premium', new Date().toISOString());
   }
-  // Count model calls and time them, so the overhead around the model can be told apart.
-  const model = deps.model as OfflineModel;
-  const original = model.generate.bind(model);
+  // The functions run their bundles in workers: model calls come from the responses, DynamoDB requests
+  // from dynalite itself, and the offline model's own time from the same model run here on the same input.
+  const stackRequests = stack.dynamo.requests;
+  const resetStackRequests = () => Object.keys(stackRequests).forEach((k) => delete stackRequests[k]);
   let modelCalls = 0;
-  const modelMs: number[] = [];
-  model.generate = (async (req: never, opts: never) => {
-    const t = performance.now();
-    const r = await original(req, opts);
-    modelCalls += r.calls;
-    modelMs.push(performance.now() - t);
-    return r;
-  }) as typeof model.generate;
 
   const body = JSON.stringify({ feature: 'product_description', productId: 'prod_b', input: { name: 'Ceramic Pour-Over Coffee Set', features: ['hand-glazed', 'dishwasher safe'], tone: 'friendly' } });
   const send = (i: number) =>
     fetch(`${stack.url}/v1/generations`, { method: 'POST', headers: { authorization: `Bearer ${tokens[i % clients]}`, 'content-type': 'application/json' }, body }).then(async (r) => {
-      await r.text();
+      const text = await r.text();
       if (r.status !== 201) throw new Error(String(r.status));
+      modelCalls += (JSON.parse(text) as { model: { calls: number } }).model.calls;
     });
   await pool(clients * 2, clients, send); // warm-up: module loading, connections, first items
   modelCalls = 0;
-  modelMs.length = 0;
-  resetDynamoRequestCounts();
-  resetCapacity();
+  resetStackRequests();
+  stack.dynamo.meterCapacity = true;
   const n = clients * perClient;
   const started = performance.now();
   const lat = await pool(n, clients, send);
   const wallMs = performance.now() - started;
-  const requests = totalRequests();
-  const counts = snapshot();
-  const units = { write: writeUnits(), read: readUnits(), byCommand: { ...capacity } };
+  stack.dynamo.meterCapacity = false;
+  const counts = { ...stackRequests };
+  const requests = Object.values(counts).reduce((a, b) => a + b, 0);
+  const units = { write: writeUnits(stack.dynamo.capacity), read: readUnits(stack.dynamo.capacity), byCommand: { ...stack.dynamo.capacity } };
   const callsPerGeneration = modelCalls / n;
   const perGeneration = Math.round(requests / n);
-  const modelSorted = [...modelMs].sort((a, b) => a - b);
+  const offline = new OfflineModel();
+  const input = (JSON.parse(body) as { input: never }).input;
+  const modelSorted = await pool(n, 1, (i) => offline.generate({ feature: 'product_description', input, products: [] } as never, { generationId: `m${i}`, count: 2, signal: AbortSignal.timeout(5000) } as never));
 
   // The same concurrency against raw conditional UpdateItem on distinct items: dynalite's own floor.
   const doc = deps.dynamo.doc;
@@ -243,5 +241,6 @@ const only = process.argv[2];
 if (!only || only === 'charge') await chargePath();
 if (!only || only === 'generation') await generationPath();
 if (!only || only === 'refresh') await optional('Monthly refresh job: 10,000 due accounts', './refresh.ts', 'benchRefresh');
+if (!only || only === 'bundles') await optional('Bundles: size and cold import per function (the bundles cdk deploys)', './bundles.ts', 'benchBundles');
 if (!only || only === 'image') await optional('Offline image enhancement of a 12-megapixel photo', './image-enhance.ts', 'benchImageEnhance');
 process.exit(0);

@@ -44,6 +44,10 @@ describeInBrowser('blog and website design pages (browser, local stack)', { acco
     const account = newAccount('blog');
     await setPlan(account, 'pro');
     const { page, errors } = await open(account, 'blog');
+    const schedulePosts: string[] = [];
+    page.on('request', (r) => {
+      if (r.method() === 'POST' && new URL(r.url()).pathname === '/v1/blog-posts') schedulePosts.push(r.postData() ?? '');
+    });
     try {
       await page.getByTestId('blog-topic').fill('Caring for stoneware mugs');
       await page.getByTestId('blog-keywords').fill('stoneware, mug care');
@@ -91,9 +95,20 @@ describeInBrowser('blog and website design pages (browser, local stack)', { acco
       expect(listed.items).toEqual([expect.objectContaining({ status: 'scheduled', index: 1, publishAt: first.iso, generationId: generation.id })]);
       const firstId = listed.items[0].id as string;
 
+      // The same draft cannot be scheduled twice: the button says so and stays disabled, and a submit of the
+      // form anyway sends nothing (every POST is counted; by the end of the test exactly two were sent).
+      const button = page.getByTestId('blog-schedule');
+      await expectText(button, /^Scheduled$/);
+      expect(await button.isDisabled()).toBe(true);
+      await expectText(page.getByTestId('blog-schedule-note'), /Cancel that post/);
+      await form.evaluate((f) => (f as HTMLFormElement).requestSubmit());
+      await expectText(button, /^Scheduled$/);
+
       // Another one, draft 1 a little later, then cancel it.
       await page.getByTestId('variant-blog-0-select').click();
       await expectText(form, new RegExp(escapeRegExp(generation.variants[0].title)));
+      await expectText(button, /^Schedule$/);
+      expect(await button.isDisabled()).toBe(false);
       const second = await pickerValue(page, 22 * HOUR);
       await picker.fill(second.value);
       await page.getByTestId('blog-schedule').click();
@@ -103,6 +118,9 @@ describeInBrowser('blog and website design pages (browser, local stack)', { acco
       await other.getByTestId('blog-post-cancel').click();
       await page.getByTestId('toast-info').filter({ hasText: 'Post canceled' }).waitFor();
       await expect.poll(() => items.count()).toBe(1);
+      // Canceled, draft 1 can be scheduled again.
+      await expectText(button, /^Schedule$/);
+      expect(schedulePosts).toHaveLength(2);
       const { body: canceled } = await api(account, 'GET', '/v1/blog-posts?status=canceled');
       expect(canceled.items).toEqual([expect.objectContaining({ status: 'canceled', index: 0, publishAt: second.iso })]);
       await shot(page, 'blog-design-03-scheduled');

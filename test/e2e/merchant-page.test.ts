@@ -102,22 +102,44 @@ describeInBrowser('merchant page (browser, local stack)', { accountPrefix: 'acct
     await page.getByTestId('topup-button').waitFor();
   });
 
-  it('given aws mode (a deployment’s config.json), then the page uses the host platform’s token from the URL and shows no developer bar', async () => {
+  it('given aws mode (a deployment’s config.json), then the page takes the host platform’s token from the URL fragment, never sends it in a URL, and shows no developer bar', async () => {
     const account = newAccount('aws');
     await setPlan(account, 'premium');
+    const token = await tokenFor(account);
     const context = await newContext();
     const page = await context.newPage();
     // What the CDK deployment writes: the API's URL, no mode.
     await page.route('**/config.json', (route) => route.fulfill({ contentType: 'application/json', body: JSON.stringify({ apiUrl: baseUrl() }) }));
     await page.route('**/local/**', (route) => route.abort());
-    await page.goto(`${baseUrl()}/?token=${encodeURIComponent(await tokenFor(account))}#/settings`);
+    // Every URL the browser requests (what CloudFront and the API would log): the token must be in none.
+    const requested: string[] = [];
+    page.on('request', (r) => requested.push(r.url()));
+    await page.goto(`${baseUrl()}/#token=${encodeURIComponent(token)}&route=/settings`);
     await expectText(page.getByTestId('credits-count'), /^400$/);
+    // The route the host asked for, the token gone from the address bar at once.
+    await page.getByTestId('settings-plan').waitFor();
+    expect(page.url()).toBe(`${baseUrl()}/#/settings`);
     expect(await page.getByTestId('dev-bar').count()).toBe(0);
-    // The token leaves the address bar and stays for the session.
-    expect(new URL(page.url()).searchParams.has('token')).toBe(false);
+    // It stays for the session.
     await page.reload();
     await expectText(page.getByTestId('credits-count'), /^400$/);
+    expect(requested.length).toBeGreaterThan(3);
+    expect(requested.filter((u) => u.includes(token) || u.includes(encodeURIComponent(token)))).toEqual([]);
     await shot(page, '00-aws-mode-settings', false);
+
+    // A token in the query string (logged by the CDN on the way in) is not taken, and leaves the address bar.
+    const other = await (await newContext()).newPage();
+    await other.route('**/config.json', (route) => route.fulfill({ contentType: 'application/json', body: JSON.stringify({ apiUrl: baseUrl() }) }));
+    await other.route('**/local/**', (route) => route.abort());
+    const apiCalls: string[] = [];
+    other.on('request', (r) => {
+      if (r.url().includes('/v1/')) apiCalls.push(r.headers().authorization ?? 'none');
+    });
+    await other.goto(`${baseUrl()}/?token=${encodeURIComponent(token)}#/settings`);
+    await other.getByTestId('toast-error').filter({ hasText: 'No session token' }).first().waitFor();
+    expect(new URL(other.url()).searchParams.has('token')).toBe(false);
+    expect(new URL(other.url()).hash).toBe('#/settings');
+    expect(apiCalls.filter((a) => a.includes(token))).toEqual([]);
   });
 
   // ---- Top-ups ------------------------------------------------------------------------------------
@@ -149,7 +171,11 @@ describeInBrowser('merchant page (browser, local stack)', { accountPrefix: 'acct
     await checkout.waitForURL((u) => u.pathname === '/' || u.search.includes('topup'));
 
     // The payment lands through the webhook, the bus and the page's 1.5 s poll: room for a loaded CI.
-    await expectText(page.getByTestId('credits-count'), /^150$/, 45_000);
+    // First the API (the payment landed), then the page (its poll saw it): a failure says which one lagged.
+    await expect
+      .poll(async () => (await api(account, 'GET', '/v1/credits')).body.credits?.purchased, { timeout: 45_000, interval: 500 })
+      .toBe(50);
+    await expectText(page.getByTestId('credits-count'), /^150$/, 20_000);
     await page.getByTestId('toast-success').filter({ hasText: 'Payment received' }).waitFor();
     await modal.waitFor({ state: 'detached' });
     await stillSamePage();
@@ -177,7 +203,7 @@ describeInBrowser('merchant page (browser, local stack)', { accountPrefix: 'acct
     expect(await page.evaluate(() => document.getElementById('app-shell')?.hasAttribute('inert'))).toBe(true);
     await page.keyboard.press('Escape');
     await page.getByTestId('topup-modal').waitFor({ state: 'detached' });
-    expect(await page.evaluate(() => document.activeElement?.getAttribute('data-testid'))).toBe('topup-button');
+    await expect.poll(() => page.evaluate(() => document.activeElement?.getAttribute('data-testid'))).toBe('topup-button');
     expect(await page.evaluate(() => document.getElementById('app-shell')?.hasAttribute('inert'))).toBe(false);
   });
 

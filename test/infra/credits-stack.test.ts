@@ -4,19 +4,27 @@
  * list that uses every field and every access kind, so rules, schedules and grants are proven even
  * before the wiring has such entries. Both use stand-in code; `bundling.test.ts` bundles for real.
  */
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
 import { App, Stack, Validations, type CfnElement } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { parseEnv } from '#config';
+import { ENV_KEYS } from '#config';
 import { ACCESS_ENV } from '#lib/aws/access.ts';
-import { CreditsStack } from '#lib/aws/credits-stack.ts';
+import { CreditsStack, PROJECT_ROOT, isInvokedAsynchronously } from '#lib/aws/credits-stack.ts';
 import { DEFAULT_MEMORY_MB, DEFAULT_TIMEOUT_SECONDS } from '#lib/aws/service-function.ts';
 import { DEFAULT_SETTINGS, settingsFromContext, type Settings } from '#lib/aws/settings.ts';
 import { DETAIL_TYPES, EVENT_SOURCE, FUNCTIONS, IDEMPOTENCY_TABLE, TABLE, type FunctionSpec } from '#lib/wiring.ts';
 
 const standIn = () => lambda.Code.fromInline('export const handler = async () => ({ statusCode: 200 });');
+/** Layers take no inline code: a one-file directory stands in for the installed sharp packages. */
+const standInLayerDir = fs.mkdtempSync(path.join(os.tmpdir(), 'sharp-layer-stand-in-'));
+fs.mkdirSync(path.join(standInLayerDir, 'nodejs'));
+fs.writeFileSync(path.join(standInLayerDir, 'nodejs', 'README'), 'stand-in');
+const standInLayer = () => lambda.Code.fromAsset(standInLayerDir);
 
 /** Every field and access kind a FunctionSpec can carry, as later wiring entries will. */
 const FIXTURE: FunctionSpec[] = [
@@ -76,6 +84,7 @@ function build(specs: readonly FunctionSpec[], settings: Partial<Settings> = {},
     settings: { ...DEFAULT_SETTINGS, ...settings },
     functions: specs,
     codeFor: standIn,
+    sharpLayerCode: standInLayer(),
     webDistDir,
   });
   return { app, stack, template: Template.fromStack(stack), specs };
@@ -120,6 +129,7 @@ describe('main table', () => {
         TimeToLiveSpecification: { AttributeName: TABLE.ttlAttribute, Enabled: true },
         // SSEEnabled without a key: the AWS-managed KMS key (aws/dynamodb), visible in CloudTrail.
         SSESpecification: { SSEEnabled: true },
+        DeletionProtectionEnabled: true,
       }),
       DeletionPolicy: 'Retain',
       UpdateReplacePolicy: 'Retain',
@@ -148,6 +158,18 @@ describe('idempotency table', () => {
       BillingMode: 'PAY_PER_REQUEST',
       TimeToLiveSpecification: { AttributeName: IDEMPOTENCY_TABLE.ttlAttribute, Enabled: true },
     });
+  });
+
+  it('like the main table, refuses DeleteTable and is retained on stack delete (its records stop double charges)', () => {
+    const tables = resources(wired.template, 'AWS::DynamoDB::Table');
+    expect(tables).toHaveLength(2);
+    for (const [id] of tables) {
+      wired.template.hasResource('AWS::DynamoDB::Table', {
+        Properties: Match.objectLike({ DeletionProtectionEnabled: true }),
+        DeletionPolicy: 'Retain',
+      });
+      expect(wired.template.toJSON().Resources[id].Properties.DeletionProtectionEnabled, id).toBe(true);
+    }
   });
 });
 
@@ -192,9 +214,9 @@ describe.each([
     }
   });
 
-  it('set only environment keys that functions/config.ts parses (WEBHOOK_SECRET_ARN aside, see the report)', () => {
+  it('set only environment keys that functions/config.ts parses', () => {
     const b = get();
-    const known = new Set([...Object.keys(parseEnv({})), 'NODE_OPTIONS', 'WEBHOOK_SECRET_ARN']);
+    const known = new Set<string>([...ENV_KEYS, 'NODE_OPTIONS']);
     for (const spec of b.specs) for (const key of Object.keys(envOf(b, spec.id))) expect(known, `${spec.id}: ${key}`).toContain(key);
   });
 
@@ -263,6 +285,30 @@ describe.each([
     expect(resources(b.template, 'AWS::Scheduler::Schedule')).toHaveLength(b.specs.flatMap((s) => s.schedules ?? []).length);
   });
 
+  it('give every asynchronously invoked function (rules, schedules, one-time schedule target) an on-failure SQS queue kept 14 days, and Lambda retries', () => {
+    const b = get();
+    const asyncSpecs = b.specs.filter(isInvokedAsynchronously);
+    expect(asyncSpecs.length).toBeGreaterThan(0);
+    const configs = resources(b.template, 'AWS::Lambda::EventInvokeConfig');
+    expect(configs).toHaveLength(asyncSpecs.length);
+    for (const spec of asyncSpecs) {
+      const found = configs.find(([, c]) => JSON.stringify(c.Properties.FunctionName) === JSON.stringify({ Ref: fnId(b, spec.id) }));
+      expect(found, spec.id).toBeDefined();
+      const props = found![1].Properties;
+      expect(props.MaximumRetryAttempts).toBe(2);
+      expect(props.MaximumEventAgeInSeconds).toBe(6 * 3600);
+      const queueId = props.DestinationConfig.OnFailure.Destination['Fn::GetAtt'][0] as string;
+      const queue = b.template.toJSON().Resources[queueId];
+      expect(queue.Type, spec.id).toBe('AWS::SQS::Queue');
+      expect(queue.Properties.MessageRetentionPeriod).toBe(14 * 24 * 3600);
+      // …the function may write to it, and an alarm watches it.
+      expect(statementsOf(b, spec.id).some((st) => [st.Action].flat().includes('sqs:SendMessage') && JSON.stringify(st.Resource).includes(queueId)), spec.id).toBe(true);
+      b.template.hasResourceProperties('AWS::CloudWatch::Alarm', { Dimensions: [{ Name: 'QueueName', Value: { 'Fn::GetAtt': [queueId, 'QueueName'] } }] });
+    }
+    // Synchronous (HTTP) functions get none: API Gateway waits for their answer.
+    expect(b.specs.filter((s) => !isInvokedAsynchronously(s)).every((s) => s.routes?.length)).toBe(true);
+  });
+
   it('grant no wildcard action (no "*", no "service:*") to any role of the stack', () => {
     const b = get();
     for (const [id, policy] of resources(b.template, 'AWS::IAM::Policy')) {
@@ -304,6 +350,15 @@ describe('least privilege by access', () => {
     expect([s.rateLimitMaxAttempts, s.rateLimitWindowSeconds, s.cooldownSeconds, s.checkoutBaseUrl]).toEqual([5, 3600, 60, 'https://pay.example.org/c']);
   });
 
+  it('given -c demo=true, then the model functions run offline and say it is a demo; without it, they use Bedrock', () => {
+    expect(settingsFromContext(new App().node).demo).toBe(false);
+    expect(() => settingsFromContext(new App({ context: { demo: 'yes' } }).node)).toThrow(/demo/);
+    const demo = build(FIXTURE, settingsFromContext(new App({ context: { demo: 'true' } }).node));
+    expect(envOf(demo, 'generator')).toMatchObject({ AI_PROVIDER: 'offline', DEMO: '1' });
+    expect(envOf(fixture, 'generator').AI_PROVIDER).toBe('bedrock');
+    expect(envOf(fixture, 'generator').DEMO).toBeUndefined();
+  });
+
   it('only bedrock:invoke functions may call Bedrock, and only the configured models', () => {
     for (const spec of FIXTURE.filter((s) => !s.access.includes('bedrock:invoke'))) {
       expect(actionsOf(fixture, spec.id).filter((a) => a.startsWith('bedrock:')), spec.id).toEqual([]);
@@ -311,13 +366,29 @@ describe('least privilege by access', () => {
     const st = statementsOf(fixture, 'generator').find((s) => [s.Action].flat().includes('bedrock:InvokeModel'))!;
     const resources = JSON.stringify(st.Resource);
     expect(resources).toContain(`foundation-model/${DEFAULT_SETTINGS.bedrockModelId}`);
-    expect(resources).toContain(`foundation-model/${DEFAULT_SETTINGS.bedrockImageModelId}`);
+    // The image model is served through its us. profile only, called in the configured image Region.
+    expect(DEFAULT_SETTINGS.bedrockImageModelId).toBe('us.stability.stable-image-remove-background-v1:0');
+    expect(resources).toContain(`:bedrock:${DEFAULT_SETTINGS.bedrockImageRegion}:`);
+    expect(resources).toContain(`inference-profile/${DEFAULT_SETTINGS.bedrockImageModelId}`);
+    expect(resources).toContain('foundation-model/stability.stable-image-remove-background-v1:0');
     expect(resources).not.toMatch(/foundation-model\/\*/);
     expect(envOf(fixture, 'generator')).toMatchObject({
       AI_PROVIDER: 'bedrock',
       BEDROCK_MODEL_ID: DEFAULT_SETTINGS.bedrockModelId,
       BEDROCK_IMAGE_MODEL_ID: DEFAULT_SETTINGS.bedrockImageModelId,
+      BEDROCK_IMAGE_REGION: DEFAULT_SETTINGS.bedrockImageRegion,
     });
+  });
+
+  it('given the ap-southeast-1 settings (apac. text profile, image in us-west-2), then the grants follow them: text profile in the stack Region, image profile in us-west-2', () => {
+    const app = new App({ context: { bedrockModelId: 'apac.amazon.nova-lite-v1:0', bedrockImageRegion: 'us-west-2' } });
+    const b = build(FIXTURE, settingsFromContext(app.node));
+    const arns = statementsOf(b, 'generator').find((s) => [s.Action].flat().includes('bedrock:InvokeModel'))!.Resource as unknown[];
+    const text = JSON.stringify(arns);
+    expect(text).toMatch(/bedrock:",\{"Ref":"AWS::Region"\},":",\{"Ref":"AWS::AccountId"\},":inference-profile\/apac\.amazon\.nova-lite-v1:0/);
+    expect(text).toContain(':bedrock:us-west-2:');
+    expect(text).toContain('inference-profile/us.stability.stable-image-remove-background-v1:0');
+    expect(envOf(b, 'generator')).toMatchObject({ BEDROCK_MODEL_ID: 'apac.amazon.nova-lite-v1:0', BEDROCK_IMAGE_REGION: 'us-west-2' });
   });
 
   it('a cross-region inference profile model id grants the profile and its foundation model', () => {
@@ -386,6 +457,33 @@ describe('least privilege by access', () => {
   });
 });
 
+describe('settings refuse at synth what the deploy would get wrong', () => {
+  const settings = (context: Record<string, unknown>) => settingsFromContext(new App({ context }).node);
+  const real = { jwtIssuer: 'https://auth.shop.io/', checkoutBaseUrl: 'https://billing.shop.io/checkout' };
+
+  it('given a non-dev stage on the placeholder issuer or checkout URL of cdk.json, then synth fails naming the context key', () => {
+    expect(() => settings({ stage: 'prod', checkoutBaseUrl: real.checkoutBaseUrl })).toThrow(/Stage "prod" needs a real JWT issuer: -c jwtIssuer/);
+    expect(() => settings({ stage: 'prod', jwtIssuer: real.jwtIssuer })).toThrow(/checkoutBaseUrl/);
+    expect(() => settings({ stage: 'prod', ...real, checkoutBaseUrl: 'http://billing.shop.io/checkout' })).toThrow(/https checkout URL/);
+    expect(() => settings({ stage: 'staging', ...real, jwtIssuer: 'https://login.example.org/' })).toThrow(/placeholder/);
+    expect(settings({ stage: 'prod', ...real })).toMatchObject({ stage: 'prod', ...real });
+    // dev keeps working on the placeholders, as a fresh clone does.
+    expect(settings({ stage: 'dev' }).jwtIssuer).toBe(DEFAULT_SETTINGS.jwtIssuer);
+  });
+
+  it('given a model id no adapter knows, or one of the wrong kind, then synth fails listing the known ones', () => {
+    expect(() => settings({ bedrockImageModelId: 'amazon.nova-canvas-v1:0' })).toThrow(/bedrockImageModelId.*known are us\.stability/);
+    expect(() => settings({ bedrockModelId: 'us.stability.stable-image-remove-background-v1:0' })).toThrow(/bedrockModelId.*No text model/);
+    expect(() => settings({ bedrockImageModelId: 'stability.stable-image-remove-background-v1:0' })).toThrow(/No image model/);
+  });
+
+  it('given an image Region outside the profile’s geography, then synth fails', () => {
+    expect(() => settings({ bedrockImageRegion: 'ap-southeast-1' })).toThrow(/cannot call the us\. profile/);
+    expect(() => settings({ bedrockImageRegion: 'Oregon' })).toThrow(/not a Region/);
+    expect(settings({ bedrockImageRegion: 'us-west-2' }).bedrockImageRegion).toBe('us-west-2');
+  });
+});
+
 describe('HTTP API', () => {
   it('trusts the issuer and audiences given in CDK context', () => {
     const app = new App({ context: { jwtIssuer: 'https://issuer.example.org/', jwtAudience: 'web,cli' }, builtinCloudFormationValidation: false });
@@ -416,8 +514,8 @@ describe('HTTP API', () => {
 describe('dead-letter queues', () => {
   it('are SQS-encrypted, TLS-only, and each alarmed to the alarm topic', () => {
     const queues = resources(fixture.template, 'AWS::SQS::Queue');
-    // two rules, one schedule, the one-time schedules' DLQ
-    expect(queues).toHaveLength(4);
+    // two rules, one schedule, the one-time schedules' DLQ, and one on-failure queue per asynchronously invoked function
+    expect(queues).toHaveLength(4 + FIXTURE.filter(isInvokedAsynchronously).length);
     for (const [id, q] of queues) {
       expect(q.Properties.SqsManagedSseEnabled).toBe(true);
       fixture.template.hasResourceProperties('AWS::SQS::QueuePolicy', {
@@ -453,13 +551,27 @@ describe('uploads bucket', () => {
     });
   });
 
-  it('functions with uploads access get the sharp layer from context, and synth warns when it is missing', () => {
-    Annotations.fromStack(fixture.stack).hasWarning('/Test', Match.stringLikeRegexp('sharpLayerArn'));
+  it('functions with uploads access get the sharp layer the app builds (arm64, nodejs24.x), the others none, and no context value is needed', () => {
+    const sharpLayers = (b: Built) => resources(b.template, 'AWS::Lambda::LayerVersion').filter(([, l]) => String(l.Properties.Description).startsWith('sharp '));
+    const [[layerId, layer], ...others] = sharpLayers(fixture);
+    expect(others).toEqual([]);
+    expect(layer.Properties.CompatibleArchitectures).toEqual(['arm64']);
+    expect(layer.Properties.CompatibleRuntimes).toEqual(['nodejs24.x']);
+    expect(layer.Properties.Description).toMatch(/^sharp \d+\.\d+\.\d+ for linux-arm64/);
+    for (const spec of FIXTURE) {
+      const layers = fixture.template.toJSON().Resources[fnId(fixture, spec.id)].Properties.Layers;
+      if (spec.access.some((a) => a.startsWith('uploads:'))) expect(layers, spec.id).toEqual([{ Ref: layerId }]);
+      else expect(layers, spec.id).toBeUndefined();
+    }
+    expect(Annotations.fromStack(fixture.stack).findWarning('*', Match.stringLikeRegexp('sharp'))).toEqual([]);
+  });
+
+  it('given -c sharpLayerArn, then that layer is attached instead and none is built', () => {
     const arn = 'arn:aws:lambda:us-east-1:123456789012:layer:sharp:3';
     const b = build(FIXTURE, { sharpLayerArn: arn });
     expect(b.template.toJSON().Resources[fnId(b, 'uploader')].Properties.Layers).toEqual([arn]);
     expect(b.template.toJSON().Resources[fnId(b, 'reader')].Properties.Layers).toBeUndefined();
-    expect(Annotations.fromStack(b.stack).findWarning('/Test', Match.stringLikeRegexp('sharpLayerArn'))).toEqual([]);
+    expect(resources(b.template, 'AWS::Lambda::LayerVersion').filter(([, l]) => String(l.Properties.Description).startsWith('sharp '))).toEqual([]);
   });
 
   it('is only created when some function has uploads access', () => {
@@ -490,9 +602,42 @@ describe('web page', () => {
     });
   });
 
+  it('is built by `npm run deploy` before cdk deploys it, so a clean checkout ships the page', () => {
+    const { scripts } = JSON.parse(fs.readFileSync(path.join(PROJECT_ROOT, 'package.json'), 'utf8')) as { scripts: Record<string, string> };
+    expect(scripts['build:web']).toBe('vite build web');
+    expect(scripts.deploy).toMatch(/^npm run build:web && cdk deploy --all$/);
+  });
+
   it('when web/dist is missing, deploys only config.json and warns', () => {
     const b = build(FUNCTIONS, {}, '/nonexistent/web/dist');
     expect(resources(b.template, 'Custom::CDKBucketDeployment')).toHaveLength(1);
     Annotations.fromStack(b.stack).hasWarning('/Test/Web', Match.stringLikeRegexp('does not exist'));
   });
+});
+
+describe('sharp layer (the real asset, installed from the npm registry once and cached by version)', () => {
+  it('holds the pinned sharp and its linux-arm64 binary under nodejs/node_modules, where Lambda looks', () => {
+    const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'cdk-sharp-layer-'));
+    try {
+      // Asset metadata names each asset's staged directory, as the CDK CLI enables it.
+      const app = new App({ outdir, builtinCloudFormationValidation: false, context: { 'aws:cdk:enable-asset-metadata': true } });
+      // Functions stand in, the layer does not.
+      const stack = new CreditsStack(app, 'Layer', { settings: DEFAULT_SETTINGS, functions: FIXTURE, codeFor: standIn });
+      const assembly = app.synth();
+      const template = assembly.getStackByName(stack.stackName).template as { Resources: Record<string, any> };
+      const [layer] = Object.values(template.Resources).filter((r) => r.Type === 'AWS::Lambda::LayerVersion' && String(r.Properties.Description).startsWith('sharp '));
+      const assetDir = path.join(outdir, layer.Metadata['aws:asset:path']);
+      const pinned = JSON.parse(fs.readFileSync(path.join(PROJECT_ROOT, 'package.json'), 'utf8')).dependencies.sharp;
+      const modules = path.join(assetDir, 'nodejs', 'node_modules');
+      expect(JSON.parse(fs.readFileSync(path.join(modules, 'sharp', 'package.json'), 'utf8')).version).toBe(pinned);
+      const binary = JSON.parse(fs.readFileSync(path.join(modules, '@img', 'sharp-linux-arm64', 'package.json'), 'utf8'));
+      expect(binary.os).toEqual(['linux']);
+      expect(binary.cpu).toEqual(['arm64']);
+      expect(fs.existsSync(path.join(modules, '@img', 'sharp-libvips-linux-arm64'))).toBe(true);
+      // This machine's own build is not what Lambda needs, and must not ride along.
+      expect(fs.existsSync(path.join(modules, '@img', 'sharp-linux-x64'))).toBe(false);
+    } finally {
+      fs.rmSync(outdir, { recursive: true, force: true });
+    }
+  }, 300_000);
 });

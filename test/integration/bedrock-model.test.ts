@@ -6,6 +6,7 @@ import { createServer } from 'node:net';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { BedrockRuntimeClient, ConverseCommand } from '@aws-sdk/client-bedrock-runtime';
 import { BedrockModel, makeBedrockClient } from '#adapters/bedrock-model.ts';
+import { textModelSpec } from '#config';
 import { contrastRatio, MIN_TEXT_CONTRAST } from '#core/contrast.ts';
 import { ModelFailure } from '#core/errors.ts';
 import type { GenerateOptions, TextGenerationRequest } from '#core/model.ts';
@@ -267,7 +268,42 @@ describe('BedrockModel against the Converse fake', () => {
   });
 });
 
+describe('the model limits of functions/config.ts (MODELS)', () => {
+  const longPost: TextGenerationRequest = { ...requests.blog_post, input: { ...(requests.blog_post.input as object), length: 'long' } } as TextGenerationRequest;
+
+  it('given a long blog post in two variants and a configured ceiling above the model card, then the call asks for at most Nova Lite’s 5,000 output tokens and is served', async () => {
+    const result = await modelFor({ maxTokens: 8_192 }).generate(longPost, twoVariants);
+    expect(result.variants).toHaveLength(2);
+    expect(fake.requests).toHaveLength(1);
+    expect(fake.requests[0].body.inferenceConfig.maxTokens).toBeLessThanOrEqual(textModelSpec(MODEL_ID).maxOutputTokens);
+    // It is the feature's own need, not the clamp, that fits: two long posts need 4,600.
+    expect(fake.requests[0].body.inferenceConfig.maxTokens).toBe(4_600);
+  });
+
+  it('given an inference-profile id, then it has the limits of its foundation model', () => {
+    expect(textModelSpec('apac.amazon.nova-lite-v1:0')).toBe(textModelSpec(MODEL_ID));
+  });
+
+  it('given a model id no spec knows, then the adapter refuses to be built (a cold-start error, not a merchant’s 502)', () => {
+    const client = makeBedrockClient({ AWS_REGION: 'us-east-1', BEDROCK_ENDPOINT: fake.url, MODEL_TIME_BUDGET_MS: 1_000 }, { credentials });
+    clients.push(client);
+    expect(() => new BedrockModel({ client, modelId: 'amazon.nova-canvas-v1:0', maxTokens: 100, timeBudgetMs: 1_000 })).toThrow(/No text model "amazon.nova-canvas-v1:0" in MODELS/);
+  });
+});
+
 describe('the Converse fake itself', () => {
+  it('refuses, as Bedrock does, a maxTokens over the model card and an unknown model id, with a ValidationException', async () => {
+    const client = new BedrockRuntimeClient({ region: 'us-east-1', endpoint: fake.url, credentials, maxAttempts: 1 });
+    clients.push(client);
+    const messages = [{ role: 'user' as const, content: [{ text: 'hello' }] }];
+    await expect(client.send(new ConverseCommand({ modelId: MODEL_ID, messages, inferenceConfig: { maxTokens: 5_800 } }))).rejects.toMatchObject({
+      name: 'ValidationException',
+      message: expect.stringMatching(/exceeds the model limit of 5000/),
+    });
+    await expect(client.send(new ConverseCommand({ modelId: 'amazon.nova-lite-v9:0', messages }))).rejects.toMatchObject({ name: 'ValidationException' });
+    await expect(client.send(new ConverseCommand({ modelId: MODEL_ID, messages, inferenceConfig: { maxTokens: 5_000 } }))).resolves.toMatchObject({ stopReason: 'tool_use' });
+  });
+
   it("answers the SDK's default HTTP/2 handler over h2c as well as HTTP/1.1", async () => {
     const client = new BedrockRuntimeClient({ region: 'us-east-1', endpoint: fake.url, credentials, maxAttempts: 1 });
     clients.push(client);

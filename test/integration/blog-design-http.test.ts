@@ -6,11 +6,12 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import MarkdownIt from 'markdown-it';
 import { afterEach, describe, expect, it } from 'vitest';
-import { deps } from '../../functions/http/deps.ts';
-import { handler as publishHandler } from '../../functions/handlers/blog-publish.ts';
+import { deps } from '../../lib/local/deps.ts';
 import { freshAccount, useStack, type Api } from '../support/stack.ts';
 
 const ctx = useStack();
+/** Invokes blog-publish's bundle as its one-time schedule would (a duplicate or late firing). */
+const publish = (payload: { accountId: string; postId: string }) => ctx.stack.invoke('blog-publish', payload) as Promise<{ outcome: string }>;
 
 const DAY = 86_400;
 const blogBody = (extra: Record<string, unknown> = {}) => ({
@@ -130,7 +131,7 @@ describe('blog posts: generate, schedule, publish on the service clock', () => {
     expect((await api.get('/v1/blog-posts?status=canceled')).body.items.map((p: { id: string }) => p.id)).toEqual([post.id]);
 
     // A schedule that was already on its way (a deletion that lost the race) fires into a canceled post.
-    expect(await publishHandler({ accountId: m.id, postId: post.id })).toEqual({ outcome: 'canceled' });
+    expect(await publish({ accountId: m.id, postId: post.id })).toEqual({ outcome: 'canceled' });
     await setClock(2 * DAY);
     api = await m.api();
     expect((await api.get(`/v1/blog-posts/${post.id}`)).body.status).toBe('canceled');
@@ -147,10 +148,10 @@ describe('blog posts: generate, schedule, publish on the service clock', () => {
     const post = (await api.post('/v1/blog-posts', { generationId: g.id, index: 0, publishAt: inADay() })).body;
     const payload = { accountId: m.id, postId: post.id };
 
-    const outcomes = await Promise.all(Array.from({ length: 5 }, () => publishHandler(payload)));
+    const outcomes = await Promise.all(Array.from({ length: 5 }, () => publish(payload)));
     expect(outcomes.filter((o) => o.outcome === 'published')).toHaveLength(1);
     expect(outcomes.filter((o) => o.outcome === 'already_published')).toHaveLength(4);
-    expect(await publishHandler(payload)).toEqual({ outcome: 'already_published' });
+    expect(await publish(payload)).toEqual({ outcome: 'already_published' });
     // And the real schedule fires later still.
     await setClock(2 * DAY);
     const later = await m.api();
@@ -168,8 +169,8 @@ describe('blog posts: generate, schedule, publish on the service clock', () => {
     expect(won.ok).toBe(true);
     expect(await blogNotifications(api)).toHaveLength(0);
 
-    expect(await publishHandler({ accountId: m.id, postId: post.id })).toEqual({ outcome: 'already_published' });
-    expect(await publishHandler({ accountId: m.id, postId: post.id })).toEqual({ outcome: 'already_published' });
+    expect(await publish({ accountId: m.id, postId: post.id })).toEqual({ outcome: 'already_published' });
+    expect(await publish({ accountId: m.id, postId: post.id })).toEqual({ outcome: 'already_published' });
     expect(await blogNotifications(api)).toHaveLength(1);
   });
 
@@ -185,7 +186,11 @@ describe('blog posts: generate, schedule, publish on the service clock', () => {
     expect(ctx.stack.scheduler.pending().filter((s) => (s.payload as { accountId: string }).accountId === m.id)).toHaveLength(1);
 
     const second = (await api.post('/v1/blog-posts', { ...body, index: 1 })).body;
-    const third = (await api.post('/v1/blog-posts', body)).body;
+    // Without the key, the same draft again is refused while its post is scheduled; another draft is not.
+    const again = await api.post('/v1/blog-posts', body);
+    expect(again.status).toBe(409);
+    expect(again.body.error).toMatchObject({ code: 'CONFLICT', postId: a.body.id });
+    const third = (await api.post('/v1/blog-posts', { ...body, generationId: (await blogGeneration(api)).id })).body;
     const seen: string[] = [];
     let cursor: string | null = null;
     do {
@@ -250,7 +255,7 @@ describe('blog posts: generate, schedule, publish on the service clock', () => {
     const notBlog = await apiA.post('/v1/blog-posts', { generationId: description.body.id, index: 0, publishAt: inADay() });
     expect(notBlog.status).toBe(404);
     // The publisher ignores a payload naming another account's post.
-    expect(await publishHandler({ accountId: b.id, postId: post.id })).toEqual({ outcome: 'not_found' });
+    expect(await publish({ accountId: b.id, postId: post.id })).toEqual({ outcome: 'not_found' });
   });
 
   it('given products with stored descriptions, when a blog post names them, then both drafts quote those descriptions and name them; an unknown product is 404 and charges nothing', async () => {

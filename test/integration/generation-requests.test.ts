@@ -6,12 +6,13 @@
 import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { describe, expect, it } from 'vitest';
 import { accountPk } from '../../functions/adapters/dynamo-store.ts';
-import { dynamoRequestCounts, resetDynamoRequestCounts } from '../../functions/adapters/dynamo-client.ts';
 import { applyPlan } from '../../functions/core/credits.ts';
-import { deps } from '../../functions/http/deps.ts';
+import { deps } from '../../lib/local/deps.ts';
 import { useStack } from '../support/stack.ts';
 
 const ctx = useStack();
+// The functions run in workers: dynalite counts every request it receives, by operation.
+const resetDynamoRequestCounts = () => Object.keys(ctx.stack.dynamo.requests).forEach((k) => delete ctx.stack.dynamo.requests[k]);
 const body = { feature: 'product_description', productId: 'prod_hot', input: { name: 'Enamel Camp Mug', tone: 'friendly' } };
 
 describe('DynamoDB requests of one generation', () => {
@@ -21,7 +22,7 @@ describe('DynamoDB requests of one generation', () => {
 
     resetDynamoRequestCounts();
     const r = await api.post('/v1/generations', body);
-    const counts = { ...dynamoRequestCounts };
+    const counts = { ...ctx.stack.dynamo.requests };
     expect(r.status).toBe(201);
     expect(counts).toEqual({ UpdateItem: 2, PutItem: 1 });
 
@@ -51,7 +52,7 @@ describe('DynamoDB requests of one generation', () => {
     resetDynamoRequestCounts();
     const r = await api.post('/v1/generations', { ...body, feature: 'seo_meta' });
     expect(r.status).toBe(403);
-    expect({ ...dynamoRequestCounts }).toEqual({ UpdateItem: 1, GetItem: 1 });
+    expect({ ...ctx.stack.dynamo.requests }).toEqual({ UpdateItem: 1, GetItem: 1 });
     const account = (await deps().store.getAccount(id))!;
     expect([account.plan, account.allowanceRemaining, account.rate?.count]).toEqual(['free', 25, 1]);
   });

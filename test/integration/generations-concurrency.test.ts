@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { applyPlan } from '../../functions/core/credits.ts';
-import { deps } from '../../functions/http/deps.ts';
+import { deps } from '../../lib/local/deps.ts';
 import { freshAccount, useStack } from '../support/stack.ts';
 
 // The rate limit is raised here so that the only limit in play is the balance.

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { deps } from '../../functions/http/deps.ts';
+import { deps } from '../../lib/local/deps.ts';
 import { call, freshAccount, useStack, type Api } from '../support/stack.ts';
 import { charge } from '../../functions/core/credits.ts';
 

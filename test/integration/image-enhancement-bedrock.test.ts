@@ -1,16 +1,17 @@
 /**
- * Image enhancement over real HTTP with `AI_PROVIDER=bedrock`: the Nova Canvas adapter with the real
- * SDK against the local InvokeModel fake, uploads on the stack's s3rver. A model that fails, in any
+ * Image enhancement over real HTTP with `AI_PROVIDER=bedrock`: the Stable Image Remove Background adapter
+ * with the real SDK against the local InvokeModel fake, uploads on the stack's s3rver. A model that fails, in any
  * way, costs the merchant nothing: 502 GENERATION_FAILED with both credits refunded.
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { startFakeNovaCanvas, type FakeNovaCanvas, type NovaStep } from '../support/fake-nova-canvas.ts';
+import { DEFAULT_IMAGE_MODEL_ID } from '#config';
+import { startFakeRemoveBackground, type FakeRemoveBackground, type RemoveBackgroundStep } from '../support/fake-remove-background.ts';
 import { dimProductPhoto } from '../support/images.ts';
 import { useStack, type Api } from '../support/stack.ts';
 
-let fake: FakeNovaCanvas;
+let fake: FakeRemoveBackground;
 beforeAll(async () => {
-  fake = await startFakeNovaCanvas();
+  fake = await startFakeRemoveBackground();
   process.env.BEDROCK_ENDPOINT = fake.url;
 });
 afterAll(async () => fake?.close());
@@ -43,22 +44,24 @@ async function paidMerchantWithUpload(): Promise<{ api: Api; uploadId: string }>
   return { api, uploadId: created.body.uploadId };
 }
 
-const body = (uploadId: string) => ({ feature: 'image_enhancement', productId: 'prod_nova', input: { uploadId } });
+const body = (uploadId: string) => ({ feature: 'image_enhancement', productId: 'prod_cutout', input: { uploadId } });
 
-describe('image_enhancement through Nova Canvas (a local fake)', () => {
-  it('given Nova answers, when a paid merchant generates, then 201 with one InvokeModel call and variant 1 cut out by Nova', async () => {
+describe('image_enhancement through Stable Image Remove Background (a local fake)', () => {
+  it('given the model answers, when a paid merchant generates, then 201 with one InvokeModel call and variant 1 cut out by the model', async () => {
     const { api, uploadId } = await paidMerchantWithUpload();
     const r = await api.post('/v1/generations', body(uploadId));
     expect(r.status, JSON.stringify(r.body)).toBe(201);
-    expect(r.body).toMatchObject({ creditsCharged: 2, credits: { available: 98 }, model: { id: 'amazon.nova-canvas-v1:0', calls: 1 } });
-    expect(r.body.variants[1].operations).toContain('background_removed_by_nova_canvas');
+    expect(r.body).toMatchObject({ creditsCharged: 2, credits: { available: 98 }, model: { id: DEFAULT_IMAGE_MODEL_ID, calls: 1 } });
+    expect(r.body.variants[1].operations).toContain('background_removed_by_model');
     expect(fake.requests).toHaveLength(1);
-    expect(fake.requests[0].body.taskType).toBe('BACKGROUND_REMOVAL');
+    expect(fake.requests[0].modelId).toBe(DEFAULT_IMAGE_MODEL_ID);
+    expect(fake.requests[0].body.output_format).toBe('png');
     expect((await fetch(r.body.variants[1].imageUrl)).status).toBe(200);
   });
 
-  const failures: Array<[string, NovaStep[]]> = [
+  const failures: Array<[string, RemoveBackgroundStep[]]> = [
     ['a content-filter refusal', [{ kind: 'content_filtered' }]],
+    ['an inference error', [{ kind: 'inference_error' }]],
     ['an internal error on every attempt', [{ kind: 'internal' }, { kind: 'internal' }, { kind: 'internal' }]],
     ['an answer without an alpha channel', [{ kind: 'malformed', how: 'no_alpha' }]],
     ['a cut-out that keeps no product', [{ kind: 'keep_none' }]],

@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { LIMITS } from '../../functions/config.ts';
-import { deps } from '../../functions/http/deps.ts';
+import { deps } from '../../lib/local/deps.ts';
 import { createDueAccounts } from '../support/due-accounts.ts';
 import { call, useStack } from '../support/stack.ts';
 

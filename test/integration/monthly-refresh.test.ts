@@ -4,7 +4,7 @@
  * refreshed by its next request.
  */
 import { afterAll, describe, expect, it } from 'vitest';
-import { deps } from '../../functions/http/deps.ts';
+import { deps } from '../../lib/local/deps.ts';
 import { spend } from '../support/billing.ts';
 import { createDueAccounts } from '../support/due-accounts.ts';
 import { call, freshAccount, useStack, type Api } from '../support/stack.ts';

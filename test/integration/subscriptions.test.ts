@@ -4,7 +4,7 @@
  * late older events ignored.
  */
 import { describe, expect, it } from 'vitest';
-import { deps } from '../../functions/http/deps.ts';
+import { deps } from '../../lib/local/deps.ts';
 import { billingEvent, deliver, deliverAndSettle, serviceNow, spend } from '../support/billing.ts';
 import { call, freshAccount, useStack, type Api } from '../support/stack.ts';
 

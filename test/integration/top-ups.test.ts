@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { TOP_UP_PACKS } from '../../functions/config.ts';
 import { creditPurchased } from '../../functions/core/credits.ts';
 import { newId } from '../../functions/core/ids.ts';
-import { deps } from '../../functions/http/deps.ts';
+import { deps } from '../../lib/local/deps.ts';
 import { billingEvent, deliver, deliverAndSettle, spend } from '../support/billing.ts';
 import { call, freshAccount, useStack, type Api } from '../support/stack.ts';
 

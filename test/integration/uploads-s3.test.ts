@@ -1,16 +1,18 @@
 /**
- * The S3 upload store with the real SDK v3 and presigner against s3rver (`startLocalS3`) on a random
- * port with a temporary directory: the browser's path (presigned PUT with fetch) and the service's
- * (GetObject, PutObject, presigned GET). What s3rver does not check (signatures, signed headers,
- * checksums) is asserted on the URL itself.
+ * The S3 upload store with the real SDK v3 and presigner against the local S3 (`startLocalS3`: s3rver
+ * behind a SigV4-verifying proxy) on a random port with a temporary directory: the browser's path
+ * (presigned PUT with fetch) and the service's (GetObject, PutObject, presigned GET). A presigned PUT is
+ * held to what it signs (key, Content-Type, Content-Length, expiry), as S3 holds it; what stays
+ * unchecked locally (checksums) is asserted on the URL itself.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { PutObjectCommand } from '@aws-sdk/client-s3';
 import { S3UploadStore, makeS3Client } from '#adapters/uploads-s3.ts';
 import { ValidationFailed } from '#core/errors.ts';
-import { IMAGE_LIMITS, keptKey, resultKey } from '#core/images.ts';
+import { IMAGE_LIMITS, keptKey, resultKey, uploadKey } from '#core/images.ts';
 import { startLocalS3, type LocalS3 } from '#lib/local/s3.ts';
 import { dimProductPhoto } from '../support/images.ts';
 
@@ -34,7 +36,7 @@ afterAll(async () => {
 const put = (url: string, body: Buffer, contentType: string) =>
   fetch(url, { method: 'PUT', body: new Uint8Array(body), headers: { 'content-type': contentType } });
 
-describe('S3UploadStore against s3rver', () => {
+describe('S3UploadStore against the local S3 (s3rver behind a SigV4-verifying proxy)', () => {
   it('given a presigned upload URL, when the client PUTs the photo with fetch, then getUpload returns the same bytes', async () => {
     const { uploadUrl, expiresAt } = await store.createUpload({ accountId: 'acct_1', uploadId: 'up_1', contentType: 'image/jpeg', bytes: photo.length });
     expect(new URL(uploadUrl).pathname).toBe(`/${s3.bucket}/uploads/acct_1/up_1`);
@@ -80,10 +82,11 @@ describe('S3UploadStore against s3rver', () => {
     await expect(store.createUpload({ accountId: 'acct_1', uploadId: 'up_gif', contentType: 'image/gif' as 'image/png', bytes: 10 })).rejects.toBeInstanceOf(ValidationFailed);
   });
 
-  it('given an object over 10 MB under an upload key (possible on s3rver, which ignores the signed length), then getUpload refuses it with 400 before reading it', async () => {
-    const { uploadUrl } = await store.createUpload({ accountId: 'acct_1', uploadId: 'up_huge', contentType: 'image/jpeg', bytes: 10 });
+  it('given an object over 10 MB under an upload key (written past the presigned URL, by a credentialed client), then getUpload refuses it with 400 before reading it', async () => {
     const huge = Buffer.alloc(IMAGE_LIMITS.maxUploadBytes + 1, 1);
-    expect((await put(uploadUrl, huge, 'image/jpeg')).status).toBe(200);
+    const client = makeS3Client({ AWS_REGION: 'us-east-1', S3_ENDPOINT: s3.endpoint });
+    await client.send(new PutObjectCommand({ Bucket: s3.bucket, Key: uploadKey('acct_1', 'up_huge'), Body: huge, ContentType: 'image/jpeg' }));
+    client.destroy();
     await expect(store.getUpload('acct_1', 'up_huge')).rejects.toBeInstanceOf(ValidationFailed);
   });
 
@@ -109,7 +112,57 @@ describe('S3UploadStore against s3rver', () => {
     expect(Buffer.from(await response.arrayBuffer()).equals(photo)).toBe(true);
   });
 
-  it('given a presigned GET that has expired, then s3rver refuses it with 403', async () => {
+  describe('a presigned PUT is held to what it signs, as S3 holds it: 403 and nothing stored', () => {
+    const refused = async (response: Response, code: string, uploadId: string) => {
+      expect(response.status).toBe(403);
+      expect(response.headers.get('access-control-allow-origin')).toBe('*'); // a browser can read why
+      expect(await response.text()).toContain(`<Code>${code}</Code>`);
+      expect(await store.getUpload('acct_1', uploadId)).toBeNull();
+    };
+
+    it('given a file bigger than the declared bytes, then it is refused', async () => {
+      const { uploadUrl } = await store.createUpload({ accountId: 'acct_1', uploadId: 'up_longer', contentType: 'image/jpeg', bytes: 10 });
+      await refused(await put(uploadUrl, photo, 'image/jpeg'), 'SignatureDoesNotMatch', 'up_longer');
+    });
+
+    it('given a file smaller than the declared bytes, then it is refused', async () => {
+      const { uploadUrl } = await store.createUpload({ accountId: 'acct_1', uploadId: 'up_shorter', contentType: 'image/jpeg', bytes: photo.length + 1 });
+      await refused(await put(uploadUrl, photo, 'image/jpeg'), 'SignatureDoesNotMatch', 'up_shorter');
+    });
+
+    it('given another Content-Type than declared, then it is refused', async () => {
+      const { uploadUrl } = await store.createUpload({ accountId: 'acct_1', uploadId: 'up_type', contentType: 'image/png', bytes: photo.length });
+      await refused(await put(uploadUrl, photo, 'image/jpeg'), 'SignatureDoesNotMatch', 'up_type');
+    });
+
+    it('given the URL edited to another key (another upload, another account), then it is refused', async () => {
+      const { uploadUrl } = await store.createUpload({ accountId: 'acct_1', uploadId: 'up_mine', contentType: 'image/jpeg', bytes: photo.length });
+      const other = uploadUrl.replace('/uploads/acct_1/up_mine', '/uploads/acct_1/up_theirs');
+      expect(other).not.toBe(uploadUrl);
+      await refused(await put(other, photo, 'image/jpeg'), 'SignatureDoesNotMatch', 'up_theirs');
+      await refused(await put(uploadUrl.replace('X-Amz-Expires=900', 'X-Amz-Expires=901'), photo, 'image/jpeg'), 'SignatureDoesNotMatch', 'up_mine');
+    });
+
+    it('given a PUT after the URL expired, then it is refused', async () => {
+      const shortLived = new S3UploadStore({ client: makeS3Client({ AWS_REGION: 'us-east-1', S3_ENDPOINT: s3.endpoint }), bucket: s3.bucket, uploadUrlTtlSeconds: 1 });
+      const { uploadUrl } = await shortLived.createUpload({ accountId: 'acct_1', uploadId: 'up_late', contentType: 'image/jpeg', bytes: photo.length });
+      await new Promise((resolve) => setTimeout(resolve, 2_100));
+      await refused(await put(uploadUrl, photo, 'image/jpeg'), 'AccessDenied', 'up_late');
+    });
+
+    it('given a URL signed with another secret, then it is refused', async () => {
+      const forged = new S3UploadStore({
+        client: makeS3Client({ AWS_REGION: 'us-east-1', S3_ENDPOINT: s3.endpoint }, { credentials: { accessKeyId: 'S3RVER', secretAccessKey: 'guessed' } }),
+        bucket: s3.bucket,
+      });
+      const { uploadUrl } = await forged.createUpload({ accountId: 'acct_1', uploadId: 'up_forged', contentType: 'image/jpeg', bytes: photo.length });
+      await refused(await put(uploadUrl, photo, 'image/jpeg'), 'SignatureDoesNotMatch', 'up_forged');
+      // The service's own header-signed calls are checked the same way.
+      await expect(forged.getUpload('acct_1', 'up_1')).rejects.toMatchObject({ name: 'SignatureDoesNotMatch' });
+    });
+  });
+
+  it('given a presigned GET that has expired, then the local S3 refuses it with 403', async () => {
     const key = resultKey('acct_1', 'gen_2', 1, 'image/png');
     await store.putResult(key, photo, 'image/png');
     const shortLived = new S3UploadStore({ client: makeS3Client({ AWS_REGION: 'us-east-1', S3_ENDPOINT: s3.endpoint }), bucket: s3.bucket, resultUrlTtlSeconds: 1 });

@@ -9,7 +9,11 @@ import { call, freshAccount, useStack } from '../support/stack.ts';
 
 const CURRENT = 'current-webhook-secret';
 const PREVIOUS = 'previous-webhook-secret';
-const ctx = useStack({ env: { LOG_LEVEL: 'SILENT', WEBHOOK_SECRET: CURRENT, WEBHOOK_SECRETS_PREVIOUS: `${PREVIOUS}, older-secret` } });
+// Rotated an hour ago: the previous secrets verify for the default 24 h after that, then no more.
+const ROTATED_AT = new Date(Date.now() - 3600_000);
+const ctx = useStack({
+  env: { LOG_LEVEL: 'SILENT', WEBHOOK_SECRET: CURRENT, WEBHOOK_SECRETS_PREVIOUS: `${PREVIOUS}, older-secret`, WEBHOOK_SECRET_ROTATED_AT: ROTATED_AT.toISOString() },
+});
 
 /** Whether the bus applied anything for the account: admin routes never create accounts, so 404 = untouched. */
 async function accountExists(accountId: string): Promise<boolean> {
@@ -103,6 +107,30 @@ describe('POST /v1/webhooks/subscriptions: signature', () => {
       const r = await deliver(ctx.stack, await billingEvent(ctx.stack, 'account.created', { accountId }), { secret });
       expect(r.status, secret).toBe(202);
       expect(await accountExists(accountId)).toBe(true);
+    }
+  });
+
+  it('given a rotation 1 h ago, when the service clock passes rotation + 24 h, then the previous secrets are refused (401) and the current one still verifies', async () => {
+    const setClock = (offsetSeconds: number) =>
+      call(`${ctx.stack.url}/local/clock`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ offsetSeconds }) });
+    try {
+      // 22 h after the rotation: still inside the 24 h.
+      await setClock(21 * 3600);
+      const early = freshAccount();
+      expect((await deliver(ctx.stack, await billingEvent(ctx.stack, 'account.created', { accountId: early }), { secret: PREVIOUS, t: await now() })).status).toBe(202);
+      // 24 h and a minute after it.
+      await setClock(23 * 3600 + 60);
+      for (const secret of [PREVIOUS, 'older-secret']) {
+        const accountId = freshAccount();
+        const r = await deliver(ctx.stack, await billingEvent(ctx.stack, 'account.created', { accountId }), { secret, t: await now() });
+        expect(r.status, secret).toBe(401);
+        expect(r.body.error.code).toBe('INVALID_SIGNATURE');
+        expect(await accountExists(accountId)).toBe(false);
+      }
+      const accountId = freshAccount();
+      expect((await deliver(ctx.stack, await billingEvent(ctx.stack, 'account.created', { accountId }), { secret: CURRENT, t: await now() })).status).toBe(202);
+    } finally {
+      await setClock(0);
     }
   });
 

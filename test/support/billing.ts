@@ -5,7 +5,7 @@
 import { charge } from '../../functions/core/credits.ts';
 import { newId } from '../../functions/core/ids.ts';
 import { signatureHeader } from '../../functions/core/webhook-signature.ts';
-import { deps } from '../../functions/http/deps.ts';
+import { deps } from '../../lib/local/deps.ts';
 import type { LocalStack } from '../../lib/local/stack.ts';
 import { call, type ApiResponse } from './stack.ts';
 

@@ -7,8 +7,11 @@
  *
  * Every request is recorded; each one consumes the next scripted step, and an empty script answers success.
  * A success is built from the request's own tool schema, so it always fits whatever the adapter asked for.
+ * Like Bedrock it refuses (400 ValidationException) an unknown model id and a `maxTokens` over the model's
+ * documented output limit (`MODELS` in functions/config.ts), whatever the script says.
  */
 import { afterAll, beforeAll, beforeEach } from 'vitest';
+import { modelSpec } from '#config';
 import { createServer as createNetServer, type Socket } from 'node:net';
 import { Duplex } from 'node:stream';
 import { createServer as createHttp1Server, type IncomingMessage, type ServerResponse } from 'node:http';
@@ -102,6 +105,9 @@ export async function startFakeConverse(): Promise<FakeConverse> {
     });
     if (req.method !== 'POST' || !match) return sendError(res, 404, 'ResourceNotFoundException', `No route for ${req.method} ${path}`);
     if (!body) return sendError(res, 400, 'ValidationException', 'The request body is not JSON.');
+    // Bedrock's own validation runs before any scripted behaviour, against the model's documented limits.
+    const refusal = refuse(decodeURIComponent(match[1]), body);
+    if (refusal) return sendError(res, 400, 'ValidationException', refusal);
     answer(queue.shift() ?? fallback, body, res);
   }
 
@@ -219,6 +225,18 @@ function replaying(socket: Socket, first: Buffer): Duplex {
   socket.on('end', () => stream.push(null));
   socket.on('close', () => stream.destroy());
   return stream;
+}
+
+/** What Bedrock answers 400 to for this model id, by the limits in functions/config.ts; null when it would serve it. */
+function refuse(modelId: string, body: any): string | null {
+  const spec = modelSpec(modelId);
+  if (spec?.kind !== 'text') return `The provided model identifier is invalid: ${modelId}`;
+  const maxTokens = body?.inferenceConfig?.maxTokens;
+  if (maxTokens !== undefined && (!Number.isInteger(maxTokens) || maxTokens < 1)) return 'maxTokens must be a positive integer.';
+  if (maxTokens > spec.maxOutputTokens) {
+    return `The maximum tokens you requested exceeds the model limit of ${spec.maxOutputTokens}. Try again with a maximum tokens value that is lower than ${spec.maxOutputTokens}.`;
+  }
+  return null;
 }
 
 function readBody(req: IncomingMessage | Http2ServerRequest): Promise<string> {

@@ -5,7 +5,7 @@
 import { afterAll, beforeAll } from 'vitest';
 import { startLocalStack, type LocalStack, type LocalStackOptions } from '../../lib/local/stack.ts';
 import { applyPlan } from '../../functions/core/credits.ts';
-import { deps } from '../../functions/http/deps.ts';
+import { deps } from '../../lib/local/deps.ts';
 import type { PlanId } from '../../functions/config.ts';
 
 export interface ApiResponse<T = any> {

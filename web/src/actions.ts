@@ -265,35 +265,46 @@ const TOPUP_GIVE_UP_MS = 30 * 60 * 1000;
 export function watchPendingTopUp(): () => void {
   let stopped = false;
   let timer: number | undefined;
-  const tick = async () => {
+  // One poll; true once the watch is over (landed, failed, given up or stopped).
+  const check = async (): Promise<boolean> => {
     const pending = getState().pendingTopUp;
-    if (stopped || !pending) return;
+    if (stopped || !pending) return true;
     if (Date.now() - pending.startedAt > TOPUP_GIVE_UP_MS) {
       clearPendingTopUp();
-      return;
+      return true;
     }
     const [credits, list] = await Promise.all([
       api.credits().catch(() => null),
       api.topUps().then(itemsOf).catch(() => null),
     ]);
-    if (stopped) return;
-    if (credits) setState({ credits });
+    if (stopped) return true;
     const status = list?.find((t) => t.id === pending.id)?.status;
-    const landed =
-      status === 'paid' ||
-      (credits !== null && pending.baselinePurchased !== null && credits.credits.purchased >= pending.baselinePurchased + pending.credits);
+    // The two reads race the payment: a top-up read as paid may come with a balance read before it
+    // landed. Read the balance again then, so the page never announces credits it does not show.
+    const balance = status === 'paid' ? ((await api.credits().catch(() => null)) ?? credits) : credits;
+    if (stopped) return true;
+    if (balance) setState({ credits: balance });
+    const shows = balance !== null && pending.baselinePurchased !== null && balance.credits.purchased >= pending.baselinePurchased + pending.credits;
+    // Without a baseline (a tab that did not start the top-up) the status decides, once a balance is read.
+    const landed = shows || (status === 'paid' && pending.baselinePurchased === null && balance !== null);
     if (landed) {
       clearPendingTopUp();
       setState((s) => (s.modal?.kind === 'topup' ? { modal: null } : {}));
       pushToast({ kind: 'success', title: 'Payment received', message: `${pending.credits} credits were added to your balance.`, ttlMs: 8000 });
-      return;
+      return true;
     }
     if (status === 'failed') {
       clearPendingTopUp();
       pushToast({ kind: 'error', title: 'Payment failed', message: 'No credits were added. You can try the top-up again.' });
-      return;
+      return true;
     }
-    timer = window.setTimeout(tick, TOPUP_POLL_MS);
+    return false;
+  };
+  const tick = async () => {
+    // A poll that throws (an unexpected answer while the service is busy) must not end the watch:
+    // the payment may still land, and the merchant is waiting for it on this page.
+    const done = await check().catch(() => false);
+    if (!done && !stopped) timer = window.setTimeout(tick, TOPUP_POLL_MS);
   };
   timer = window.setTimeout(tick, 300);
   return () => {

@@ -36,16 +36,26 @@ export class ApiError extends Error {
 const TOKEN_KEY = 'aiCreditsToken';
 let token: string | null = null;
 
-/** aws mode: the host platform hands the page a token (query `token`, or sessionStorage). */
-function hostToken(): string | null {
+/**
+ * aws mode: the host platform opens the page with the merchant's token in the URL *fragment*,
+ * `https://…/#token=<jwt>` (optionally `&route=/settings`). A fragment is never sent to a server, so the
+ * token reaches no CloudFront log and no Referer; the page moves it to sessionStorage and out of the
+ * address bar (and this history entry) before anything renders. A token in the query string (`?token=`)
+ * is not used (it was already logged by the CDN on the way in), only removed from the address bar.
+ */
+export function takeHostToken(): void {
   const url = new URL(location.href);
-  const fromQuery = url.searchParams.get('token');
-  if (fromQuery) {
-    sessionStorage.setItem(TOKEN_KEY, fromQuery);
-    url.searchParams.delete('token');
-    history.replaceState(null, '', url.pathname + url.search + url.hash);
-    return fromQuery;
-  }
+  const fragment = new URLSearchParams(url.hash.startsWith('#token=') ? url.hash.slice(1) : '');
+  const fromFragment = fragment.get('token');
+  if (fromFragment) sessionStorage.setItem(TOKEN_KEY, fromFragment);
+  if (!fromFragment && !url.searchParams.has('token')) return;
+  url.searchParams.delete('token');
+  const route = fromFragment ? fragment.get('route') : null;
+  const hash = fromFragment ? (route && /^\/[a-z-]*$/.test(route) ? `#${route}` : '') : url.hash;
+  history.replaceState(null, '', url.pathname + url.search + hash);
+}
+
+function hostToken(): string | null {
   return sessionStorage.getItem(TOKEN_KEY);
 }
 

@@ -1,11 +1,13 @@
 import { render } from 'preact';
 import { App } from './App.tsx';
 import { initialAccountId, initialClockOffset, refreshCredits, restorePendingTopUp, resumeAfterCheckout } from './actions.ts';
-import { loadRuntimeConfig } from './api.ts';
+import { loadRuntimeConfig, takeHostToken } from './api.ts';
 import { pushToast, setState } from './store.ts';
 import './styles.css';
 
 async function boot(): Promise<void> {
+  // Before the first await: the token must leave the address bar at once, and the router must see the real route.
+  takeHostToken();
   const config = await loadRuntimeConfig();
   setState({ config, accountId: config.mode === 'local' ? initialAccountId() : '' });
   if (config.mode === 'local') setState({ clockOffset: await initialClockOffset() });

@@ -139,6 +139,9 @@ export interface BlogPost {
   status: 'scheduled' | 'published' | 'canceled' | string;
   publishAt: string;
   publishedAt?: string | null;
+  /** The draft it was made from. */
+  generationId: string;
+  index: number;
 }
 
 export interface Upload {

@@ -12,3 +12,6 @@ const stub: Stub = new Proxy((() => stub) as unknown as Stub, {
 
 export const z = stub;
 export default stub;
+// `functions/config.ts` imports zod as a namespace (`import * as z`, which lets the functions' bundles
+// tree-shake zod's locales): the names it calls at module scope.
+export { stub as object, stub as string, stub as coerce, stub as enum, stub as iso };

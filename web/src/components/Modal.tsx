@@ -24,6 +24,8 @@ export function Modal({ title, onClose, testId, children, description }: Props) 
 
   useEffect(() => {
     const opener = document.activeElement as HTMLElement | null;
+    // The opener may be re-rendered as a new node while the dialog is open (a balance poll): find it again by its test id.
+    const openerTestId = opener?.getAttribute('data-testid');
     const shell = document.getElementById('app-shell');
     shell?.setAttribute('inert', '');
     const first = dialog.current?.querySelector<HTMLElement>('[data-autofocus]') ?? dialog.current?.querySelector<HTMLElement>(FOCUSABLE);
@@ -56,7 +58,8 @@ export function Modal({ title, onClose, testId, children, description }: Props) 
     return () => {
       document.removeEventListener('keydown', onKey, true);
       shell?.removeAttribute('inert');
-      if (opener && document.contains(opener)) opener.focus();
+      const back = opener && document.contains(opener) ? opener : openerTestId ? document.querySelector<HTMLElement>(`[data-testid="${openerTestId}"]`) : null;
+      back?.focus();
     };
   }, []);
 

@@ -2,7 +2,7 @@
  * Blog: generate two drafts from a topic, compare them rendered, pick one, schedule it;
  * list scheduled and published posts, cancel a scheduled one.
  */
-import { useEffect, useState } from 'preact/hooks';
+import { useEffect, useRef, useState } from 'preact/hooks';
 import { api, itemsOf } from '../api.ts';
 import { CardHead } from '../components/CardHead.tsx';
 import { SelectField, TONES } from '../components/fields.tsx';
@@ -89,7 +89,16 @@ export function BlogPage() {
               </>
             )}
           </GeneratedVariants>
-          {selected && gen && <ScheduleForm generationId={gen.id} index={selected.index} title={selected.title} onScheduled={loadPosts} />}
+          {selected && gen && (
+            <ScheduleForm
+              generationId={gen.id}
+              index={selected.index}
+              title={selected.title}
+              // The API takes one scheduled post per draft: while there is one, the form says so instead.
+              scheduled={posts?.find((p) => p.status === 'scheduled' && p.generationId === gen.id && p.index === selected.index)}
+              onScheduled={loadPosts}
+            />
+          )}
         </section>
       )}
 
@@ -141,22 +150,39 @@ function CancelButton({ post, onDone }: { post: BlogPost; onDone: () => Promise<
   );
 }
 
-function ScheduleForm({ generationId, index, title, onScheduled }: { generationId: string; index: number; title: string; onScheduled: () => Promise<unknown> }) {
+function ScheduleForm({
+  generationId,
+  index,
+  title,
+  scheduled,
+  onScheduled,
+}: {
+  generationId: string;
+  index: number;
+  title: string;
+  scheduled?: BlogPost;
+  onScheduled: () => Promise<unknown>;
+}) {
   // The service clock may run ahead (local mode): propose an hour after the service's now.
   const offset = useAppState((s) => s.clockOffset);
   const serviceNow = () => new Date(Date.now() + offset * 1000);
   const [when, setWhen] = useState(() => toDatetimeLocal(new Date(serviceNow().getTime() + 3600_000)));
   const { busy, run } = useAction('Could not schedule the post');
+  // A second click can land before the disabled button is rendered: guard the submit itself too.
+  const inFlight = useRef(false);
 
   const submit = async (e: Event) => {
     e.preventDefault();
     const at = new Date(when);
-    if (Number.isNaN(at.getTime())) return;
+    if (Number.isNaN(at.getTime()) || scheduled || inFlight.current) return;
+    inFlight.current = true;
     await run(async () => {
       const post = await api.schedulePost(generationId, index, at.toISOString());
       pushToast({ kind: 'success', title: 'Post scheduled', message: `“${post.title ?? title}” goes live ${formatDateTime(post.publishAt)}.`, ttlMs: 6000 });
+      // Still busy until the list shows the new post, so the button never re-enables for this draft.
       await onScheduled();
     });
+    inFlight.current = false;
   };
 
   return (
@@ -173,9 +199,14 @@ function ScheduleForm({ generationId, index, title, onScheduled }: { generationI
           data-testid="blog-publish-at"
         />
       </div>
-      <button type="submit" class="button primary" disabled={busy || !when} data-testid="blog-schedule">
-        {busy ? 'Scheduling…' : 'Schedule'}
+      <button type="submit" class="button primary" disabled={busy || !when || !!scheduled} aria-describedby={scheduled ? 'b-scheduled-note' : undefined} data-testid="blog-schedule">
+        {busy ? 'Scheduling…' : scheduled ? 'Scheduled' : 'Schedule'}
       </button>
+      {scheduled && (
+        <p id="b-scheduled-note" class="hint" data-testid="blog-schedule-note">
+          This draft is scheduled for {formatDateTime(scheduled.publishAt)}. Cancel that post below to schedule it again.
+        </p>
+      )}
     </form>
   );
 }

@@ -1,20 +1,23 @@
 /**
- * A local stand-in for Bedrock Runtime's InvokeModel on Amazon Nova Canvas
- * (`POST /model/{modelId}/invoke`, JSON `{ taskType, backgroundRemovalParams: { image } }` → `{ images: [base64], error }`).
+ * A local stand-in for Bedrock Runtime's InvokeModel on Stability AI's Stable Image Remove Background
+ * (`POST /model/{modelId}/invoke`, JSON `{ image, output_format? }` → `{ seeds, finish_reasons, images }`).
  *
  * HTTP/1.1 only: the project's Bedrock client (`makeBedrockClient`) uses `NodeHttpHandler`. A client on
  * the SDK's default HTTP/2 handler fails against it with `ERR_HTTP2_ERROR`.
  *
- * Like the real service it validates the input image (base64 PNG/JPEG, each side 320–4096 px, no
- * transparent pixels) and answers 400 `ValidationException` otherwise, so an adapter that forgets to
- * resize is caught here. Its background removal is real, if crude: pixels close to their row's edge
- * colour become transparent. Each request consumes the next scripted step; an empty script succeeds.
+ * Like the real service it refuses (400 `ValidationException`) what the model's documented limits exclude,
+ * read from `MODELS` in functions/config.ts: an unknown model id or a profile-only model called by its
+ * foundation-model id, a body with other fields, an image that is not base64 JPEG/PNG/WebP, a side under
+ * the minimum, more pixels than the maximum, an aspect ratio outside the range. So an adapter that forgets
+ * to resize or pad is caught here. Its background removal is real, if crude: pixels close to their row's
+ * edge colour become transparent. Each request consumes the next scripted step; an empty script succeeds.
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
 import sharp, { type Metadata } from 'sharp';
+import { MODELS, modelSpec } from '#config';
 
-export type NovaStep =
+export type RemoveBackgroundStep =
   | { kind: 'success' }
   /** A valid answer whose alpha keeps every pixel (nothing removed). */
   | { kind: 'keep_all' }
@@ -26,16 +29,18 @@ export type NovaStep =
   | { kind: 'unavailable' }
   /** HTTP 500 `InternalServerException` (the SDK retries it). */
   | { kind: 'internal' }
-  /** HTTP 400 `ValidationException`, as for a request the content filters block. */
+  /** HTTP 200 with no image and `finish_reasons: ["Filter reason: input image"]`, as the content filters answer. */
   | { kind: 'content_filtered' }
+  /** HTTP 200 with no image and `finish_reasons: ["Inference error"]`. */
+  | { kind: 'inference_error' }
   /** A 200 answer broken in the named way. */
-  | { kind: 'malformed'; how: 'not_json' | 'no_images' | 'not_base64' | 'no_alpha' | 'wrong_size' | 'error_field' }
+  | { kind: 'malformed'; how: 'not_json' | 'no_images' | 'not_base64' | 'no_alpha' | 'wrong_size' }
   /** Waits `delayMs`, then answers `then` (success by default), unless the client gave up first. */
-  | { kind: 'slow'; delayMs: number; then?: Exclude<NovaStep, { kind: 'slow' }> };
+  | { kind: 'slow'; delayMs: number; then?: Exclude<RemoveBackgroundStep, { kind: 'slow' }> };
 
-type StepInput = NovaStep | Exclude<NovaStep['kind'], 'malformed' | 'slow'>;
+type StepInput = RemoveBackgroundStep | Exclude<RemoveBackgroundStep['kind'], 'malformed' | 'slow'>;
 
-export interface NovaRequest {
+export interface RemoveBackgroundRequest {
   modelId: string;
   path: string;
   body: any;
@@ -43,17 +48,17 @@ export interface NovaRequest {
   image: { width: number; height: number; format: string } | null;
 }
 
-export interface FakeNovaCanvas {
+export interface FakeRemoveBackground {
   /** `http://127.0.0.1:PORT`, for the client's `endpoint`. */
   url: string;
   script(...steps: StepInput[]): void;
   reset(): void;
-  requests: NovaRequest[];
+  requests: RemoveBackgroundRequest[];
   close(): Promise<void>;
 }
 
-const MIN_SIDE = 320;
-const MAX_SIDE = 4096;
+
+const SEED = 1234567890;
 
 function sendJson(res: ServerResponse, status: number, body: unknown, errorType?: string): void {
   const headers: Record<string, string> = { 'content-type': 'application/json' };
@@ -95,15 +100,15 @@ async function removeBackground(image: Buffer, mode: 'success' | 'keep_all' | 'k
     .toBuffer();
 }
 
-export async function startFakeNovaCanvas(): Promise<FakeNovaCanvas> {
-  let queue: NovaStep[] = [];
-  const requests: NovaRequest[] = [];
+export async function startFakeRemoveBackground(): Promise<FakeRemoveBackground> {
+  let queue: RemoveBackgroundStep[] = [];
+  const requests: RemoveBackgroundRequest[] = [];
   const sockets = new Set<Socket>();
   const timers = new Set<NodeJS.Timeout>();
 
-  const normalise = (step: StepInput): NovaStep => (typeof step === 'string' ? ({ kind: step } as NovaStep) : step);
+  const normalise = (step: StepInput): RemoveBackgroundStep => (typeof step === 'string' ? ({ kind: step } as RemoveBackgroundStep) : step);
 
-  async function answer(step: NovaStep, input: Buffer, res: ServerResponse): Promise<void> {
+  async function answer(step: RemoveBackgroundStep, input: Buffer, res: ServerResponse): Promise<void> {
     switch (step.kind) {
       case 'throttle':
         return sendJson(res, 429, { message: 'Too many requests, please wait before trying again.' }, 'ThrottlingException');
@@ -112,7 +117,9 @@ export async function startFakeNovaCanvas(): Promise<FakeNovaCanvas> {
       case 'internal':
         return sendJson(res, 500, { message: 'Internal server error.' }, 'InternalServerException');
       case 'content_filtered':
-        return sendJson(res, 400, { message: 'This request has been blocked by our content filters.' }, 'ValidationException');
+        return sendJson(res, 200, { seeds: [SEED], finish_reasons: ['Filter reason: input image'] });
+      case 'inference_error':
+        return sendJson(res, 200, { seeds: [SEED], finish_reasons: ['Inference error'] });
       case 'slow': {
         const timer = setTimeout(() => {
           timers.delete(timer);
@@ -123,24 +130,23 @@ export async function startFakeNovaCanvas(): Promise<FakeNovaCanvas> {
       }
       case 'malformed': {
         const good = await removeBackground(input, 'success');
+        const ok = (image: Buffer | string) => ({ seeds: [SEED], finish_reasons: [null], images: [typeof image === 'string' ? image : image.toString('base64')] });
         switch (step.how) {
           case 'not_json':
             return sendJson(res, 200, '<html>not json</html>');
           case 'no_images':
-            return sendJson(res, 200, { images: [], error: null });
+            return sendJson(res, 200, { seeds: [SEED], finish_reasons: [null], images: [] });
           case 'not_base64':
-            return sendJson(res, 200, { images: ['***not base64***'], error: null });
+            return sendJson(res, 200, ok('***not base64***'));
           case 'no_alpha':
-            return sendJson(res, 200, { images: [(await sharp(good).removeAlpha().jpeg().toBuffer()).toString('base64')], error: null });
+            return sendJson(res, 200, ok(await sharp(good).removeAlpha().jpeg().toBuffer()));
           case 'wrong_size':
-            return sendJson(res, 200, { images: [(await sharp(good).resize(333, 333, { fit: 'fill' }).png().toBuffer()).toString('base64')], error: null });
-          case 'error_field':
-            return sendJson(res, 200, { images: [good.toString('base64')], error: 'Image could not be processed.' });
+            return sendJson(res, 200, ok(await sharp(good).resize(333, 333, { fit: 'fill' }).png().toBuffer()));
         }
       }
       // eslint-disable-next-line no-fallthrough
       default:
-        return sendJson(res, 200, { images: [(await removeBackground(input, step.kind)).toString('base64')], error: null });
+        return sendJson(res, 200, { seeds: [SEED], finish_reasons: [null], images: [(await removeBackground(input, step.kind)).toString('base64')] });
     }
   }
 
@@ -155,30 +161,38 @@ export async function startFakeNovaCanvas(): Promise<FakeNovaCanvas> {
     } catch {
       // recorded as null and refused below
     }
-    const record: NovaRequest = { modelId: decodeURIComponent(match[1]), path, body, image: null };
+    const modelId = decodeURIComponent(match[1]);
+    const record: RemoveBackgroundRequest = { modelId, path, body, image: null };
     requests.push(record);
     const step = queue.shift() ?? { kind: 'success' };
 
-    // Nova's own input validation runs before any scripted behaviour, as the service's would.
-    if (body?.taskType !== 'BACKGROUND_REMOVAL' || typeof body?.backgroundRemovalParams?.image !== 'string') {
-      return sendJson(res, 400, { message: 'Malformed input request: expected BACKGROUND_REMOVAL with backgroundRemovalParams.image.' }, 'ValidationException');
+    // Bedrock's own validation runs before any scripted behaviour, as the service's would.
+    const invalid = (message: string) => sendJson(res, 400, { message }, 'ValidationException');
+    const spec = modelSpec(modelId);
+    if (spec?.kind !== 'image') {
+      if (MODELS[modelId]) return invalid(`Invocation of model ID ${modelId} with on-demand throughput isn't supported. Retry your request with the ID or ARN of an inference profile that contains this model.`);
+      return invalid(`The provided model identifier is invalid: ${modelId}`);
     }
-    const input = Buffer.from(body.backgroundRemovalParams.image, 'base64');
+    if (!body || typeof body !== 'object' || typeof body.image !== 'string') return invalid('Malformed input request: #: required key [image] not found');
+    const extra = Object.keys(body).filter((k) => k !== 'image' && k !== 'output_format');
+    if (extra.length) return invalid(`Malformed input request: #: extraneous key [${extra[0]}] is not permitted`);
+    if (body.output_format !== undefined && !['jpeg', 'png', 'webp'].includes(body.output_format)) return invalid(`output_format must be one of jpeg, png, webp`);
+    if (!/^[A-Za-z0-9+/]+={0,2}$/.test(body.image)) return invalid('The image is not base64.');
+    const input = Buffer.from(body.image, 'base64');
     let meta: Metadata;
     try {
       meta = await sharp(input).metadata();
     } catch {
-      return sendJson(res, 400, { message: 'The input image could not be decoded.' }, 'ValidationException');
+      return invalid('The input image could not be decoded.');
     }
-    record.image = { width: meta.width ?? 0, height: meta.height ?? 0, format: meta.format ?? '' };
-    if (meta.format !== 'png' && meta.format !== 'jpeg') return sendJson(res, 400, { message: `Unsupported image format ${meta.format}.` }, 'ValidationException');
-    const sides = [meta.width ?? 0, meta.height ?? 0];
-    if (sides.some((s) => s < MIN_SIDE || s > MAX_SIDE)) {
-      return sendJson(res, 400, { message: `Image sides must be between ${MIN_SIDE} and ${MAX_SIDE} pixels, got ${sides.join('x')}.` }, 'ValidationException');
-    }
-    if (meta.hasAlpha) {
-      const { channels } = await sharp(input).stats();
-      if (channels[3].min < 255) return sendJson(res, 400, { message: 'The input image must not contain transparent pixels.' }, 'ValidationException');
+    const width = meta.width ?? 0;
+    const height = meta.height ?? 0;
+    record.image = { width, height, format: meta.format ?? '' };
+    if (!(spec.inputFormats as readonly string[]).includes(meta.format ?? '')) return invalid(`Unsupported image format ${meta.format}; supported: ${spec.inputFormats.join(', ')}.`);
+    if (Math.min(width, height) < spec.minSidePixels) return invalid(`Every side of the image must be at least ${spec.minSidePixels} pixels, got ${width}x${height}.`);
+    if (width * height > spec.maxPixels) return invalid(`The total pixel count cannot exceed ${spec.maxPixels}, got ${width * height}.`);
+    if (Math.max(width, height) / Math.min(width, height) > spec.maxAspectRatio) {
+      return invalid(`Image aspect ratio must be between 1:${spec.maxAspectRatio} and ${spec.maxAspectRatio}:1, got ${width}x${height}.`);
     }
     await answer(step, input, res);
   }

@@ -1,0 +1,24 @@
+/**
+ * Every port at once: the local stack's own routes, tests and benchmarks, which seed and inspect the
+ * same tables the functions use. Never imported by a handler (it would put every adapter in its bundle).
+ */
+import { billingStore } from './billing-store.ts';
+import { blogStore } from './blog-store.ts';
+import { capStore } from './cap-store.ts';
+import { compose, type Composition, type Port } from './compose.ts';
+import { creditStore } from './credit-store.ts';
+import { events } from './events.ts';
+import { generationStore } from './generation-store.ts';
+import { idempotency } from './idempotency.ts';
+import { images } from './images.ts';
+import { rateStore } from './rate-store.ts';
+import { scheduler } from './scheduler.ts';
+import { textModelPort } from './text-model.ts';
+import { uploads } from './uploads.ts';
+import { webhookSecrets } from './webhook-secrets.ts';
+
+export const ALL_PORTS: readonly Port<any>[] = [creditStore, rateStore, billingStore, generationStore, blogStore, capStore, idempotency, textModelPort, uploads, images, scheduler, events, webhookSecrets];
+
+export function composeAll(source: NodeJS.ProcessEnv = process.env): Composition {
+  return compose('local', ALL_PORTS, ['CHECKOUT_BASE_URL'], source);
+}

@@ -1,0 +1,115 @@
+/**
+ * Every function's bundle loads the way Lambda loads it: from a folder outside node_modules, in a
+ * fresh module scope (a worker thread), with exactly the environment the synthesized template gives
+ * that function (CloudFormation references resolved to plausible names) plus what the Lambda runtime
+ * sets. An unresolved import or a cold-start error (a variable its schema requires and the template
+ * does not set) fails here, before a deploy would.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join, sep } from 'node:path';
+import { createRequire } from 'node:module';
+import { App, type CfnElement } from 'aws-cdk-lib';
+import { Template } from 'aws-cdk-lib/assertions';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { EnvSchema, type EnvKey } from '#config';
+import { needsSharp } from '#lib/bundling.ts';
+import { CreditsStack } from '#lib/aws/credits-stack.ts';
+import { DEFAULT_SETTINGS } from '#lib/aws/settings.ts';
+import { buildBundles, type Bundles } from '#lib/local/bundles.ts';
+import { FunctionRunner, type ColdStart } from '#lib/local/runner.ts';
+import { FUNCTIONS, type FunctionSpec } from '#lib/wiring.ts';
+
+/** What the Lambda runtime adds to a function's template environment. */
+const RUNTIME_ENV = { AWS_REGION: 'us-east-1', AWS_LAMBDA_FUNCTION_NAME: 'fn', AWS_ACCESS_KEY_ID: 'AKIA', AWS_SECRET_ACCESS_KEY: 'secret', AWS_SESSION_TOKEN: 'token' };
+
+/** A template value as the deployed function would see it: references become names and ARNs. */
+function resolve(v: unknown): string {
+  if (typeof v === 'string') return v;
+  const o = v as Record<string, unknown>;
+  if ('Ref' in o) return `ai-credits-${String(o.Ref).toLowerCase()}`;
+  if ('Fn::GetAtt' in o) return `arn:aws:service:us-east-1:123456789012:${String((o['Fn::GetAtt'] as string[])[0]).toLowerCase()}`;
+  if ('Fn::Join' in o) return (o['Fn::Join'] as [string, unknown[]])[1].map(resolve).join((o['Fn::Join'] as [string])[0]);
+  throw new Error(`cannot resolve ${JSON.stringify(v)}`);
+}
+
+let bundles: Bundles;
+let templateEnv: Map<string, Record<string, string>>;
+const runners: FunctionRunner[] = [];
+
+function runner(envFor: (fn: FunctionSpec) => Record<string, string>): FunctionRunner {
+  const refuse = () => Promise.reject(new Error('not in this test'));
+  const r = new FunctionRunner({ bundles, env: () => ({}), envFor, bus: { publish: refuse }, scheduler: { createOneTime: refuse, deleteOneTime: refuse } });
+  runners.push(r);
+  return r;
+}
+
+beforeAll(async () => {
+  bundles = await buildBundles();
+  const app = new App({ builtinCloudFormationValidation: false, treeMetadata: false });
+  const stack = new CreditsStack(app, 'Load', { settings: DEFAULT_SETTINGS, codeFor: () => lambda.Code.fromInline('export const handler = 1') });
+  const resources = Template.fromStack(stack).toJSON().Resources as Record<string, { Properties: { Environment: { Variables: Record<string, unknown> } } }>;
+  templateEnv = new Map(
+    FUNCTIONS.map((f) => {
+      const vars = resources[stack.getLogicalId(stack.functions.get(f.id)!.fn.node.defaultChild as CfnElement)]!.Properties.Environment.Variables;
+      return [f.id, Object.fromEntries(Object.entries(vars).map(([k, v]) => [k, resolve(v)]))];
+    }),
+  );
+}, 120_000);
+
+afterAll(async () => {
+  await Promise.all(runners.map((r) => r.close()));
+});
+
+describe('every bundle', () => {
+  it('lives outside any node_modules, with no node_modules above it', () => {
+    expect(bundles.dir.split(sep)).not.toContain('node_modules');
+    for (let d = dirname(bundles.dir); d !== dirname(d); d = dirname(d)) expect(existsSync(join(d, 'node_modules')), d).toBe(false);
+  });
+
+  it('imports only Node built-ins, and sharp only where the function gets the sharp layer, lazily and resolvable there', () => {
+    for (const fn of FUNCTIONS) {
+      const imports = bundles.externals(fn.id).filter((i) => !/^(static|dynamic) node:/.test(i));
+      // A static import of sharp would fail the cold start of a function without the layer, text requests included.
+      const allowed = needsSharp(fn) ? ['dynamic sharp'] : [];
+      expect(imports.filter((i) => !allowed.includes(i)), fn.id).toEqual([]);
+      if (imports.includes('dynamic sharp')) expect(createRequire(bundles.file(fn.id)).resolve('sharp'), fn.id).toMatch(/sharp/);
+      else expect(readFileSync(bundles.file(fn.id), 'utf8'), fn.id).not.toContain('"sharp"');
+    }
+  });
+
+  const started = new Map<string, Promise<ColdStart>>();
+  const coldStart = (fn: FunctionSpec) => {
+    if (!started.has(fn.id)) started.set(fn.id, runner(() => ({ ...templateEnv.get(fn.id)!, ...RUNTIME_ENV })).coldStart(fn));
+    return started.get(fn.id)!;
+  };
+
+  it('given the generation functions, then sharp is left for their layer and imported on first use', () => {
+    for (const id of ['generations-create', 'generations-regenerate']) expect(bundles.externals(id)).toContain('dynamic sharp');
+  });
+
+  it.each(FUNCTIONS.map((f) => [f.id, f] as const))('%s: cold-starts with its template environment and exports its composition', async (_id, fn) => {
+    const c = await coldStart(fn);
+    expect(c.composition, fn.id).toBeDefined();
+    expect(c.initMs).toBeGreaterThan(0);
+  });
+
+  it.each(FUNCTIONS.map((f) => [f.id, f] as const))('%s: its ports are granted by its wiring access, and its schema asks only for keys the template sets', async (_id, fn) => {
+    const { composition } = await coldStart(fn);
+    for (const p of composition!.ports) expect(p.access.some((a) => fn.access.includes(a as never)), `${fn.id}: port ${p.name} needs one of ${p.access.join(', ')}`).toBe(true);
+    const env = templateEnv.get(fn.id)!;
+    const required = (composition!.envKeys as EnvKey[]).filter((k) => !EnvSchema.shape[k].safeParse(undefined).success);
+    for (const k of required) expect({ ...env, ...RUNTIME_ENV }, `${fn.id} requires ${k}`).toHaveProperty(k);
+  });
+
+  it.each(FUNCTIONS.map((f) => [f.id, f] as const).filter(([, f]) => f.access.length > 0))(
+    '%s: without one variable its schema requires, the cold start fails naming it (no production defaults)',
+    async (_id, fn) => {
+      const { composition } = await coldStart(fn);
+      const key = (composition!.envKeys as EnvKey[]).find((k) => k !== 'AWS_REGION' && !EnvSchema.shape[k].safeParse(undefined).success)!;
+      expect(key, fn.id).toBeDefined();
+      const { [key]: _dropped, ...without } = { ...templateEnv.get(fn.id)!, ...RUNTIME_ENV } as Record<string, string>;
+      await expect(runner(() => without).coldStart(fn)).rejects.toThrow(new RegExp(`failed to start: .*${key}`));
+    },
+  );
+});
