@@ -34,7 +34,7 @@ import {
   type RateState,
 } from '../core/ports.ts';
 import { isConditionFailure } from './dynamo-client.ts';
-import { decodeEntry, encodeEntry } from './ledger-codec.ts';
+import { decodeEntry, encodeEntry, FEATURE, FEATURE_OF } from './ledger-codec.ts';
 import { decodeCursor, encodeCursor, idOf, LedgerCursor } from './cursor.ts';
 
 const NotificationCursor = z.strictObject({ id: idOf('ntf') });
@@ -84,6 +84,17 @@ function legacyPendingOf(item: Item): PendingEntry[] {
     .sort((a, b) => a.seq - b.seq);
 }
 
+/** The stored string of each entry read from the list outbox: a trim is guarded on the head exactly as stored. */
+const rawOf = new WeakMap<LedgerEntry, string>();
+
+/**
+ * Removes the first `n` outbox entries. Highest index first: DynamoDB resolves every index against the
+ * list before the update, while dynalite removes one after another (shifting the rest); in this order
+ * both remove the same.
+ */
+const trimRemoves = (n: number): string[] => Array.from({ length: n }, (_, i) => `ob[${n - 1 - i}]`);
+const headOf = (entries: LedgerEntry[]): string => rawOf.get(entries[0]) ?? encodeEntry(stripToNew(entries[0]));
+
 /** The list outbox `ob`, oldest first, with seq and running balance counted back from the item's own. */
 function listPendingOf(item: Item): LedgerEntry[] {
   const list = (item.ob ?? []) as string[];
@@ -92,7 +103,9 @@ function listPendingOf(item: Item): LedgerEntry[] {
   let balance = (item.allowanceRemaining as number) + (item.purchased as number);
   for (let i = list.length - 1; i >= 0; i--) {
     const e = decodeEntry(list[i]);
-    out.push({ ...e, seq: seq--, balanceAfter: balance });
+    const entry = { ...e, seq: seq--, balanceAfter: balance };
+    rawOf.set(entry, list[i]);
+    out.push(entry);
     balance -= e.amount;
   }
   return out.reverse();
@@ -127,10 +140,10 @@ function toAccount(item: Item): AccountState {
 /**
  * Holds are top-level `hold_<generationId>` attributes (JSON strings), so no parent map has to exist.
  * A hold written by a charge decided without a read has no epoch in its JSON: the write copied the
- * item's `allowanceEpoch` into `holdEpoch_<generationId>` instead, atomically with the charge.
+ * item's `allowanceEpoch` into `he_<generationId>` instead, atomically with the charge.
  */
 const HOLD = 'hold_';
-const HOLD_EPOCH = 'holdEpoch_';
+const HOLD_EPOCH = 'he_';
 function holdsOf(item: Item): ChargeHold[] {
   return Object.keys(item)
     .filter((k) => k.startsWith(HOLD))
@@ -142,15 +155,29 @@ function holdsOf(item: Item): ChargeHold[] {
     });
 }
 
-/** A hold as stored (the generation id is in the attribute name): [allowance, purchased, at, feature, productId?, epoch?]. */
-type EncodedHold = [number, number, string, string, (string | null)?, number?];
+/**
+ * A hold as stored (the generation id is in the attribute name): [allowance, purchased, at, feature,
+ * productId?, epoch?], with `at` as epoch milliseconds and the feature as its ledger letter when they
+ * round-trip exactly (about 35 bytes instead of 65).
+ */
+type EncodedHold = [number, number, string | number, string, (string | null)?, number?];
 function encodeHold(h: Omit<ChargeHold, 'epoch'> & { epoch?: number }): string {
-  const fields: EncodedHold = [h.allowance, h.purchased, h.at, h.feature, h.productId ?? null];
+  const ms = Date.parse(h.at);
+  const at = Number.isFinite(ms) && new Date(ms).toISOString() === h.at ? ms : h.at;
+  const fields: EncodedHold = [h.allowance, h.purchased, at, FEATURE[h.feature] ?? h.feature, h.productId ?? null];
   if (h.epoch !== undefined) fields.push(h.epoch);
   return JSON.stringify(fields);
 }
 function decodeHold(generationId: string, [allowance, purchased, at, feature, productId, epoch]: EncodedHold): Omit<ChargeHold, 'epoch'> & { epoch?: number } {
-  return { generationId, allowance, purchased, at, feature: feature as ChargeHold['feature'], ...(productId ? { productId } : {}), ...(epoch !== undefined ? { epoch } : {}) };
+  return {
+    generationId,
+    allowance,
+    purchased,
+    at: typeof at === 'number' ? new Date(at).toISOString() : at,
+    feature: (FEATURE_OF[feature] ?? feature) as ChargeHold['feature'],
+    ...(productId ? { productId } : {}),
+    ...(epoch !== undefined ? { epoch } : {}),
+  };
 }
 
 /** The rate-limit window on the balance item: `rlStart`, `rlEnd`, `rlCount`, `rlCooldown`. */
@@ -372,6 +399,16 @@ export class DynamoCreditStore implements CreditStore, NotificationStore {
       conds.push('attribute_not_exists(#unheld)');
     }
 
+    // A plain release also removes the ledger blocks its own admission wrote (see `deferTrim`), guarded on
+    // the outbox head still being the block's first entry; a trim that lost that race is dropped below.
+    const trim = change.releaseHold ? await this.takeTrim(accountId, change.releaseHold) : undefined;
+    const trims = trim && change.entries.length === 0 && sets.length === 0 && !change.opId;
+    if (trims) {
+      this.faults.beforeTrim?.();
+      removes.push(...trimRemoves(trim.length));
+      conds.push('ob[0] = :trimHead');
+      values[':trimHead'] = headOf(trim);
+    }
     let expression = [sets.length ? `SET ${sets.join(', ')}` : '', removes.length ? `REMOVE ${removes.join(', ')}` : ''].filter(Boolean).join(' ');
     if (change.opId) {
       expression += ' ADD appliedOps :opset';
@@ -418,7 +455,11 @@ export class DynamoCreditStore implements CreditStore, NotificationStore {
         // head, which also picks up a block whose flusher died before trimming it.
         if (Math.floor(listed.length / every) > Math.floor((listed.length - n) / every)) {
           // At most 25 blocks (one BatchWriteItem); a longer backlog is taken by the next crossing.
-          await this.flushBlocks(accountId, listed.slice(0, Math.min(25, Math.floor(listed.length / every)) * every));
+          const head = listed.slice(0, Math.min(25, Math.floor(listed.length / every)) * every);
+          // A held charge is released later by this process: the blocks are written meanwhile (beside
+          // the model call) and trimmed by the release. Anything else flushes and trims now.
+          if (change.hold) this.deferTrim(accountId, change.hold.generationId, head);
+          else await this.flushBlocks(accountId, head);
         }
         const legacy = (base ? base.pending : account.pending).filter((e) => (e as PendingEntry).w !== undefined) as PendingEntry[];
         const abandoned = Date.now() - this.stragglerAgeMs;
@@ -426,10 +467,39 @@ export class DynamoCreditStore implements CreditStore, NotificationStore {
       }
       return { ok: true, account };
     } catch (err) {
-      // dynalite ignores ReturnValuesOnConditionCheckFailure, so read the item to learn why.
       if (!isConditionFailure(err)) throw err;
+      // The trim's guard may be the one that failed (another flusher trimmed first): release without it.
+      if (trims) return this.apply(accountId, change, base);
+      // dynalite ignores ReturnValuesOnConditionCheckFailure, so read the item to learn why.
       return { ok: false, account: await this.getAccount(accountId) };
     }
+  }
+
+  /**
+   * Ledger blocks a held charge's admission wrote, by account and generation, still to be trimmed from
+   * the outbox: the write that releases the hold removes them too, so a block costs its PutItem and no
+   * UpdateItem of its own. Per process (the release comes from the process that charged); bounded, and a
+   * block left untrimmed (a crash, a refund instead of a release) is taken by the next writer that
+   * crosses a block boundary, which copies every complete block at the head again.
+   */
+  private readonly pendingTrims = new Map<string, { written: Promise<boolean>; entries: LedgerEntry[] }>();
+
+  private deferTrim(accountId: string, generationId: string, entries: LedgerEntry[]): void {
+    const written = this.putBlocks(accountId, entries).then(
+      () => true,
+      () => false,
+    );
+    this.pendingTrims.set(`${accountId}|${generationId}`, { written, entries });
+    if (this.pendingTrims.size > 256) this.pendingTrims.delete(this.pendingTrims.keys().next().value!);
+  }
+
+  private async takeTrim(accountId: string, generationId: string): Promise<LedgerEntry[] | undefined> {
+    const key = `${accountId}|${generationId}`;
+    const pending = this.pendingTrims.get(key);
+    if (!pending) return undefined;
+    this.pendingTrims.delete(key);
+    // Only entries whose block is durable may leave the outbox.
+    return (await pending.written) ? pending.entries : undefined;
   }
 
   /**
@@ -438,6 +508,25 @@ export class DynamoCreditStore implements CreditStore, NotificationStore {
    * it: then there is nothing left to do). Safe to repeat or race.
    */
   async flushBlocks(accountId: string, entries: LedgerEntry[]): Promise<void> {
+    await this.putBlocks(accountId, entries);
+    this.faults.beforeTrim?.();
+    try {
+      await this.doc.send(
+        new UpdateCommand({
+          TableName: this.table,
+          Key: { pk: accountPk(accountId), sk: BALANCE },
+          UpdateExpression: `REMOVE ${trimRemoves(entries.length).join(', ')}`,
+          ConditionExpression: 'ob[0] = :head',
+          ExpressionAttributeValues: { ':head': headOf(entries) },
+        }),
+      );
+    } catch (err) {
+      if (!isConditionFailure(err)) throw err;
+    }
+  }
+
+  /** Copies complete blocks (`entries` is a whole number of them, from the head) to block items. */
+  private async putBlocks(accountId: string, entries: LedgerEntry[]): Promise<void> {
     this.faults.beforeFlush?.();
     const every = LIMITS.ledgerFlushEvery;
     const blocks: Item[] = [];
@@ -447,22 +536,6 @@ export class DynamoCreditStore implements CreditStore, NotificationStore {
     }
     if (blocks.length === 1) await this.doc.send(new PutCommand({ TableName: this.table, Item: blocks[0] }));
     else await this.batchPut(blocks);
-    this.faults.beforeTrim?.();
-    try {
-      await this.doc.send(
-        new UpdateCommand({
-          TableName: this.table,
-          Key: { pk: accountPk(accountId), sk: BALANCE },
-          // Highest index first: DynamoDB resolves every index against the list before the update, while
-          // dynalite removes one after another (shifting the rest); in this order both remove the same.
-          UpdateExpression: `REMOVE ${entries.map((_, i) => `ob[${entries.length - 1 - i}]`).join(', ')}`,
-          ConditionExpression: 'ob[0] = :head',
-          ExpressionAttributeValues: { ':head': encodeEntry(stripToNew(entries[0])) },
-        }),
-      );
-    } catch (err) {
-      if (!isConditionFailure(err)) throw err;
-    }
   }
 
   /** Writes items with BatchWriteItem, 25 per request, retrying unprocessed ones with backoff. */
