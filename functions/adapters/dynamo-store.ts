@@ -445,15 +445,17 @@ export class DynamoCreditStore implements CreditStore, NotificationStore {
         : toAccount(updated);
       const n = change.entries.length;
       if (n > 0) {
-        // UPDATED_NEW returns the whole `ob` list, `seq` and both buckets: enough to count back.
-        const listed = base
-          ? listPendingOf({ ob: updated.ob, seq: account.seq, allowanceRemaining: account.allowanceRemaining, purchased: account.purchased })
-          : listPendingOf(updated);
+        const length = ((updated.ob ?? []) as string[]).length;
         const every = LIMITS.ledgerFlushEvery;
         // The writer that moves the outbox across a multiple of `every` flushes, so concurrent writers
         // split the work instead of all copying the same entries; it takes every complete block at the
-        // head, which also picks up a block whose flusher died before trimming it.
-        if (Math.floor(listed.length / every) > Math.floor((listed.length - n) / every)) {
+        // head, which also picks up a block whose flusher died before trimming it. Only that writer
+        // decodes the outbox: during a burst it is long, and every writer decoding it all is quadratic.
+        if (Math.floor(length / every) > Math.floor((length - n) / every)) {
+          // UPDATED_NEW returns the whole `ob` list, `seq` and both buckets: enough to count back.
+          const listed = base
+            ? listPendingOf({ ob: updated.ob, seq: account.seq, allowanceRemaining: account.allowanceRemaining, purchased: account.purchased })
+            : listPendingOf(updated);
           // At most 25 blocks (one BatchWriteItem); a longer backlog is taken by the next crossing.
           const head = listed.slice(0, Math.min(25, Math.floor(listed.length / every)) * every);
           // A held charge is released later by this process: the blocks are written meanwhile (beside
@@ -525,17 +527,38 @@ export class DynamoCreditStore implements CreditStore, NotificationStore {
     }
   }
 
+  /**
+   * Block items this process wrote or is writing, by account and key. A block's content is fixed by its
+   * first seq (the outbox only grows at its tail), so a writer that finds the head backlog already copied
+   * (a burst on one account, trims still queued) waits for those writes instead of repeating them.
+   */
+  private readonly blocksWritten = new Map<string, Promise<void>>();
+
   /** Copies complete blocks (`entries` is a whole number of them, from the head) to block items. */
   private async putBlocks(accountId: string, entries: LedgerEntry[]): Promise<void> {
     this.faults.beforeFlush?.();
     const every = LIMITS.ledgerFlushEvery;
-    const blocks: Item[] = [];
+    const waits: Promise<void>[] = [];
+    const fresh: Item[] = [];
     for (let i = 0; i < entries.length; i += every) {
       const block = entries.slice(i, i + every);
-      blocks.push({ pk: accountPk(accountId), sk: seqKey(block[0].seq), lb: block[0].balanceAfter - block[0].amount, le: block.map(stripToNew).map(encodeEntry) });
+      const sk = seqKey(block[0].seq);
+      const known = this.blocksWritten.get(`${accountId}|${sk}`);
+      if (known) waits.push(known);
+      else fresh.push({ pk: accountPk(accountId), sk, lb: block[0].balanceAfter - block[0].amount, le: block.map(stripToNew).map(encodeEntry) });
     }
-    if (blocks.length === 1) await this.doc.send(new PutCommand({ TableName: this.table, Item: blocks[0] }));
-    else await this.batchPut(blocks);
+    if (fresh.length > 0) {
+      const write = fresh.length === 1 ? this.doc.send(new PutCommand({ TableName: this.table, Item: fresh[0] })).then(() => undefined) : this.batchPut(fresh);
+      for (const b of fresh) {
+        const key = `${accountId}|${b.sk as string}`;
+        this.blocksWritten.set(key, write);
+        // A failed write is forgotten, so the next flusher writes the block again.
+        write.catch(() => this.blocksWritten.delete(key));
+      }
+      while (this.blocksWritten.size > 1024) this.blocksWritten.delete(this.blocksWritten.keys().next().value!);
+      waits.push(write);
+    }
+    await Promise.all(waits);
   }
 
   /** Writes items with BatchWriteItem, 25 per request, retrying unprocessed ones with backoff. */

@@ -92,28 +92,34 @@ async function chargePath() {
   const doc = deps.dynamo.doc;
   countCapacity(deps.dynamo.client);
 
-  // Floor: 450 raw conditional decrements racing on one 400 item, the same shape as the charge race.
-  await doc.send(new PutCommand({ TableName: env.TABLE_NAME, Item: { pk: 'floor', sk: 'x', bal: 400 } }));
-  let t = performance.now();
-  const raw = await Promise.allSettled(
-    Array.from({ length: 450 }, () =>
-      rawDecrement(doc, env.TABLE_NAME, 'floor'),
-    ),
-  );
-  const rawMs = performance.now() - t;
-
-  await ensureAccount(deps, 'bench_charge');
-  await applyPlan(deps, 'bench_charge', 'premium', new Date().toISOString());
-  const start = (await deps.store.getAccount('bench_charge'))!;
-  resetDynamoRequestCounts();
-  t = performance.now();
-  const settled = await Promise.allSettled(
-    Array.from({ length: 450 }, (_, i) => charge(deps, start, 1, { feature: 'product_description', generationId: `g${i}` })),
-  );
-  const oursMs = performance.now() - t;
+  // One round: the floor (450 raw conditional decrements racing on one 400 item, the same shape as the
+  // charge race), then 450 charges racing on a fresh account with 400 credits.
+  const round = async (r: number) => {
+    await doc.send(new PutCommand({ TableName: env.TABLE_NAME, Item: { pk: `floor${r}`, sk: 'x', bal: 400 } }));
+    let t = performance.now();
+    const raw = await Promise.allSettled(Array.from({ length: 450 }, () => rawDecrement(doc, env.TABLE_NAME, `floor${r}`)));
+    const rawMs = performance.now() - t;
+    const id = `bench_charge_${r}`;
+    await ensureAccount(deps, id);
+    await applyPlan(deps, id, 'premium', new Date().toISOString());
+    const start = (await deps.store.getAccount(id))!;
+    resetDynamoRequestCounts();
+    t = performance.now();
+    const settled = await Promise.allSettled(
+      Array.from({ length: 450 }, (_, i) => charge(deps, start, 1, { feature: 'product_description', generationId: `g${r}_${i}` })),
+    );
+    const oursMs = performance.now() - t;
+    return { raw, rawMs, settled, oursMs, counts: snapshot() };
+  };
+  // A first round warms both paths (JIT, sockets, LevelDB) and is not reported; of the next three, the
+  // median ratio is (this machine is shared: single runs swing by 2×).
+  await round(0);
+  const rounds = [await round(1), await round(2), await round(3)];
+  const byRatio = [...rounds].sort((a, b) => a.oursMs / a.rawMs - b.oursMs / b.rawMs);
+  const { raw, rawMs, settled, oursMs, counts: raceCounts } = byRatio[1];
   const ok = settled.filter((r) => r.status === 'fulfilled').length;
   const refused = settled.filter((r) => r.status === 'rejected' && r.reason instanceof InsufficientCredits).length;
-  const counts = snapshot();
+  const counts = raceCounts;
   const writes = (counts.UpdateItem ?? 0) + (counts.BatchWriteItem ?? 0) + (counts.PutItem ?? 0);
   // Requests made by the 400 successful charges alone: a sequential run on a fresh account, so the
   // 50 refusals (each one write + one read) do not blur the per-charge figure.
@@ -131,9 +137,11 @@ async function chargePath() {
     'wall time, floor: 450 raw conditional UpdateItem, one item (ms)': ms(rawMs),
     'floor successes': raw.filter((r) => r.status === 'fulfilled').length,
     'ratio ours / floor': (oursMs / rawMs).toFixed(2),
+    'ratio ours / floor, each of the three rounds': rounds.map((x) => (x.oursMs / x.rawMs).toFixed(2)).join(' / '),
     'requests in the race (by command)': JSON.stringify(counts),
     'writes in the race per successful charge': (writes / ok).toFixed(3),
     'sequential 400 charges: UpdateItem per charge': ((seq.UpdateItem ?? 0) / 400).toFixed(3),
+    'sequential 400 charges: PutItem per charge (ledger block)': ((seq.PutItem ?? 0) / 400).toFixed(3),
     'sequential 400 charges: BatchWriteItem per charge (ledger flush)': ((seq.BatchWriteItem ?? 0) / 400).toFixed(3),
     'sequential 400 charges: GetItem per charge (flush read)': ((seq.GetItem ?? 0) / 400).toFixed(3),
     'sequential 400 charges: write units per charge (ReturnConsumedCapacity)': (seqWriteUnits / 400).toFixed(3),
