@@ -458,9 +458,12 @@ export class DynamoCreditStore implements CreditStore, NotificationStore {
             : listPendingOf(updated);
           // At most 25 blocks (one BatchWriteItem); a longer backlog is taken by the next crossing.
           const head = listed.slice(0, Math.min(25, Math.floor(listed.length / every)) * every);
-          // A held charge is released later by this process: the blocks are written meanwhile (beside
-          // the model call) and trimmed by the release. Anything else flushes and trims now.
-          if (change.hold) this.deferTrim(accountId, change.hold.generationId, head);
+          // A held charge is released later by this process: in the steady state (one complete block at
+          // the head) the block is written meanwhile, beside the model call, and trimmed by the release.
+          // In a burst (a longer backlog, other releases trimming too) a trim riding on a release would
+          // often lose its guard and cost the release a second send: then flush and trim now, as any
+          // other change does.
+          if (change.hold && length < 2 * every) this.deferTrim(accountId, change.hold.generationId, head);
           else await this.flushBlocks(accountId, head);
         }
         const legacy = (base ? base.pending : account.pending).filter((e) => (e as PendingEntry).w !== undefined) as PendingEntry[];
