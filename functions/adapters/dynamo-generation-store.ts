@@ -3,8 +3,8 @@
  * account's item collection: another account's id simply is not there, which makes it a 404.
  */
 import { brotliCompressSync, brotliDecompressSync, constants } from 'node:zlib';
-import { GetCommand, PutCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import type { GenerationRecord, GenerationStore, ProductContent } from '../core/generation-store.ts';
+import { BatchWriteCommand, GetCommand, PutCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { GenerationRecord, GenerationStore, ProductContent, PutOptions } from '../core/generation-store.ts';
 import { isConditionFailure } from './dynamo-client.ts';
 import { accountPk } from './dynamo-store.ts';
 
@@ -30,13 +30,43 @@ function fromItem(accountId: string, id: string, item: Record<string, unknown>):
 export class DynamoGenerationStore implements GenerationStore {
   constructor(private readonly doc: DynamoDBDocumentClient, private readonly table: string) {}
 
-  async putGeneration(g: GenerationRecord): Promise<boolean> {
+  async putGeneration(g: GenerationRecord, opts: PutOptions = {}): Promise<boolean> {
+    const alongside = opts.alongside;
+    if (alongside && opts.freshId) {
+      // A freshly minted random id cannot exist yet, so the generation needs no condition and can share
+      // one BatchWriteItem with the ledger block its charge completed.
+      try {
+        await this.batchPut([toItem(g), ...alongside.items]);
+        alongside.done(true);
+        return true;
+      } catch (err) {
+        alongside.done(false);
+        throw err;
+      }
+    }
+    // Beside the conditional put, in parallel, when there is something to write alongside.
+    const companion = alongside ? this.batchPut(alongside.items).then(() => true, () => false) : undefined;
     try {
       await this.doc.send(new PutCommand({ TableName: this.table, Item: toItem(g), ConditionExpression: 'attribute_not_exists(sk)' }));
       return true;
     } catch (err) {
       if (isConditionFailure(err)) return false;
       throw err;
+    } finally {
+      if (companion) alongside!.done(await companion);
+    }
+  }
+
+  /** BatchWriteItem, 25 items per request, unprocessed items retried with backoff. */
+  private async batchPut(items: Array<Record<string, unknown>>): Promise<void> {
+    for (let i = 0; i < items.length; i += 25) {
+      let requests = items.slice(i, i + 25).map((Item) => ({ PutRequest: { Item } }));
+      for (let attempt = 0; requests.length > 0; attempt++) {
+        if (attempt > 8) throw new Error('generation write: unprocessed items after retries');
+        const r = await this.doc.send(new BatchWriteCommand({ RequestItems: { [this.table]: requests } }));
+        requests = (r.UnprocessedItems?.[this.table] ?? []) as typeof requests;
+        if (requests.length) await new Promise((res) => setTimeout(res, 20 * 2 ** attempt));
+      }
     }
   }
 

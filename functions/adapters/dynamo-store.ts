@@ -31,6 +31,7 @@ import {
   type Notification,
   type NotificationStore,
   type ChargeHold,
+  type CompanionWrite,
   type RateState,
 } from '../core/ports.ts';
 import { isConditionFailure } from './dynamo-client.ts';
@@ -459,7 +460,7 @@ export class DynamoCreditStore implements CreditStore, NotificationStore {
           // At most 25 blocks (one BatchWriteItem); a longer backlog is taken by the next crossing.
           const head = listed.slice(0, Math.min(25, Math.floor(listed.length / every)) * every);
           // A held charge is released later by this process: in the steady state (one complete block at
-          // the head) the block is written meanwhile, beside the model call, and trimmed by the release.
+          // the head) the block rides on the generation's write and is trimmed by the release.
           // In a burst (a longer backlog, other releases trimming too) a trim riding on a release would
           // often lose its guard and cost the release a second send: then flush and trim now, as any
           // other change does.
@@ -481,30 +482,35 @@ export class DynamoCreditStore implements CreditStore, NotificationStore {
   }
 
   /**
-   * Ledger blocks a held charge's admission wrote, by account and generation, still to be trimmed from
-   * the outbox: the write that releases the hold removes them too, so a block costs its PutItem and no
-   * UpdateItem of its own. Per process (the release comes from the process that charged); bounded, and a
-   * block left untrimmed (a crash, a refund instead of a release) is taken by the next writer that
-   * crosses a block boundary, which copies every complete block at the head again.
+   * Ledger blocks a held charge's admission completed, by account and generation, not yet written: in the
+   * steady state they ride on the generation's own write (`companionWrites`), and the write that releases
+   * the hold removes them from the outbox, so a block costs no request of its own. Per process (the
+   * generation and the release come from the process that charged); bounded. A block nobody writes (the
+   * generation failed and was refunded, the process died) stays in the outbox, and the next writer that
+   * crosses a block boundary finds the backlog and flushes every complete head block itself.
    */
-  private readonly pendingTrims = new Map<string, { written: Promise<boolean>; entries: LedgerEntry[] }>();
+  private readonly pendingTrims = new Map<string, { entries: LedgerEntry[]; written?: Promise<boolean> }>();
 
   private deferTrim(accountId: string, generationId: string, entries: LedgerEntry[]): void {
-    const written = this.putBlocks(accountId, entries).then(
-      () => true,
-      () => false,
-    );
-    this.pendingTrims.set(`${accountId}|${generationId}`, { written, entries });
+    this.pendingTrims.set(`${accountId}|${generationId}`, { entries });
     if (this.pendingTrims.size > 256) this.pendingTrims.delete(this.pendingTrims.keys().next().value!);
   }
 
+  companionWrites(accountId: string, generationId: string): CompanionWrite | undefined {
+    const pending = this.pendingTrims.get(`${accountId}|${generationId}`);
+    if (!pending || pending.written) return undefined;
+    let done!: (written: boolean) => void;
+    pending.written = new Promise<boolean>((resolve) => (done = resolve));
+    return { items: this.blockItems(accountId, pending.entries), done };
+  }
+
+  /** The blocks to trim with this release: only those whose block items are durable. */
   private async takeTrim(accountId: string, generationId: string): Promise<LedgerEntry[] | undefined> {
     const key = `${accountId}|${generationId}`;
     const pending = this.pendingTrims.get(key);
     if (!pending) return undefined;
     this.pendingTrims.delete(key);
-    // Only entries whose block is durable may leave the outbox.
-    return (await pending.written) ? pending.entries : undefined;
+    return pending.written && (await pending.written) ? pending.entries : undefined;
   }
 
   /**
@@ -537,18 +543,26 @@ export class DynamoCreditStore implements CreditStore, NotificationStore {
    */
   private readonly blocksWritten = new Map<string, Promise<void>>();
 
+  /** The block items of complete blocks (`entries` is a whole number of them, from the head). */
+  private blockItems(accountId: string, entries: LedgerEntry[]): Item[] {
+    const every = LIMITS.ledgerFlushEvery;
+    const blocks: Item[] = [];
+    for (let i = 0; i < entries.length; i += every) {
+      const block = entries.slice(i, i + every);
+      blocks.push({ pk: accountPk(accountId), sk: seqKey(block[0].seq), lb: block[0].balanceAfter - block[0].amount, le: block.map(stripToNew).map(encodeEntry) });
+    }
+    return blocks;
+  }
+
   /** Copies complete blocks (`entries` is a whole number of them, from the head) to block items. */
   private async putBlocks(accountId: string, entries: LedgerEntry[]): Promise<void> {
     this.faults.beforeFlush?.();
-    const every = LIMITS.ledgerFlushEvery;
     const waits: Promise<void>[] = [];
     const fresh: Item[] = [];
-    for (let i = 0; i < entries.length; i += every) {
-      const block = entries.slice(i, i + every);
-      const sk = seqKey(block[0].seq);
-      const known = this.blocksWritten.get(`${accountId}|${sk}`);
+    for (const b of this.blockItems(accountId, entries)) {
+      const known = this.blocksWritten.get(`${accountId}|${b.sk as string}`);
       if (known) waits.push(known);
-      else fresh.push({ pk: accountPk(accountId), sk, lb: block[0].balanceAfter - block[0].amount, le: block.map(stripToNew).map(encodeEntry) });
+      else fresh.push(b);
     }
     if (fresh.length > 0) {
       const write = fresh.length === 1 ? this.doc.send(new PutCommand({ TableName: this.table, Item: fresh[0] })).then(() => undefined) : this.batchPut(fresh);

@@ -115,7 +115,9 @@ export async function generate(deps: GenerationDeps, req: GenerateInput): Promis
       usage: written.usage,
       modelCalls: written.calls,
     };
-    if (!(await deps.generations.putGeneration(record))) {
+    // The ledger block this admission completed, if any, rides on the generation's write.
+    const alongside = deps.store.companionWrites?.(req.accountId, generationId);
+    if (!(await deps.generations.putGeneration(record, { alongside, freshId: req.idempotencyKey === undefined }))) {
       // A retry with the same key and a slow original both ran; the original stored first. Ours is
       // refunded (once, on its hold) and the merchant gets the one generation that exists.
       await refund(deps, req.accountId, charged.split, { ...meta, reason: 'duplicate of a stored generation' });

@@ -159,6 +159,16 @@ export interface LedgerPage {
   nextCursor: string | null;
 }
 
+/**
+ * Items of the credit store's own that may ride on another write to the same table (a ledger block beside
+ * a generation), saving a request of their own. `done` reports whether they were written; items nobody
+ * writes stay where they are and are written later by the store itself.
+ */
+export interface CompanionWrite {
+  items: Array<Record<string, unknown>>;
+  done(written: boolean): void;
+}
+
 export interface CreditStore {
   getAccount(accountId: string): Promise<AccountState | null>;
   /** Several accounts in as few requests as the store allows (consistent reads); absent ones are left out. */
@@ -171,6 +181,8 @@ export interface CreditStore {
    * and its `pending` is left empty.
    */
   apply(accountId: string, change: Change, base?: AccountState): Promise<ChangeResult>;
+  /** What a held charge's admission left to be written beside its generation, if anything (once). */
+  companionWrites?(accountId: string, generationId: string): CompanionWrite | undefined;
   ledgerPage(accountId: string, limit: number, cursor?: string): Promise<LedgerPage>;
   /** Accounts whose period ended before `now`, a page at a time (for the monthly job). */
   dueAccounts(now: string, shard: number, cursor?: string, limit?: number): Promise<{ accountIds: string[]; cursor?: string }>;

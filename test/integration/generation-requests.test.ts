@@ -2,7 +2,7 @@
  * The generation hot path at its minimum: with the account existing, its period current and a rate
  * window open, a generation is one conditional UpdateItem (admit, count, charge, hold, ledger entry),
  * one PutItem (the generation) and one UpdateItem (the hold released), and reads nothing. A ledger block
- * costs one PutItem beside the model call; the release removes it from the outbox.
+ * rides on its generation's write (one BatchWriteItem), and the release removes it from the outbox.
  */
 import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { describe, expect, it } from 'vitest';
@@ -46,7 +46,7 @@ describe('DynamoDB requests of one generation', () => {
     expect(r.ConsumedCapacity?.CapacityUnits).toBe(1);
   });
 
-  it('given 9 generations in a row after the window opened (two ledger blocks crossed on the way), then each is 2 UpdateItem + 1 PutItem, a block 1 PutItem and no trim of its own, every write is one write unit, and the ledger reads whole', async () => {
+  it('given 9 generations in a row after the window opened (two ledger blocks crossed on the way), then each is 3 requests (2 UpdateItem and the generation, a block riding on the write of its generation, its trim on the release), every write is one write unit, and the ledger reads whole', async () => {
     const { id, api } = await ctx.paid('plus');
     expect((await api.post('/v1/generations', body)).status).toBe(201);
     resetDynamoRequestCounts();
@@ -58,9 +58,10 @@ describe('DynamoDB requests of one generation', () => {
     } finally {
       ctx.stack.dynamo.meterCapacity = false;
     }
-    // The grant, the plan change and 10 charges (seq 1–12): the outbox crossed 6 and 12, so two block items.
-    expect({ ...ctx.stack.dynamo.requests }).toEqual({ UpdateItem: 18, PutItem: 11 });
-    expect({ ...capacity }).toEqual({ UpdateItem: 18, PutItem: 11 });
+    // The grant, the plan change and 10 charges (seq 1–12): the outbox crossed 6 and 12, so two block
+    // items, each written in one BatchWriteItem with its generation: 3 requests for every generation.
+    expect({ ...ctx.stack.dynamo.requests }).toEqual({ UpdateItem: 18, PutItem: 7, BatchWriteItem: 2 });
+    expect({ ...capacity }).toEqual({ UpdateItem: 18, PutItem: 7, BatchWriteItem: 4 });
 
     const account = (await deps().store.getAccount(id))!;
     expect(account.pending.length).toBeLessThan(6);
@@ -68,6 +69,19 @@ describe('DynamoDB requests of one generation', () => {
     expect(page.items.map((e) => e.seq)).toEqual(Array.from({ length: account.seq }, (_, i) => account.seq - i));
     expect(page.items.reduce((s, e) => s + e.amount, 0)).toBe(account.allowanceRemaining + account.purchased);
     expect(page.items.filter((e) => e.type === 'charge')).toHaveLength(10);
+  });
+
+  it('given 9 generations with Idempotency-Keys (conditional puts), then each crossed block is written beside its generation, trimmed by the release, and the ledger reads whole', async () => {
+    const { id, api } = await ctx.paid('plus');
+    expect((await api.post('/v1/generations', body)).status).toBe(201);
+    resetDynamoRequestCounts();
+    for (let i = 0; i < 9; i++) expect((await api.post('/v1/generations', { ...body, productId: `prod_key_${i}` }, { 'idempotency-key': `key-${i}` })).status).toBe(201);
+    expect(ctx.stack.dynamo.requests.BatchWriteItem).toBe(2);
+    const account = (await deps().store.getAccount(id))!;
+    expect(account.pending.length).toBeLessThan(6);
+    const page = await deps().store.ledgerPage(id, 100);
+    expect(page.items.map((e) => e.seq)).toEqual(Array.from({ length: account.seq }, (_, i) => account.seq - i));
+    expect(page.items.reduce((s, e) => s + e.amount, 0)).toBe(account.allowanceRemaining + account.purchased);
   });
 
   it('given a plan without the feature, when it generates, then 403 after one failed write and one read, and nothing is counted or charged', async () => {
