@@ -230,10 +230,16 @@ export interface StoreFaults {
 }
 
 export class DynamoCreditStore implements CreditStore, NotificationStore {
+  /**
+   * @param lane a client of its own for ledger maintenance (block items, trims): a burst of charges on one
+   *   account queues at the main client's sockets, and a trim queued behind that burst lets the outbox, and
+   *   with it every write and answer of the burst, grow with the burst. Defaults to `doc`.
+   */
   constructor(
     private readonly doc: DynamoDBDocumentClient,
     private readonly table: string,
     readonly faults: StoreFaults = {},
+    private readonly lane: DynamoDBDocumentClient = doc,
   ) {}
 
   /** A legacy outbox-map entry still pending this long after its write was abandoned by its flusher (then any writer flushes it). */
@@ -522,7 +528,7 @@ export class DynamoCreditStore implements CreditStore, NotificationStore {
     await this.putBlocks(accountId, entries);
     this.faults.beforeTrim?.();
     try {
-      await this.doc.send(
+      await this.lane.send(
         new UpdateCommand({
           TableName: this.table,
           Key: { pk: accountPk(accountId), sk: BALANCE },
@@ -565,7 +571,7 @@ export class DynamoCreditStore implements CreditStore, NotificationStore {
       else fresh.push(b);
     }
     if (fresh.length > 0) {
-      const write = fresh.length === 1 ? this.doc.send(new PutCommand({ TableName: this.table, Item: fresh[0] })).then(() => undefined) : this.batchPut(fresh);
+      const write = fresh.length === 1 ? this.lane.send(new PutCommand({ TableName: this.table, Item: fresh[0] })).then(() => undefined) : this.batchPut(fresh);
       for (const b of fresh) {
         const key = `${accountId}|${b.sk as string}`;
         this.blocksWritten.set(key, write);
@@ -584,7 +590,7 @@ export class DynamoCreditStore implements CreditStore, NotificationStore {
       let requests = items.slice(i, i + 25).map((Item) => ({ PutRequest: { Item } }));
       for (let attempt = 0; requests.length > 0; attempt++) {
         if (attempt > 8) throw new Error('ledger flush: unprocessed items after retries');
-        const r = await this.doc.send(new BatchWriteCommand({ RequestItems: { [this.table]: requests } }));
+        const r = await this.lane.send(new BatchWriteCommand({ RequestItems: { [this.table]: requests } }));
         requests = (r.UnprocessedItems?.[this.table] ?? []) as typeof requests;
         if (requests.length) await new Promise((res) => setTimeout(res, 20 * 2 ** attempt));
       }
