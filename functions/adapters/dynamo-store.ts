@@ -11,7 +11,9 @@
  * copies every complete block at the head of the outbox to a ledger block item (`LEDGER#<first seq>`,
  * deterministic content, so a repeated or raced flush rewrites the same item) and then removes those
  * entries from the head, guarded on the head being the one it copied. Readers merge the outbox with the
- * block items by sequence number, so the ledger they see always sums to the balance.
+ * block items by sequence number, so the ledger they see always sums to the balance. A held charge (a
+ * generation) in the steady state leaves its block to ride on the generation's own write
+ * (`companionWrites`) and its trim to the write that releases the hold: no request of their own.
  * Items written before the list outbox keep their `outbox`/`oseq`/`obb` maps and `LEDGER#<seq>`
  * single-entry items; both are still read, and a writer that sees such entries flushes them.
  */
@@ -288,7 +290,13 @@ export class DynamoCreditStore implements CreditStore, NotificationStore {
     }
   }
 
-  async apply(accountId: string, change: Change, base?: AccountState): Promise<ChangeResult> {
+  /** Removes a charge's hold (the generation is stored); false if it was gone. Asks for nothing back. */
+  async release(accountId: string, generationId: string): Promise<boolean> {
+    return (await this.apply(accountId, { entries: [], guard: { holdExists: generationId }, releaseHold: generationId }, undefined, 'none')).ok;
+  }
+
+  /** `answer: 'none'` (internal, for `release`): the write returns nothing, and an `ok` result carries no account. */
+  async apply(accountId: string, change: Change, base?: AccountState, answer: 'state' | 'none' = 'state'): Promise<ChangeResult> {
     const names: Record<string, string> = {};
     const values: Record<string, unknown> = {};
     const sets: string[] = [];
@@ -432,9 +440,12 @@ export class DynamoCreditStore implements CreditStore, NotificationStore {
           ConditionExpression: conds.join(' AND '),
           ExpressionAttributeNames: Object.keys(names).length ? names : undefined,
           ExpressionAttributeValues: Object.keys(values).length ? values : undefined,
-          ReturnValues: base ? 'UPDATED_NEW' : 'ALL_NEW',
+          // A release answers nothing: during a burst the item carries every hold in flight, and
+          // returning it whole to each release would cost more than the write.
+          ReturnValues: answer === 'none' ? 'NONE' : base ? 'UPDATED_NEW' : 'ALL_NEW',
         }),
       );
+      if (answer === 'none') return { ok: true, account: undefined as unknown as AccountState };
       const updated = r.Attributes!;
       const account: AccountState = base
         ? {
@@ -481,7 +492,7 @@ export class DynamoCreditStore implements CreditStore, NotificationStore {
     } catch (err) {
       if (!isConditionFailure(err)) throw err;
       // The trim's guard may be the one that failed (another flusher trimmed first): release without it.
-      if (trims) return this.apply(accountId, change, base);
+      if (trims) return this.apply(accountId, change, base, answer);
       // dynalite ignores ReturnValuesOnConditionCheckFailure, so read the item to learn why.
       return { ok: false, account: await this.getAccount(accountId) };
     }

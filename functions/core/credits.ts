@@ -224,6 +224,7 @@ export async function refund(deps: CreditsDeps, accountId: string, split: Charge
 
 /** Ends a charge's hold once its generation is stored: the credits stay spent. False if it was already refunded. */
 export async function releaseCharge(deps: CreditsDeps, accountId: string, generationId: string): Promise<boolean> {
+  if (deps.store.release) return deps.store.release(accountId, generationId);
   const result = await deps.store.apply(accountId, { entries: [], guard: { holdExists: generationId }, releaseHold: generationId });
   return result.ok;
 }

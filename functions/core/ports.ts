@@ -181,6 +181,8 @@ export interface CreditStore {
    * and its `pending` is left empty.
    */
   apply(accountId: string, change: Change, base?: AccountState): Promise<ChangeResult>;
+  /** Removes a charge's hold (its generation is stored) without answering the state; false if it was gone. */
+  release?(accountId: string, generationId: string): Promise<boolean>;
   /** What a held charge's admission left to be written beside its generation, if anything (once). */
   companionWrites?(accountId: string, generationId: string): CompanionWrite | undefined;
   ledgerPage(accountId: string, limit: number, cursor?: string): Promise<LedgerPage>;
