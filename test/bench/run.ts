@@ -2,7 +2,8 @@
  * `npm run bench`: figures for the charge path, the generation path, the monthly refresh, the
  * functions' bundles (size, cold import) and the offline image enhancer. This machine is noisy and dynalite is far slower than DynamoDB, so each
  * figure is printed beside a floor measured in the same run (a raw conditional UpdateItem at the same
- * concurrency, a bare HTTP server), as a ratio, with DynamoDB requests counted by an SDK middleware.
+ * concurrency, a bare HTTP server), as a ratio, with DynamoDB requests counted by an SDK middleware
+ * (in process) or by dynalite itself (the functions run in workers).
  */
 import { createServer } from 'node:http';
 import { PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
@@ -32,27 +33,12 @@ function report(title: string, figures: Figures) {
 /**
  * Write and read units as DynamoDB bills them, from `ReturnConsumedCapacity` (dynalite computes them
  * like DynamoDB: ceil(size / 1 KB) per write of the larger of the old and new item, 4 KB per read unit),
- * by command. On the charge path a middleware on the in-process client asks every request for its
- * consumed capacity; the generation path's functions run in workers, so dynalite meters them itself.
+ * by command. dynalite meters every request it receives while `meterCapacity` is on, whichever client
+ * (the functions' workers, the credit store's maintenance client) sent it.
  */
-const capacity: Record<string, number> = {};
-function countCapacity(client: import('@aws-sdk/client-dynamodb').DynamoDBClient) {
-  client.middlewareStack.add(
-    (next, context) => async (args) => {
-      (args.input as Record<string, unknown>).ReturnConsumedCapacity ??= 'TOTAL';
-      const result = await next(args);
-      const name = String(context.commandName ?? '').replace(/Command$/, '');
-      const consumed = (result.output as { ConsumedCapacity?: { CapacityUnits?: number } | Array<{ CapacityUnits?: number }> }).ConsumedCapacity;
-      for (const c of Array.isArray(consumed) ? consumed : consumed ? [consumed] : []) capacity[name] = (capacity[name] ?? 0) + (c.CapacityUnits ?? 0);
-      return result;
-    },
-    { step: 'initialize', name: 'benchCapacity' },
-  );
-}
-const resetCapacity = () => Object.keys(capacity).forEach((k) => delete capacity[k]);
 const WRITES = ['PutItem', 'UpdateItem', 'DeleteItem', 'BatchWriteItem'];
-const writeUnits = (by = capacity) => Object.entries(by).reduce((s, [k, v]) => s + (WRITES.includes(k) ? v : 0), 0);
-const readUnits = (by = capacity) => Object.entries(by).reduce((s, [k, v]) => s + (WRITES.includes(k) ? 0 : v), 0);
+const writeUnits = (by: Record<string, number>) => Object.entries(by).reduce((s, [k, v]) => s + (WRITES.includes(k) ? v : 0), 0);
+const readUnits = (by: Record<string, number>) => Object.entries(by).reduce((s, [k, v]) => s + (WRITES.includes(k) ? 0 : v), 0);
 
 /** Runs `n` tasks with at most `concurrency` in flight; returns each task's latency in ms. */
 async function pool(n: number, concurrency: number, task: (i: number) => Promise<unknown>): Promise<number[]> {
@@ -90,7 +76,6 @@ async function chargePath() {
   await createTables(dynamo.endpoint, env.TABLE_NAME, env.IDEMPOTENCY_TABLE_NAME);
   const deps = buildDeps(source);
   const doc = deps.dynamo.doc;
-  countCapacity(deps.dynamo.client);
 
   // One round: the floor (450 raw conditional decrements racing on one 400 item, the same shape as the
   // charge race), then 450 charges racing on a fresh account with 400 credits.
@@ -127,10 +112,11 @@ async function chargePath() {
   await applyPlan(deps, 'bench_seq', 'premium', new Date().toISOString());
   let acct = (await deps.store.getAccount('bench_seq'))!;
   resetDynamoRequestCounts();
-  resetCapacity();
+  dynamo.meterCapacity = true;
   for (let i = 0; i < 400; i++) acct = (await charge(deps, acct, 1, { feature: 'product_description', generationId: `s${i}` })).account;
+  dynamo.meterCapacity = false;
   const seq = snapshot();
-  const seqWriteUnits = writeUnits();
+  const seqWriteUnits = writeUnits(dynamo.capacity);
   report('Charge path: 450 concurrent charges on 400 credits (core → dynalite)', {
     'charges succeeded / refused': `${ok} / ${refused}`,
     'wall time, ours (ms)': ms(oursMs),
@@ -138,6 +124,7 @@ async function chargePath() {
     'floor successes': raw.filter((r) => r.status === 'fulfilled').length,
     'ratio ours / floor': (oursMs / rawMs).toFixed(2),
     'ratio ours / floor, each of the three rounds': rounds.map((x) => (x.oursMs / x.rawMs).toFixed(2)).join(' / '),
+    'ms ours / floor, each of the three rounds': rounds.map((x) => `${ms(x.oursMs)} / ${ms(x.rawMs)}`).join(', '),
     'requests in the race (by command)': JSON.stringify(counts),
     'writes in the race per successful charge': (writes / ok).toFixed(3),
     'sequential 400 charges: UpdateItem per charge': ((seq.UpdateItem ?? 0) / 400).toFixed(3),
