@@ -13,6 +13,10 @@ export default defineConfig({
     hookTimeout: 120_000,
     globalSetup: ['test/support/global-setup.ts'],
     reporters: ['default'],
+    // expect.poll waits on a condition (a page re-rendering after a request, a function's cold start):
+    // on a loaded 2-core machine that takes seconds, not vitest's default 1 s. A condition that never
+    // holds still fails, after 15 s.
+    expect: { poll: { timeout: 15_000, interval: 50 } },
     // Handlers log structured JSON; tests read responses, not logs.
     env: { LOG_LEVEL: 'SILENT', POWERTOOLS_LOG_LEVEL: 'SILENT' },
     projects: [

@@ -5,6 +5,7 @@
  */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
+import { localLogger } from '../lib/local/log.ts';
 import { ROOT, startLocalStack } from '../lib/local/stack.ts';
 
 const port = Number(process.env.PORT ?? 3000);
@@ -12,16 +13,17 @@ const dynamoPort = Number(process.env.DYNAMODB_PORT ?? 8000);
 // Uploads and results (s3rver): a fixed port, so a developer's tools keep pointing at it.
 const s3Port = Number(process.env.S3_PORT ?? 4568);
 const dataDir = join(ROOT, '.data');
-const quiet = process.env.LOG_LEVEL === 'SILENT';
+// The functions' format (Powertools Logger JSON) for the stack's own lines too; LOG_LEVEL=SILENT quiets all.
+const logger = localLogger();
 
 if (existsSync(join(ROOT, 'web', 'vite.config.ts')) && process.env.SKIP_WEB_BUILD !== '1') {
   const { build } = await import('vite');
-  console.log(JSON.stringify({ level: 'INFO', msg: 'building the merchant page (web/)' }));
+  logger.info('building the merchant page (web/)');
   try {
     await build({ root: join(ROOT, 'web'), configFile: join(ROOT, 'web', 'vite.config.ts'), logLevel: 'warn' });
   } catch (err) {
     // The API is still useful without the page: say so and go on.
-    console.error(JSON.stringify({ level: 'WARN', msg: 'the merchant page did not build; serving the API only', error: String(err) }));
+    logger.warn('the merchant page did not build; serving the API only', { error: String(err) });
   }
 }
 
@@ -30,30 +32,24 @@ const stack = await startLocalStack({
   dynamoPort,
   s3Port,
   dataDir,
-  log: (line) => {
-    if (!quiet) console.log(JSON.stringify({ time: new Date().toISOString(), ...line }));
-  },
 });
 
-console.log(
-  JSON.stringify({
-    level: 'INFO',
-    msg: 'AI Credits local stack is up',
-    api: stack.url,
-    page: `${stack.url}/`,
-    docs: `${stack.url}/docs`,
-    dynamodb: stack.dynamo.endpoint,
-    s3: stack.s3?.endpoint,
-    data: dataDir,
-    token: `curl -s -X POST ${stack.url}/local/token -H 'content-type: application/json' -d '{"accountId":"acct_demo"}'`,
-  }),
-);
+logger.info('AI Credits local stack is up', {
+  api: stack.url,
+  page: `${stack.url}/`,
+  docs: `${stack.url}/docs`,
+  metrics: `${stack.url}/local/metrics`,
+  dynamodb: stack.dynamo.endpoint,
+  s3: stack.s3?.endpoint,
+  data: dataDir,
+  token: `curl -s -X POST ${stack.url}/local/token -H 'content-type: application/json' -d '{"accountId":"acct_demo"}'`,
+});
 
 let stopping = false;
 async function stop(signal: string) {
   if (stopping) return;
   stopping = true;
-  console.log(JSON.stringify({ level: 'INFO', msg: `stopping (${signal})` }));
+  logger.info(`stopping (${signal})`);
   const force = setTimeout(() => process.exit(1), 5000);
   force.unref();
   await stack.close();

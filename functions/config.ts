@@ -71,6 +71,31 @@ export const TOP_UP_PACKS: readonly TopUpPack[] = [
   { id: 'pack_500', credits: 500, price: { amount: '39.99', currency: 'USD' } },
 ];
 
+/**
+ * On-demand list prices of the Bedrock models the service may call, in USD, for the `ModelCostUsd`
+ * metric (an estimate of spend per feature and plan, not a bill). Text models are priced per 1,000
+ * input and output tokens, image models per call. Cross-region inference profiles (`us.`, `eu.`,
+ * `global.` prefixes) are priced as their foundation model. Review when AWS changes its prices.
+ */
+export interface ModelPrice {
+  inputPer1kTokens: number;
+  outputPer1kTokens: number;
+  perCall: number;
+}
+
+export const MODEL_PRICES: Record<string, ModelPrice> = {
+  'amazon.nova-micro-v1:0': { inputPer1kTokens: 0.000035, outputPer1kTokens: 0.00014, perCall: 0 },
+  'amazon.nova-lite-v1:0': { inputPer1kTokens: 0.00006, outputPer1kTokens: 0.00024, perCall: 0 },
+  'amazon.nova-pro-v1:0': { inputPer1kTokens: 0.0008, outputPer1kTokens: 0.0032, perCall: 0 },
+  // Stability AI Image Services on Bedrock are priced per call (Remove Background: USD 0.07 per image).
+  'stability.stable-image-remove-background-v1:0': { inputPer1kTokens: 0, outputPer1kTokens: 0, perCall: 0.07 },
+};
+
+/** The price of a model id (a profile id is priced as its foundation model); undefined when unknown (offline models). */
+export function modelPrice(modelId: string): ModelPrice | undefined {
+  return MODEL_PRICES[modelId] ?? MODEL_PRICES[modelId.replace(/^(us|eu|apac|jp|au|ca|us-gov|global)\./, '')];
+}
+
 /** Limits of the contract that are not environment-tunable. */
 export const LIMITS = {
   maxBodyBytes: 64 * 1024,
@@ -260,6 +285,16 @@ export const EnvSchema = z.object({
   /** '1' in the local stack: the event bus and scheduler are the local ones. */
   LOCAL_STACK: z.enum(['0', '1']).default('0'),
   LOG_LEVEL: z.enum(['DEBUG', 'INFO', 'WARN', 'ERROR', 'SILENT']).default('INFO'),
+  /**
+   * Days an unselected generation is kept (its items get a TTL); selecting a variant removes the TTL,
+   * so chosen content and the ledger never expire.
+   */
+  GENERATION_TTL_DAYS: z.coerce.number().int().positive().max(3650).default(180),
+  /** Powertools (Logger, Metrics, Tracer) read these itself; CDK sets the first two on every function. */
+  POWERTOOLS_SERVICE_NAME: z.string().min(1).optional(),
+  POWERTOOLS_METRICS_NAMESPACE: z.string().min(1).optional(),
+  /** 'false' in the local stack: no X-Ray daemon there (outside Lambda the Tracer is off anyway). */
+  POWERTOOLS_TRACE_ENABLED: z.enum(['true', 'false']).optional(),
 });
 export type Env = z.infer<typeof EnvSchema>;
 export type EnvKey = keyof Env;

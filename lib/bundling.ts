@@ -36,4 +36,4 @@ export const ESBUILD_OPTIONS = {
 } as const satisfies BuildOptions;
 
 /** Functions with uploads access process images: they get the sharp layer (in AWS and locally). */
-export const needsSharp = (fn: { access: readonly string[] }): boolean => fn.access.some((a) => a.startsWith('uploads:'));
+export const needsSharp = (fn: { access: readonly string[] }): boolean => fn.access.some((a) => /^(uploads|results|selected):/.test(a));

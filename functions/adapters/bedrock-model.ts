@@ -15,6 +15,8 @@ import {
   type ConverseCommandOutput,
 } from '@aws-sdk/client-bedrock-runtime';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
+import { traced } from '../observability/tracer.ts';
+import { recordCalls } from './aws-calls.ts';
 import * as z from 'zod';
 import { textModelSpec, type Env } from '#config';
 import { repairPalette } from '#core/contrast.ts';
@@ -54,7 +56,8 @@ export function makeBedrockClient(
   env: Pick<Env, 'AWS_REGION' | 'BEDROCK_ENDPOINT' | 'MODEL_TIME_BUDGET_MS'>,
   overrides: BedrockRuntimeClientConfig = {},
 ): BedrockRuntimeClient {
-  return new BedrockRuntimeClient({
+  // Converse and InvokeModel are both authorised by bedrock:InvokeModel on the model (or profile) id.
+  return recordCalls(traced(new BedrockRuntimeClient({
     region: env.AWS_REGION,
     ...(env.BEDROCK_ENDPOINT ? { endpoint: env.BEDROCK_ENDPOINT } : {}),
     retryMode: 'adaptive',
@@ -66,7 +69,7 @@ export function makeBedrockClient(
       throwOnRequestTimeout: true,
     }),
     ...overrides,
-  });
+  })), (_command, input) => [['bedrock:InvokeModel', String(input.modelId)]]);
 }
 
 export class BedrockModel implements TextModel {

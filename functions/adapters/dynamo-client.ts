@@ -5,6 +5,8 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { Env } from '../config.ts';
+import { traced } from '../observability/tracer.ts';
+import { dynamoActions, recordCalls } from './aws-calls.ts';
 
 /** Requests sent, by command name (GetItem, UpdateItem, ...), since the last reset. */
 export const dynamoRequestCounts: Record<string, number> = {};
@@ -19,13 +21,14 @@ export interface DynamoClients {
 }
 
 export function makeDynamoClients(env: Pick<Env, 'AWS_REGION' | 'DYNAMODB_ENDPOINT'>): DynamoClients {
-  const client = new DynamoDBClient({
+  // Traced (X-Ray subsegments per call) when the Tracer is enabled; the document client wraps it.
+  const client = traced(new DynamoDBClient({
     region: env.AWS_REGION,
     ...(env.DYNAMODB_ENDPOINT
       ? { endpoint: env.DYNAMODB_ENDPOINT, credentials: { accessKeyId: 'local', secretAccessKey: 'local' } }
       : {}),
     maxAttempts: 4,
-  });
+  }));
   client.middlewareStack.add(
     (next, context) => async (args) => {
       const name = String(context.commandName ?? 'unknown').replace(/Command$/, '');
@@ -34,6 +37,7 @@ export function makeDynamoClients(env: Pick<Env, 'AWS_REGION' | 'DYNAMODB_ENDPOI
     },
     { step: 'initialize', name: 'countRequests' },
   );
+  recordCalls(client, dynamoActions);
   const doc = DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } });
   return { client, doc };
 }

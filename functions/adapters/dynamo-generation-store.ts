@@ -1,12 +1,20 @@
 /**
  * Generations (`GEN#id`), product content (`PRODUCT#id`) and the store design (`STORE#design`), in the
  * account's item collection: another account's id simply is not there, which makes it a 404.
+ *
+ * A generation is written with the table's TTL attribute (`expiresAt`, `GENERATION_TTL_DAYS` after it was
+ * created), so the unselected ones, the bulk of the table, expire. Selecting a variant removes the TTL:
+ * the chosen generation stays as long as the content taken from it. Product content, the store design
+ * and the ledger never carry the attribute.
  */
 import { brotliCompressSync, brotliDecompressSync, constants } from 'node:zlib';
 import { BatchWriteCommand, GetCommand, PutCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { GenerationRecord, GenerationStore, ProductContent, PutOptions } from '../core/generation-store.ts';
 import { isConditionFailure } from './dynamo-client.ts';
+import { TABLE } from '../../lib/wiring.ts';
 import { accountPk } from './dynamo-store.ts';
+
+const TTL = TABLE.ttlAttribute;
 
 /**
  * A generation is written once and read whole, and DynamoDB bills a write per started KB: its input and
@@ -16,19 +24,25 @@ import { accountPk } from './dynamo-store.ts';
  */
 const BROTLI = { params: { [constants.BROTLI_PARAM_QUALITY]: 6, [constants.BROTLI_PARAM_MODE]: constants.BROTLI_MODE_TEXT } };
 
-function toItem(g: GenerationRecord): Record<string, unknown> {
+function toItem(g: GenerationRecord, ttlDays: number): Record<string, unknown> {
   const { id, accountId, input, variants, ...rest } = g;
-  return { pk: accountPk(accountId), sk: `GEN#${id}`, ...rest, z: brotliCompressSync(JSON.stringify({ input, variants }), BROTLI) };
+  const expiresAt = Math.ceil(Date.parse(g.createdAt) / 1000) + ttlDays * 86_400;
+  return { pk: accountPk(accountId), sk: `GEN#${id}`, ...rest, z: brotliCompressSync(JSON.stringify({ input, variants }), BROTLI), [TTL]: expiresAt };
 }
 
 function fromItem(accountId: string, id: string, item: Record<string, unknown>): GenerationRecord {
-  const { pk: _p, sk: _s, z, ...rest } = item;
+  const { pk: _p, sk: _s, [TTL]: _e, z, ...rest } = item;
   const body = z instanceof Uint8Array ? (JSON.parse(brotliDecompressSync(z).toString('utf8')) as Pick<GenerationRecord, 'input' | 'variants'>) : {};
   return { id, accountId, ...rest, ...body } as GenerationRecord;
 }
 
 export class DynamoGenerationStore implements GenerationStore {
-  constructor(private readonly doc: DynamoDBDocumentClient, private readonly table: string) {}
+  constructor(
+    private readonly doc: DynamoDBDocumentClient,
+    private readonly table: string,
+    /** How long an unselected generation is kept. */
+    private readonly ttlDays = 180,
+  ) {}
 
   async putGeneration(g: GenerationRecord, opts: PutOptions = {}): Promise<boolean> {
     const alongside = opts.alongside;
@@ -36,7 +50,7 @@ export class DynamoGenerationStore implements GenerationStore {
       // A freshly minted random id cannot exist yet, so the generation needs no condition and can share
       // one BatchWriteItem with the ledger block its charge completed.
       try {
-        await this.batchPut([toItem(g), ...alongside.items]);
+        await this.batchPut([toItem(g, this.ttlDays), ...alongside.items]);
         alongside.done(true);
         return true;
       } catch (err) {
@@ -47,7 +61,7 @@ export class DynamoGenerationStore implements GenerationStore {
     // Beside the conditional put, in parallel, when there is something to write alongside.
     const companion = alongside ? this.batchPut(alongside.items).then(() => true, () => false) : undefined;
     try {
-      await this.doc.send(new PutCommand({ TableName: this.table, Item: toItem(g), ConditionExpression: 'attribute_not_exists(sk)' }));
+      await this.doc.send(new PutCommand({ TableName: this.table, Item: toItem(g, this.ttlDays), ConditionExpression: 'attribute_not_exists(sk)' }));
       return true;
     } catch (err) {
       if (isConditionFailure(err)) return false;
@@ -80,7 +94,8 @@ export class DynamoGenerationStore implements GenerationStore {
       new UpdateCommand({
         TableName: this.table,
         Key: { pk: accountPk(accountId), sk: `GEN#${id}` },
-        UpdateExpression: 'SET selectedIndex = :i',
+        // A selected generation is content the merchant uses: it must not expire.
+        UpdateExpression: `SET selectedIndex = :i REMOVE ${TTL}`,
         ConditionExpression: 'attribute_exists(pk)',
         ExpressionAttributeValues: { ':i': index },
       }),

@@ -7,7 +7,9 @@ import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge
 import type { Env } from '../config.ts';
 import type { BillingEvent, BillingEventType, EventPublisher } from '../core/billing.ts';
 import { ServiceUnavailable } from '../core/errors.ts';
-import { log } from '../http/log.ts';
+import { correlationId, log } from '../http/log.ts';
+import { traced } from '../observability/tracer.ts';
+import { recordCall } from './aws-calls.ts';
 import { DETAIL_TYPES, EVENT_SOURCE } from '../../lib/wiring.ts';
 import { localBus } from './local-bus.ts';
 
@@ -19,6 +21,15 @@ export const DETAIL_TYPE_OF: Record<BillingEventType, string> = {
   'topup.failed': DETAIL_TYPES.topUpFailed,
 };
 
+/**
+ * The detail carries the publishing request's correlation id, so the billing handler's log lines
+ * share it (the handler's schema ignores the extra field).
+ */
+function withCorrelation(event: BillingEvent): BillingEvent & { correlationId?: string } {
+  const id = correlationId();
+  return id ? { ...event, correlationId: id } : event;
+}
+
 export class EventBridgePublisher implements EventPublisher {
   constructor(
     private readonly client: EventBridgeClient,
@@ -27,10 +38,11 @@ export class EventBridgePublisher implements EventPublisher {
 
   async publish(event: BillingEvent): Promise<void> {
     let r;
+    recordCall('events:PutEvents', 'bus');
     try {
       r = await this.client.send(
         new PutEventsCommand({
-          Entries: [{ EventBusName: this.busName, Source: EVENT_SOURCE, DetailType: DETAIL_TYPE_OF[event.type], Detail: JSON.stringify(event) }],
+          Entries: [{ EventBusName: this.busName, Source: EVENT_SOURCE, DetailType: DETAIL_TYPE_OF[event.type], Detail: JSON.stringify(withCorrelation(event)) }],
         }),
       );
     } catch (err) {
@@ -48,11 +60,12 @@ export class EventBridgePublisher implements EventPublisher {
 
 export class LocalBusPublisher implements EventPublisher {
   async publish(event: BillingEvent): Promise<void> {
-    await localBus().publish([{ source: EVENT_SOURCE, detailType: DETAIL_TYPE_OF[event.type], detail: event }]);
+    recordCall('events:PutEvents', 'bus');
+    await localBus().publish([{ source: EVENT_SOURCE, detailType: DETAIL_TYPE_OF[event.type], detail: withCorrelation(event) }]);
   }
 }
 
 export function makeEventPublisher(env: Pick<Env, 'LOCAL_STACK' | 'AWS_REGION' | 'EVENT_BUS_NAME'>): EventPublisher {
   if (env.LOCAL_STACK === '1') return new LocalBusPublisher();
-  return new EventBridgePublisher(new EventBridgeClient({ region: env.AWS_REGION }), env.EVENT_BUS_NAME);
+  return new EventBridgePublisher(traced(new EventBridgeClient({ region: env.AWS_REGION })), env.EVENT_BUS_NAME);
 }

@@ -8,6 +8,8 @@ import type { PublishPayload, Scheduler } from '../core/blog-posts.ts';
 import { log } from '../http/log.ts';
 import { FUNCTIONS } from '../../lib/wiring.ts';
 import { localScheduler } from './local-bus.ts';
+import { traced } from '../observability/tracer.ts';
+import { recordCall } from './aws-calls.ts';
 
 /** `at(yyyy-mm-ddThh:mm:ss)` in UTC, rounded up to the second so it never fires before `at`. */
 export function atExpression(at: Date): string {
@@ -18,6 +20,12 @@ export function atExpression(at: Date): string {
 /** How long EventBridge Scheduler keeps retrying a failed invocation before it dead-letters it. */
 export const PUBLISH_RETRY = { maximumRetryAttempts: 10, maximumEventAgeSeconds: 6 * 3600 } as const;
 
+/** Creating a schedule that runs as the scheduler role passes that role to EventBridge Scheduler. */
+function recordSchedule(): void {
+  recordCall('scheduler:CreateSchedule', 'schedule-group');
+  recordCall('iam:PassRole', 'scheduler-role');
+}
+
 export class EventBridgeScheduler implements Scheduler {
   constructor(
     private readonly client: SchedulerClient,
@@ -25,8 +33,9 @@ export class EventBridgeScheduler implements Scheduler {
   ) {}
 
   async schedulePublish(name: string, at: Date, payload: PublishPayload): Promise<void> {
+    recordSchedule();
     if (!this.cfg.PUBLISH_FUNCTION_ARN || !this.cfg.SCHEDULER_ROLE_ARN) {
-      throw new Error('PUBLISH_FUNCTION_ARN and SCHEDULER_ROLE_ARN must be set to create schedules (scheduler:manage access)');
+      throw new Error('PUBLISH_FUNCTION_ARN and SCHEDULER_ROLE_ARN must be set to create schedules (scheduler:create access)');
     }
     await this.client.send(
       new CreateScheduleCommand({
@@ -51,6 +60,7 @@ export class EventBridgeScheduler implements Scheduler {
   }
 
   async cancel(name: string): Promise<boolean> {
+    recordCall('scheduler:DeleteSchedule', 'schedule-group');
     try {
       await this.client.send(new DeleteScheduleCommand({ Name: name, GroupName: this.cfg.SCHEDULER_GROUP }));
       return true;
@@ -68,10 +78,12 @@ export class LocalStackScheduler implements Scheduler {
   constructor(private readonly target: string) {}
 
   async schedulePublish(name: string, at: Date, payload: PublishPayload): Promise<void> {
+    recordSchedule();
     await localScheduler().createOneTime({ name, at: at.toISOString(), target: this.target, payload });
   }
 
   async cancel(name: string): Promise<boolean> {
+    recordCall('scheduler:DeleteSchedule', 'schedule-group');
     return localScheduler().deleteOneTime(name);
   }
 }
@@ -85,5 +97,5 @@ export function publishTarget(): string {
 
 export function makeScheduler(env: Env): Scheduler {
   if (env.LOCAL_STACK === '1') return new LocalStackScheduler(publishTarget());
-  return new EventBridgeScheduler(new SchedulerClient({ region: env.AWS_REGION }), env);
+  return new EventBridgeScheduler(traced(new SchedulerClient({ region: env.AWS_REGION })), env);
 }

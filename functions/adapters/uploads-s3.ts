@@ -8,6 +8,7 @@
  */
 import { CopyObjectCommand, GetObjectCommand, PutObjectCommand, S3Client, type S3ClientConfig } from '@aws-sdk/client-s3';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
+import { recordCalls, s3Actions } from './aws-calls.ts';
 import type { Env } from '#config';
 import { ValidationFailed } from '#core/errors.ts';
 import { IMAGE_LIMITS, UPLOAD_CONTENT_TYPES, isSafeKeySegment, uploadKey, type EnhancedImage, type StoredUpload, type UploadContentType, type UploadStore } from '#core/images.ts';
@@ -30,15 +31,17 @@ export interface S3UploadStoreOptions {
  * PutObject otherwise carries `x-amz-checksum-crc32` of the empty body it was signed with, and real S3
  * rejects every upload through it (aws-sdk-js-v3#6994); s3rver ignores checksums, so no local test
  * would notice. Path-style addressing when an endpoint is set: s3rver has no per-bucket host names.
+ * Not wrapped by the Tracer: most of its use is presigning, which makes no call, and the X-Ray
+ * middleware would open a subsegment for a request that is never sent.
  */
 export function makeS3Client(env: Pick<Env, 'AWS_REGION' | 'S3_ENDPOINT'>, overrides: S3ClientConfig = {}): S3Client {
-  return new S3Client({
+  return recordCalls(new S3Client({
     region: env.AWS_REGION,
     requestChecksumCalculation: 'WHEN_REQUIRED',
     responseChecksumValidation: 'WHEN_REQUIRED',
     ...(env.S3_ENDPOINT ? { endpoint: env.S3_ENDPOINT, forcePathStyle: true, credentials: LOCAL_S3_CREDENTIALS } : {}),
     ...overrides,
-  });
+  }), s3Actions);
 }
 
 const isNotFound = (err: unknown) => {

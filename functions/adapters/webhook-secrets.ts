@@ -16,6 +16,7 @@ import { createHash, createHmac, type Hash, type Hmac } from 'node:crypto';
 import { SignatureV4 } from '@smithy/signature-v4';
 import type { Env } from '../config.ts';
 import type { Clock } from '../core/clock.ts';
+import { recordCall } from './aws-calls.ts';
 
 const LOCAL_DEFAULT = 'local-webhook-secret';
 const CACHE_MS = 5 * 60_000;
@@ -103,6 +104,8 @@ export function webhookSecrets(env: SecretsEnv, clock: Clock): () => Promise<rea
     const secret = env.WEBHOOK_SECRET;
     if (!secret) throw new Error('WEBHOOK_SECRET_ARN (or, locally, WEBHOOK_SECRET) must be set');
     return async () => {
+      // Locally the value stands in for the secret a deployed function reads.
+      recordCall('secretsmanager:GetSecretValue', 'webhook-secret');
       if (env.LOCAL_STACK !== '1' && secret === LOCAL_DEFAULT) {
         throw new Error('WEBHOOK_SECRET is the local default outside the local stack; set WEBHOOK_SECRET_ARN or WEBHOOK_SECRET');
       }
@@ -113,6 +116,7 @@ export function webhookSecrets(env: SecretsEnv, clock: Clock): () => Promise<rea
   type Versions = { current: string; currentSince: Date | null; previous: string | null };
   let cached: { at: number; versions: Promise<Versions> } | undefined;
   return async () => {
+    recordCall('secretsmanager:GetSecretValue', 'webhook-secret');
     if (!cached || Date.now() - cached.at > CACHE_MS) {
       const versions = Promise.all([getSecretValue(env.AWS_REGION, arn, 'AWSCURRENT'), getSecretValue(env.AWS_REGION, arn, 'AWSPREVIOUS')]).then(
         ([current, previous]): Versions => ({ current: current!.value, currentSince: current!.createdAt, previous: previous?.value ?? null }),

@@ -17,6 +17,8 @@ import type { TextModel } from '../core/model.ts';
 import type { ImageModel, UploadStore } from '../core/images.ts';
 import type { BlogPostStore, Scheduler } from '../core/blog-posts.ts';
 import type { CapStore } from '../core/caps.ts';
+import type { Telemetry } from '../core/telemetry.ts';
+import { powertoolsTelemetry } from '../adapters/powertools-telemetry.ts';
 import type { DynamoClients } from '../adapters/dynamo-client.ts';
 import type { Access } from '../../lib/wiring.ts';
 import type middy from '@middy/core';
@@ -26,6 +28,8 @@ export interface Deps {
   /** Only the keys of the function's ports were parsed (see `parseEnvFor`). */
   env: Env;
   clock: Clock;
+  /** Business metrics (Powertools Metrics, EMF on stdout): every function has the observability stack. */
+  telemetry: Telemetry;
   dynamo: DynamoClients;
   store: CreditStore;
   notifications: NotificationStore;
@@ -53,8 +57,8 @@ export interface Deps {
   webhookSecrets(): Promise<readonly string[]>;
 }
 
-/** Always present: the parsed environment and the service clock. */
-type Given = 'env' | 'clock';
+/** Always present: the parsed environment, the service clock and telemetry. */
+type Given = 'env' | 'clock' | 'telemetry';
 /** The `Deps` fields a port may provide. */
 export type PortKey = Exclude<keyof Deps, Given>;
 
@@ -107,7 +111,7 @@ export function compose(fn: string, ports: readonly Port<any>[], extraEnv: reado
   const all = closure(ports);
   const envKeys = envKeysOf(all, extraEnv);
   const env = parseEnvFor(envKeys, source);
-  const target: Record<string, unknown> = { env, clock: serviceClock };
+  const target: Record<string, unknown> = { env, clock: serviceClock, telemetry: powertoolsTelemetry };
   const deps = new Proxy(target, {
     get(t, key) {
       if (typeof key === 'symbol' || key in t || NOT_PORTS.has(key)) return t[key as string];

@@ -11,7 +11,7 @@ export const imageFeature: Port<never> = {
   name: 'image-feature',
   provides: [],
   env: [],
-  access: ['uploads:read', 'uploads:write'],
+  access: ['uploads:read', 'results:read', 'results:write', 'selected:read', 'selected:write'],
   needs: [uploads],
   build: () => ({}),
 };

@@ -5,6 +5,6 @@ export const scheduler: Port<'scheduler'> = {
   name: 'scheduler',
   provides: ['scheduler'],
   env: ['SCHEDULER_GROUP', 'SCHEDULER_ROLE_ARN', 'PUBLISH_FUNCTION_ARN', 'SCHEDULER_DLQ_ARN'],
-  access: ['scheduler:manage'],
+  access: ['scheduler:create', 'scheduler:delete'],
   build: (env) => ({ scheduler: makeScheduler(env) }),
 };

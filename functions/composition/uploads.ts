@@ -6,6 +6,6 @@ export const uploads: Port<'uploads'> = {
   name: 'uploads',
   provides: ['uploads'],
   env: ['UPLOAD_BUCKET', 'S3_ENDPOINT'],
-  access: ['uploads:read', 'uploads:write'],
+  access: ['uploads:put', 'uploads:read', 'results:read', 'results:write', 'selected:read', 'selected:write'],
   build: (env) => ({ uploads: S3UploadStore.fromEnv(env) }),
 };

@@ -16,6 +16,7 @@ import { newId } from './ids.ts';
 import { availableOf, type AccountState, type Guard, type NewLedgerEntry, type RateChange } from './ports.ts';
 import { cooldownError, rateView, withRate, type RateLimitDeps, type RateView } from './rate-limit.ts';
 import { PLANS } from '../config.ts';
+import { telemetryOf } from './telemetry.ts';
 
 export interface AttemptRequest {
   accountId: string;
@@ -122,6 +123,7 @@ export async function admitAttempt(deps: CreditsDeps & RateLimitDeps, req: Attem
         known = started.account;
         continue;
       }
+      telemetryOf(deps).cooldownStarted();
       await deps.notifications.add(req.accountId, {
         id: newId('ntf', now),
         type: 'cooldown_started',

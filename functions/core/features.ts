@@ -11,9 +11,10 @@ import type { ImageModel, UploadStore } from './images.ts';
 import type { DesignVariant, DescriptionVariant, ProductFact, SeoVariant, TextModel, TokenUsage } from './model.ts';
 import { enforceDesignRules } from './design-rules.ts';
 import type { RateLimitDeps } from './rate-limit.ts';
+import type { TelemetryDeps } from './telemetry.ts';
 import type { BlogInput, DesignInput, ProductInput } from './schemas.ts';
 
-export interface GenerationDeps extends CreditsDeps, RateLimitDeps {
+export interface GenerationDeps extends CreditsDeps, RateLimitDeps, TelemetryDeps {
   generations: GenerationStore;
   model: TextModel;
   /** Time a generation may spend on its model call(s), under API Gateway's 30 s. */

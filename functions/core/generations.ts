@@ -6,7 +6,7 @@
  * function's own timeout. The common case makes three DynamoDB requests and no read: the admission
  * write, the generation's PutItem, and the write that releases the charge's hold.
  */
-import { FEATURES, PLANS, type FeatureId } from '../config.ts';
+import { FEATURES, PLANS, type FeatureId, type PlanId } from '../config.ts';
 import { admitAttempt } from './attempt.ts';
 import { ensureAccount, noticeLowBalance, refund, releaseCharge } from './credits.ts';
 import { DomainError, GenerationFailed, IdempotencyConflict, ModelFailure, NotFound, PlanUpgradeRequired } from './errors.ts';
@@ -15,6 +15,7 @@ import type { GenerationRecord } from './generation-store.ts';
 import { keyedId, newId } from './ids.ts';
 import { availableOf } from './ports.ts';
 import { rateView, withRate, type RateView } from './rate-limit.ts';
+import { telemetryOf } from './telemetry.ts';
 
 export interface GenerateInput {
   accountId: string;
@@ -54,7 +55,18 @@ function upgradeMessage(feature: FeatureId): string {
   return `${label[feature]} are available on paid plans. Upgrade to use them.`;
 }
 
+/** Reports a refusal (any 4xx before the model) to telemetry, with the plan once the account was read. */
 export async function generate(deps: GenerationDeps, req: GenerateInput): Promise<{ generation: GenerationView; rate: RateView }> {
+  const seen: { plan?: PlanId } = {};
+  try {
+    return await generateOnce(deps, req, seen);
+  } catch (err) {
+    if (err instanceof DomainError && err.status < 500) telemetryOf(deps).generationRefused({ feature: req.feature, plan: seen.plan, code: err.code });
+    throw err;
+  }
+}
+
+async function generateOnce(deps: GenerationDeps, req: GenerateInput, seen: { plan?: PlanId }): Promise<{ generation: GenerationView; rate: RateView }> {
   const feature = FEATURES[req.feature];
   const module = featureModule(req.feature);
   if (!module) throw new PlanUpgradeRequired(`${req.feature} is not available yet.`);
@@ -74,8 +86,9 @@ export async function generate(deps: GenerationDeps, req: GenerateInput): Promis
   } catch (err) {
     // References are checked before the attempt is admitted, but a plan refusal comes first: only
     // here, where a reference is refused, is the plan read to tell a 403 from the 404 (or 400).
-    if (err instanceof DomainError && !planAllows(req.feature, (await ensureAccount(deps, req.accountId)).plan)) {
-      throw new PlanUpgradeRequired(upgradeMessage(req.feature));
+    if (err instanceof DomainError) {
+      seen.plan = (await ensureAccount(deps, req.accountId)).plan;
+      if (!planAllows(req.feature, seen.plan)) throw new PlanUpgradeRequired(upgradeMessage(req.feature));
     }
     throw err;
   }
@@ -90,14 +103,18 @@ export async function generate(deps: GenerationDeps, req: GenerateInput): Promis
   });
   const charged = { account: attempt.account, split: attempt.split };
   const account = attempt.account;
+  seen.plan = account.plan;
   const meta = { feature: req.feature, generationId, productId: productId ?? undefined, hold: true };
 
   const paid = PLANS[account.plan].paid;
   const count = (paid ? feature.variants : Math.max(1, feature.freeSelectableVariants)) as 1 | 2;
   let record: GenerationRecord;
+  const modelStarted = performance.now();
+  let modelMs = 0;
   try {
     const signal = AbortSignal.timeout(deps.modelTimeBudgetMs);
     const written = await module.generate(deps, { accountId: req.accountId, generationId, productId, input: req.input, count, signal, prepared });
+    modelMs = performance.now() - modelStarted;
     if (written.variants.length !== count) throw new ModelFailure('invalid_output', `expected ${count} variants, got ${written.variants.length}`);
     record = {
       id: generationId,
@@ -128,6 +145,7 @@ export async function generate(deps: GenerationDeps, req: GenerateInput): Promis
   } catch (err) {
     const reason = err instanceof ModelFailure ? `model ${err.kind}` : 'generation could not be completed';
     await refund(deps, req.accountId, charged.split, { ...meta, reason });
+    telemetryOf(deps).generationFailed({ feature: req.feature, plan: account.plan, credits: feature.cost, reason: err instanceof ModelFailure ? err.kind : 'internal', modelMs: modelMs || performance.now() - modelStarted });
     const failure = new GenerationFailed(
       feature.cost,
       err instanceof ModelFailure && err.kind === 'throttled'
@@ -141,6 +159,7 @@ export async function generate(deps: GenerationDeps, req: GenerateInput): Promis
   // The generation is stored: the charge stands. (Had this process stalled past the hold timeout, a
   // reader has refunded it already and the merchant keeps this one for free.)
   await releaseCharge(deps, req.accountId, generationId);
+  telemetryOf(deps).generationSucceeded({ feature: req.feature, plan: account.plan, credits: feature.cost, modelId: record.modelId, modelCalls: record.modelCalls, usage: record.usage, modelMs });
   // Best effort: a lost low-balance notice must not fail a paid-for generation.
   await noticeLowBalance(deps, charged.account).catch(() => undefined);
   return { generation: await toView(deps, record, availableOf(charged.account)), rate: attempt.rate };

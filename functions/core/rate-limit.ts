@@ -9,6 +9,7 @@ import type { RateLimitConfig } from '../config.ts';
 import type { Clock } from './clock.ts';
 import { CooldownActive, DomainError } from './errors.ts';
 import type { CreditStore, NotificationStore, RateState } from './ports.ts';
+import type { TelemetryDeps } from './telemetry.ts';
 
 export type { RateState } from './ports.ts';
 
@@ -20,7 +21,7 @@ export interface RateLimitStore {
   recordCooldown(accountId: string, cooldown: { startedAt: string; until: string; expiresAt: number }): Promise<void>;
 }
 
-export interface RateLimitDeps {
+export interface RateLimitDeps extends TelemetryDeps {
   rate: RateLimitStore;
   notifications: NotificationStore;
   clock: Clock;

@@ -15,6 +15,8 @@ export interface RefreshJobOptions {
   concurrencyPerShard?: number;
   /** Epoch ms (real time) after which no new page is started; the next run carries on. */
   deadline?: number;
+  /** Told of every account (or index shard) that failed, so each failure can be logged with its error. */
+  onFailure?: (where: { accountId: string } | { shard: number }, err: unknown) => void;
 }
 
 export interface RefreshJobResult {
@@ -53,6 +55,7 @@ export async function refreshDueAccounts(deps: CreditsDeps, opts: RefreshJobOpti
     } catch (err) {
       // One account's failure must not stop the others; the next run retries it (it is still due).
       result.failed++;
+      opts.onFailure?.({ accountId: account.accountId }, err);
       if (result.errors.length < 10) result.errors.push(`${account.accountId}: ${String((err as Error)?.message ?? err)}`);
     }
   };
@@ -77,6 +80,7 @@ export async function refreshDueAccounts(deps: CreditsDeps, opts: RefreshJobOpti
     } catch (err) {
       // The index query failed (after the SDK's retries): this shard waits for the next run.
       result.complete = false;
+      opts.onFailure?.({ shard }, err);
       if (result.errors.length < 10) result.errors.push(`shard ${shard}: ${String((err as Error)?.message ?? err)}`);
     }
   };

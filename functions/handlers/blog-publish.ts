@@ -10,6 +10,7 @@ import { capStore } from '../composition/cap-store.ts';
 /** The ports this function uses: its bundle carries these adapters and its environment schema their keys. */
 export const composition = compose('blog-publish', [creditStore, generationStore, blogStore, capStore]);
 const deps = composition.deps;
+import { eventHandler } from '../observability/middleware.ts';
 
 /** What the one-time schedule passes as its input (the same in AWS and in the local stack). */
 const Payload = z.object({ accountId: z.string().min(1).max(100), postId: z.string().min(1).max(100) });
@@ -19,10 +20,13 @@ const Payload = z.object({ accountId: z.string().min(1).max(100), postId: z.stri
  * times: the post publishes once, a canceled one never. A throw makes the scheduler retry, then
  * dead-letter the invocation.
  */
-export const handler = async (event: unknown): Promise<{ outcome: string }> => {
+export const handler = eventHandler(async (event: unknown): Promise<{ outcome: string }> => {
   const payload = Payload.safeParse(event);
-  if (!payload.success) throw new Error(`blog-publish got an invalid payload: ${payload.error.message}`);
+  if (!payload.success) {
+    log.error('blog-publish got an invalid payload');
+    throw new Error(`blog-publish got an invalid payload: ${payload.error.message}`);
+  }
   const outcome = await publishPost(deps, payload.data);
   log.info('blog post publish', { ...payload.data, outcome });
   return { outcome };
-};
+});

@@ -1,6 +1,6 @@
 /**
- * The shared middy stack of every HTTP handler: header normalisation, the error envelope, caller and
- * scope checks, the body-size limit, JSON parsing and zod validation (in the contract's order:
+ * The shared middy stack of every HTTP handler: observability (Powertools Logger, Tracer, Metrics),
+ * header normalisation, the error envelope, caller and scope checks, the body-size limit, JSON parsing and zod validation (in the contract's order:
  * 401, 413, 400), then Powertools idempotency when a route honours `Idempotency-Key`.
  * A handler states its schemas and calls one use case.
  */
@@ -15,6 +15,7 @@ import type { Deps } from '../composition/compose.ts';
 import { errorResponse, json, zodIssues } from './errors.ts';
 import { refuseUndecodable } from './params.ts';
 import { rateLimitHeaders } from './rate-limit-headers.ts';
+import { observability } from '../observability/middleware.ts';
 
 export type HttpResult = APIGatewayProxyStructuredResultV2;
 
@@ -68,6 +69,7 @@ export function httpHandler<B = undefined, Q = undefined, P = undefined>(
 ) {
   const limit = spec.maxBodyBytes ?? LIMITS.maxBodyBytes;
   const chain = middy<Event, HttpResult, Error, Context>()
+    .use(observability())
     .use(httpHeaderNormalizer())
     .use({
       onError: (request) => {

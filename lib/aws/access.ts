@@ -17,16 +17,37 @@ import { inferenceProfileOf } from '../../functions/config.ts';
 
 /** The environment keys each access sets (the stack also sets NODE_OPTIONS and LOG_LEVEL everywhere). */
 export const ACCESS_ENV: Record<Access, readonly string[]> = {
-  'table:read': ['TABLE_NAME', 'RATE_LIMIT_MAX_ATTEMPTS', 'RATE_LIMIT_WINDOW_SECONDS', 'COOLDOWN_SECONDS', 'CHECKOUT_BASE_URL'],
-  'table:write': ['TABLE_NAME', 'RATE_LIMIT_MAX_ATTEMPTS', 'RATE_LIMIT_WINDOW_SECONDS', 'COOLDOWN_SECONDS', 'CHECKOUT_BASE_URL'],
+  'table:read': ['TABLE_NAME', 'RATE_LIMIT_MAX_ATTEMPTS', 'RATE_LIMIT_WINDOW_SECONDS', 'COOLDOWN_SECONDS', 'CHECKOUT_BASE_URL', 'GENERATION_TTL_DAYS'],
+  'table:write': ['TABLE_NAME', 'RATE_LIMIT_MAX_ATTEMPTS', 'RATE_LIMIT_WINDOW_SECONDS', 'COOLDOWN_SECONDS', 'CHECKOUT_BASE_URL', 'GENERATION_TTL_DAYS'],
   idempotency: ['IDEMPOTENCY_TABLE_NAME'],
   'bus:put': ['EVENT_BUS_NAME'],
   'bedrock:invoke': ['AI_PROVIDER', 'BEDROCK_MODEL_ID', 'BEDROCK_IMAGE_MODEL_ID', 'BEDROCK_IMAGE_REGION'],
+  'uploads:put': ['UPLOAD_BUCKET'],
   'uploads:read': ['UPLOAD_BUCKET'],
-  'uploads:write': ['UPLOAD_BUCKET'],
-  'scheduler:manage': ['SCHEDULER_ROLE_ARN', 'PUBLISH_FUNCTION_ARN', 'SCHEDULER_DLQ_ARN', 'SCHEDULER_GROUP'],
+  'results:read': ['UPLOAD_BUCKET'],
+  'results:write': ['UPLOAD_BUCKET'],
+  'selected:read': ['UPLOAD_BUCKET'],
+  'selected:write': ['UPLOAD_BUCKET'],
+  // Deleting needs only the group; the scheduler adapter reads the same four keys either way (ARNs grant nothing).
+  'scheduler:create': ['SCHEDULER_ROLE_ARN', 'PUBLISH_FUNCTION_ARN', 'SCHEDULER_DLQ_ARN', 'SCHEDULER_GROUP'],
+  'scheduler:delete': ['SCHEDULER_ROLE_ARN', 'PUBLISH_FUNCTION_ARN', 'SCHEDULER_DLQ_ARN', 'SCHEDULER_GROUP'],
   'webhook-secret': ['WEBHOOK_SECRET_ARN'],
 };
+
+/** The DynamoDB operations of `table:read` and `table:write`, and nothing else. */
+export const TABLE_READ_ACTIONS = ['dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:BatchGetItem'];
+export const TABLE_WRITE_ACTIONS = ['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:BatchWriteItem'];
+export const IDEMPOTENCY_ACTIONS = ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'];
+
+/** The key prefix and the one S3 action of each object access (see `Access` in lib/wiring.ts). */
+export const OBJECT_ACCESS = {
+  'uploads:put': { prefix: 'uploads/', action: 's3:PutObject' },
+  'uploads:read': { prefix: 'uploads/', action: 's3:GetObject' },
+  'results:read': { prefix: 'results/', action: 's3:GetObject' },
+  'results:write': { prefix: 'results/', action: 's3:PutObject' },
+  'selected:read': { prefix: 'selected/', action: 's3:GetObject' },
+  'selected:write': { prefix: 'selected/', action: 's3:PutObject' },
+} as const satisfies Partial<Record<Access, { prefix: string; action: string }>>;
 
 /** What the service creates for one-time schedules (blog publishing). */
 export interface SchedulerResources {
@@ -74,6 +95,7 @@ export function grantAccess(fn: lambda.Function, access: readonly Access[], r: A
     RATE_LIMIT_WINDOW_SECONDS: String(s.rateLimitWindowSeconds),
     COOLDOWN_SECONDS: String(s.cooldownSeconds),
     CHECKOUT_BASE_URL: s.checkoutBaseUrl,
+    GENERATION_TTL_DAYS: String(s.generationTtlDays),
   };
 
   const role = fn.role!;
@@ -83,18 +105,22 @@ export function grantAccess(fn: lambda.Function, access: readonly Access[], r: A
   for (const a of new Set(access)) {
     switch (a) {
       case 'table:read':
-        // read + write on the same function: the write grant below already covers reads.
-        if (!access.includes('table:write')) r.table.grantReadData(fn);
-        ackTableIndexes();
-        env(tableEnv);
-        break;
       case 'table:write':
-        r.table.grantReadWriteData(fn);
-        ackTableIndexes();
+        // Exactly the operations the stores use: no Scan, no DeleteItem, no DescribeTable or streams.
+        fn.addToRolePolicy(
+          new iam.PolicyStatement({
+            actions: a === 'table:read' ? TABLE_READ_ACTIONS : TABLE_WRITE_ACTIONS,
+            resources: a === 'table:read' ? [r.table.tableArn, `${r.table.tableArn}/index/*`] : [r.table.tableArn],
+          }),
+        );
+        r.table.encryptionKey?.grant(fn, ...(a === 'table:read' ? ['kms:Decrypt', 'kms:DescribeKey'] : ['kms:Decrypt', 'kms:DescribeKey', 'kms:Encrypt', 'kms:ReEncrypt*', 'kms:GenerateDataKey*']));
+        if (a === 'table:read') ackTableIndexes();
         env(tableEnv);
         break;
       case 'idempotency':
-        r.idempotencyTable.grantReadWriteData(fn);
+        // Powertools idempotency: a record is put, completed, read after a lost race, deleted after a failure.
+        fn.addToRolePolicy(new iam.PolicyStatement({ actions: IDEMPOTENCY_ACTIONS, resources: [r.idempotencyTable.tableArn] }));
+        r.idempotencyTable.encryptionKey?.grant(fn, 'kms:Decrypt', 'kms:DescribeKey', 'kms:Encrypt', 'kms:ReEncrypt*', 'kms:GenerateDataKey*');
         env({ IDEMPOTENCY_TABLE_NAME: r.idempotencyTable.tableName });
         break;
       case 'bus:put':
@@ -127,34 +153,43 @@ export function grantAccess(fn: lambda.Function, access: readonly Access[], r: A
         });
         if (s.demo) env({ DEMO: '1' });
         break;
+      case 'uploads:put':
       case 'uploads:read':
-      case 'uploads:write': {
-        if (a === 'uploads:read' && access.includes('uploads:write')) break;
+      case 'results:read':
+      case 'results:write':
+      case 'selected:read':
+      case 'selected:write': {
         const bucket = r.uploads();
-        // Objects only, plus ListBucket so a missing upload reads as 404 NoSuchKey rather than 403.
-        const actions = a === 'uploads:write' ? ['s3:GetObject', 's3:PutObject'] : ['s3:GetObject'];
-        fn.addToRolePolicy(new iam.PolicyStatement({ actions, resources: [bucket.arnForObjects('*')] }));
-        fn.addToRolePolicy(new iam.PolicyStatement({ actions: ['s3:ListBucket'], resources: [bucket.bucketArn] }));
-        acknowledge(role, `AwsSolutions-IAM5[Resource::${nagArn(bucket)}/*]`, 'Object keys are per upload and generation (uploads/<id>, results/<id>), unknown at deploy; the wildcard spans this bucket only.');
+        const { prefix, action } = OBJECT_ACCESS[a];
+        const objects = bucket.arnForObjects(`${prefix}*`);
+        fn.addToRolePolicy(new iam.PolicyStatement({ actions: [action], resources: [objects] }));
+        acknowledge(role, `AwsSolutions-IAM5[Resource::${nagValue(fn, objects)}]`, `Object keys under ${prefix} are per account and upload or generation, unknown at deploy; the wildcard spans that prefix of this bucket only.`);
+        if (a === 'uploads:read') {
+          // Without ListBucket a missing photo reads as 403 rather than 404 NoSuchKey; limited to the photos' prefix.
+          fn.addToRolePolicy(new iam.PolicyStatement({ actions: ['s3:ListBucket'], resources: [bucket.bucketArn], conditions: { StringLike: { 's3:prefix': [`${prefix}*`] } } }));
+        }
         env({ UPLOAD_BUCKET: bucket.bucketName });
         break;
       }
-      case 'scheduler:manage': {
+      case 'scheduler:create':
+      case 'scheduler:delete': {
         const sch = r.scheduler();
         const schedules = stack.formatArn({ service: 'scheduler', resource: 'schedule', resourceName: `${sch.groupName}/*` });
-        fn.addToRolePolicy(new iam.PolicyStatement({ actions: ['scheduler:CreateSchedule', 'scheduler:DeleteSchedule'], resources: [schedules] }));
+        fn.addToRolePolicy(new iam.PolicyStatement({ actions: [a === 'scheduler:create' ? 'scheduler:CreateSchedule' : 'scheduler:DeleteSchedule'], resources: [schedules] }));
         acknowledge(
           role,
           `AwsSolutions-IAM5[Resource::${nagValue(fn, schedules)}]`,
           'Schedule names are created per blog post at run time; the wildcard spans the service\'s own schedule group only.',
         );
-        fn.addToRolePolicy(
-          new iam.PolicyStatement({
-            actions: ['iam:PassRole'],
-            resources: [sch.role.roleArn],
-            conditions: { StringEquals: { 'iam:PassedToService': 'scheduler.amazonaws.com' } },
-          }),
-        );
+        if (a === 'scheduler:create') {
+          fn.addToRolePolicy(
+            new iam.PolicyStatement({
+              actions: ['iam:PassRole'],
+              resources: [sch.role.roleArn],
+              conditions: { StringEquals: { 'iam:PassedToService': 'scheduler.amazonaws.com' } },
+            }),
+          );
+        }
         env({
           SCHEDULER_ROLE_ARN: sch.role.roleArn,
           PUBLISH_FUNCTION_ARN: sch.target.functionArn,

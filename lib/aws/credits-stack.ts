@@ -4,17 +4,15 @@
  */
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { CfnOutput, Duration, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
+import { Annotations, Aws, CfnOutput, Duration, Fn, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
 import * as apigw from 'aws-cdk-lib/aws-apigateway';
 import * as apigwv2 from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpJwtAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
-import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
-import * as cwActions from 'aws-cdk-lib/aws-cloudwatch-actions';
+import * as backup from 'aws-cdk-lib/aws-backup';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as eventTargets from 'aws-cdk-lib/aws-events-targets';
 import * as iam from 'aws-cdk-lib/aws-iam';
-import * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as destinations from 'aws-cdk-lib/aws-lambda-destinations';
 import * as logs from 'aws-cdk-lib/aws-logs';
@@ -22,13 +20,14 @@ import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as scheduler from 'aws-cdk-lib/aws-scheduler';
 import * as schedulerTargets from 'aws-cdk-lib/aws-scheduler-targets';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
-import * as sns from 'aws-cdk-lib/aws-sns';
-import * as subs from 'aws-cdk-lib/aws-sns-subscriptions';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
+import { METRICS_NAMESPACE, SERVICE_NAME } from '../../functions/observability/metrics.ts';
 import { FUNCTIONS, type FunctionSpec } from '../wiring.ts';
+import { needsSharp } from '../bundling.ts';
 import { grantAccess, type AccessResources, type SchedulerResources } from './access.ts';
 import { DataTables } from './data.ts';
+import { Monitoring } from './monitoring.ts';
 import { acknowledge, nagValue } from './nag.ts';
 import { ServiceFunction } from './service-function.ts';
 import { SharpLayer } from './sharp-layer.ts';
@@ -69,8 +68,13 @@ export class CreditsStack extends Stack {
   readonly tables: DataTables;
   readonly bus: events.EventBus;
   readonly web: WebSite;
-  /** Every dead-letter queue, each watched by an alarm. */
+  /**
+   * Every dead-letter and on-failure queue, each watched by an alarm: a queue pushed here before the
+   * end of the constructor (where `Monitoring` is built) gets its alarm without more code.
+   */
   readonly deadLetterQueues: sqs.Queue[] = [];
+  monitoring!: Monitoring;
+  readonly backupPlan: backup.BackupPlan;
 
   constructor(scope: Construct, id: string, props: CreditsStackProps) {
     super(scope, id, props);
@@ -80,6 +84,15 @@ export class CreditsStack extends Stack {
     const retention = retentionDays(settings.logRetentionDays);
 
     this.tables = new DataTables(this, 'Data');
+    // Daily backups kept 35 days, besides point-in-time recovery (which only reaches back 35 days and
+    // goes with the table): a restorable copy in a vault the stack retains.
+    this.backupPlan = backup.BackupPlan.daily35DayRetention(this, 'Backup', this.backupVault(settings));
+    const selection = this.backupPlan.addSelection('MainTable', { resources: [backup.BackupResource.fromDynamoDbTable(this.tables.table)] });
+    acknowledge(
+      selection,
+      'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSBackupServiceRolePolicyForBackup]',
+      'The role AWS Backup assumes to back up the table: AWS keeps this service policy in step with what Backup needs for each resource type.',
+    );
     this.bus = new events.EventBus(this, 'Bus', { description: 'ai-credits billing and domain events' });
 
     const logBucket = new s3.Bucket(this, 'AccessLogs', {
@@ -99,7 +112,7 @@ export class CreditsStack extends Stack {
     const webOrigins = [this.web.origin, ...settings.extraWebOrigins];
 
     // Functions first: scheduler resources name the publish function, grants name the others.
-    const imageFns = specs.filter((s) => s.access.some((a) => a.startsWith('uploads:'))).map((s) => s.id);
+    const imageFns = specs.filter(needsSharp).map((s) => s.id);
     const layers = imageFns.length ? [this.sharpLayer(settings, props.sharpLayerCode)] : [];
     for (const spec of specs) {
       const needsSharp = imageFns.includes(spec.id);
@@ -109,7 +122,8 @@ export class CreditsStack extends Stack {
           spec,
           projectRoot: PROJECT_ROOT,
           logRetention: retention,
-          environment: { LOG_LEVEL: settings.logLevel },
+          // Powertools reads these itself: one service name for logs, metrics and traces, one metric namespace.
+          environment: { LOG_LEVEL: settings.logLevel, POWERTOOLS_SERVICE_NAME: SERVICE_NAME, POWERTOOLS_METRICS_NAMESPACE: METRICS_NAMESPACE },
           code: props.codeFor?.(spec),
           layers: needsSharp ? layers : [],
         }),
@@ -134,7 +148,17 @@ export class CreditsStack extends Stack {
       if (isInvokedAsynchronously(spec)) this.onFailureDestination(spec);
     }
     this.web.publish({ apiUrl: this.stage.url.replace(/\/$/, '') });
-    this.alarms(settings);
+    this.monitoring = new Monitoring(this, 'Monitoring', {
+      alarmEmail: settings.alarmEmail,
+      api: this.api,
+      stage: this.stage,
+      functions: new Map([...this.functions].map(([id, f]) => [id, f.fn])),
+      queues: this.deadLetterQueues,
+      // CloudWatch alarms read metrics of their own Region only: the image model is watched here when it runs here.
+      bedrockModelIds: specs.some((s) => s.access.includes('bedrock:invoke'))
+        ? [...new Set([settings.bedrockModelId, ...(settings.bedrockImageRegion === this.region ? [settings.bedrockImageModelId] : [])])]
+        : [],
+    });
 
     new CfnOutput(this, 'ApiUrl', { value: this.stage.url });
     new CfnOutput(this, 'WebUrl', { value: this.web.origin });
@@ -195,6 +219,7 @@ export class CreditsStack extends Stack {
     });
 
     const jwt = new HttpJwtAuthorizer('Jwt', settings.jwtIssuer, { jwtAudience: settings.jwtAudience });
+    const webhookRoutes: Array<{ key: string; route: apigwv2.HttpRoute }> = [];
     const none = new apigwv2.HttpNoneAuthorizer();
     for (const spec of specs) {
       if (!spec.routes?.length) continue;
@@ -208,6 +233,9 @@ export class CreditsStack extends Stack {
           authorizationScopes: r.auth === 'jwt' && r.scopes?.length ? r.scopes : undefined,
         });
         if (r.auth === 'none') {
+          // The billing system's webhook gets a throttle bucket of its own: a merchant burst cannot
+          // starve plan changes and payments, and a flood of (unsigned) deliveries cannot starve merchants.
+          webhookRoutes.push({ key: `${r.method} ${r.path}`, route: route! });
           acknowledge(
             route!,
             'AwsSolutions-APIG4',
@@ -215,6 +243,15 @@ export class CreditsStack extends Stack {
           );
         }
       }
+    }
+    if (webhookRoutes.length) {
+      const cfnStage = stage.node.defaultChild as apigwv2.CfnStage;
+      // `routeSettings` is an untyped map that CDK writes out as given: CloudFormation's own key names.
+      cfnStage.routeSettings = Object.fromEntries(
+        webhookRoutes.map((w) => [w.key, { ThrottlingRateLimit: settings.webhookThrottleRateLimit, ThrottlingBurstLimit: settings.webhookThrottleBurstLimit }]),
+      );
+      // Route settings name routes by key: the routes must exist before the stage refers to them.
+      for (const w of webhookRoutes) cfnStage.node.addDependency(w.route);
     }
     return { api, stage };
   }
@@ -312,11 +349,26 @@ export class CreditsStack extends Stack {
     });
   }
 
+  /**
+   * The vault outlives the stack (its recovery points are the point of it). A vault needs a name, and
+   * a retained vault with a name derived from the construct path would collide when the stage is
+   * deployed again after a delete; part of the stack's own id (new for every stack created) avoids that.
+   */
+  private backupVault(settings: Settings): backup.BackupVault {
+    const stackUuid = Fn.select(2, Fn.split('/', Aws.STACK_ID));
+    return new backup.BackupVault(this, 'BackupVault', {
+      backupVaultName: `ai-credits-${settings.stage}-${Fn.select(0, Fn.split('-', stackUuid))}`,
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+  }
+
   private webhookSecret(): secretsmanager.Secret {
     // A random initial value so nothing runs on an empty secret; replace it with the billing system's.
     const secret = new secretsmanager.Secret(this, 'WebhookSecret', {
       description: 'HMAC secret of the billing webhooks (set it to the value the billing system signs with)',
       generateSecretString: { passwordLength: 48, excludePunctuation: true },
+      // The billing system signs with this value: a stack delete or replacement must not lose it.
+      removalPolicy: RemovalPolicy.RETAIN,
     });
     acknowledge(
       secret,
@@ -331,17 +383,19 @@ export class CreditsStack extends Stack {
     const targets = specs.filter((s) => s.scheduleTarget);
     if (targets.length !== 1) {
       throw new Error(
-        `'scheduler:manage' needs exactly one FunctionSpec with scheduleTarget: true (PUBLISH_FUNCTION_ARN is one ARN); found ${targets.length}`,
+        `'scheduler:create' needs exactly one FunctionSpec with scheduleTarget: true (PUBLISH_FUNCTION_ARN is one ARN); found ${targets.length}`,
       );
     }
-    const managers = specs.filter((s) => s.access.includes('scheduler:manage'));
+    const managers = specs.filter((s) => s.access.some((a) => a.startsWith('scheduler:')));
     if (managers.some((m) => m.id === targets[0]!.id)) {
       // Its own ARN in its own environment would be a CloudFormation circular reference.
       throw new Error(`Function "${targets[0]!.id}" cannot both manage schedules and be their target`);
     }
     const target = this.fn(targets[0]!.id);
     // One-time schedules the service creates (blog publishing): a group of their own scopes the grants.
-    const group = new scheduler.ScheduleGroup(this, 'OneTimeSchedules');
+    // No retained group: a retained one keeps its generated name, and redeploying the stage would
+    // collide with it. Deleting the stack deletes the pending schedules with the functions they target.
+    const group = new scheduler.ScheduleGroup(this, 'OneTimeSchedules', { removalPolicy: RemovalPolicy.DESTROY });
     const dlq = this.deadLetterQueue(this, 'OneTimeSchedulesDlq');
     const role = new iam.Role(this, 'SchedulerRole', {
       assumedBy: new iam.ServicePrincipal('scheduler.amazonaws.com', {
@@ -352,28 +406,6 @@ export class CreditsStack extends Stack {
     role.addToPolicy(new iam.PolicyStatement({ actions: ['lambda:InvokeFunction'], resources: [target.functionArn] }));
     dlq.grantSendMessages(role);
     return { role, dlq, groupName: group.scheduleGroupName, target };
-  }
-
-  private alarms(settings: Settings): void {
-    let topic: sns.Topic | undefined;
-    if (settings.alarmEmail) {
-      // CloudWatch may only publish to an encrypted topic whose key it is allowed to use.
-      const key = new kms.Key(this, 'AlarmKey', { enableKeyRotation: true, description: 'ai-credits alarm topic' });
-      key.grantEncryptDecrypt(new iam.ServicePrincipal('cloudwatch.amazonaws.com'));
-      topic = new sns.Topic(this, 'Alarms', { masterKey: key, enforceSSL: true });
-      topic.addSubscription(new subs.EmailSubscription(settings.alarmEmail));
-    }
-    for (const q of this.deadLetterQueues) {
-      // A message here is an event or a schedule the service failed to apply: someone must look.
-      const alarm = q.metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(5) }).createAlarm(q, 'NotEmpty', {
-        threshold: 0,
-        comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
-        evaluationPeriods: 1,
-        treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
-        alarmDescription: `Dead-letter queue ${q.node.path} has messages`,
-      });
-      if (topic) alarm.addAlarmAction(new cwActions.SnsAction(topic));
-    }
   }
 }
 

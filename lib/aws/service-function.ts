@@ -70,6 +70,7 @@ export class ServiceFunction extends Construct {
       role: this.role,
       logGroup: this.logGroup,
       layers: props.layers,
+      reservedConcurrentExecutions: spec.reservedConcurrency,
       // Stack traces point at the TypeScript sources through the bundle's source map.
       environment: { NODE_OPTIONS: '--enable-source-maps', ...props.environment },
     } satisfies Partial<lambda.FunctionProps>;

@@ -31,7 +31,12 @@ export interface Settings {
   throttleBurstLimit: number;
   /** Days before `uploads/` and `results/` objects expire. */
   uploadsExpiryDays: number;
-  /** Subscribed to the alarm topic when set. */
+  /** Throttling of the billing webhook route, a bucket of its own apart from the merchant routes. */
+  webhookThrottleRateLimit: number;
+  webhookThrottleBurstLimit: number;
+  /** Days an unselected generation is kept before its TTL expires it. */
+  generationTtlDays: number;
+  /** Subscribed to the alarm topic when set (`-c alarmEmail=ops@example.com`). */
   alarmEmail?: string;
   /**
    * `-c demo=true`: a demo stage whose generations use the offline generator (template text, no model
@@ -63,6 +68,9 @@ export const DEFAULT_SETTINGS: Settings = {
   throttleBurstLimit: 100,
   uploadsExpiryDays: 30,
   demo: false,
+  webhookThrottleRateLimit: 10,
+  webhookThrottleBurstLimit: 20,
+  generationTtlDays: 180,
 };
 
 const list = (v: unknown): string[] =>
@@ -87,7 +95,7 @@ export function settingsFromContext(node: Node): Settings {
     if (v !== undefined && v !== null && v !== '') (s as unknown as Record<string, unknown>)[key] = int(key, v);
   };
   (['stage', 'jwtIssuer', 'checkoutBaseUrl', 'bedrockModelId', 'bedrockImageModelId', 'bedrockImageRegion', 'alarmEmail', 'sharpLayerArn'] as const).forEach(str);
-  (['rateLimitMaxAttempts', 'rateLimitWindowSeconds', 'cooldownSeconds', 'logRetentionDays', 'throttleRateLimit', 'throttleBurstLimit', 'uploadsExpiryDays'] as const).forEach(num);
+  (['rateLimitMaxAttempts', 'rateLimitWindowSeconds', 'cooldownSeconds', 'logRetentionDays', 'throttleRateLimit', 'throttleBurstLimit', 'uploadsExpiryDays', 'webhookThrottleRateLimit', 'webhookThrottleBurstLimit', 'generationTtlDays'] as const).forEach(num);
   const demo = get('demo');
   if (demo !== undefined) {
     if (![true, false, 'true', 'false'].includes(demo as never)) throw new Error(`CDK context "demo" must be true or false, got ${String(demo)}`);

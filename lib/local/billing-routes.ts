@@ -98,11 +98,64 @@ function page(title: string, body: string): string {
 </html>`;
 }
 
-function checkoutPage(t: TopUp): string {
+/**
+ * Where a browser goes back to after the checkout: a path of this origin only (an open redirect to
+ * another site is the classic checkout hole), with the `topup=done` marker the page resumes on.
+ * Anything else falls back to the app's root.
+ */
+export function safeReturnTo(raw: unknown, origin: string): string {
+  const fallback = '/?topup=done';
+  if (typeof raw !== 'string' || !raw.startsWith('/') || raw.startsWith('//') || raw.includes('\\')) return fallback;
+  let url: URL;
+  try {
+    url = new URL(raw, origin);
+  } catch {
+    return fallback;
+  }
+  if (url.origin !== origin) return fallback;
+  url.searchParams.set('topup', 'done');
+  return `${url.pathname}${url.search}${url.hash}`;
+}
+
+/** The query string that carries `returnTo` from the checkout page through its forms. */
+const returnQuery = (returnTo: string | undefined): string => (returnTo ? `?returnTo=${encodeURIComponent(returnTo)}` : '');
+
+/**
+ * Once paid or cancelled: a tab the app opened tells the app (same origin only) and closes itself, so
+ * the merchant is back in the tab, on the page and at the action that needed credits. A tab that was
+ * not opened by the app (or may not close) goes back to `returnTo` instead.
+ */
+function settledScript(t: TopUp, back: string): string {
+  const message = JSON.stringify({ type: 'ai-credits:checkout', topUpId: t.id, status: t.status }).replace(/</g, '\\u003c');
+  return `<script>
+(function () {
+  var back = ${JSON.stringify(back).replace(/</g, '\\u003c')};
+  try {
+    if (window.opener && window.opener.location.origin === location.origin) {
+      window.opener.postMessage(${message}, location.origin);
+      window.close();
+    }
+  } catch (e) { /* an opener of another origin: not ours to tell */ }
+  if (!window.closed) location.replace(back);
+})();
+</script>`;
+}
+
+interface CheckoutView {
+  /** The app page to go back to, already checked to be of this origin. */
+  back: string;
+  /** The raw `returnTo` to carry through the forms. */
+  returnTo?: string;
+  /** Just paid or cancelled: tell the app and go back. */
+  settled: boolean;
+}
+
+function checkoutPage(t: TopUp, view: CheckoutView): string {
   const pack = TOP_UP_PACKS.find((p) => p.id === t.packId);
   const price = t.price ?? pack?.price;
   const statusText = { pending: 'Awaiting payment', paid: 'Paid', failed: 'Payment failed (you can try again)' }[t.status];
-  const action = (what: 'pay' | 'cancel') => `/local/checkout/${encodeURIComponent(t.id)}/${what}`;
+  const action = (what: 'pay' | 'cancel') => `/local/checkout/${encodeURIComponent(t.id)}/${what}${returnQuery(view.returnTo)}`;
+  const packName = pack ? `${pack.credits} credits` : `${t.credits} credits`;
   const buttons =
     t.status === 'paid'
       ? `<p role="status">This top-up is paid: ${escape(t.credits)} credits were added to your purchased credits.</p>`
@@ -114,15 +167,15 @@ function checkoutPage(t: TopUp): string {
     'Buy AI credits',
     `<h1>Buy ${escape(t.credits)} AI credits</h1>
 <dl>
-  <dt>Pack</dt><dd>${escape(t.packId)}</dd>
-  <dt>Credits</dt><dd>${escape(t.credits)}</dd>
+  <dt>Pack</dt><dd>${escape(packName)} <code>${escape(t.packId)}</code></dd>
   <dt>Price</dt><dd>${escape(price?.amount)} ${escape(price?.currency)}</dd>
   <dt>Status</dt><dd>${escape(statusText)}</dd>
   <dt>Top-up</dt><dd><code>${escape(t.id)}</code></dd>
 </dl>
 ${buttons}
 <p class="note">Local test checkout: no money moves. Pay sends the signed <code>topup.paid</code> webhook, Cancel sends <code>topup.failed</code>.</p>
-<p><a href="/">Back to the app</a></p>`,
+<p><a href="${escape(view.back)}">Back to the app</a></p>
+${view.settled && t.status !== 'pending' ? settledScript(t, view.back) : ''}`,
   );
 }
 
@@ -144,7 +197,13 @@ async function settle(ctx: LocalContext, req: LocalRequest, type: 'topup.paid' |
   if (sent.status !== 202) {
     return { status: 502, text: page('Webhook refused', `<h1>The webhook was refused</h1><p>Status ${sent.status}: <code>${escape(JSON.stringify(sent.body))}</code></p>`) };
   }
-  return { status: 303, headers: { location: '/?topup=done' }, text: page('Done', '<p><a href="/?topup=done">Back to the app</a></p>') };
+  // A checkout the app opened names where it came from: back to this checkout page, which tells the
+  // app's tab and closes, or returns there. Without it, straight to the app's root as always.
+  const returnTo = req.query.get('returnTo') ?? undefined;
+  const location = returnTo
+    ? `/local/checkout/${encodeURIComponent(topUp.id)}?settled=1&returnTo=${encodeURIComponent(returnTo)}`
+    : safeReturnTo(undefined, ctx.url());
+  return { status: 303, headers: { location }, text: page('Done', `<p><a href="${escape(location)}">Continue</a></p>`) };
 }
 
 const PlanRequest = z.strictObject({ plan: PlanId });
@@ -156,7 +215,10 @@ addLocalRoutes((ctx) => [
     async handle(req) {
       const topUp = await findTopUp(req.params.topUpId);
       if (!topUp) return notFound(req, req.params.topUpId);
-      return wantsJson(req) ? { status: 200, body: topUp } : { status: 200, text: checkoutPage(topUp) };
+      if (wantsJson(req)) return { status: 200, body: topUp };
+      const returnTo = req.query.get('returnTo') ?? undefined;
+      const view = { back: safeReturnTo(returnTo, ctx.url()), returnTo, settled: req.query.get('settled') === '1' };
+      return { status: 200, text: checkoutPage(topUp, view) };
     },
   },
   { method: 'POST', path: '/local/checkout/{topUpId}/pay', handle: (req) => settle(ctx, req, 'topup.paid') },

@@ -16,6 +16,7 @@ export const LOCAL_ENV: Partial<Record<EnvKey, string>> = {
   RATE_LIMIT_MAX_ATTEMPTS: String(DEFAULT_SETTINGS.rateLimitMaxAttempts),
   RATE_LIMIT_WINDOW_SECONDS: String(DEFAULT_SETTINGS.rateLimitWindowSeconds),
   COOLDOWN_SECONDS: String(DEFAULT_SETTINGS.cooldownSeconds),
+  GENERATION_TTL_DAYS: String(DEFAULT_SETTINGS.generationTtlDays),
   // The offline generator: no AWS account needed. `AI_PROVIDER=bedrock npm start` uses Bedrock.
   AI_PROVIDER: 'offline',
   BEDROCK_MODEL_ID: DEFAULT_SETTINGS.bedrockModelId,
@@ -37,14 +38,19 @@ export const LOCAL_ENV: Partial<Record<EnvKey, string>> = {
  * Tuning knobs a test may set (the model's time budget) travel with the access that reads them.
  */
 const LOCAL_ACCESS_ENV: Record<Access, readonly EnvKey[]> = {
-  'table:read': ['TABLE_NAME', 'RATE_LIMIT_MAX_ATTEMPTS', 'RATE_LIMIT_WINDOW_SECONDS', 'COOLDOWN_SECONDS', 'CHECKOUT_BASE_URL', 'DYNAMODB_ENDPOINT'],
-  'table:write': ['TABLE_NAME', 'RATE_LIMIT_MAX_ATTEMPTS', 'RATE_LIMIT_WINDOW_SECONDS', 'COOLDOWN_SECONDS', 'CHECKOUT_BASE_URL', 'DYNAMODB_ENDPOINT'],
+  'table:read': ['TABLE_NAME', 'RATE_LIMIT_MAX_ATTEMPTS', 'RATE_LIMIT_WINDOW_SECONDS', 'COOLDOWN_SECONDS', 'CHECKOUT_BASE_URL', 'GENERATION_TTL_DAYS', 'DYNAMODB_ENDPOINT'],
+  'table:write': ['TABLE_NAME', 'RATE_LIMIT_MAX_ATTEMPTS', 'RATE_LIMIT_WINDOW_SECONDS', 'COOLDOWN_SECONDS', 'CHECKOUT_BASE_URL', 'GENERATION_TTL_DAYS', 'DYNAMODB_ENDPOINT'],
   idempotency: ['IDEMPOTENCY_TABLE_NAME', 'DYNAMODB_ENDPOINT'],
   'bus:put': ['EVENT_BUS_NAME'],
   'bedrock:invoke': ['AI_PROVIDER', 'BEDROCK_MODEL_ID', 'BEDROCK_IMAGE_MODEL_ID', 'BEDROCK_IMAGE_REGION', 'BEDROCK_ENDPOINT', 'BEDROCK_MAX_TOKENS', 'MODEL_TIME_BUDGET_MS'],
+  'uploads:put': ['UPLOAD_BUCKET', 'S3_ENDPOINT'],
   'uploads:read': ['UPLOAD_BUCKET', 'S3_ENDPOINT'],
-  'uploads:write': ['UPLOAD_BUCKET', 'S3_ENDPOINT'],
-  'scheduler:manage': ['SCHEDULER_ROLE_ARN', 'PUBLISH_FUNCTION_ARN', 'SCHEDULER_DLQ_ARN', 'SCHEDULER_GROUP'],
+  'results:read': ['UPLOAD_BUCKET', 'S3_ENDPOINT'],
+  'results:write': ['UPLOAD_BUCKET', 'S3_ENDPOINT'],
+  'selected:read': ['UPLOAD_BUCKET', 'S3_ENDPOINT'],
+  'selected:write': ['UPLOAD_BUCKET', 'S3_ENDPOINT'],
+  'scheduler:create': ['SCHEDULER_ROLE_ARN', 'PUBLISH_FUNCTION_ARN', 'SCHEDULER_DLQ_ARN', 'SCHEDULER_GROUP'],
+  'scheduler:delete': ['SCHEDULER_ROLE_ARN', 'PUBLISH_FUNCTION_ARN', 'SCHEDULER_DLQ_ARN', 'SCHEDULER_GROUP'],
   'webhook-secret': ['WEBHOOK_SECRET', 'WEBHOOK_SECRETS_PREVIOUS', 'WEBHOOK_SECRET_ROTATED_AT', 'WEBHOOK_PREVIOUS_SECRET_TTL_SECONDS'],
 };
 

@@ -36,6 +36,16 @@ globalThis[Symbol.for('ai-credits.local-parts')] = {
   },
 };
 
+// The AWS calls the function makes (functions/adapters/aws-calls.ts records into this set), reported
+// with each result: the least-privilege test compares them with the function's IAM policy.
+const awsCalls = new Set();
+globalThis[Symbol.for('ai-credits.aws-calls')] = awsCalls;
+const takeCalls = () => {
+  const out = [...awsCalls];
+  awsCalls.clear();
+  return out;
+};
+
 const { fn } = workerData;
 const errorOf = (err) => ({ name: err?.name ?? 'Error', message: String(err?.message ?? err), stack: err?.stack });
 
@@ -68,9 +78,9 @@ parentPort.on('message', async (m) => {
   if (m.type !== 'invoke') return;
   try {
     const result = await handler(m.event, context(m.deadline));
-    parentPort.postMessage({ type: 'result', id: m.id, ok: true, result });
+    parentPort.postMessage({ type: 'result', id: m.id, ok: true, result, calls: takeCalls() });
   } catch (err) {
-    parentPort.postMessage({ type: 'result', id: m.id, ok: false, error: errorOf(err) });
+    parentPort.postMessage({ type: 'result', id: m.id, ok: false, error: errorOf(err), calls: takeCalls() });
   }
 });
 

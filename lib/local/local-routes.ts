@@ -1,11 +1,12 @@
 /**
  * Routes that exist only in the local stack (never deployed): tokens, the clock, running schedules
- * now. Later capabilities add theirs here (plan switching, checkout pages).
+ * now, the metric totals. Later capabilities add theirs here (plan switching, checkout pages).
  */
 import { ClockRequest, TokenRequest } from '../../functions/core/schemas.ts';
 import { clockOffsetSeconds, serviceClock, setClockOffset } from '../../functions/core/clock.ts';
 import type { LocalBus } from './bus.ts';
 import { UnknownSchedule, type LocalScheduler } from './scheduler.ts';
+import type { MetricTotals } from './metrics.ts';
 import type { LocalRequest, LocalResponse, LocalRoute } from './server.ts';
 import type { LocalKeys } from './tokens.ts';
 
@@ -13,6 +14,7 @@ export interface LocalContext {
   keys: LocalKeys;
   bus: LocalBus;
   scheduler: LocalScheduler;
+  metrics: MetricTotals;
   /** Base URL of the running stack, e.g. http://127.0.0.1:3000. */
   url: () => string;
   webhookSecret: string;
@@ -71,6 +73,14 @@ export function localRoutes(ctx: LocalContext): LocalRoute[] {
       path: '/local/clock',
       async handle() {
         return { status: 200, body: { offsetSeconds: clockOffsetSeconds(), now: serviceClock.now().toISOString() } };
+      },
+    },
+    {
+      // The running totals of every metric emitted since the stack started, named as in CloudWatch.
+      method: 'GET',
+      path: '/local/metrics',
+      async handle() {
+        return { status: 200, body: { metrics: ctx.metrics.list() } };
       },
     },
     {

@@ -2,7 +2,8 @@
  * The local API Gateway: an HTTP server that matches the routes of `lib/wiring.ts`, checks bearer
  * tokens like the HTTP API JWT authorizer (then hands the claims on in the event), builds API Gateway
  * HTTP API (v2) events and invokes the same Lambda handlers. It also serves local-only routes, the
- * merchant page and the API reference. One JSON log line per request.
+ * merchant page and the API reference. One log line per request, in the functions' format
+ * (Powertools Logger JSON, see `log.ts`), at ERROR for a 5xx.
  */
 import { randomUUID } from 'node:crypto';
 import { existsSync, readFileSync, statSync } from 'node:fs';
@@ -100,7 +101,7 @@ export function createLocalServer(opts: LocalServerOptions): Server {
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');
     const method = (req.method ?? 'GET').toUpperCase();
     const done = (status: number, fnId?: string) =>
-      opts.log({ level: 'INFO', msg: 'request', requestId, method, path: url.pathname, status, ms: Math.round(performance.now() - started), fn: fnId });
+      opts.log({ level: status >= 500 ? 'ERROR' : 'INFO', msg: 'request', requestId, method, path: url.pathname, status, ms: Math.round(performance.now() - started), fn: fnId });
     handle(req, res, url, method, requestId)
       .then((r) => done(r.status, r.fn))
       .catch((err) => {

@@ -11,6 +11,7 @@ import { parseEnvFor } from '../../functions/config.ts';
 import { registerLocal } from '../../functions/adapters/local-bus.ts';
 import { setClockOffset } from '../../functions/core/clock.ts';
 import { FUNCTIONS } from '../wiring.ts';
+import { METRICS_NAMESPACE, SERVICE_NAME } from '../../functions/observability/metrics.ts';
 import { LocalBus } from './bus.ts';
 import { buildBundles, type Bundles } from './bundles.ts';
 import { resetDeps } from './deps.ts';
@@ -22,6 +23,8 @@ import { localRoutes } from './local-routes.ts';
 import { startLocalS3, type LocalS3 } from './s3.ts';
 import { LocalScheduler } from './scheduler.ts';
 import { createLocalServer, type RequestLog } from './server.ts';
+import { localLogger, powertoolsRequestLog } from './log.ts';
+import { MetricTotals, readStream } from './metrics.ts';
 import { localKeys, type LocalKeys } from './tokens.ts';
 import { staticAssets } from './statics.ts';
 // Local-only routes that play the billing system (checkout page, plan switch) register themselves.
@@ -46,6 +49,7 @@ export interface LocalStackOptions {
   webDir?: string;
   /** Environment overrides over the local values of lib/local/env.ts (rate limits, provider, ...). */
   env?: Record<string, string>;
+  /** The stack's own log lines; by default Powertools Logger JSON at the handlers' LOG_LEVEL. */
   log?: RequestLog;
 }
 
@@ -63,13 +67,15 @@ export interface LocalStack {
   runner: FunctionRunner;
   /** Invokes a wiring function's bundle directly (as a schedule or a rule target would). */
   invoke(fnId: string, event: unknown): Promise<unknown>;
+  /** Running totals of the metrics the functions emitted since start (`GET /local/metrics`). */
+  metrics: MetricTotals;
   /** A bearer token for an account (local keys). */
   token(accountId: string, scopes?: string[]): Promise<string>;
   close(): Promise<void>;
 }
 
 export async function startLocalStack(opts: LocalStackOptions = {}): Promise<LocalStack> {
-  const log: RequestLog = opts.log ?? (() => undefined);
+  const log: RequestLog = opts.log ?? powertoolsRequestLog(localLogger());
   if (opts.dataDir) mkdirSync(opts.dataDir, { recursive: true });
   // The functions' bundles, as cdk synth builds them (warm: from the content-hashed cache).
   const bundles = await buildBundles();
@@ -82,8 +88,12 @@ export async function startLocalStack(opts: LocalStackOptions = {}): Promise<Loc
   // The stack's environment: local values (a variable set in the shell wins), then the caller's
   // overrides and the local endpoints. Each function's worker gets its own share of it (env.ts).
   const local = Object.fromEntries(Object.entries(LOCAL_ENV).map(([k, v]) => [k, process.env[k] ?? v]));
-  Object.assign(process.env, local, opts.env, { DYNAMODB_ENDPOINT: dynamo.endpoint, LOCAL_STACK: '1' });
+  // Powertools' own variables as CDK sets them on every function; no X-Ray daemon here, so no Tracer.
+  const powertools = { POWERTOOLS_SERVICE_NAME: SERVICE_NAME, POWERTOOLS_METRICS_NAMESPACE: METRICS_NAMESPACE, POWERTOOLS_TRACE_ENABLED: 'false' };
+  Object.assign(process.env, local, powertools, opts.env, { DYNAMODB_ENDPOINT: dynamo.endpoint, LOCAL_STACK: '1' });
   const env = parseEnvFor(['TABLE_NAME', 'IDEMPOTENCY_TABLE_NAME', 'UPLOAD_BUCKET', 'WEBHOOK_SECRET', 'AWS_REGION']);
+  // The functions' EMF lines (each worker's stdout) become the local metric totals (see metrics.ts for the seam).
+  const metrics = new MetricTotals();
   // Uploads and results: s3rver under <dataDir>/s3, or a temporary directory removed on close. On
   // 127.0.0.1, the host every presigned URL names, so a browser on this machine reaches it directly.
   const s3Dir = opts.dataDir ? join(opts.dataDir, 's3') : mkdtempSync(join(tmpdir(), 'ai-credits-s3-'));
@@ -99,7 +109,7 @@ export async function startLocalStack(opts: LocalStackOptions = {}): Promise<Loc
   const scheduler = new LocalScheduler(log, opts.dataDir ? join(opts.dataDir, 'schedules.json') : undefined);
   // This process's own ports (local routes, tests' deps()) reach them directly, the functions by message.
   registerLocal({ bus, scheduler });
-  const runner = new FunctionRunner({ bundles, bus, scheduler, env: () => process.env });
+  const runner = new FunctionRunner({ bundles, bus, scheduler, env: () => process.env, stdout: (stream) => readStream(stream, metrics) });
   useRunner(runner);
 
   let url = '';
@@ -107,7 +117,7 @@ export async function startLocalStack(opts: LocalStackOptions = {}): Promise<Loc
     keys,
     log,
     webDir: opts.webDir ?? join(ROOT, 'web', 'dist'),
-    localRoutes: localRoutes({ keys, bus, scheduler, url: () => url, webhookSecret: env.WEBHOOK_SECRET ?? '' }),
+    localRoutes: localRoutes({ keys, bus, scheduler, metrics, url: () => url, webhookSecret: env.WEBHOOK_SECRET ?? '' }),
     statics: await staticAssets(),
   });
   const host = opts.host ?? '127.0.0.1';
@@ -137,6 +147,7 @@ export async function startLocalStack(opts: LocalStackOptions = {}): Promise<Loc
       if (!fn) return Promise.reject(new Error(`no function ${fnId} in the wiring`));
       return runner.invoke(fn, event);
     },
+    metrics,
     token: (accountId, scopes) => keys.sign({ accountId, scopes }),
     async close() {
       await scheduler.stop();

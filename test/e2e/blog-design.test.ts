@@ -7,7 +7,7 @@
  */
 import { expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
-import { api, appUrl, clickToGenerate, describeInBrowser, expectText, newAccount, open, setClock, setPlan, shot, shotHere } from '../support/browser.ts';
+import { api, appUrl, clickToGenerate, describeInBrowser, expectAccessible, expectText, newAccount, open, setClock, setPlan, shot, shotHere } from '../support/browser.ts';
 
 const HOUR = 3600_000;
 
@@ -212,6 +212,83 @@ describeInBrowser('blog and website design pages (browser, local stack)', { acco
     await page.getByTestId('upgrade-modal').waitFor();
     await expectText(page.getByTestId('credits-count'), /^25$/);
     expect((await api(account, 'GET', '/v1/credits')).body.credits.available).toBe(25);
+  });
+
+  it('given the blog form without a topic, then the button says why it waits; and each long draft can be scrolled from the keyboard', async () => {
+    const account = newAccount('blog_reason');
+    await setPlan(account, 'plus');
+    const { page, errors } = await open(account, 'blog');
+    await page.getByTestId('blog-topic').fill('');
+    expect(await page.getByTestId('generate-blog').getAttribute('aria-disabled')).toBe('true');
+    await expectText(page.getByTestId('generate-blog-reason'), /Enter a topic to generate/);
+    await page.getByTestId('blog-topic').fill('Caring for stoneware');
+    await page.getByTestId('generate-blog').click();
+    await page.getByTestId('variant-blog-1').waitFor({ timeout: 30_000 });
+    // The scrolling draft body takes focus, named for its draft, so arrow keys can read it all.
+    const body = page.getByTestId('variant-blog-0').locator('.draft-body');
+    await body.focus();
+    expect(await page.evaluate(() => document.activeElement?.getAttribute('aria-label'))).toBe('Draft 1, full text');
+    expect(errors).toEqual([]);
+  });
+
+  it('given a proposed palette of mid-tones that neither black nor white reads on, then the preview keeps its hues but every label in it reaches AA (axe: no contrast violation)', async () => {
+    const account = newAccount('design_contrast');
+    await setPlan(account, 'pro');
+    const { page, errors } = await open(account, 'design');
+    // The model may propose any colours: these are ones where black and white both fall short of 4.5:1.
+    const palettes = [
+      { primary: '#be5c77', secondary: '#7a8a99', accent: '#be5c77', background: '#ffffff', text: '#8a8a8a' },
+      { primary: '#808080', secondary: '#6c757d', accent: '#e07a5f', background: '#1a1a2e', text: '#5a5a6e' },
+    ];
+    await page.route('**/v1/generations', async (route) => {
+      const res = await route.fetch();
+      const json = await res.json();
+      // Every kind of section, so each tinted one is drawn (the generator picks a few).
+      const sections = ['hero', 'featured_products', 'testimonials', 'newsletter', 'faq', 'about'].map((type) => ({
+        type,
+        headline: `A ${type.replace('_', ' ')} headline`,
+        body: 'A sentence of body text to read.',
+        cta: 'Shop now',
+      }));
+      json.variants = json.variants.map((v: Record<string, unknown>, i: number) => ({ ...v, palette: palettes[i % 2], sections }));
+      await route.fulfill({ response: res, json });
+    });
+    await page.getByTestId('generate-design').click();
+    await page.getByTestId('variant-design-1').waitFor();
+    for (let i = 0; i < 2; i++) await expectAccessible(page, `design proposal ${i + 1}`, `[data-testid="variant-design-${i}"] [data-testid="design-preview"]`);
+    // The same hue, shaded: the call to action is still the proposal's pink, a little lighter or darker.
+    const cta = await page.getByTestId('variant-design-0').locator('.mp-hero .mp-cta').evaluate((el) => getComputedStyle(el).backgroundColor);
+    const [r, g, b] = cta.match(/\d+/g)!.map(Number);
+    expect(r).toBeGreaterThan(g);
+    expect(r).toBeGreaterThan(b);
+    expect(cta).not.toBe('rgb(190, 92, 119)');
+    expect(errors).toEqual([]);
+  });
+
+  it('given the design form, when a required field is empty, then the button says why it waits; and the design picked is shown again after a reload', async () => {
+    const account = newAccount('design_saved');
+    await setPlan(account, 'pro');
+    const { page, errors } = await open(account, 'design');
+    await page.getByTestId('design-store-name').fill('');
+    expect(await page.getByTestId('generate-design').getAttribute('aria-disabled')).toBe('true');
+    await expectText(page.getByTestId('generate-design-reason'), /Enter a store name to generate/);
+    // The reason is what assistive tech reads with the button.
+    expect(await page.getByTestId('generate-design').getAttribute('aria-describedby')).toBe('generate-design-reason');
+    await page.getByTestId('design-store-name').fill('Aurora Coffee Co.');
+    expect(await page.getByTestId('generate-design-reason').count()).toBe(0);
+
+    const response = await clickToGenerate(page, 'generate-design');
+    const generation = await response.json();
+    await page.getByTestId('variant-design-1-select').click();
+    await expectText(page.getByTestId('variant-design-1-select'), 'Selected');
+    await page.reload();
+    const saved = page.getByTestId('saved-design');
+    await saved.waitFor();
+    await expectText(saved, /Proposal 2/);
+    const bg = await saved.getByTestId('design-preview').locator('.mp-page').evaluate((el) => getComputedStyle(el).backgroundColor);
+    expect(bg).toBe(rgbOf(generation.variants[1].palette.background));
+    await shot(page, 'blog-design-08-saved-design');
+    expect(errors).toEqual([]);
   });
 });
 

@@ -11,6 +11,25 @@ import { expect, it } from 'vitest';
 import { api, describeInBrowser, expectText, imageLoaded, newAccount, open, setPlan, shotHere } from '../support/browser.ts';
 import { dimProductPhoto, pixelStats, textFile } from '../support/images.ts';
 
+/** A product on a background of stripes: no plain border colour for the whitening step to take away. */
+async function busyBackgroundPhoto(): Promise<Buffer> {
+  const sharp = (await import('sharp')).default;
+  const width = 640;
+  const height = 480;
+  const raw = Buffer.alloc(width * height * 3);
+  for (let y = 0; y < height; y++) {
+    for (let x = 0; x < width; x++) {
+      const i = (y * width + x) * 3;
+      const stripe = Math.floor((x + y) / 24) % 3;
+      const inside = x > 200 && x < 440 && y > 140 && y < 340;
+      raw[i] = inside ? 40 : [230, 30, 60][stripe];
+      raw[i + 1] = inside ? 90 : [40, 200, 60][stripe];
+      raw[i + 2] = inside ? 160 : [30, 50, 220][stripe];
+    }
+  }
+  return sharp(raw, { raw: { width, height, channels: 3 } }).png().toBuffer();
+}
+
 describeInBrowser('product photo enhancement (browser, local stack)', { accountPrefix: 'acct_e2e_img' }, () => {
   it('given a paid merchant, when it uploads a dim JPEG and enhances it, then the original and two different 2048² results show side by side for 2 credits, and the one picked becomes the product photo after a reload', async () => {
     const account = newAccount('paid');
@@ -55,6 +74,9 @@ describeInBrowser('product photo enhancement (browser, local stack)', { accountP
 
     await page.getByTestId('variant-image-1-select').click();
     await expectText(page.getByTestId('variant-image-1-select'), 'Selected');
+    // Captions say what was done in a merchant's words, not the pipeline's step names.
+    for (const caption of await page.getByTestId('variant-image-caption').allTextContents()) expect(caption).not.toMatch(/_|gray world|p99|unsharp/i);
+    expect(await page.getByTestId('variant-image-1').locator('h4').textContent()).toBe('White background');
     const saved = page.getByTestId('saved-image').locator('img');
     expect(await imageLoaded(saved)).toEqual({ width: 2048, height: 2048 });
     await page.getByTestId('image-section').scrollIntoViewIfNeeded();
@@ -68,20 +90,66 @@ describeInBrowser('product photo enhancement (browser, local stack)', { accountP
     expect(errors).toEqual([]);
   });
 
-  it('given a paid merchant, when the file is a text file renamed .jpg, then the page says why and no credit is spent', async () => {
+  it('given a paid merchant, when the file is a text file renamed .jpg, then the page says why beside the picker, shows no broken image, and nothing is uploaded or spent', async () => {
     const account = newAccount('text');
     await setPlan(account, 'plus');
     const { page, errors } = await open(account);
     await expectText(page.getByTestId('credits-count'), /^100$/);
+    const calls: string[] = [];
+    page.on('request', (r) => {
+      if (r.method() === 'PUT' || r.url().endsWith('/v1/uploads')) calls.push(`${r.method()} ${r.url()}`);
+    });
     await page.getByTestId('image-file').setInputFiles({ name: 'photo.jpg', mimeType: 'image/jpeg', buffer: textFile() });
-    await page.getByTestId('generate-image').click();
-    const toast = page.getByTestId('toast-error');
-    await expectText(toast, /not a JPEG, PNG or WebP image/);
-    await page.waitForTimeout(400); // the toast's entrance animation
+    await expectText(page.getByTestId('image-error'), /“photo\.jpg” is not a JPEG, PNG or WebP image/);
+    expect(await page.getByTestId('image-original').count()).toBe(0);
+    expect(await page.getByTestId('generate-image').getAttribute('aria-disabled')).toBe('true');
+    // Forced: Playwright would wait for an aria-disabled button to be enabled; the page must ignore the click.
+    await page.getByTestId('generate-image').click({ force: true });
+    await page.getByTestId('image-section').scrollIntoViewIfNeeded();
     await shotHere(page, 'image-02-not-an-image');
+    expect(calls).toEqual([]);
     expect(await page.getByTestId('variant-image-0').count()).toBe(0);
     expect((await api(account, 'GET', '/v1/credits')).body.credits.available).toBe(100);
     await expectText(page.getByTestId('credits-count'), /^100$/);
+    expect(errors).toEqual([]);
+  });
+
+  it('given a photo the service refuses (400), then the toast gives the reason in plain words, without field paths', async () => {
+    const account = newAccount('refused');
+    await setPlan(account, 'plus');
+    const { page } = await open(account);
+    await page.route('**/v1/generations', (route) =>
+      route.fulfill({
+        status: 400,
+        contentType: 'application/json',
+        body: JSON.stringify({ error: { code: 'VALIDATION_FAILED', message: 'The request is not valid.', issues: [{ path: 'input.uploadId', message: 'The upload is not a JPEG, PNG or WebP image.' }] } }),
+      }),
+    );
+    await page.getByTestId('image-file').setInputFiles({ name: 'bottle.jpg', mimeType: 'image/jpeg', buffer: await dimProductPhoto({ width: 320, height: 240 }) });
+    await page.getByTestId('generate-image').click();
+    const toast = page.getByTestId('toast-error');
+    await expectText(toast, /The upload is not a JPEG, PNG or WebP image/);
+    expect(await toast.textContent()).not.toMatch(/input\.uploadId|Please check the form/);
+  });
+
+  it('given a photo on a busy background, then option 2 is not called a white background, and captions read in plain words', async () => {
+    const account = newAccount('busy');
+    await setPlan(account, 'plus');
+    const { page, errors } = await open(account);
+    await page.getByTestId('image-file').setInputFiles({ name: 'busy.png', mimeType: 'image/png', buffer: await busyBackgroundPhoto() });
+    const generated = page.waitForResponse((r) => r.url().endsWith('/v1/generations') && r.request().method() === 'POST');
+    await page.getByTestId('generate-image').click();
+    const generation = await (await generated).json();
+    await page.getByTestId('variant-image-1').waitFor({ timeout: 30_000 });
+    // What the pipeline did: it kept the background (the border is not one colour).
+    expect(generation.variants[1].operations).not.toContain('background_replaced_with_white');
+    const heading = (await page.getByTestId('variant-image-1').locator('h4').textContent())!;
+    expect(heading).not.toMatch(/white background/i);
+    await page.getByTestId('variant-image-1').getByTestId('variant-image-note').waitFor();
+    for (const caption of await page.getByTestId('variant-image-caption').allTextContents()) {
+      expect(caption).not.toMatch(/_|gray world|p99|unsharp|gamma/i);
+      expect(caption).toMatch(/2048×2048 px/);
+    }
     expect(errors).toEqual([]);
   });
 

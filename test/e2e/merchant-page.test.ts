@@ -40,6 +40,31 @@ async function samplePng(): Promise<Buffer> {
     .toBuffer();
 }
 
+// ---- Accounts with history, for the polish tests below ------------------------------------------
+
+const PHONE_390 = { width: 390, height: 844 };
+const BLOG_REQUEST = { feature: 'blog_post', input: { topic: 'Caring for stoneware', length: 'short' } };
+
+/** Buys a pack for the account through the local checkout, as its Pay button would. */
+async function buyPack(account: string, packId: string): Promise<void> {
+  const created = await api(account, 'POST', '/v1/credits/top-ups', { packId });
+  expect(created.status, JSON.stringify(created.body)).toBe(201);
+  const paid = await fetch(`${created.body.checkoutUrl}/pay`, { method: 'POST', headers: { accept: 'application/json' } });
+  expect(paid.status).toBe(200);
+}
+
+/** Makes `count` generations through the API, moving the clock an hour on before each tenth (the hourly limit). */
+async function generateMany(account: string, request: unknown, count: number, offset: { seconds: number }): Promise<void> {
+  for (let i = 0; i < count; i++) {
+    if (i > 0 && i % 10 === 0) {
+      offset.seconds += 3700;
+      await setClock(offset.seconds);
+    }
+    const r = await api(account, 'POST', '/v1/generations', request);
+    expect(r.status, JSON.stringify(r.body)).toBe(201);
+  }
+}
+
 describeInBrowser('merchant page (browser, local stack)', { accountPrefix: 'acct_e2e' }, () => {
   // ---- Navigation bar ---------------------------------------------------------------------------
 
@@ -166,9 +191,11 @@ describeInBrowser('merchant page (browser, local stack)', { accountPrefix: 'acct
     await page.getByTestId('topup-pending').waitFor();
     await checkout.getByRole('button', { name: /^Pay/ }).waitFor();
     await shot(checkout, '04-checkout-page', false);
+    // Paid, the checkout tab tells the app's tab and closes: no second copy of the app is left open.
+    const closed = checkout.waitForEvent('close');
     await checkout.getByRole('button', { name: /^Pay/ }).click();
-    // The checkout tab comes back to the app.
-    await checkout.waitForURL((u) => u.pathname === '/' || u.search.includes('topup'));
+    await closed;
+    expect(context.pages()).toEqual([page]);
 
     // The payment lands through the webhook, the bus and the page's 1.5 s poll: room for a loaded CI.
     // First the API (the payment landed), then the page (its poll saw it): a failure says which one lagged.
@@ -608,5 +635,388 @@ describeInBrowser('merchant page (browser, local stack)', { accountPrefix: 'acct
     await expectText(page.getByTestId('variant-design-1-select'), 'Selected');
     await shot(page, '19-website-design');
     expect(errors).toEqual([]);
+  });
+
+  // ---- Polish: every number current, every error plain, usable on a phone and by keyboard ------
+
+  it('given a paid merchant on a phone, when a generation is charged, then the popover’s allowance, purchased and available agree with the API at once', async () => {
+    const account = newAccount('breakdown');
+    await setPlan(account, 'plus');
+    const { page, errors } = await open(account, 'product', PHONE_390);
+    await page.getByTestId('generate-description').click();
+    await expectText(page.getByTestId('credits-count'), /^99$/);
+    await page.getByTestId('credits-button').click();
+    await page.getByTestId('credits-popover').waitFor();
+    const { body } = await api(account, 'GET', '/v1/credits');
+    expect(body.credits).toMatchObject({ available: 99, allowanceRemaining: 99, purchased: 0 });
+    await expectText(page.getByTestId('credits-available'), /^99$/);
+    await expectText(page.getByTestId('credits-allowance-left'), /^99 of 100/);
+    await expectText(page.getByTestId('credits-purchased'), /^0$/);
+    expect(errors).toEqual([]);
+  });
+
+  it('given a Generate button used from the keyboard, when the API refuses it (402) and the Upgrade dialog is closed with Esc, then focus is back on that button', async () => {
+    const account = newAccount('focus');
+    const { page } = await open(account);
+    let release!: () => void;
+    const held = new Promise<void>((r) => (release = r));
+    await page.route('**/v1/generations', async (route) => {
+      // Held until the page shows the request running, as a slow network would.
+      await held;
+      await route.fulfill({
+        status: 402,
+        contentType: 'application/json',
+        body: JSON.stringify({ error: { code: 'INSUFFICIENT_CREDITS', message: 'You have no AI credits left this month.', action: 'upgrade', required: 1, available: 0 } }),
+      });
+    });
+    await page.getByTestId('generate-description').focus();
+    await page.keyboard.press('Enter');
+    await expect.poll(() => page.getByTestId('generate-description').getAttribute('aria-busy')).toBe('true');
+    release();
+    await page.getByTestId('upgrade-modal').waitFor();
+    await page.keyboard.press('Escape');
+    await page.getByTestId('upgrade-modal').waitFor({ state: 'detached' });
+    await expect.poll(() => page.evaluate(() => document.activeElement?.getAttribute('data-testid'))).toBe('generate-description');
+  });
+
+  it('given the features field, then each line is one feature (commas kept) and more than 20 lines are refused with a reason before anything is sent', async () => {
+    const account = newAccount('features');
+    const { page } = await open(account);
+    const sent: unknown[] = [];
+    page.on('request', (r) => {
+      if (r.url().endsWith('/v1/generations') && r.method() === 'POST') sent.push(r.postDataJSON());
+    });
+    await page.getByTestId('product-features').fill('Double-walled glass carafe, 600 ml\nDishwasher safe');
+    await page.getByTestId('generate-description').click();
+    await page.getByTestId('variant-description-0').waitFor();
+    expect((sent[0] as { input: { features: string[] } }).input.features).toEqual(['Double-walled glass carafe, 600 ml', 'Dishwasher safe']);
+
+    await page.getByTestId('product-features').fill(Array.from({ length: 25 }, (_, i) => `Feature ${i + 1}`).join('\n'));
+    await expectText(page.getByTestId('product-features-error'), /25 features: use at most 20 lines/);
+    expect(await page.getByTestId('product-features').getAttribute('aria-invalid')).toBe('true');
+    expect(await page.getByTestId('generate-description').getAttribute('aria-disabled')).toBe('true');
+    await expectText(page.getByTestId('generate-description-reason'), /Fix the product details/);
+    // Playwright waits for an aria-disabled button to become enabled; forced, the click reaches the page,
+    // which must send nothing.
+    await page.getByTestId('generate-description').click({ force: true });
+    // Back to 20 lines, the next click is sent: had the refused one been sent too, it would be before it.
+    await page.getByTestId('product-features').fill(Array.from({ length: 20 }, (_, i) => `Feature ${i + 1}`).join('\n'));
+    await page.getByTestId('generate-description').click();
+    await expectText(page.getByTestId('credits-count'), /^23$/);
+    expect(sent).toHaveLength(2);
+    expect((sent[1] as { input: { features: string[] } }).input.features).toHaveLength(20);
+  });
+
+  it('given a charge that spans the allowance and purchased credits, then the history shows one row for it with both sources, also when the API lists them in one entry', async () => {
+    const account = newAccount('ledger');
+    await setPlan(account, 'plus');
+    const offset = { seconds: 0 };
+    try {
+      await buyPack(account, 'pack_50');
+      // 33 posts of 3 credits leave 1 of the 100 allowance: the 34th takes 1 from it and 2 purchased.
+      await generateMany(account, BLOG_REQUEST, 34, offset);
+      const { body: credits } = await api(account, 'GET', '/v1/credits');
+      expect(credits.credits).toMatchObject({ allowanceRemaining: 0, purchased: 48, available: 48 });
+
+      const { page, errors } = await open(account, 'settings', PHONE_390);
+      const newest = page.getByTestId('ledger-row').first();
+      await newest.waitFor();
+      expect(await newest.getAttribute('data-type')).toBe('charge');
+      expect(await newest.getAttribute('data-amount')).toBe('-3');
+      await expectText(newest.getByTestId('ledger-balance'), /48$/);
+      const sources = newest.getByTestId('ledger-source');
+      expect(await sources.count()).toBe(2);
+      const buckets = Object.fromEntries(
+        await sources.evaluateAll((els) => els.map((e) => [e.getAttribute('data-bucket'), Number(e.getAttribute('data-amount'))] as const)),
+      );
+      expect(buckets).toEqual({ allowance: -1, purchased: -2 });
+      // The same operation as one API entry with `sources`: the page shows it the same way.
+      await page.route('**/v1/credits/ledger?*', async (route) => {
+        const res = await route.fetch();
+        const json = await res.json();
+        const [a, b, ...rest] = json.items;
+        const merged = { ...a, amount: a.amount + b.amount, bucket: undefined, balanceAfter: Math.min(a.balanceAfter, b.balanceAfter), sources: [a, b].map((e) => ({ bucket: e.bucket, amount: e.amount })) };
+        await route.fulfill({ response: res, json: { ...json, items: [merged, ...rest] } });
+      });
+      await page.reload();
+      await page.getByTestId('ledger-row').first().waitFor();
+      const again = page.getByTestId('ledger-row').first();
+      expect(await again.getAttribute('data-amount')).toBe('-3');
+      expect(
+        Object.fromEntries(await again.getByTestId('ledger-source').evaluateAll((els) => els.map((e) => [e.getAttribute('data-bucket'), Number(e.getAttribute('data-amount'))] as const))),
+      ).toEqual({ allowance: -1, purchased: -2 });
+      await shot(page, 'polish-ledger-phone');
+      expect(errors).toEqual([]);
+    } finally {
+      await setClock(0);
+    }
+  });
+
+  it('given a blog post refused for want of credits, when the merchant tops up in the checkout tab, then that tab closes and the blog page, not another copy of the app, is where they resume, focus on the button that needed credits', async () => {
+    const account = newAccount('resume');
+    await setPlan(account, 'plus');
+    const { page, context, errors } = await open(account, 'blog');
+    const stillSamePage = await markNoReload(page);
+    // The first attempt is refused as an empty paid balance would be (the real 402 path has its own test).
+    await page.route('**/v1/generations', (route) =>
+      route.fulfill({
+        status: 402,
+        contentType: 'application/json',
+        body: JSON.stringify({ error: { code: 'INSUFFICIENT_CREDITS', message: 'You need 3 credits; top up to continue.', action: 'top_up', required: 3, available: 0 } }),
+      }),
+    );
+    await page.getByTestId('generate-blog').click();
+    await page.getByTestId('topup-modal').waitFor();
+    await page.unroute('**/v1/generations');
+    await page.getByTestId('topup-pack-pack_50').click();
+    const [checkout] = await Promise.all([context.waitForEvent('page'), page.getByTestId('topup-checkout').click()]);
+    await checkout.getByRole('button', { name: /^Pay/ }).waitFor();
+    const closed = checkout.waitForEvent('close');
+    await checkout.getByRole('button', { name: /^Pay/ }).click();
+    await closed;
+    await expectText(page.getByTestId('credits-count'), /^150$/, 45_000);
+    await page.getByTestId('topup-modal').waitFor({ state: 'detached' });
+    expect(new URL(page.url()).hash).toBe('#/blog');
+    expect(context.pages()).toEqual([page]);
+    await expect.poll(() => page.evaluate(() => document.activeElement?.getAttribute('data-testid'))).toBe('generate-blog');
+    await stillSamePage();
+    expect(errors).toEqual([]);
+  });
+
+  it('given a browser that blocks the checkout tab, when the merchant pays in the same tab, then they are back on the blog page with focus on the button that needed credits', async () => {
+    const account = newAccount('resume_same_tab');
+    await setPlan(account, 'plus');
+    const { page, errors } = await open(account, 'blog');
+    // As a popup blocker would: no new tab, so the checkout takes this one.
+    await page.addInitScript(() => {
+      window.open = () => null;
+    });
+    await page.reload();
+    await expectText(page.getByTestId('credits-count'), /^100$/);
+    await page.route('**/v1/generations', (route) =>
+      route.fulfill({
+        status: 402,
+        contentType: 'application/json',
+        body: JSON.stringify({ error: { code: 'INSUFFICIENT_CREDITS', message: 'You need 3 credits; top up to continue.', action: 'top_up', required: 3, available: 0 } }),
+      }),
+    );
+    await page.getByTestId('generate-blog').click();
+    await page.getByTestId('topup-modal').waitFor();
+    await page.unroute('**/v1/generations');
+    await page.getByTestId('topup-pack-pack_50').click();
+    await page.getByTestId('topup-checkout').click();
+    await page.waitForURL(/\/local\/checkout\//);
+    await page.getByRole('button', { name: /^Pay/ }).click();
+    await page.waitForURL((u) => u.searchParams.get('topup') === 'done');
+    expect(new URL(page.url()).hash).toBe('#/blog');
+    await expectText(page.getByTestId('credits-count'), /^150$/, 45_000);
+    await expect.poll(() => page.evaluate(() => document.activeElement?.getAttribute('data-testid'))).toBe('generate-blog');
+    expect(errors).toEqual([]);
+  });
+
+  it('given a checkout left open in its tab, when the Top Up dialog is closed, then an inline banner says the payment is awaited until it lands', async () => {
+    const account = newAccount('pending_banner');
+    await setPlan(account, 'plus');
+    const { page, context, errors } = await open(account, 'settings');
+    await page.getByTestId('topup-button').click();
+    await page.getByTestId('topup-pack-pack_50').click();
+    const [checkout] = await Promise.all([context.waitForEvent('page'), page.getByTestId('topup-checkout').click()]);
+    await page.getByTestId('topup-pending').waitFor();
+    // While the dialog says it, the page does not say it twice.
+    expect(await page.getByTestId('topup-pending-banner').count()).toBe(0);
+    await page.bringToFront();
+    await page.keyboard.press('Escape');
+    await page.getByTestId('topup-modal').waitFor({ state: 'detached' });
+    const banner = page.getByTestId('topup-pending-banner');
+    await expectText(banner, /Waiting for your payment.*50 credits/);
+    expect(await banner.evaluate((el) => getComputedStyle(el).position)).toBe('static');
+    const closed = checkout.waitForEvent('close');
+    await checkout.getByRole('button', { name: /^Pay/ }).click();
+    await closed;
+    await expectText(page.getByTestId('credits-count'), /^150$/, 45_000);
+    await banner.waitFor({ state: 'detached' });
+    expect(errors).toEqual([]);
+  });
+
+  it('given a checkout that ends in its own tab, then it returns to the page given in returnTo, and never to another site', async () => {
+    const account = newAccount('return');
+    await setPlan(account, 'plus');
+    const payAndLand = async (returnTo: string) => {
+      const created = await api(account, 'POST', '/v1/credits/top-ups', { packId: 'pack_50' });
+      const context = await newContext();
+      const tab = await context.newPage();
+      await tab.goto(`${created.body.checkoutUrl}?returnTo=${encodeURIComponent(returnTo)}`);
+      await tab.getByRole('button', { name: /^Pay/ }).click();
+      await tab.waitForURL((u) => u.searchParams.get('topup') === 'done');
+      return new URL(tab.url());
+    };
+    const back = await payAndLand(`/?account=${account}#/blog`);
+    expect(back.origin).toBe(baseUrl());
+    expect(back.searchParams.get('account')).toBe(account);
+    expect(back.hash).toBe('#/blog');
+    for (const evil of ['https://evil.example/', '//evil.example/x', '/\\evil.example']) {
+      const landed = await payAndLand(evil);
+      expect(landed.origin, evil).toBe(baseUrl());
+      expect(landed.pathname, evil).toBe('/');
+    }
+  });
+
+  it('given a cooldown, then it is an inline banner that covers nothing and can be closed, while the buttons still say why they wait', async () => {
+    const account = newAccount('cool_banner');
+    await setPlan(account, 'pro');
+    try {
+      for (let i = 0; i < 10; i++) expect((await api(account, 'POST', '/v1/generations', PRODUCT_REQUEST)).status).toBe(201);
+      expect((await api(account, 'POST', '/v1/generations', PRODUCT_REQUEST)).status).toBe(429);
+      // A fresh load knows it from GET /v1/credits, before any generation of its own.
+      const { page, errors } = await open(account, 'product', PHONE_390);
+      const banner = page.getByTestId('toast-cooldown');
+      await banner.waitFor();
+      // In the page's flow, above the content: nothing is drawn over the SEO buttons.
+      expect(await banner.evaluate((el) => getComputedStyle(el).position)).toBe('static');
+      expect(await page.getByTestId('page-product').locator('[data-testid="toast-cooldown"]').count()).toBe(1);
+      await expectText(page.getByTestId('cooldown-message'), /limit/);
+      await shot(page, 'polish-cooldown-phone', false);
+      await page.getByTestId('cooldown-dismiss').click();
+      await banner.waitFor({ state: 'detached' });
+      expect(await page.getByTestId('generate-seo').getAttribute('aria-disabled')).toBe('true');
+      await expectText(page.getByTestId('generate-seo-reason'), /paused/);
+      // The cooldown_started notification speaks local time, like the rest of the page.
+      await page.evaluate(() => (location.hash = '#/settings'));
+      const note = page.locator('[data-testid="notification-item"][data-type="cooldown_started"]').first();
+      await note.waitFor();
+      expect(await note.textContent()).not.toMatch(/UTC/);
+      expect(errors).toEqual([]);
+    } finally {
+      await setClock(0);
+    }
+  });
+
+  it('given 8 generations this hour, when the page loads, then the attempts left show before any generation, with a warning at 2 left', async () => {
+    const account = newAccount('attempts');
+    await setPlan(account, 'pro');
+    for (let i = 0; i < 8; i++) expect((await api(account, 'POST', '/v1/generations', PRODUCT_REQUEST)).status).toBe(201);
+    const { page } = await open(account);
+    await page.getByTestId('attempts-warning').waitFor();
+    await expectText(page.getByTestId('attempts-warning'), /2 generations left this hour/);
+    await page.getByTestId('credits-button').click();
+    await expectText(page.getByTestId('credits-attempts'), /^2 of 10$/);
+    await page.keyboard.press('Escape');
+    await page.getByTestId('attempts-warning-dismiss').click();
+    await page.getByTestId('attempts-warning').waitFor({ state: 'detached' });
+  });
+
+  it('given a fresh paid account, then the generations left this hour are in view at 1440 and 390 wide before any generation, fall with each one, and turn to a warning at 2 left', async () => {
+    const account = newAccount('attempts_chip');
+    await setPlan(account, 'pro');
+    const { page, errors } = await open(account, 'product');
+    const chip = page.getByTestId('attempts-left');
+    await expect.poll(() => chip.getAttribute('data-remaining')).toBe('10');
+    await expectText(chip.getByTestId('attempts-left-words'), /^10 of 10 generations left this hour$/);
+    expect(await chip.isVisible()).toBe(true);
+    await page.getByTestId('generate-description').click();
+    await expect.poll(() => chip.getAttribute('data-remaining')).toBe('9');
+    expect(await chip.getAttribute('class')).not.toMatch(/is-low/);
+
+    for (let i = 0; i < 7; i++) expect((await api(account, 'POST', '/v1/generations', PRODUCT_REQUEST)).status).toBe(201);
+    const phone = await open(account, 'blog', PHONE_390);
+    const small = phone.page.getByTestId('attempts-left');
+    await expect.poll(() => small.getAttribute('data-remaining')).toBe('2');
+    expect(await small.getAttribute('class')).toMatch(/is-low/);
+    // In view on a phone, beside the credits button, and read in full words.
+    const box = (await small.boundingBox())!;
+    expect(box.x).toBeGreaterThanOrEqual(0);
+    expect(box.x + box.width).toBeLessThanOrEqual(PHONE_390.width);
+    expect(await phone.page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(PHONE_390.width);
+    await expectText(small.getByTestId('attempts-left-words'), /^2 of 10 generations left this hour$/);
+    // The nav stays one line: the credits button beside it does not wrap.
+    expect((await phone.page.getByTestId('credits-button').boundingBox())!.height).toBeLessThanOrEqual(40);
+    expect((await phone.page.getByTestId('credits-button').boundingBox())!.x + (await phone.page.getByTestId('credits-button').boundingBox())!.width).toBeLessThanOrEqual(PHONE_390.width);
+    await phone.page.getByTestId('attempts-warning').waitFor();
+    await shotHere(phone.page, 'polish-attempts-phone');
+    expect(errors).toEqual([]);
+    expect(phone.errors).toEqual([]);
+  });
+
+  it('given a phone, then the history fits the screen with credits and balance in view, the current section tab is fully shown, and chart labels are readable', async () => {
+    const account = newAccount('phone_settings');
+    await setPlan(account, 'plus');
+    for (let i = 0; i < 3; i++) expect((await api(account, 'POST', '/v1/generations', PRODUCT_REQUEST)).status).toBe(201);
+    const { page, errors } = await open(account, 'settings', PHONE_390);
+    await expect.poll(() => page.getByTestId('ledger-row').count()).toBeGreaterThanOrEqual(4);
+    const wrap = page.getByTestId('ledger').locator('.table-wrap');
+    expect(await wrap.evaluate((el) => el.scrollWidth - el.clientWidth)).toBeLessThanOrEqual(0);
+    for (const id of ['ledger-amount', 'ledger-balance']) {
+      for (const box of await page.getByTestId(id).evaluateAll((els) => els.map((e) => e.getBoundingClientRect().right))) {
+        expect(box, id).toBeLessThanOrEqual(PHONE_390.width);
+      }
+    }
+    const tab = (await page.getByTestId('nav-settings').boundingBox())!;
+    expect(tab.x).toBeGreaterThanOrEqual(0);
+    expect(tab.x + tab.width).toBeLessThanOrEqual(PHONE_390.width);
+    await page.getByTestId('usage-chart-svg').waitFor();
+    const heights = await page.locator('.chart-axis').evaluateAll((els) => els.map((e) => e.getBoundingClientRect().height));
+    expect(heights.length).toBeGreaterThan(0);
+    expect(Math.min(...heights)).toBeGreaterThanOrEqual(10);
+    // Every label inside the chart, none cut by its edge.
+    const svg = (await page.getByTestId('usage-chart-svg').boundingBox())!;
+    for (const b of await page.locator('.chart-axis').evaluateAll((els) => els.map((e) => e.getBoundingClientRect().toJSON() as DOMRect))) {
+      expect(b.left).toBeGreaterThanOrEqual(svg.x - 0.5);
+      expect(b.right).toBeLessThanOrEqual(svg.x + svg.width + 0.5);
+    }
+    await shot(page, 'polish-settings-phone');
+    expect(errors).toEqual([]);
+  });
+
+  it('given the Top Up modal, then each pack shows its price and price per credit from the API, and the lowest price per credit is marked best value', async () => {
+    const account = newAccount('packs');
+    await setPlan(account, 'plus');
+    const { body } = await api(account, 'GET', '/v1/credits/top-up-packs');
+    const packs = body.items as Array<{ id: string; credits: number; price: { amount: string; currency: string } }>;
+    const best = [...packs].sort((a, b) => Number(a.price.amount) / a.credits - Number(b.price.amount) / b.credits)[0];
+    const { page } = await open(account);
+    await page.getByTestId('topup-button').click();
+    for (const p of packs) {
+      const card = page.getByTestId(`topup-pack-${p.id}`);
+      await expectText(card.getByTestId('topup-price'), new RegExp(p.price.amount.replace('.', '\\.')));
+      const unit = (Number(p.price.amount) / p.credits).toFixed(3);
+      await expectText(card.getByTestId('topup-unit'), new RegExp(`${unit.replace('.', '\\.')} per credit`));
+    }
+    expect(await page.getByTestId('topup-best-value').count()).toBe(1);
+    await page.getByTestId(`topup-pack-${best.id}`).getByTestId('topup-best-value').waitFor();
+  });
+
+  it('given the copy, then plans, features, packs and failures read in plain words', async () => {
+    const account = newAccount('copy');
+    await setPlan(account, 'plus');
+    await buyPack(account, 'pack_150');
+    const { page } = await open(account, 'settings');
+    // The developer bar shows the plan the account is on.
+    expect(await page.getByTestId('dev-plan-select').inputValue()).toBe('plus');
+    const reset = page.locator('[data-testid="notification-item"][data-type="credits_reset"]').first();
+    await expectText(reset, /plan is now Plus/);
+    const topUp = page.locator('[data-testid="ledger-row"][data-type="top_up"]').first();
+    await topUp.waitFor();
+    expect(await topUp.textContent()).not.toContain('pack_');
+    await page.getByTestId('settings-topup').waitFor();
+
+    await page.evaluate(() => (location.hash = '#/product'));
+    // Product details say what they are: the AI's input, not a form that saves the product.
+    await expectText(page.getByTestId('page-product').locator('#product-fields-title + p, .card-head .muted').first(), /not|used for the next generation/);
+    await page.route('**/v1/generations', (route) => route.abort('internetdisconnected'));
+    await page.getByTestId('generate-seo').click();
+    const toast = page.getByTestId('toast-error');
+    await toast.waitFor();
+    expect(await toast.textContent()).not.toMatch(/Failed to fetch/);
+    await expectText(toast, /could not be reached/);
+  });
+
+  it('given a free merchant, then the Upgrade dialog names the paid features as they are written', async () => {
+    const account = newAccount('upgrade_copy');
+    const { page } = await open(account);
+    await page.getByTestId('seo-upgrade-button').click();
+    const modal = page.getByTestId('upgrade-modal');
+    await modal.waitFor();
+    await expectText(modal, /SEO meta tags/);
+    expect(await modal.textContent()).not.toMatch(/seo meta tags/);
   });
 });

@@ -11,6 +11,7 @@
 import { existsSync, mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect } from 'vitest';
+import { AxeBuilder } from '@axe-core/playwright';
 import { chromium, type Browser, type BrowserContext, type Locator, type Page, type Response } from 'playwright-core';
 
 const ROOT = resolve(import.meta.dirname, '..', '..');
@@ -18,7 +19,9 @@ const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const CHROMIUM_ARGS = ['--no-sandbox', '--disable-background-networking', '--disable-gpu', '--no-first-run', '--disable-component-update', '--disable-sync'];
 const EXTERNAL = process.env.E2E_BASE_URL?.replace(/\/$/, '');
 export const SHOTS = join(ROOT, 'test-output', 'screenshots');
-export const DESKTOP = { width: 1280, height: 900 };
+export const DESKTOP = { width: 1440, height: 900 };
+/** A phone in portrait (an iPhone 12–15 class screen). */
+export const PHONE = { width: 390, height: 844 };
 
 export type Plan = 'free' | 'plus' | 'pro' | 'premium';
 
@@ -201,4 +204,19 @@ export async function shot(page: Page, name: string, fullPage = true): Promise<v
 /** test-output/screenshots/<name>.png of the screen as it is scrolled now. */
 export async function shotHere(page: Page, name: string): Promise<void> {
   await page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: false });
+}
+
+// ---- Accessibility --------------------------------------------------------------------------------
+
+/**
+ * Runs axe-core (WCAG 2.0–2.2 A/AA rules and best practices) on the page as it is now, or on one part
+ * of it (a dialog), and fails on any serious or critical violation, naming each with its elements.
+ */
+export async function expectAccessible(page: Page, label: string, include?: string): Promise<void> {
+  let builder = new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa', 'best-practice']);
+  if (include) builder = builder.include(include);
+  const { violations } = await builder.analyze();
+  const serious = violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
+  const report = serious.map((v) => `${v.impact} ${v.id}: ${v.help}\n${v.nodes.map((n) => `    ${n.target.join(' ')} — ${n.failureSummary?.split('\n').join(' ')}`).join('\n')}`);
+  expect(report, `${label}: accessibility violations`).toEqual([]);
 }

@@ -324,6 +324,24 @@ describe('OfflineModel', () => {
       }
     });
 
+    it('given a topic that starts with a count or an everyday word, then mid-sentence it reads in lowercase, while a name keeps its capital', async () => {
+      const topics = ['Five gift ideas for coffee lovers', 'Three ways to brew better', 'Ten mistakes to avoid', 'Last-minute gift ideas', 'Perfect pairings for tea'];
+      for (const tone of ['neutral', 'friendly', 'professional', 'playful', 'luxury'] as const) {
+        for (const topic of topics) {
+          const lower = topic.charAt(0).toLowerCase() + topic.slice(1);
+          for (const v of await blog({ topic, length: 'short', tone }, [], `gen_${tone}`)) {
+            const prose = `${v.excerpt}\n${v.bodyMarkdown.replace(/^#.*$/gm, '')}`;
+            // "Let's talk about Five gift ideas…": the capital is only right at the start of a sentence.
+            expect(prose, `${tone}: ${topic}`).not.toMatch(new RegExp(`[a-z,:;'’] ${escapeRegExp(topic.split(' ')[0])}\\b`));
+            expect(prose.includes(lower) || prose.includes(topic), `${tone}: ${topic}`).toBe(true);
+          }
+        }
+        for (const v of await blog({ topic: 'Aurora mugs explained', length: 'short', tone }, [], `gen_${tone}`)) {
+          expect(v.excerpt + v.bodyMarkdown).not.toContain('aurora mugs');
+        }
+      }
+    });
+
     it('given stored products, then the post names them and quotes their descriptions, inventing no numbers', async () => {
       const input: BlogInput = { topic: 'Cooking with cast iron', length: 'long', keywords: ['cast iron skillet'], tone: 'friendly' };
       for (const v of await blog(input, products)) {
@@ -410,3 +428,7 @@ describe('OfflineModel', () => {
     });
   });
 });
+
+function escapeRegExp(s: string): string {
+  return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}

@@ -74,7 +74,7 @@ describe('EventBridge Scheduler adapter', () => {
     expect(publishTarget()).toBe('blog-publish');
     const target = FUNCTIONS.find((f) => f.id === 'blog-publish')!;
     expect(target.routes ?? []).toEqual([]);
-    const managers = FUNCTIONS.filter((f) => f.access.includes('scheduler:manage')).map((f) => f.id);
-    expect(managers.sort()).toEqual(['blog-posts-cancel', 'blog-posts-create']);
+    expect(FUNCTIONS.filter((f) => f.access.includes('scheduler:create')).map((f) => f.id)).toEqual(['blog-posts-create']);
+    expect(FUNCTIONS.filter((f) => f.access.includes('scheduler:delete')).map((f) => f.id)).toEqual(['blog-posts-cancel']);
   });
 });

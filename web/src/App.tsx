@@ -2,6 +2,7 @@
 import type { ComponentType } from 'preact';
 import { useEffect, useRef } from 'preact/hooks';
 import { watchPendingTopUp } from './actions.ts';
+import { Banners } from './components/Banners.tsx';
 import { DevBar } from './components/DevBar.tsx';
 import { Toasts } from './components/Toasts.tsx';
 import { TopNav } from './components/TopNav.tsx';
@@ -35,6 +36,7 @@ export function App() {
   const session = useAppState((s) => s.session);
   const pendingId = useAppState((s) => s.pendingTopUp?.id);
   const main = useRef<HTMLElement>(null);
+  const tabs = useRef<HTMLUListElement>(null);
   const firstRoute = useRef(true);
 
   useEffect(() => (pendingId ? watchPendingTopUp() : undefined), [pendingId]);
@@ -49,6 +51,17 @@ export function App() {
     main.current?.focus({ preventScroll: true });
   }, [route]);
 
+  // On a narrow screen the sections are a row of tabs that scrolls sideways: keep the current one in view.
+  useEffect(() => {
+    const list = tabs.current;
+    const current = list?.querySelector<HTMLElement>('[aria-current="page"]');
+    if (!list || !current || list.scrollWidth <= list.clientWidth) return;
+    const left = current.offsetLeft - list.offsetLeft;
+    if (left < list.scrollLeft || left + current.offsetWidth > list.scrollLeft + list.clientWidth) {
+      list.scrollLeft = left - (list.clientWidth - current.offsetWidth) / 2;
+    }
+  }, [route]);
+
   const Page = PAGES[route];
   return (
     <>
@@ -60,7 +73,7 @@ export function App() {
         <TopNav />
         <div class="layout">
           <nav class="sidenav" aria-label="Sections">
-            <ul role="list">
+            <ul role="list" ref={tabs}>
               {NAV.map((n) => (
                 <li key={n.route}>
                   <a href={`#/${n.route}`} aria-current={route === n.route ? 'page' : undefined} data-testid={`nav-${n.route}`}>
@@ -72,6 +85,7 @@ export function App() {
             </ul>
           </nav>
           <main id="main" ref={main} tabIndex={-1} data-testid={`page-${route}`}>
+            <Banners />
             <Page key={session} />
           </main>
         </div>

@@ -3,7 +3,7 @@
  * modal or toast, follow a pending top-up until the payment lands.
  */
 import { ApiError, api, itemsOf, resetToken, setAvailable } from './api.ts';
-import { capitalize } from './format.ts';
+import { capitalize, plainMessage } from './format.ts';
 import { getState, openModal, pushToast, setState } from './store.ts';
 import type { CreditsView, FeatureId, Generation, PlanId } from './types.ts';
 
@@ -38,13 +38,22 @@ export async function initialClockOffset(): Promise<number> {
 export async function refreshCredits(): Promise<CreditsView | null> {
   try {
     const credits = await api.credits();
-    setState({ credits });
-    syncCooldown(credits);
+    applyCredits(credits);
     return credits;
   } catch (err) {
     reportError(err, 'Could not load your credits');
     return null;
   }
+}
+
+/**
+ * Everything `GET /v1/credits` says, at once: the buckets (so the breakdown never lags the total),
+ * the attempts left this hour (known before the first generation) and any cooldown.
+ */
+export function applyCredits(credits: CreditsView): void {
+  const rate = credits.rateLimit;
+  setState(rate ? { credits, attempts: { limit: rate.limit, remaining: rate.remaining } } : { credits });
+  syncCooldown(credits);
 }
 
 /** The service clock may be shifted (local mode), so its timestamps are mapped by the known offset. */
@@ -63,7 +72,7 @@ function syncCooldown(credits: CreditsView): void {
   if (untilMs <= Date.now()) {
     if (current) setState({ cooldown: null });
   } else if (!current || current.cooldownUntil !== until) {
-    startCooldown(untilMs, until, "You've reached the limit of AI generations for now.");
+    startCooldown(untilMs, until, "You've reached this hour's limit of AI generations.");
   }
 }
 
@@ -81,7 +90,13 @@ export function endCooldown(): void {
  */
 export function reportError(err: unknown, title = 'Something went wrong'): void {
   if (!(err instanceof ApiError)) {
-    pushToast({ kind: 'error', title, message: err instanceof Error ? err.message : String(err) });
+    // fetch() rejects with a TypeError ("Failed to fetch") when the service cannot be reached at all.
+    const offline = err instanceof TypeError;
+    pushToast({
+      kind: 'error',
+      title,
+      message: offline ? 'The AI Credits service could not be reached. Check your connection and try again.' : err instanceof Error ? err.message : String(err),
+    });
     return;
   }
   const e = err.body;
@@ -98,7 +113,7 @@ export function reportError(err: unknown, title = 'Something went wrong'): void 
       const untilMs = Number.isFinite(retryAfter) && retryAfter > 0
         ? Date.now() + retryAfter * 1000
         : serviceToLocalMs(e.cooldownUntil ?? new Date().toISOString());
-      startCooldown(untilMs, e.cooldownUntil ?? new Date(untilMs).toISOString(), e.message);
+      startCooldown(untilMs, e.cooldownUntil ?? new Date(untilMs).toISOString(), plainMessage(e.message, new Date(Date.now() + getState().clockOffset * 1000).toISOString()));
       return;
     }
     case 'GENERATION_FAILED': {
@@ -112,8 +127,9 @@ export function reportError(err: unknown, title = 'Something went wrong'): void 
       return;
     }
     case 'VALIDATION_FAILED': {
-      const issues = (e.issues ?? []).map((i) => `${i.path}: ${i.message}`).join('; ');
-      pushToast({ kind: 'error', title: 'Please check the form', message: issues || e.message });
+      // The issues' paths (`input.uploadId`) are for developers; the merchant reads the messages.
+      const messages = [...new Set((e.issues ?? []).map((i) => i.message).filter(Boolean))];
+      pushToast({ kind: 'error', title, message: messages.join(' ') || e.message });
       return;
     }
     default:
@@ -130,11 +146,20 @@ export async function runGeneration<F extends FeatureId>(call: () => Promise<Gen
   try {
     const gen = await call();
     setAvailable(gen.credits.available);
+    // The response carries the total only: read the buckets too, so no figure on the page lags.
+    void refreshQuietly();
     return gen;
   } catch (err) {
     reportError(err, 'Generation failed');
+    if (err instanceof ApiError && err.code === 'INSUFFICIENT_CREDITS') void refreshQuietly();
     return null;
   }
+}
+
+/** A background re-read of the balance: a failure here changes nothing the merchant needs told. */
+async function refreshQuietly(): Promise<void> {
+  const credits = await api.credits().catch(() => null);
+  if (credits) applyCredits(credits);
 }
 
 export function saveGeneration(key: string, gen: Generation): void {
@@ -175,8 +200,7 @@ export async function changePlanLocally(plan: PlanId): Promise<boolean> {
   while (Date.now() < deadline) {
     const credits = await api.credits().catch(() => null);
     if (credits && credits.plan === plan) {
-      setState({ credits });
-      syncCooldown(credits);
+      applyCredits(credits);
       pushToast({
         kind: 'success',
         title: `Plan: ${planLabel(plan)}`,
@@ -202,6 +226,17 @@ export async function setClockOffset(offsetSeconds: number): Promise<void> {
   localStorage.setItem(CLOCK_KEY, String(offsetSeconds));
   setState({ clockOffset: offsetSeconds });
   await refreshCredits();
+}
+
+/**
+ * The checkout URL with where to come back to (local checkout page): this page, route included, so a
+ * checkout that ends in this same tab lands where the merchant was, not on the first page.
+ */
+export function checkoutUrlFor(checkoutUrl: string): string {
+  if (getState().config.mode !== 'local') return checkoutUrl;
+  const url = new URL(checkoutUrl, location.href);
+  url.searchParams.set('returnTo', `${location.pathname}${location.search}${location.hash}`);
+  return url.toString();
 }
 
 export function planLabel(plan: PlanId): string {
@@ -262,9 +297,26 @@ const TOPUP_GIVE_UP_MS = 30 * 60 * 1000;
  * While a top-up is pending, poll the balance (and the top-up's status) until the payment lands.
  * Returns a stop function. The checkout runs in another tab, or sends this tab back to `/?topup=done`.
  */
+/**
+ * Back on the control that needed the credits. After a checkout in this same tab the page was
+ * reloaded and focus is nowhere; a dialog closing puts it back by itself, so only then.
+ */
+function resumeAt(testId: string | undefined): void {
+  if (!testId) return;
+  requestAnimationFrame(() => {
+    const active = document.activeElement;
+    if (active && active !== document.body && active.id !== 'main') return;
+    document.querySelector<HTMLElement>(`[data-testid="${CSS.escape(testId)}"]`)?.focus();
+  });
+}
+
 export function watchPendingTopUp(): () => void {
   let stopped = false;
   let timer: number | undefined;
+  // A message from the checkout tab may arrive while a poll is under way: one poll at a time, and
+  // one more right after it (that poll may have read the balance before the payment landed).
+  let running = false;
+  let again = false;
   // One poll; true once the watch is over (landed, failed, given up or stopped).
   const check = async (): Promise<boolean> => {
     const pending = getState().pendingTopUp;
@@ -283,14 +335,20 @@ export function watchPendingTopUp(): () => void {
     // landed. Read the balance again then, so the page never announces credits it does not show.
     const balance = status === 'paid' ? ((await api.credits().catch(() => null)) ?? credits) : credits;
     if (stopped) return true;
-    if (balance) setState({ credits: balance });
+    if (balance) applyCredits(balance);
     const shows = balance !== null && pending.baselinePurchased !== null && balance.credits.purchased >= pending.baselinePurchased + pending.credits;
     // Without a baseline (a tab that did not start the top-up) the status decides, once a balance is read.
     const landed = shows || (status === 'paid' && pending.baselinePurchased === null && balance !== null);
     if (landed) {
       clearPendingTopUp();
       setState((s) => (s.modal?.kind === 'topup' ? { modal: null } : {}));
-      pushToast({ kind: 'success', title: 'Payment received', message: `${pending.credits} credits were added to your balance.`, ttlMs: 8000 });
+      resumeAt(pending.resumeTestId);
+      pushToast({
+        kind: 'success',
+        title: 'Payment received',
+        message: `${pending.credits} credits were added to your balance. You can carry on where you left off.`,
+        ttlMs: 8000,
+      });
       return true;
     }
     if (status === 'failed') {
@@ -301,15 +359,32 @@ export function watchPendingTopUp(): () => void {
     return false;
   };
   const tick = async () => {
+    if (stopped) return;
+    if (running) {
+      again = true;
+      return;
+    }
+    running = true;
+    again = false;
     // A poll that throws (an unexpected answer while the service is busy) must not end the watch:
     // the payment may still land, and the merchant is waiting for it on this page.
     const done = await check().catch(() => false);
-    if (!done && !stopped) timer = window.setTimeout(tick, TOPUP_POLL_MS);
+    running = false;
+    window.clearTimeout(timer);
+    if (!done && !stopped) timer = window.setTimeout(tick, again ? 0 : TOPUP_POLL_MS);
   };
+  // The checkout tab says when it is done (same origin only), so the balance follows at once.
+  const onMessage = (e: MessageEvent) => {
+    if (e.origin !== location.origin || (e.data as { type?: string } | null)?.type !== 'ai-credits:checkout') return;
+    window.clearTimeout(timer);
+    void tick();
+  };
+  window.addEventListener('message', onMessage);
   timer = window.setTimeout(tick, 300);
   return () => {
     stopped = true;
     window.clearTimeout(timer);
+    window.removeEventListener('message', onMessage);
   };
 }
 

@@ -165,6 +165,7 @@ export const api = {
     }),
   regenerate: <F extends FeatureId>(id: string) =>
     request<Generation<F>>('POST', `/v1/generations/${enc(id)}/regenerate`, { body: {}, idempotencyKey: idempotencyKey() }),
+  generation: <F extends FeatureId>(id: string) => request<Generation<F>>('GET', `/v1/generations/${enc(id)}`),
   select: <F extends FeatureId>(id: string, index: number) =>
     request<Generation<F>>('POST', `/v1/generations/${enc(id)}/select`, { body: { index } }),
 

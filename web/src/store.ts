@@ -25,6 +25,8 @@ export interface Cooldown {
   /** The service's own timestamp, shown as is. */
   cooldownUntil: string;
   message: string;
+  /** The merchant closed the banner; generate buttons still say why they wait. */
+  dismissed?: boolean;
 }
 
 export interface PendingTopUp {
@@ -34,6 +36,8 @@ export interface PendingTopUp {
   /** Purchased credits before paying: a rise past baseline + credits means the payment landed (null: unknown). */
   baselinePurchased: number | null;
   startedAt: number;
+  /** The control that needed the credits (its test id): focused again once they land after a reload. */
+  resumeTestId?: string;
 }
 
 export interface AppState {
@@ -52,6 +56,8 @@ export interface AppState {
   clockOffset: number;
   /** Latest generation per page section, so drafts survive navigating away and back. */
   generations: Record<string, Generation>;
+  /** Banners the merchant closed, by key (e.g. the attempts warning of one rate window). */
+  dismissed: string[];
 }
 
 type Listener = () => void;
@@ -68,6 +74,7 @@ let state: AppState = {
   pendingTopUp: null,
   clockOffset: 0,
   generations: {},
+  dismissed: [],
 };
 const listeners = new Set<Listener>();
 
@@ -116,4 +123,8 @@ export function openModal(modal: NonNullable<ModalState>): void {
 
 export function closeModal(): void {
   setState({ modal: null });
+}
+
+export function dismissNotice(key: string): void {
+  setState((s) => (s.dismissed.includes(key) ? {} : { dismissed: [...s.dismissed, key] }));
 }

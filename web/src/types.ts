@@ -26,15 +26,22 @@ export interface CreditsView {
   };
 }
 
+export type LedgerBucket = 'allowance' | 'purchased' | 'grant';
+
 export interface LedgerItem {
   id: string;
   at: string;
-  type: 'grant' | 'reset' | 'refresh' | 'charge' | 'refund' | 'top_up' | 'adjust';
+  type: 'grant' | 'reset' | 'refresh' | 'charge' | 'refund' | 'top_up' | 'adjust' | 'expire';
   amount: number;
-  bucket: 'allowance' | 'purchased';
+  /** One bucket per entry today; an entry that spans several lists them in `sources`. */
+  bucket?: LedgerBucket;
+  sources?: Array<{ bucket: LedgerBucket; id?: string; amount: number }>;
   balanceAfter: number;
   feature?: FeatureId;
   generationId?: string;
+  topUpId?: string;
+  grantId?: string;
+  productId?: string;
   reason?: string;
 }
 

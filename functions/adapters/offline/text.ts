@@ -61,10 +61,25 @@ const COMMON_STARTERS = new Set(
   ),
 );
 
-/** Lowercases the first letter for use mid-sentence, unless the first word looks like a proper noun or acronym. */
+// Count and order words ("Five gift ideas", "First steps", "Top-ten picks") and the everyday words list
+// titles start with ("Perfect pairings", "Last-minute gifts"): ordinary lowercase words mid-sentence.
+const NUMBER_WORDS =
+  'one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen seventeen eighteen nineteen twenty thirty forty fifty hundred dozen few several some many more most all every each both ' +
+  'first second third fourth fifth sixth seventh eighth ninth tenth last next final';
+const LIST_WORDS =
+  'perfect great smart clever creative unique fun cosy cozy big little budget cheap common favourite favorite must-have seasonal beginner beginners beginner’s beginner\'s expert practical surprising ' +
+  'ways reasons mistakes questions secrets steps things habits lessons trends hacks rules myths signs places ideas tips';
+for (const w of `${NUMBER_WORDS} ${LIST_WORDS}`.split(' ')) COMMON_STARTERS.add(w);
+
+/**
+ * Lowercases the first letter for use mid-sentence, unless the first word looks like a proper noun or
+ * acronym. A hyphenated word ("Last-minute") is judged by its first part.
+ */
 export function midSentence(s: string): string {
   const first = s.split(/\s+/)[0] ?? '';
-  if (/^[A-Z][a-z'’-]*$/.test(first) && COMMON_STARTERS.has(first.toLowerCase())) return s.charAt(0).toLowerCase() + s.slice(1);
+  if (!/^[A-Z][a-z'’-]*$/.test(first)) return s;
+  const word = first.toLowerCase();
+  if (COMMON_STARTERS.has(word) || COMMON_STARTERS.has(word.split('-')[0])) return s.charAt(0).toLowerCase() + s.slice(1);
   return s;
 }
 

@@ -24,14 +24,15 @@ export function DevBar() {
   const plan = useAppState((s) => s.credits?.plan);
   const offset = useAppState((s) => s.clockOffset);
   const [account, setAccount] = useState(accountId);
-  const [nextPlan, setNextPlan] = useState<PlanId>('plus');
+  // The select shows the plan the account is on; picking another and applying switches it.
+  const [nextPlan, setNextPlan] = useState<PlanId>(plan ?? 'free');
   const [busy, setBusy] = useState(false);
   // Folded by default on phones, where it would push the page below the fold.
   const [open, setOpen] = useState(() => !window.matchMedia('(max-width: 640px)').matches);
 
   useEffect(() => setAccount(accountId), [accountId]);
   useEffect(() => {
-    if (plan) setNextPlan(plan === 'free' ? 'plus' : plan);
+    if (plan) setNextPlan(plan);
   }, [plan]);
 
   const run = async (fn: () => Promise<unknown>) => {
@@ -113,7 +114,7 @@ export function DevBar() {
                   </option>
                 ))}
               </select>
-              <button type="submit" class="button small" disabled={busy} data-testid="dev-plan-apply">
+              <button type="submit" class="button small" disabled={busy || nextPlan === plan} data-testid="dev-plan-apply">
                 Apply plan
               </button>
             </form>

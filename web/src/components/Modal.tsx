@@ -8,6 +8,35 @@ import { useEffect, useRef } from 'preact/hooks';
 const FOCUSABLE =
   'a[href], button:not([disabled]), input:not([disabled]), select:not([disabled]), textarea:not([disabled]), [tabindex]:not([tabindex="-1"])';
 
+/**
+ * The control the merchant last used. A dialog opened after a request (a refused generation) finds
+ * focus on the body if the button was disabled meanwhile; this is where focus goes back to then.
+ */
+let lastUsed: HTMLElement | null = null;
+const remember = (e: Event) => {
+  const el = (e.target as Element | null)?.closest?.<HTMLElement>('button, a[href], input, select, textarea, [tabindex]');
+  if (el && !el.closest('[role="dialog"]')) lastUsed = el;
+};
+document.addEventListener('focusin', remember, true);
+document.addEventListener('pointerdown', remember, true);
+
+/** The test id of the control the merchant last used outside a dialog (what a dialog goes back to). */
+export function lastUsedTestId(): string | null {
+  return lastUsed?.getAttribute('data-testid') ?? null;
+}
+
+/** Focus back on what opened the dialog, once it can take focus again (a busy button comes back). */
+function restoreFocus(el: HTMLElement | null): void {
+  if (!el) return;
+  let frames = 0;
+  const attempt = () => {
+    if (!document.contains(el)) return;
+    el.focus();
+    if (document.activeElement !== el && ++frames < 30) requestAnimationFrame(attempt);
+  };
+  attempt();
+}
+
 interface Props {
   title: string;
   onClose: () => void;
@@ -23,7 +52,8 @@ export function Modal({ title, onClose, testId, children, description }: Props) 
   onCloseRef.current = onClose;
 
   useEffect(() => {
-    const opener = document.activeElement as HTMLElement | null;
+    const active = document.activeElement as HTMLElement | null;
+    const opener = active && active !== document.body ? active : lastUsed;
     // The opener may be re-rendered as a new node while the dialog is open (a balance poll): find it again by its test id.
     const openerTestId = opener?.getAttribute('data-testid');
     const shell = document.getElementById('app-shell');
@@ -59,7 +89,7 @@ export function Modal({ title, onClose, testId, children, description }: Props) 
       document.removeEventListener('keydown', onKey, true);
       shell?.removeAttribute('inert');
       const back = opener && document.contains(opener) ? opener : openerTestId ? document.querySelector<HTMLElement>(`[data-testid="${openerTestId}"]`) : null;
-      back?.focus();
+      restoreFocus(back);
     };
   }, []);
 

@@ -1,7 +1,5 @@
-/** Toasts (a polite live region) and the cooldown notice with its live countdown. */
+/** Toasts (a polite live region): passing events, each dismissible; errors stay until dismissed. */
 import { useEffect, useState } from 'preact/hooks';
-import { endCooldown } from '../actions.ts';
-import { formatCountdown, formatDateTime } from '../format.ts';
 import { dismissToast, useAppState, type Toast } from '../store.ts';
 
 function ToastItem({ toast }: { toast: Toast }) {
@@ -26,7 +24,7 @@ function ToastItem({ toast }: { toast: Toast }) {
   );
 }
 
-/** Ticks every second; the cooldown ends (and generate buttons come back) when it reaches zero. */
+/** Ticks every second (countdowns). */
 export function useNow(intervalMs = 1000): number {
   const [now, setNow] = useState(Date.now);
   useEffect(() => {
@@ -36,36 +34,10 @@ export function useNow(intervalMs = 1000): number {
   return now;
 }
 
-function CooldownToast() {
-  const cooldown = useAppState((s) => s.cooldown);
-  const now = useNow();
-  const left = cooldown ? cooldown.untilMs - now : 0;
-  useEffect(() => {
-    if (cooldown && left <= 0) endCooldown();
-  }, [cooldown, left <= 0]);
-  if (!cooldown || left <= 0) return null;
-  return (
-    <div class="toast toast-cooldown" role="status" data-testid="toast-cooldown">
-      <div class="toast-text">
-        <strong class="toast-title">Generation paused</strong>
-        <p data-testid="cooldown-message">{cooldown.message}</p>
-        <p class="cooldown-line">
-          Available again in{' '}
-          <span class="countdown" data-testid="cooldown-countdown" aria-live="off">
-            {formatCountdown(left)}
-          </span>
-          <span class="muted"> · until {formatDateTime(new Date(cooldown.untilMs).toISOString())}</span>
-        </p>
-      </div>
-    </div>
-  );
-}
-
 export function Toasts() {
   const toasts = useAppState((s) => s.toasts);
   return (
     <div class="toasts" aria-live="polite" data-testid="toasts">
-      <CooldownToast />
       {toasts.map((t) => (
         <ToastItem key={t.id} toast={t} />
       ))}

@@ -5,11 +5,37 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { planLabel } from '../actions.ts';
 import { formatDate } from '../format.ts';
+import { ATTEMPTS_WARNING_AT } from './Banners.tsx';
 import { openModal, useAppState } from '../store.ts';
+
+/**
+ * The generations left this hour, always in view beside the credits (the hourly limit is the other
+ * thing a generation spends): amber from ATTEMPTS_WARNING_AT left, red when none are left. On a
+ * phone the words are read, not shown.
+ */
+function AttemptsLeft({ limit, remaining, cooling }: { limit: number; remaining: number; cooling: boolean }) {
+  const left = cooling ? 0 : remaining;
+  const level = left <= 0 ? ' is-out' : left <= ATTEMPTS_WARNING_AT ? ' is-low' : '';
+  return (
+    <span class={`attempts-chip${level}`} data-testid="attempts-left" data-remaining={left} data-limit={limit}>
+      <svg viewBox="0 0 20 20" width="14" height="14" aria-hidden="true">
+        <path d="M5 2h10M5 18h10M6 2c0 5 8 5 8 8s-8 3-8 8M14 2c0 5-8 5-8 8s8 3 8 8" fill="none" stroke="currentColor" stroke-width="1.6" stroke-linecap="round" />
+      </svg>
+      {/* In words where there is room; "2/10" on a phone, the words still read by assistive tech. */}
+      <span class="attempts-long" data-testid="attempts-left-words">
+        {left} of {limit} generation{limit === 1 ? '' : 's'} left this hour
+      </span>
+      <span class="attempts-short" aria-hidden="true">
+        {left}/{limit}
+      </span>
+    </span>
+  );
+}
 
 export function TopNav() {
   const credits = useAppState((s) => s.credits);
   const attempts = useAppState((s) => s.attempts);
+  const cooling = useAppState((s) => s.cooldown !== null);
   const pending = useAppState((s) => s.pendingTopUp);
   const [open, setOpen] = useState(false);
   const [pinned, setPinned] = useState(false);
@@ -55,13 +81,13 @@ export function TopNav() {
           <span class="brand-sub">Admin</span>
         </a>
         <div class="topnav-actions">
+          {attempts && <AttemptsLeft limit={attempts.limit} remaining={attempts.remaining} cooling={cooling} />}
           <div class="credits-wrap" ref={wrap} onMouseEnter={() => hover(true)} onMouseLeave={() => hover(false)}>
             <button
               type="button"
               class="credits-button"
               aria-expanded={open}
               aria-controls="credits-popover"
-              aria-label={c ? `AI Credits: ${c.available} available` : 'AI Credits'}
               data-testid="credits-button"
               onClick={() => {
                 setPinned(!(open && pinned));
@@ -75,6 +101,8 @@ export function TopNav() {
               <span class="credits-count" data-testid="credits-count">
                 {c ? c.available : '…'}
               </span>
+              {/* Read as "AI Credits 25 available": the name keeps the words shown (WCAG 2.5.3, label in name). */}
+              {c && <span class="visually-hidden"> available</span>}
               {pending && <span class="dot-pending" title="Top-up pending" aria-hidden="true" />}
             </button>
             {open && credits && c && (
@@ -85,27 +113,27 @@ export function TopNav() {
                 </div>
                 <div class="popover-row">
                   <span>Available</span>
-                  <strong>{c.available}</strong>
+                  <strong data-testid="credits-available">{c.available}</strong>
                 </div>
                 <div class="meter" role="meter" aria-valuemin={0} aria-valuemax={c.allowance} aria-valuenow={c.allowanceRemaining} aria-label="Allowance left">
                   <span style={{ width: `${c.allowance ? (100 * c.allowanceRemaining) / c.allowance : 0}%` }} />
                 </div>
                 <div class="popover-row small">
                   <span>Allowance left</span>
-                  <span>
+                  <span data-testid="credits-allowance-left">
                     {c.allowanceRemaining} of {c.allowance} ({used} used)
                   </span>
                 </div>
                 <div class="popover-row small">
                   <span>Purchased</span>
-                  <span>{c.purchased}</span>
+                  <span data-testid="credits-purchased">{c.purchased}</span>
                 </div>
                 <div class="popover-row small">
                   <span>Next refresh</span>
                   <span data-testid="credits-refresh-date">{formatDate(credits.period.end)}</span>
                 </div>
                 {attempts && (
-                  <div class="popover-row small">
+                  <div class={`popover-row small${attempts.remaining <= ATTEMPTS_WARNING_AT ? ' warn' : ''}`}>
                     <span>Generations left this hour</span>
                     <span data-testid="credits-attempts">
                       {attempts.remaining} of {attempts.limit}

@@ -1,10 +1,11 @@
 /** Top Up modal: packs from the API, then checkout in a new tab; the balance updates when the payment lands. */
 import { useEffect, useState } from 'preact/hooks';
 import { api, idempotencyKey, itemsOf } from '../api.ts';
-import { reportError, setPendingTopUp, clearPendingTopUp } from '../actions.ts';
+import { checkoutUrlFor, reportError, setPendingTopUp, clearPendingTopUp } from '../actions.ts';
+import { formatMoney } from '../format.ts';
 import { closeModal, getState, useAppState } from '../store.ts';
 import type { TopUpPack } from '../types.ts';
-import { Modal } from './Modal.tsx';
+import { Modal, lastUsedTestId } from './Modal.tsx';
 
 function price(p: TopUpPack['price']): string {
   const n = Number(p.amount);
@@ -13,6 +14,19 @@ function price(p: TopUpPack['price']): string {
   } catch {
     return `${p.amount} ${p.currency}`;
   }
+}
+
+/** What one credit costs in a pack, from the pack's own price. */
+export function pricePerCredit(p: TopUpPack): number {
+  return Number(p.price.amount) / p.credits;
+}
+
+/** The pack with the lowest price per credit (the first of equals); none when prices are in mixed currencies. */
+export function bestValue(packs: readonly TopUpPack[]): string | null {
+  if (packs.length < 2 || new Set(packs.map((p) => p.price.currency)).size > 1) return null;
+  const ranked = packs.filter((p) => p.credits > 0 && Number.isFinite(pricePerCredit(p)));
+  ranked.sort((a, b) => pricePerCredit(a) - pricePerCredit(b));
+  return ranked[0]?.id ?? null;
 }
 
 export function TopUpModal({ reason }: { reason?: string }) {
@@ -37,6 +51,8 @@ export function TopUpModal({ reason }: { reason?: string }) {
       });
   }, []);
 
+  const best = packs ? bestValue(packs) : null;
+
   const checkout = async (e: Event) => {
     e.preventDefault();
     const pack = packs?.find((p) => p.id === choice);
@@ -52,9 +68,11 @@ export function TopUpModal({ reason }: { reason?: string }) {
         checkoutUrl: topUp.checkoutUrl,
         baselinePurchased: getState().credits?.credits.purchased ?? 0,
         startedAt: Date.now(),
+        resumeTestId: lastUsedTestId() ?? undefined,
       });
-      if (tab) tab.location.href = topUp.checkoutUrl;
-      else location.assign(topUp.checkoutUrl);
+      const url = checkoutUrlFor(topUp.checkoutUrl);
+      if (tab) tab.location.href = url;
+      else location.assign(url);
     } catch (err) {
       tab?.close();
       reportError(err, 'Could not start the top-up');
@@ -76,7 +94,7 @@ export function TopUpModal({ reason }: { reason?: string }) {
               Complete the checkout in the other tab. Your {pending.credits} credits appear here as soon as the payment lands.
             </p>
             <p class="row">
-              <a class="button" href={pending.checkoutUrl} target="_blank" rel="noopener" data-testid="topup-open-checkout">
+              <a class="button" href={checkoutUrlFor(pending.checkoutUrl)} target="_blank" data-testid="topup-open-checkout">
                 Open checkout again
               </a>
               <button type="button" class="button ghost" onClick={clearPendingTopUp} data-testid="topup-forget">
@@ -93,8 +111,20 @@ export function TopUpModal({ reason }: { reason?: string }) {
             {packs?.map((p) => (
               <label key={p.id} class={`pack${choice === p.id ? ' is-chosen' : ''}`} data-testid={`topup-pack-${p.id}`}>
                 <input type="radio" name="pack" value={p.id} checked={choice === p.id} onChange={() => setChoice(p.id)} />
-                <span class="pack-credits">{p.credits} credits</span>
-                <span class="pack-price">{price(p.price)}</span>
+                <span class="pack-credits">
+                  {p.credits} credits
+                  {best === p.id && (
+                    <span class="badge success" data-testid="topup-best-value">
+                      Best value
+                    </span>
+                  )}
+                </span>
+                <span class="pack-price">
+                  <span data-testid="topup-price">{price(p.price)}</span>
+                  <span class="pack-unit" data-testid="topup-unit">
+                    {formatMoney(pricePerCredit(p), p.price.currency, 1)} per credit
+                  </span>
+                </span>
               </label>
             ))}
           </fieldset>

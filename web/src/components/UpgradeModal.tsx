@@ -9,13 +9,19 @@ import { Modal } from './Modal.tsx';
 const PAID_PLANS = PLAN_IDS.filter((id) => PLANS[id].paid);
 const PAID_FEATURES = Object.values(FEATURES).filter((f) => !f.plans.includes('free'));
 
+// As they read mid-sentence: "SEO" keeps its capitals.
 const FEATURE_NAMES: Record<string, string> = {
-  product_description: 'Product descriptions',
+  product_description: 'product descriptions',
   seo_meta: 'SEO meta tags',
-  image_enhancement: 'Photo enhancement',
-  blog_post: 'Blog posts',
-  website_design: 'Website designs',
+  image_enhancement: 'photo enhancement',
+  blog_post: 'blog posts',
+  website_design: 'website designs',
 };
+
+/** "a, b and c". */
+function joinNames(names: string[]): string {
+  return names.length <= 1 ? (names[0] ?? '') : `${names.slice(0, -1).join(', ')} and ${names[names.length - 1]}`;
+}
 
 export function UpgradeModal({ reason }: { reason: string }) {
   const mode = useAppState((s) => s.config.mode);
@@ -40,7 +46,7 @@ export function UpgradeModal({ reason }: { reason: string }) {
     <Modal title="Upgrade your plan" onClose={closeModal} testId="upgrade-modal" description={reason}>
       <p class="muted">
         Paid plans come with more monthly credits, two options to choose from on every generation, and{' '}
-        {PAID_FEATURES.map((f) => FEATURE_NAMES[f.id] ?? f.id).join(', ').toLowerCase()}.
+        {joinNames(PAID_FEATURES.map((f) => FEATURE_NAMES[f.id] ?? f.id))}.
       </p>
       <ul class="plan-grid" role="list">
         {PAID_PLANS.map((id) => (

@@ -66,11 +66,6 @@ export function useGeneration<F extends FeatureId>(key: string, feature: F, onSe
 
 export type GenerationState<F extends FeatureId> = ReturnType<typeof useGeneration<F>>;
 
-/** True while generating is paused by a cooldown. */
-export function useCoolingDown(): boolean {
-  return useAppState((s) => s.cooldown !== null);
-}
-
 interface ChargedButtonProps {
   label: string;
   cost: number;
@@ -80,25 +75,43 @@ interface ChargedButtonProps {
   testId: string;
   variant?: 'primary' | 'secondary';
   disabled?: boolean;
+  /** Why it cannot be used now (shown beside it and read with it); needed whenever `disabled` is. */
+  disabledReason?: string;
 }
 
-/** A button that spends credits: shows its cost, disabled while busy or during a cooldown. */
-export function ChargedButton({ label, cost, busy, busyLabel, onClick, testId, variant = 'primary', disabled }: ChargedButtonProps) {
-  const cooling = useCoolingDown();
+/**
+ * A button that spends credits: shows its cost; waits while busy or during a cooldown, and says why.
+ * It is `aria-disabled`, never `disabled`: a focused button that turns disabled drops focus to the
+ * page, and a keyboard merchant would lose their place (and a dialog its way back).
+ */
+export function ChargedButton({ label, cost, busy, busyLabel, onClick, testId, variant = 'primary', disabled, disabledReason }: ChargedButtonProps) {
+  const cooldown = useAppState((s) => s.cooldown);
+  const reason = cooldown ? 'Generating is paused until the hourly limit resets.' : disabled ? disabledReason : undefined;
+  const unavailable = busy || cooldown !== null || !!disabled;
+  const reasonId = `${testId}-reason`;
   return (
-    <button
-      type="button"
-      class={`button ${variant === 'primary' ? 'primary' : ''}`}
-      disabled={busy || cooling || disabled}
-      aria-busy={busy}
-      onClick={onClick}
-      data-testid={testId}
-      title={cooling ? 'Generation is paused until the cooldown ends' : undefined}
-    >
-      {busy && <span class="spinner small" aria-hidden="true" />}
-      {busy ? busyLabel ?? 'Generating…' : label}
-      <span class="cost"> · {creditsText(cost)}</span>
-    </button>
+    <span class="charged">
+      <button
+        type="button"
+        class={`button ${variant === 'primary' ? 'primary' : ''}`}
+        aria-disabled={unavailable ? 'true' : undefined}
+        aria-busy={busy}
+        aria-describedby={reason ? reasonId : undefined}
+        onClick={() => {
+          if (!unavailable) onClick();
+        }}
+        data-testid={testId}
+      >
+        {busy && <span class="spinner small" aria-hidden="true" />}
+        {busy ? busyLabel ?? 'Generating…' : label}
+        <span class="cost"> · {creditsText(cost)}</span>
+      </button>
+      {reason && !busy && (
+        <span id={reasonId} class="button-reason" data-testid={`${testId}-reason`}>
+          {reason}
+        </span>
+      )}
+    </span>
   );
 }
 
@@ -109,14 +122,18 @@ export function GenerateButton<F extends FeatureId>({
   onClick,
   testId,
   disabled,
+  disabledReason,
 }: {
   g: GenerationState<F>;
   label: string;
   onClick: () => void;
   testId: string;
   disabled?: boolean;
+  disabledReason?: string;
 }) {
-  return <ChargedButton label={label} cost={g.cost} busy={g.busy === 'generate'} onClick={onClick} testId={testId} disabled={disabled} />;
+  return (
+    <ChargedButton label={label} cost={g.cost} busy={g.busy === 'generate'} onClick={onClick} testId={testId} disabled={disabled} disabledReason={disabledReason} />
+  );
 }
 
 /** Regenerate the section's generation (charged again), right-aligned under its variants. */

@@ -68,7 +68,7 @@ export function BlogPage() {
           <SelectField id="b-tone" label="Tone" value={tone} options={TONES} onChange={setTone} testId="blog-tone" />
           <SelectField id="b-length" label="Length" value={length} options={LENGTHS} onChange={setLength} testId="blog-length" />
           <div class="span-2 row end">
-            <GenerateButton g={g} label="Generate drafts" onClick={generate} testId="generate-blog" disabled={!topic.trim()} />
+            <GenerateButton g={g} label="Generate drafts" onClick={generate} testId="generate-blog" disabled={!topic.trim()} disabledReason="Enter a topic to generate." />
           </div>
         </form>
       </section>
@@ -83,7 +83,8 @@ export function BlogPage() {
                   {v.title}
                 </h3>
                 <p class="draft-excerpt">{v.excerpt}</p>
-                <div class="draft-body">
+                {/* It scrolls: focusable and named, so a keyboard can read the whole draft. */}
+                <div class="draft-body" tabIndex={0} role="region" aria-label={`Draft ${v.index + 1}, full text`}>
                   <Markdown source={v.bodyMarkdown} testId="blog-draft-body" />
                 </div>
               </>

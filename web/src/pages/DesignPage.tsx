@@ -2,12 +2,46 @@
  * Website Design: generate two homepage proposals and preview each live, in its own palette and
  * fonts with its sections in order; pick one as the store's design.
  */
-import { useState } from 'preact/hooks';
+import { useEffect, useState } from 'preact/hooks';
+import { api } from '../api.ts';
+import { reportError } from '../actions.ts';
+import { getState, useAppState } from '../store.ts';
 import { CardHead } from '../components/CardHead.tsx';
 import { SelectField } from '../components/fields.tsx';
 import { GenerateButton, GeneratedVariants, useGeneration } from '../components/generation.tsx';
 import { PageHeader } from '../components/PageHeader.tsx';
-import type { DesignSection, DesignVariant } from '../types.ts';
+import type { DesignSection, DesignVariant, Generation } from '../types.ts';
+
+/**
+ * The API keeps the chosen design on its generation (`selectedIndex`) but has no "store design" read:
+ * the page remembers which generation holds it, per account, and reads it back from the API.
+ */
+const savedDesignKey = (accountId: string) => `aiCredits.design.${accountId}`;
+
+function useSavedDesign() {
+  const accountId = useAppState((s) => s.accountId);
+  const [saved, setSaved] = useState<{ generation: Generation<'website_design'>; variant: DesignVariant } | null>(null);
+  const load = async (id: string | null) => {
+    if (!id) return setSaved(null);
+    try {
+      const gen = await api.generation<'website_design'>(id);
+      const variant = gen.variants.find((v) => v.index === gen.selectedIndex);
+      setSaved(variant ? { generation: gen, variant } : null);
+    } catch (err) {
+      // A generation this account no longer sees (another stack, another account): forget it quietly.
+      if ((err as { status?: number }).status === 404) localStorage.removeItem(savedDesignKey(accountId));
+      else reportError(err, 'Could not load your current design');
+    }
+  };
+  useEffect(() => {
+    void load(localStorage.getItem(savedDesignKey(accountId)));
+  }, [accountId]);
+  const remember = async (generationId: string) => {
+    localStorage.setItem(savedDesignKey(getState().accountId), generationId);
+    await load(generationId);
+  };
+  return { saved, remember };
+}
 
 const STYLES = ['minimal', 'bold', 'elegant', 'playful'] as const;
 const SERIF = /serif|garamond|playfair|georgia|lora|merriweather|baskerville|didot|bodoni|times|crimson|cormorant/i;
@@ -24,15 +58,72 @@ function hex(value: string, fallback: string): string {
   return /^#(?:[0-9a-f]{3}|[0-9a-f]{6})$/i.test(value) ? value : fallback;
 }
 
-/** Black or white, whichever reads better on the colour (WCAG relative luminance). */
-function readableOn(color: string): string {
+type Rgb = [number, number, number];
+
+function rgbOf(color: string): Rgb {
   const h = color.length === 4 ? color.replace(/^#(.)(.)(.)$/, '#$1$1$2$2$3$3') : color;
-  const [r, g, b] = [1, 3, 5].map((i) => {
-    const c = parseInt(h.slice(i, i + 2), 16) / 255;
+  return [1, 3, 5].map((i) => parseInt(h.slice(i, i + 2), 16)) as Rgb;
+}
+
+function hexOf(rgb: Rgb): string {
+  return `#${rgb.map((c) => Math.round(c).toString(16).padStart(2, '0')).join('')}`;
+}
+
+/** WCAG relative luminance. */
+function luminance(color: string): number {
+  const [r, g, b] = rgbOf(color).map((v) => {
+    const c = v / 255;
     return c <= 0.03928 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4;
   });
-  const l = 0.2126 * r + 0.7152 * g + 0.0722 * b;
-  return l > 0.179 ? '#111111' : '#ffffff';
+  return 0.2126 * r + 0.7152 * g + 0.0722 * b;
+}
+
+function contrast(a: string, b: string): number {
+  const [hi, lo] = [luminance(a), luminance(b)].sort((x, y) => y - x);
+  return (hi + 0.05) / (lo + 0.05);
+}
+
+/** The colour moved toward black or white, in steps, until `ok` holds (at worst black or white itself). */
+function shadeUntil(color: string, toward: '#000000' | '#ffffff', ok: (c: string) => boolean): string {
+  const from = rgbOf(color);
+  const to = rgbOf(toward);
+  for (let t = 0; t <= 1.0001; t += 0.05) {
+    const c = hexOf(from.map((v, i) => v + (to[i] - v) * t) as Rgb);
+    if (ok(c)) return c;
+  }
+  return toward;
+}
+
+/** The small print of the preview is held to WCAG AA (4.5:1) whatever palette the model proposed. */
+const AA = 4.5;
+
+/**
+ * A filled colour and the label on it: black or white, whichever reads better; when neither reaches
+ * AA (mid-tones such as #be5c77), the fill keeps its hue and is shaded until white (or black) does.
+ */
+function readablePair(fill: string): { fill: string; on: string } {
+  const black = contrast(fill, '#111111');
+  const white = contrast(fill, '#ffffff');
+  if (Math.max(black, white) >= AA) return { fill, on: black >= white ? '#111111' : '#ffffff' };
+  return black >= white
+    ? { fill: shadeUntil(fill, '#ffffff', (c) => contrast(c, '#111111') >= AA), on: '#111111' }
+    : { fill: shadeUntil(fill, '#000000', (c) => contrast(c, '#ffffff') >= AA), on: '#ffffff' };
+}
+
+/** `share` of `a` over `b`, as CSS `color-mix(in srgb, a share, b)` draws it. */
+function mix(a: string, b: string, share: number): string {
+  const [x, y] = [rgbOf(a), rgbOf(b)];
+  return hexOf(x.map((v, i) => v * share + y[i] * (1 - share)) as Rgb);
+}
+
+/**
+ * A text colour that reads on every background it is laid on (the page and its tinted sections),
+ * shaded away from them until it does.
+ */
+function readableText(text: string, backgrounds: string[]): string {
+  const ok = (c: string) => backgrounds.every((b) => contrast(c, b) >= AA);
+  if (ok(text)) return text;
+  return shadeUntil(text, luminance(backgrounds[0]) > 0.18 ? '#000000' : '#ffffff', ok);
 }
 
 function Section({ s, storeName }: { s: DesignSection; storeName: string }) {
@@ -103,16 +194,21 @@ function Section({ s, storeName }: { s: DesignSection; storeName: string }) {
 
 export function MiniPreview({ design, storeName }: { design: DesignVariant; storeName: string }) {
   const p = design.palette;
-  const primary = hex(p.primary, '#1f2937');
-  const accent = hex(p.accent, '#f59e0b');
+  const bg = hex(p.background, '#ffffff');
+  const primary = readablePair(hex(p.primary, '#1f2937'));
+  const secondary = hex(p.secondary, '#6b7280');
+  const accent = readablePair(hex(p.accent, '#f59e0b'));
   const style = {
-    '--mp-on-primary': readableOn(primary),
-    '--mp-on-accent': readableOn(accent),
-    '--mp-primary': primary,
-    '--mp-secondary': hex(p.secondary, '#6b7280'),
-    '--mp-accent': accent,
-    '--mp-bg': hex(p.background, '#ffffff'),
-    '--mp-text': hex(p.text, '#111827'),
+    '--mp-on-primary': primary.on,
+    '--mp-on-accent': accent.on,
+    '--mp-primary': primary.fill,
+    // Outlined buttons write in the primary colour on the page background.
+    '--mp-primary-text': readableText(primary.fill, [bg]),
+    '--mp-secondary': secondary,
+    '--mp-accent': accent.fill,
+    '--mp-bg': bg,
+    // The testimonials and newsletter sections tint the page (styles.css: .mp-alt, .mp-news).
+    '--mp-text': readableText(hex(p.text, '#111827'), [bg, mix(secondary, bg, 0.12), mix(primary.fill, bg, 0.1)]),
     '--mp-heading-font': fontStack(design.fonts.heading),
     '--mp-body-font': fontStack(design.fonts.body),
   } as Record<string, string>;
@@ -162,9 +258,19 @@ export function DesignPage() {
   const [industry, setIndustry] = useState('Specialty coffee and brewing gear');
   const [audience, setAudience] = useState('Home baristas who care about craft');
   const [style, setStyle] = useState<(typeof STYLES)[number]>('elegant');
-  const g = useGeneration('design', 'website_design', { title: 'Design saved', message: 'It is now your store’s design.' });
+  const { saved, remember } = useSavedDesign();
+  const g = useGeneration('design', 'website_design', {
+    title: 'Design saved',
+    message: 'It is now your store’s design.',
+    after: async () => {
+      const id = getState().generations.design?.id;
+      if (id) await remember(id);
+    },
+  });
   const gen = g.generation;
   const nameForPreview = storeName.trim() || 'Your store';
+  const missing = [!storeName.trim() && 'a store name', !industry.trim() && 'an industry'].filter(Boolean) as string[];
+  const blocked = missing.length ? `Enter ${missing.join(' and ')} to generate.` : undefined;
 
   const generate = () => {
     const input: Record<string, unknown> = { storeName: storeName.trim(), industry: industry.trim(), style };
@@ -192,10 +298,22 @@ export function DesignPage() {
           </div>
           <SelectField id="d-style" label="Style" value={style} options={STYLES} onChange={setStyle} testId="design-style" />
           <div class="span-2 row end">
-            <GenerateButton g={g} label="Generate designs" onClick={generate} testId="generate-design" disabled={!storeName.trim() || !industry.trim()} />
+            <GenerateButton g={g} label="Generate designs" onClick={generate} testId="generate-design" disabled={blocked !== undefined} disabledReason={blocked} />
           </div>
         </form>
       </section>
+
+      {saved && (
+        <section class="card" aria-labelledby="saved-design-title" data-testid="saved-design">
+          <CardHead
+            id="saved-design-title"
+            title="Current design"
+            note={`Proposal ${saved.variant.index + 1} of the designs generated ${new Date(saved.generation.createdAt).toLocaleDateString(undefined, { year: 'numeric', month: 'short', day: 'numeric' })}.`}
+          />
+          <MiniPreview design={saved.variant} storeName={nameForPreview} />
+          <Palette design={saved.variant} />
+        </section>
+      )}
 
       {gen && (
         <section class="card" aria-labelledby="proposals-title">

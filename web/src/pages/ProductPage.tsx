@@ -9,10 +9,10 @@ import { CardHead } from '../components/CardHead.tsx';
 import { SelectField, TONES } from '../components/fields.tsx';
 import { ChargedButton, GenerateButton, GeneratedVariants, RegenerateButton, UpgradePrompt, VariantCards, useGeneration } from '../components/generation.tsx';
 import { PageHeader } from '../components/PageHeader.tsx';
-import { splitList } from '../format.ts';
+import { backgroundWhitened, describeImageSteps, splitList } from '../format.ts';
 import { useAction } from '../hooks.ts';
-import { pushToast, useAppState } from '../store.ts';
-import type { ProductContent, Tone } from '../types.ts';
+import { useAppState } from '../store.ts';
+import type { ImageVariant, ProductContent, Tone } from '../types.ts';
 
 export const SAMPLE_PRODUCT = {
   id: 'prod_aurora_pourover',
@@ -23,6 +23,9 @@ export const SAMPLE_PRODUCT = {
   tone: 'friendly' as Tone,
 };
 
+/** What the API takes (ProductInput): up to 20 features and keywords of at most 100 characters each. */
+export const LIST_MAX = 20;
+const ITEM_MAX = 100;
 const TITLE_MAX = 60;
 const DESCRIPTION_MAX = 160;
 
@@ -34,14 +37,46 @@ interface ProductForm {
   tone: Tone;
 }
 
+/** One feature per line: a comma belongs to the feature ("Double-walled glass carafe, 600 ml"). */
+export function featureLines(value: string): string[] {
+  return value
+    .split(/\r?\n/)
+    .map((s) => s.trim())
+    .filter(Boolean);
+}
+
 function productInput(f: ProductForm) {
   const input: Record<string, unknown> = { name: f.name.trim(), tone: f.tone, language: 'en' };
   if (f.category.trim()) input.category = f.category.trim();
-  const features = splitList(f.features);
-  if (features.length) input.features = features.slice(0, 20);
+  const features = featureLines(f.features);
+  if (features.length) input.features = features;
   const keywords = splitList(f.keywords);
-  if (keywords.length) input.keywords = keywords.slice(0, 20);
+  if (keywords.length) input.keywords = keywords;
   return input;
+}
+
+/** What keeps the form from being sent as it is, in the merchant's words (null: nothing). */
+function formProblems(f: ProductForm): { name: string | null; features: string | null; keywords: string | null } {
+  const features = featureLines(f.features);
+  const keywords = splitList(f.keywords);
+  const tooLong = (items: string[]) => items.findIndex((x) => x.length > ITEM_MAX);
+  const longFeature = tooLong(features);
+  const longKeyword = tooLong(keywords);
+  return {
+    name: f.name.trim() ? null : 'Enter the product name to generate.',
+    features:
+      features.length > LIST_MAX
+        ? `${features.length} features: use at most ${LIST_MAX} lines.`
+        : longFeature >= 0
+          ? `Feature ${longFeature + 1} is longer than ${ITEM_MAX} characters.`
+          : null,
+    keywords:
+      keywords.length > LIST_MAX
+        ? `${keywords.length} keywords: use at most ${LIST_MAX}.`
+        : longKeyword >= 0
+          ? `Keyword ${longKeyword + 1} is longer than ${ITEM_MAX} characters.`
+          : null,
+  };
 }
 
 function imageUrlOf(image: ProductContent['image']): string | null {
@@ -75,15 +110,21 @@ export function ProductPage() {
   }, []);
 
   const set = (k: keyof ProductForm) => (e: Event) => setForm({ ...form, [k]: (e.currentTarget as HTMLInputElement).value });
-  const nameMissing = !form.name.trim();
+  const problems = formProblems(form);
+  const blocked = problems.name ?? (problems.features || problems.keywords ? 'Fix the product details above to generate.' : null);
+  const featureCount = featureLines(form.features).length;
 
   return (
     <div class="page">
       <PageHeader section="Inventory" href="#/product" page="Edit Product" title={form.name.trim() || 'Untitled product'} />
 
       <section class="card" aria-labelledby="product-fields-title">
-        <h2 id="product-fields-title">Product details</h2>
-        <div class="form-grid">
+        <CardHead
+          id="product-fields-title"
+          title="Product details"
+          note="What the AI writes from. Changes here are used for the next generation; the product itself is edited in your store."
+        />
+        <div class="form-grid" data-testid="product-details">
           <div class="field">
             <label for="p-name">Name</label>
             <input id="p-name" value={form.name} onInput={set('name')} maxLength={200} required data-testid="product-name" />
@@ -94,24 +135,49 @@ export function ProductPage() {
           </div>
           <div class="field span-2">
             <label for="p-features">Features</label>
-            <textarea id="p-features" rows={4} value={form.features} onInput={set('features')} aria-describedby="p-features-hint" data-testid="product-features" />
+            <textarea
+              id="p-features"
+              rows={4}
+              value={form.features}
+              onInput={set('features')}
+              aria-describedby={problems.features ? 'p-features-hint p-features-error' : 'p-features-hint'}
+              aria-invalid={problems.features ? 'true' : undefined}
+              data-testid="product-features"
+            />
             <span id="p-features-hint" class="hint">
-              One per line, up to 20.
+              One per line, up to {LIST_MAX} ({featureCount} now).
             </span>
+            {problems.features && (
+              <span id="p-features-error" class="field-error" role="alert" data-testid="product-features-error">
+                {problems.features}
+              </span>
+            )}
           </div>
           <div class="field">
             <label for="p-keywords">Keywords</label>
-            <input id="p-keywords" value={form.keywords} onInput={set('keywords')} aria-describedby="p-keywords-hint" data-testid="product-keywords" />
+            <input
+              id="p-keywords"
+              value={form.keywords}
+              onInput={set('keywords')}
+              aria-describedby={problems.keywords ? 'p-keywords-hint p-keywords-error' : 'p-keywords-hint'}
+              aria-invalid={problems.keywords ? 'true' : undefined}
+              data-testid="product-keywords"
+            />
             <span id="p-keywords-hint" class="hint">
               Separated by commas.
             </span>
+            {problems.keywords && (
+              <span id="p-keywords-error" class="field-error" role="alert" data-testid="product-keywords-error">
+                {problems.keywords}
+              </span>
+            )}
           </div>
           <SelectField id="p-tone" label="Tone" value={form.tone} options={TONES} onChange={(tone) => setForm({ ...form, tone })} testId="product-tone" />
         </div>
       </section>
 
-      <DescriptionSection form={form} disabled={nameMissing} paid={paid} saved={content?.description ?? null} onSaved={loadContent} />
-      <SeoSection form={form} disabled={nameMissing} paid={paid} planKnown={plan !== undefined} saved={content?.seo ?? null} onSaved={loadContent} />
+      <DescriptionSection form={form} blocked={blocked} paid={paid} saved={content?.description ?? null} onSaved={loadContent} />
+      <SeoSection form={form} blocked={blocked} paid={paid} planKnown={plan !== undefined} saved={content?.seo ?? null} onSaved={loadContent} />
       <ImageSection paid={paid} saved={imageUrlOf(content?.image)} onSaved={loadContent} />
     </div>
   );
@@ -119,12 +185,13 @@ export function ProductPage() {
 
 interface SectionProps {
   form: ProductForm;
-  disabled: boolean;
+  /** Why generating from the form is not possible now (null: it is). */
+  blocked: string | null;
   paid: boolean;
   onSaved: () => Promise<unknown>;
 }
 
-function DescriptionSection({ form, disabled, saved, onSaved }: SectionProps & { saved: string | null }) {
+function DescriptionSection({ form, blocked, saved, onSaved }: SectionProps & { saved: string | null }) {
   const g = useGeneration('product.description', 'product_description', {
     title: 'Description saved',
     message: 'It is now the product’s description.',
@@ -139,7 +206,8 @@ function DescriptionSection({ form, disabled, saved, onSaved }: SectionProps & {
             label="Generate description"
             onClick={() => g.generate(productInput(form), SAMPLE_PRODUCT.id)}
             testId="generate-description"
-            disabled={disabled}
+            disabled={blocked !== null}
+            disabledReason={blocked ?? undefined}
           />
         </div>
       </CardHead>
@@ -193,7 +261,7 @@ function SearchPreview({ title, description, name }: { title: string; descriptio
 
 function SeoSection({
   form,
-  disabled,
+  blocked,
   paid,
   planKnown,
   saved,
@@ -209,7 +277,8 @@ function SeoSection({
             label="Generate meta tags"
             onClick={() => g.generate(productInput(form), SAMPLE_PRODUCT.id)}
             testId="generate-seo"
-            disabled={disabled}
+            disabled={blocked !== null}
+            disabledReason={blocked ?? undefined}
           />
         )}
       </CardHead>
@@ -252,35 +321,65 @@ function SeoSection({
 const IMAGE_TYPES = ['image/jpeg', 'image/png', 'image/webp'];
 const MAX_UPLOAD_BYTES = 10 * 1024 * 1024;
 
+/**
+ * The image type the file's first bytes say it is (null: not a JPEG, PNG or WebP). A file's name and
+ * its browser-given type are only its name: a text file renamed `.jpg` must not be shown or sent.
+ */
+export async function sniffImageType(file: Blob): Promise<string | null> {
+  const b = new Uint8Array(await file.slice(0, 12).arrayBuffer());
+  if (b[0] === 0xff && b[1] === 0xd8 && b[2] === 0xff) return 'image/jpeg';
+  if ([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a].every((v, i) => b[i] === v)) return 'image/png';
+  const ascii = (from: number, to: number) => String.fromCharCode(...b.slice(from, to));
+  if (ascii(0, 4) === 'RIFF' && ascii(8, 12) === 'WEBP') return 'image/webp';
+  return null;
+}
+
+/** Option 2 is the white background, when the pipeline managed it (it skips busy backgrounds). */
+function imageHeading(v: ImageVariant): string {
+  if (v.index === 0) return 'Enhanced';
+  return backgroundWhitened(v.operations) ? 'White background' : 'Enhanced, background kept';
+}
+
+function imageAlt(v: ImageVariant): string {
+  if (v.index === 0) return 'Enhanced photo';
+  return backgroundWhitened(v.operations) ? 'Photo on a white background' : 'Enhanced photo with its own background';
+}
+
 function ImageSection({ paid, saved, onSaved }: { paid: boolean; saved: string | null; onSaved: () => Promise<unknown> }) {
   const g = useGeneration('product.image', 'image_enhancement', { title: 'Product photo saved', after: onSaved });
-  const [file, setFile] = useState<File | null>(null);
+  const [file, setFile] = useState<{ blob: File; type: string } | null>(null);
   const [preview, setPreview] = useState<string | null>(null);
+  const [problem, setProblem] = useState<string | null>(null);
   const { busy: uploading, run: upload } = useAction('The photo upload failed');
   const input = useRef<HTMLInputElement>(null);
   const gen = g.generation;
 
   useEffect(() => () => void (preview && URL.revokeObjectURL(preview)), [preview]);
 
-  const choose = (e: Event) => {
-    const f = (e.currentTarget as HTMLInputElement).files?.[0] ?? null;
-    if (f && !IMAGE_TYPES.includes(f.type)) {
-      pushToast({ kind: 'error', title: 'Unsupported file', message: 'Choose a JPEG, PNG or WebP photo.' });
-      return;
-    }
-    if (f && f.size > MAX_UPLOAD_BYTES) {
-      pushToast({ kind: 'error', title: 'Photo too large', message: 'Photos up to 10 MB are supported.' });
-      return;
-    }
-    setFile(f);
-    setPreview(f ? URL.createObjectURL(f) : null);
+  const choose = async (e: Event) => {
+    const el = e.currentTarget as HTMLInputElement;
+    const f = el.files?.[0] ?? null;
+    if (!f) return;
+    const type = await sniffImageType(f);
+    const refuse = (message: string) => {
+      setProblem(message);
+      setFile(null);
+      setPreview(null);
+      // The same file chosen again (after the merchant fixed nothing) should say so again.
+      el.value = '';
+    };
+    if (!type) return refuse(`“${f.name}” is not a JPEG, PNG or WebP image. Choose a photo file.`);
+    if (f.size > MAX_UPLOAD_BYTES) return refuse(`“${f.name}” is larger than 10 MB. Choose a smaller photo.`);
+    setProblem(null);
+    setFile({ blob: f, type });
+    setPreview(URL.createObjectURL(f));
   };
 
   const enhance = async () => {
     if (!file) return;
     const uploadId = await upload(async () => {
-      const created = await api.createUpload(file.type, file.size);
-      await putUpload(created.uploadUrl, file, file.type);
+      const created = await api.createUpload(file.type, file.blob.size);
+      await putUpload(created.uploadUrl, file.blob, file.type);
       return created.uploadId;
     });
     if (uploadId === undefined) return;
@@ -306,7 +405,7 @@ function ImageSection({ paid, saved, onSaved }: { paid: boolean; saved: string |
           onChange={choose}
           data-testid="image-file"
         />
-        <span class="muted">{file ? file.name : 'JPEG, PNG or WebP, up to 10 MB.'}</span>
+        <span class="muted">{file ? file.blob.name : 'JPEG, PNG or WebP, up to 10 MB.'}</span>
         <ChargedButton
           label="Enhance photo"
           cost={g.cost}
@@ -315,8 +414,14 @@ function ImageSection({ paid, saved, onSaved }: { paid: boolean; saved: string |
           onClick={enhance}
           testId="generate-image"
           disabled={!file}
+          disabledReason="Choose a photo first."
         />
       </div>
+      {problem && (
+        <p class="field-error" role="alert" data-testid="image-error">
+          {problem}
+        </p>
+      )}
       {!paid && <p class="hint">Photo enhancement is part of the paid plans.</p>}
       {(preview || gen) && (
         <div class="image-compare">
@@ -326,12 +431,17 @@ function ImageSection({ paid, saved, onSaved }: { paid: boolean; saved: string |
               <figcaption>Original</figcaption>
             </figure>
           )}
-          <VariantCards g={g} testId="variant-image" heading={(v) => (v.index === 0 ? 'Enhanced' : 'White background')}>
+          <VariantCards g={g} testId="variant-image" heading={imageHeading}>
             {(v) => (
               <figure class="image-tile">
-                <img src={v.imageUrl} alt={v.index === 0 ? 'Enhanced photo' : 'Photo on a white background'} loading="lazy" />
-                <figcaption>
-                  {v.width}×{v.height} · {v.operations.map((op) => op.replace(/_/g, ' ')).join(', ')}
+                <img src={v.imageUrl} alt={imageAlt(v)} loading="lazy" />
+                <figcaption data-testid="variant-image-caption">
+                  {describeImageSteps(v.operations)} · {v.width}×{v.height} px
+                  {v.index > 0 && !backgroundWhitened(v.operations) && (
+                    <span class="block muted" data-testid="variant-image-note">
+                      The background could not be made white: it is not plain enough to tell from the product.
+                    </span>
+                  )}
                 </figcaption>
               </figure>
             )}

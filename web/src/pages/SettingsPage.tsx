@@ -2,12 +2,13 @@
  * Settings › AI Credits: plan and buckets, credits used per day this period (inline SVG),
  * the usage history page by page, and the notifications with read marks.
  */
-import { useEffect, useState } from 'preact/hooks';
+import { useEffect, useRef, useState } from 'preact/hooks';
 import { api } from '../api.ts';
 import { planLabel, refreshCredits, reportError } from '../actions.ts';
 import { CardHead } from '../components/CardHead.tsx';
 import { PageHeader } from '../components/PageHeader.tsx';
-import { formatDate, formatDateTime } from '../format.ts';
+import { formatDate, formatDateTime, plainMessage } from '../format.ts';
+import { groupLedger, type LedgerRow } from '../ledger.ts';
 import { useAction, useList } from '../hooks.ts';
 import { openModal, useAppState } from '../store.ts';
 import type { AppNotification, CreditsView, LedgerItem } from '../types.ts';
@@ -24,7 +25,38 @@ const TYPE_LABELS: Record<LedgerItem['type'], string> = {
   refund: 'Refund',
   top_up: 'Top-up',
   adjust: 'Adjustment',
+  expire: 'Expired',
 };
+
+const BUCKET_LABELS: Record<string, string> = { allowance: 'allowance', purchased: 'purchased credits', grant: 'granted credits' };
+
+/** "From allowance 1 · purchased credits 2": where an operation's credits came from or went to. */
+function SourcesLine({ row }: { row: LedgerRow }) {
+  if (row.sources.length === 0) return null;
+  const dir = row.amount < 0 ? 'From' : 'To';
+  return (
+    <span class="ledger-sources" data-testid="ledger-sources" data-count={row.sources.length}>
+      {dir}{' '}
+      {row.sources.map((s, i) => (
+        <span key={s.bucket} data-testid="ledger-source" data-bucket={s.bucket} data-amount={s.amount}>
+          {i > 0 ? ' · ' : ''}
+          {BUCKET_LABELS[s.bucket] ?? s.bucket}
+          {row.sources.length > 1 ? ` ${Math.abs(s.amount)}` : ''}
+        </span>
+      ))}
+    </span>
+  );
+}
+
+/** What happened, in words: the feature used, the pack bought, the admin's reason. */
+function activity(row: LedgerRow): string {
+  const base = TYPE_LABELS[row.type] ?? row.type;
+  if (row.feature) return `${base} · ${FEATURE_LABELS[row.feature] ?? row.feature}`;
+  // A top-up's reason names the pack by id; its credits say the same thing in words.
+  if (row.type === 'top_up') return `${base} · ${row.amount} credits`;
+  if (row.reason) return `${base} · ${plainMessage(row.reason)}`;
+  return base;
+}
 
 const FEATURE_LABELS: Record<string, string> = {
   product_description: 'Product description',
@@ -176,11 +208,27 @@ function UsageChart({ period, available }: { period: CreditsView['period']; avai
     // Reload when the balance moves, so the chart follows what the merchant just did.
   }, [period.start, period.end, available]);
 
+  // Drawn at the width it is shown at (one SVG unit = one CSS pixel), so its labels stay readable
+  // on a phone instead of shrinking with a fixed viewBox.
+  const box = useRef<HTMLDivElement>(null);
+  const [width, setWidth] = useState(640);
+  useEffect(() => {
+    const el = box.current;
+    if (!el) return;
+    const measure = () => setWidth(Math.max(240, Math.round(el.clientWidth)));
+    measure();
+    const ro = new ResizeObserver(measure);
+    ro.observe(el);
+    return () => ro.disconnect();
+  }, [items === null]);
+
   const days = items ? usagePerDay(items, period) : [];
   const max = Math.max(1, ...days.map((d) => d.used));
   const total = days.reduce((n, d) => n + d.used, 0);
-  const W = 640;
+  const W = width;
   const H = 180;
+  // Day labels need room: every 7th day on a wide chart, fewer on a narrow one.
+  const labelEvery = W < 480 ? 10 : 7;
   const pad = { l: 28, r: 8, t: 10, b: 24 };
   const bw = days.length ? (W - pad.l - pad.r) / days.length : 0;
   const y = (v: number) => pad.t + (H - pad.t - pad.b) * (1 - v / max);
@@ -197,6 +245,7 @@ function UsageChart({ period, available }: { period: CreditsView['period']; avai
           </>
         }
       />
+      <div ref={box} class="chart-box">
       {items === null ? (
         <p class="muted">Loading…</p>
       ) : (
@@ -234,8 +283,14 @@ function UsageChart({ period, available }: { period: CreditsView['period']; avai
                     {d.day}: {d.used} credits
                   </title>
                 </rect>
-                {(i === days.length - 1 || (i % 7 === 0 && days.length - 1 - i >= 4)) && (
-                  <text x={pad.l + i * bw + bw / 2} y={H - 6} class="chart-axis" text-anchor="middle">
+                {(i === days.length - 1 || (i % labelEvery === 0 && days.length - 1 - i >= labelEvery / 2 + 1)) && (
+                  // The last day's label ends at the chart's edge instead of being cut by it.
+                  <text
+                    x={i === days.length - 1 ? W - 2 : pad.l + i * bw + bw / 2}
+                    y={H - 6}
+                    class="chart-axis"
+                    text-anchor={i === days.length - 1 ? 'end' : 'middle'}
+                  >
                     {d.day.slice(5).replace('-', '/')}
                   </text>
                 )}
@@ -244,6 +299,7 @@ function UsageChart({ period, available }: { period: CreditsView['period']; avai
           })}
         </svg>
       )}
+      </div>
     </section>
   );
 }
@@ -264,12 +320,13 @@ function LedgerTable() {
   useEffect(() => {
     void load(null, false);
   }, [session, available]);
+  const rows = groupLedger(items);
 
   return (
     <section class="card" aria-labelledby="ledger-title" data-testid="ledger">
       <h2 id="ledger-title">Usage history</h2>
       <div class="table-wrap">
-        <table class="table">
+        <table class="table ledger-table">
           <thead>
             <tr>
               <th scope="col">Date</th>
@@ -277,29 +334,31 @@ function LedgerTable() {
               <th scope="col" class="num">
                 Credits
               </th>
-              <th scope="col">Bucket</th>
               <th scope="col" class="num">
                 Balance
               </th>
             </tr>
           </thead>
           <tbody>
-            {items.map((i) => (
-              <tr key={i.id} data-testid="ledger-row" data-type={i.type}>
-                <td>{formatDateTime(i.at)}</td>
-                <td>
-                  {TYPE_LABELS[i.type] ?? i.type}
-                  {i.feature && <span class="muted"> · {FEATURE_LABELS[i.feature] ?? i.feature}</span>}
-                  {i.reason && <span class="muted"> · {i.reason}</span>}
+            {rows.map((r) => (
+              <tr key={r.id} data-testid="ledger-row" data-type={r.type} data-amount={r.amount}>
+                <td class="ledger-date">{formatDateTime(r.at)}</td>
+                <td class="ledger-activity">
+                  {activity(r)}
+                  <SourcesLine row={r} />
                 </td>
-                <td class={`num ${i.amount < 0 ? 'neg' : 'pos'}`}>{i.amount > 0 ? `+${i.amount}` : i.amount}</td>
-                <td>{i.bucket === 'allowance' ? 'Allowance' : 'Purchased'}</td>
-                <td class="num">{i.balanceAfter}</td>
+                <td class={`num ledger-amount ${r.amount < 0 ? 'neg' : 'pos'}`} data-testid="ledger-amount">
+                  {r.amount > 0 ? `+${r.amount}` : r.amount}
+                </td>
+                <td class="num ledger-balance" data-testid="ledger-balance">
+                  <span class="ledger-balance-label">Balance </span>
+                  {r.balanceAfter}
+                </td>
               </tr>
             ))}
-            {!loading && items.length === 0 && (
+            {!loading && rows.length === 0 && (
               <tr>
-                <td colSpan={5} class="muted">
+                <td colSpan={4} class="muted">
                   No activity yet.
                 </td>
               </tr>
@@ -350,14 +409,14 @@ function Notifications() {
           <li key={n.id} class={`notif${n.readAt ? ' is-read' : ''}`} data-testid="notification-item" data-type={n.type} data-read={n.readAt ? 'true' : 'false'}>
             <span class="notif-dot" aria-hidden="true" />
             <div class="notif-text">
-              <p>{n.message}</p>
+              <p>{plainMessage(n.message, n.createdAt)}</p>
               <span class="muted small">
                 {formatDateTime(n.createdAt)}
                 {n.readAt ? ' · Read' : ''}
               </span>
             </div>
             {!n.readAt && (
-              <button type="button" class="button small ghost" onClick={() => markRead(n)} data-testid="notification-mark-read" aria-label={`Mark read: ${n.message}`}>
+              <button type="button" class="button small ghost" onClick={() => markRead(n)} data-testid="notification-mark-read" aria-label={`Mark read: ${plainMessage(n.message, n.createdAt)}`}>
                 Mark read
               </button>
             )}

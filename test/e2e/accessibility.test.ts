@@ -1,0 +1,139 @@
+/**
+ * Accessibility pass: axe-core on every page and every dialog of the merchant page, at a desktop
+ * (1440×900) and a phone (390×844) viewport, as a free and as a paid merchant: no serious or
+ * critical violation. Each page is also photographed at both sizes (test-output/screenshots/a11y-*).
+ *
+ * `E2E_BASE_URL=http://127.0.0.1:3000` runs the same tests against an already running stack (`npm start`).
+ */
+import { expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { DESKTOP, PHONE, api, describeInBrowser, expectAccessible, expectText, newAccount, open, setPlan, shot } from '../support/browser.ts';
+
+const PRODUCT_REQUEST = {
+  feature: 'product_description',
+  productId: 'prod_a11y',
+  input: { name: 'A11y Test Mug', features: ['Stoneware'], tone: 'friendly' },
+};
+
+/** A small real PNG (the API decodes uploads before charging). */
+async function samplePng(): Promise<Buffer> {
+  const sharp = (await import('sharp')).default;
+  return sharp({ create: { width: 96, height: 72, channels: 3, background: { r: 180, g: 120, b: 80 } } })
+    .png()
+    .toBuffer();
+}
+
+const ROUTES = ['product', 'blog', 'design', 'settings'] as const;
+const VIEWPORTS = [
+  { name: 'desktop', size: DESKTOP },
+  { name: 'phone', size: PHONE },
+] as const;
+
+/** Goes to a route in the open page and waits until the page has read what it shows. */
+async function visit(page: Page, route: string): Promise<void> {
+  await page.evaluate((r) => (location.hash = `#/${r}`), route);
+  await page.getByTestId(`page-${route}`).waitFor();
+  // Nothing still loading: the lists and the chart have answered.
+  await expect.poll(() => page.locator('main .muted', { hasText: /^Loading/ }).count(), { timeout: 15_000 }).toBe(0);
+}
+
+describeInBrowser('accessibility (browser, local stack)', { accountPrefix: 'acct_e2e_a11y' }, () => {
+  for (const { name, size } of VIEWPORTS) {
+    it(`given a paid merchant at ${size.width}×${size.height}, then every page with its generated options and photo results, the credits popover, the Top Up dialog, the checkout page and the waiting banner have no serious or critical violation`, async () => {
+      const account = newAccount(`paid_${name}`);
+      await setPlan(account, 'plus');
+      const { page, context, errors } = await open(account, 'product', size);
+      await expectText(page.getByTestId('credits-count'), /^100$/);
+
+      // Pages with their AI options on show, as a merchant mostly sees them.
+      await page.getByTestId('generate-description').click();
+      await page.getByTestId('variant-description-1').waitFor();
+      await page.getByTestId('generate-seo').click();
+      await page.getByTestId('variant-seo-1').waitFor();
+      // The photo beside its two results.
+      await page.getByTestId('image-file').setInputFiles({ name: 'mug.png', mimeType: 'image/png', buffer: await samplePng() });
+      await page.getByTestId('generate-image').click();
+      await page.getByTestId('variant-image-1').waitFor({ timeout: 60_000 });
+      // Blog drafts and design proposals too: each page is checked with its results on show.
+      await visit(page, 'blog');
+      await page.getByTestId('generate-blog').click();
+      await page.getByTestId('variant-blog-1').waitFor({ timeout: 30_000 });
+      await visit(page, 'design');
+      await page.getByTestId('generate-design').click();
+      await page.getByTestId('variant-design-1').waitFor({ timeout: 30_000 });
+      for (const route of ROUTES) {
+        await visit(page, route);
+        await expectAccessible(page, `${name} #/${route}`);
+        await shot(page, `a11y-${name}-${route}-paid`);
+      }
+
+      // The popover of the credits button.
+      await page.getByTestId('credits-button').click();
+      await page.getByTestId('credits-popover').waitFor();
+      await expectAccessible(page, `${name} credits popover`);
+      await page.keyboard.press('Escape');
+
+      await page.getByTestId('topup-button').click();
+      await page.getByTestId('topup-pack-pack_50').waitFor();
+      await expectAccessible(page, `${name} Top Up dialog`);
+      await shot(page, `a11y-${name}-topup-modal`, false);
+      // The local checkout page, and the dialog while it waits for the payment.
+      const [checkout] = await Promise.all([context.waitForEvent('page'), page.getByTestId('topup-checkout').click()]);
+      await checkout.getByRole('button', { name: /^Pay/ }).waitFor();
+      await expectAccessible(checkout, `${name} checkout page`);
+      await shot(checkout, `a11y-${name}-checkout`, false);
+      await checkout.close();
+      await page.getByTestId('topup-pending').waitFor();
+      await expectAccessible(page, `${name} Top Up dialog, waiting for the payment`);
+      // Closed while the payment is awaited: the inline banner says so.
+      await page.keyboard.press('Escape');
+      await page.getByTestId('topup-modal').waitFor({ state: 'detached' });
+      await page.getByTestId('topup-pending-banner').waitFor();
+      await expectAccessible(page, `${name} top-up waiting banner`);
+      await page.getByTestId('topup-pending-forget').click();
+      await page.getByTestId('topup-pending-banner').waitFor({ state: 'detached' });
+
+      expect(errors).toEqual([]);
+    }, 150_000); // Seven generations, a photo and ten axe runs: above the default 60 s on a loaded machine.
+
+    it(`given a merchant near and at the hourly limit at ${size.width}×${size.height}, then the attempts warning, the cooldown banner and an error toast have no serious or critical violation`, async () => {
+      const account = newAccount(`limit_${name}`);
+      await setPlan(account, 'pro');
+      for (let i = 0; i < 8; i++) expect((await api(account, 'POST', '/v1/generations', PRODUCT_REQUEST)).status).toBe(201);
+      const { page, errors } = await open(account, 'product', size);
+      await page.getByTestId('attempts-warning').waitFor();
+      // A failure that never reached the service: an error toast beside the warning.
+      await page.route('**/v1/generations', (route) => route.abort('internetdisconnected'));
+      await page.getByTestId('generate-description').click();
+      await page.getByTestId('toast-error').waitFor();
+      await page.unroute('**/v1/generations');
+      await expectAccessible(page, `${name} attempts warning and error toast`);
+      // The last two elsewhere; the page's next attempt is refused (429) and the cooldown banner shows.
+      for (let i = 0; i < 2; i++) expect((await api(account, 'POST', '/v1/generations', PRODUCT_REQUEST)).status).toBe(201);
+      await page.getByTestId('generate-description').click();
+      await page.getByTestId('toast-cooldown').waitFor();
+      await expectAccessible(page, `${name} cooldown banner`);
+      await shot(page, `a11y-${name}-cooldown`, false);
+      expect(errors).toEqual([]);
+    });
+
+    it(`given a free merchant at ${size.width}×${size.height}, then every page, the locked option and the Upgrade dialog have no serious or critical violation`, async () => {
+      const account = newAccount(`free_${name}`);
+      const { page, errors } = await open(account, 'product', size);
+      await page.getByTestId('generate-description').click();
+      await page.getByTestId('variant-locked').waitFor();
+      for (const route of ROUTES) {
+        await visit(page, route);
+        await expectAccessible(page, `${name} free #/${route}`);
+        await shot(page, `a11y-${name}-${route}-free`);
+      }
+      await page.getByTestId('settings-upgrade').click();
+      await page.getByTestId('upgrade-modal').waitFor();
+      await expectAccessible(page, `${name} Upgrade dialog`);
+      await shot(page, `a11y-${name}-upgrade-modal`, false);
+      await page.keyboard.press('Escape');
+      await page.getByTestId('upgrade-modal').waitFor({ state: 'detached' });
+      expect(errors).toEqual([]);
+    });
+  }
+});
