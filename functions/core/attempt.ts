@@ -9,7 +9,7 @@
  * cooldown to start (once), 429, a charge split over allowance and purchased credits, or 402, which is
  * never counted because nothing was written.
  */
-import { FEATURES, LIMITS, type FeatureId } from '../config.ts';
+import { FEATURES, LIMITS, type FeatureId, type PlanId } from '../config.ts';
 import { type ChargeSplit, type CreditsDeps, provisionAccount, refreshAccount, refund, refundAbandoned, ledgerEntry } from './credits.ts';
 import { InsufficientCredits, PlanUpgradeRequired } from './errors.ts';
 import { newId } from './ids.ts';
@@ -27,6 +27,8 @@ export interface AttemptRequest {
   keyed?: boolean;
   /** The 403 message when the plan does not include the feature. */
   upgradeMessage: string;
+  /** Filled with the plan once the account is known, so a refusal can be reported with it. */
+  seen?: { plan?: PlanId };
 }
 
 export interface ChargedAttempt {
@@ -82,6 +84,7 @@ export async function admitAttempt(deps: CreditsDeps & RateLimitDeps, req: Attem
       continue;
     }
     const account = known;
+    if (req.seen) req.seen.plan = account.plan;
     const own = account.holds.find((h) => h.generationId === req.generationId);
     if (own && !req.keyed) {
       // A random id is charged by this request only: the hold is our own write, landed although its

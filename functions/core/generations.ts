@@ -100,6 +100,7 @@ async function generateOnce(deps: GenerationDeps, req: GenerateInput, seen: { pl
     productId: productId ?? undefined,
     keyed: req.idempotencyKey !== undefined,
     upgradeMessage: upgradeMessage(req.feature),
+    seen,
   });
   const charged = { account: attempt.account, split: attempt.split };
   const account = attempt.account;
