@@ -108,8 +108,12 @@ export const LIMITS = {
   eventDedupeTtlSeconds: 7 * 24 * 3600,
   /** low_balance fires once per period when available drops below this share of the allowance. */
   lowBalanceRatio: 0.2,
-  /** Ledger entries ride on the balance item until this many are pending, then are flushed to their own items. */
-  ledgerFlushEvery: 16,
+  /**
+   * Ledger entries ride on the balance item until this many are pending, then are flushed as one block
+   * item. 6 compact charge entries (~75 bytes each), a hold and the account fit in 1 KB with room for
+   * longer ids: a write of the balance item stays at one write unit.
+   */
+  ledgerFlushEvery: 6,
   /** Shards of the refresh-due index, so the monthly job never reads one hot partition. */
   refreshDueShards: 16,
   webhookToleranceSeconds: 300,

@@ -2,13 +2,20 @@
  * The credit store on DynamoDB (and dynalite, which has no transactions).
  *
  * The balance item (`ACCT#id` / `BALANCE`) is the unit of atomicity. A change is one UpdateItem that
- * moves the buckets, bumps `seq` and appends its ledger entries to an outbox on the same item
- * (`outbox.<entryId>` → entry, `oseq.<entryId>` → its sequence number, taken from the pre-update `seq`
- * inside the same expression). Entries are therefore never lost: they are written with the balance.
- * Every `LIMITS.ledgerFlushEvery` entries the writer that crosses the boundary copies the outbox to
- * ledger items (`LEDGER#<seq>`, deterministic content, so a repeated flush rewrites the same items)
- * and only then removes those entries from the outbox. Readers merge the outbox with the items below
- * the oldest pending sequence number, so the ledger they see always sums to the balance.
+ * moves the buckets, bumps `seq` and appends its ledger entries, compactly encoded (`ledger-codec.ts`),
+ * to the outbox list `ob` on the same item. Entries are therefore never lost: they are written with the
+ * balance. Their sequence numbers and running balances need not be stored: every change of a bucket
+ * appends its entries, so the last entry's seq is `seq` and its balance is the item's `available`, and
+ * each earlier one follows by counting back.
+ * Whenever a write moves the outbox across a multiple of `LIMITS.ledgerFlushEvery` entries, its writer
+ * copies every complete block at the head of the outbox to a ledger block item (`LEDGER#<first seq>`,
+ * deterministic content, so a repeated or raced flush rewrites the same item) and then removes those
+ * entries from the head, guarded on the head being the one it copied. Readers merge the outbox with the
+ * block items by sequence number, so the ledger they see always sums to the balance. A held charge (a
+ * generation) in the steady state leaves its block to ride on the generation's own write
+ * (`companionWrites`) and its trim to the write that releases the hold: no request of their own.
+ * Items written before the list outbox keep their `outbox`/`oseq`/`obb` maps and `LEDGER#<seq>`
+ * single-entry items; both are still read, and a writer that sees such entries flushes them.
  */
 import { BatchGetCommand, BatchWriteCommand, GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
@@ -26,8 +33,11 @@ import {
   type Notification,
   type NotificationStore,
   type ChargeHold,
+  type CompanionWrite,
+  type RateState,
 } from '../core/ports.ts';
 import { isConditionFailure } from './dynamo-client.ts';
+import { decodeEntry, encodeEntry, FEATURE, FEATURE_OF } from './ledger-codec.ts';
 import { decodeCursor, encodeCursor, idOf, LedgerCursor } from './cursor.ts';
 
 const NotificationCursor = z.strictObject({ id: idOf('ntf') });
@@ -49,9 +59,9 @@ export function dueShardOf(accountId: string): string {
 
 type Item = Record<string, unknown>;
 
-type PendingEntry = LedgerEntry & { w: number };
+type PendingEntry = LedgerEntry & { w?: number };
 
-/** An outbox entry as stored: the entry, its offset within its change, and the real time it was written. */
+/** A legacy outbox entry as stored: the entry, its offset within its change, and the real time it was written. */
 interface StoredEntry extends NewLedgerEntry {
   /** Sum of the amounts of the entries before it in the same change. */
   o: number;
@@ -64,7 +74,7 @@ interface StoredEntry extends NewLedgerEntry {
  * the write that added the entry (`oseq` = pre-update `seq` + k, `obb` = pre-update balance), so each
  * entry is self-contained even when an older block is still pending behind flushed newer ones.
  */
-function pendingOf(item: Item): PendingEntry[] {
+function legacyPendingOf(item: Item): PendingEntry[] {
   const outbox = (item.outbox ?? {}) as Record<string, string>;
   const oseq = (item.oseq ?? {}) as Record<string, number>;
   const obb = (item.obb ?? {}) as Record<string, number>;
@@ -75,6 +85,37 @@ function pendingOf(item: Item): PendingEntry[] {
       return { ...entry, seq: oseq[id], balanceAfter: obb[id] + o + entry.amount };
     })
     .sort((a, b) => a.seq - b.seq);
+}
+
+/** The stored string of each entry read from the list outbox: a trim is guarded on the head exactly as stored. */
+const rawOf = new WeakMap<LedgerEntry, string>();
+
+/**
+ * Removes the first `n` outbox entries. Highest index first: DynamoDB resolves every index against the
+ * list before the update, while dynalite removes one after another (shifting the rest); in this order
+ * both remove the same.
+ */
+const trimRemoves = (n: number): string[] => Array.from({ length: n }, (_, i) => `ob[${n - 1 - i}]`);
+const headOf = (entries: LedgerEntry[]): string => rawOf.get(entries[0]) ?? encodeEntry(stripToNew(entries[0]));
+
+/** The list outbox `ob`, oldest first, with seq and running balance counted back from the item's own. */
+function listPendingOf(item: Item): LedgerEntry[] {
+  const list = (item.ob ?? []) as string[];
+  const out: LedgerEntry[] = [];
+  let seq = item.seq as number;
+  let balance = (item.allowanceRemaining as number) + (item.purchased as number);
+  for (let i = list.length - 1; i >= 0; i--) {
+    const e = decodeEntry(list[i]);
+    const entry = { ...e, seq: seq--, balanceAfter: balance };
+    rawOf.set(entry, list[i]);
+    out.push(entry);
+    balance -= e.amount;
+  }
+  return out.reverse();
+}
+
+function pendingOf(item: Item): PendingEntry[] {
+  return [...legacyPendingOf(item), ...listPendingOf(item)].sort((a, b) => a.seq - b.seq);
 }
 
 function toAccount(item: Item): AccountState {
@@ -95,15 +136,62 @@ function toAccount(item: Item): AccountState {
     seq: item.seq as number,
     pending: pendingOf(item),
     holds: holdsOf(item),
+    rate: rateOf(item),
   };
 }
 
-/** Holds are top-level `hold_<generationId>` attributes (JSON strings), so no parent map has to exist. */
+/**
+ * Holds are top-level `hold_<generationId>` attributes (JSON strings), so no parent map has to exist.
+ * A hold written by a charge decided without a read has no epoch in its JSON: the write copied the
+ * item's `allowanceEpoch` into `he_<generationId>` instead, atomically with the charge.
+ */
 const HOLD = 'hold_';
+const HOLD_EPOCH = 'he_';
 function holdsOf(item: Item): ChargeHold[] {
   return Object.keys(item)
     .filter((k) => k.startsWith(HOLD))
-    .map((k) => JSON.parse(item[k] as string) as ChargeHold);
+    .map((k) => {
+      const generationId = k.slice(HOLD.length);
+      const stored = JSON.parse(item[k] as string) as (Omit<ChargeHold, 'epoch'> & { epoch?: number }) | EncodedHold;
+      const h = Array.isArray(stored) ? decodeHold(generationId, stored) : stored;
+      return { ...h, epoch: h.epoch ?? (item[`${HOLD_EPOCH}${generationId}`] as number | undefined) ?? 0 };
+    });
+}
+
+/**
+ * A hold as stored (the generation id is in the attribute name): [allowance, purchased, at, feature,
+ * productId?, epoch?], with `at` as epoch milliseconds and the feature as its ledger letter when they
+ * round-trip exactly (about 35 bytes instead of 65).
+ */
+type EncodedHold = [number, number, string | number, string, (string | null)?, number?];
+function encodeHold(h: Omit<ChargeHold, 'epoch'> & { epoch?: number }): string {
+  const ms = Date.parse(h.at);
+  const at = Number.isFinite(ms) && new Date(ms).toISOString() === h.at ? ms : h.at;
+  const fields: EncodedHold = [h.allowance, h.purchased, at, FEATURE[h.feature] ?? h.feature, h.productId ?? null];
+  if (h.epoch !== undefined) fields.push(h.epoch);
+  return JSON.stringify(fields);
+}
+function decodeHold(generationId: string, [allowance, purchased, at, feature, productId, epoch]: EncodedHold): Omit<ChargeHold, 'epoch'> & { epoch?: number } {
+  return {
+    generationId,
+    allowance,
+    purchased,
+    at: typeof at === 'number' ? new Date(at).toISOString() : at,
+    feature: (FEATURE_OF[feature] ?? feature) as ChargeHold['feature'],
+    ...(productId ? { productId } : {}),
+    ...(epoch !== undefined ? { epoch } : {}),
+  };
+}
+
+/** The rate-limit window on the balance item: `rlStart`, `rlEnd`, `rlCount`, `rlCooldown`. */
+function rateOf(item: Item): RateState | null {
+  if (typeof item.rlEnd !== 'string') return null;
+  return {
+    windowStart: item.rlStart as string,
+    windowEnd: item.rlEnd,
+    count: item.rlCount as number,
+    ...(typeof item.rlCooldown === 'string' ? { cooldownUntil: item.rlCooldown } : {}),
+  };
 }
 
 function ledgerItem(accountId: string, e: LedgerEntry): Item {
@@ -116,9 +204,24 @@ function stripWritten(e: LedgerEntry & { w?: number }): LedgerEntry {
   return entry;
 }
 
-function fromLedgerItem(item: Item): LedgerEntry {
+function stripToNew(e: LedgerEntry): NewLedgerEntry {
+  const { seq: _s, balanceAfter: _b, w: _w, ...entry } = e as LedgerEntry & { w?: number };
+  return entry;
+}
+
+/** A ledger item: a block (`le`: encoded entries from the seq in its key, `lb`: the balance before them) or a legacy single entry. */
+function fromLedgerItem(item: Item): LedgerEntry[] {
+  if (Array.isArray(item.le)) {
+    let seq = Number(String(item.sk).slice(LEDGER.length));
+    let balance = item.lb as number;
+    return (item.le as string[]).map((s) => {
+      const e = decodeEntry(s);
+      balance += e.amount;
+      return { ...e, seq: seq++, balanceAfter: balance };
+    });
+  }
   const { pk: _pk, sk: _sk, ...rest } = item;
-  return rest as unknown as LedgerEntry;
+  return [rest as unknown as LedgerEntry];
 }
 
 /** Test hook: lets a test kill the write path between the balance write and the ledger flush. */
@@ -129,13 +232,19 @@ export interface StoreFaults {
 }
 
 export class DynamoCreditStore implements CreditStore, NotificationStore {
+  /**
+   * @param lane a client of its own for ledger maintenance (block items, trims): a burst of charges on one
+   *   account queues at the main client's sockets, and a trim queued behind that burst lets the outbox, and
+   *   with it every write and answer of the burst, grow with the burst. Defaults to `doc`.
+   */
   constructor(
     private readonly doc: DynamoDBDocumentClient,
     private readonly table: string,
     readonly faults: StoreFaults = {},
+    private readonly lane: DynamoDBDocumentClient = doc,
   ) {}
 
-  /** An outbox entry still pending this long after its write was abandoned by its flusher. */
+  /** A legacy outbox-map entry still pending this long after its write was abandoned by its flusher (then any writer flushes it). */
   stragglerAgeMs = 30_000;
 
   async getAccount(accountId: string): Promise<AccountState | null> {
@@ -159,7 +268,7 @@ export class DynamoCreditStore implements CreditStore, NotificationStore {
     return out;
   }
 
-  async createAccount(initial: Omit<AccountState, 'seq' | 'pending' | 'holds' | 'allowanceEpoch'>, grant: NewLedgerEntry): Promise<AccountState> {
+  async createAccount(initial: Omit<AccountState, 'seq' | 'pending' | 'holds' | 'allowanceEpoch' | 'rate'>, grant: NewLedgerEntry): Promise<AccountState> {
     const item: Item = {
       pk: accountPk(initial.accountId),
       sk: BALANCE,
@@ -167,9 +276,7 @@ export class DynamoCreditStore implements CreditStore, NotificationStore {
       allowanceEpoch: 0,
       dueShard: dueShardOf(initial.accountId),
       seq: 1,
-      outbox: { [grant.id]: JSON.stringify({ ...grant, o: 0, w: Date.now() } satisfies StoredEntry) },
-      oseq: { [grant.id]: 1 },
-      obb: { [grant.id]: 0 },
+      ob: [encodeEntry(grant)],
     };
     try {
       await this.doc.send(new PutCommand({ TableName: this.table, Item: item, ConditionExpression: 'attribute_not_exists(pk)' }));
@@ -183,12 +290,20 @@ export class DynamoCreditStore implements CreditStore, NotificationStore {
     }
   }
 
-  async apply(accountId: string, change: Change, base?: AccountState): Promise<ChangeResult> {
+  /** Removes a charge's hold (the generation is stored); false if it was gone. Asks for nothing back. */
+  async release(accountId: string, generationId: string): Promise<boolean> {
+    return (await this.apply(accountId, { entries: [], guard: { holdExists: generationId }, releaseHold: generationId }, undefined, 'none')).ok;
+  }
+
+  /** `answer: 'none'` (internal, for `release`): the write returns nothing, and an `ok` result carries no account. */
+  async apply(accountId: string, change: Change, base?: AccountState, answer: 'state' | 'none' = 'state'): Promise<ChangeResult> {
     const names: Record<string, string> = {};
     const values: Record<string, unknown> = {};
     const sets: string[] = [];
     const conds = ['attribute_exists(pk)'];
     const g = change.guard;
+    // A rate change asks for the whole new item (it is small): the caller needs the window back.
+    if (change.rate) base = undefined;
 
     // With a base state the write asks only for what it changed (UPDATED_NEW): returning a whole busy
     // item on every charge costs more than the write itself. Both buckets are then always written so
@@ -209,18 +324,11 @@ export class DynamoCreditStore implements CreditStore, NotificationStore {
       sets.push(`#s_${k} = :s_${k}`);
     }
     if (change.entries.length > 0) {
-      sets.push('seq = seq + :n');
+      // Appended in order with the seq bump, atomically: the list's tail is always the entry of `seq`.
+      sets.push('seq = seq + :n', 'ob = list_append(if_not_exists(ob, :nolist), :ents)');
       values[':n'] = change.entries.length;
-      let offset = 0;
-      const written = Date.now();
-      change.entries.forEach((e, i) => {
-        names[`#e${i}`] = e.id;
-        values[`:e${i}`] = JSON.stringify({ ...e, o: offset, w: written } satisfies StoredEntry);
-        values[`:k${i}`] = i + 1;
-        offset += e.amount;
-        // Right-hand sides read the pre-update item: entry i gets seq + i + 1 and the balance before the change.
-        sets.push(`outbox.#e${i} = :e${i}`, `oseq.#e${i} = seq + :k${i}`, `obb.#e${i} = allowanceRemaining + purchased`);
-      });
+      values[':nolist'] = [];
+      values[':ents'] = change.entries.map(encodeEntry);
     }
 
     if (g.allowanceAtLeast !== undefined) (conds.push('allowanceRemaining >= :gaal'), (values[':gaal'] = g.allowanceAtLeast));
@@ -252,15 +360,50 @@ export class DynamoCreditStore implements CreditStore, NotificationStore {
       values[':glb'] = g.lowBalanceNotNotifiedFor;
     }
 
+    if (g.planIn !== undefined) {
+      names['#g_plan'] = 'plan';
+      g.planIn.forEach((p, i) => (values[`:gpl${i}`] = p));
+      conds.push(`#g_plan IN (${g.planIn.map((_, i) => `:gpl${i}`).join(', ')})`);
+    }
+    if (g.rateWindowOpenAt !== undefined) (conds.push('rlEnd > :grwo'), (values[':grwo'] = g.rateWindowOpenAt));
+    if (g.rateWindowEndIs !== undefined) {
+      if (g.rateWindowEndIs === null) conds.push('attribute_not_exists(rlEnd)');
+      else (conds.push('rlEnd = :grwe'), (values[':grwe'] = g.rateWindowEndIs));
+    }
+    if (g.rateCountBelow !== undefined) (conds.push('rlCount < :grcb'), (values[':grcb'] = g.rateCountBelow));
+    if (g.rateCountAtLeast !== undefined) (conds.push('rlCount >= :grcal'), (values[':grcal'] = g.rateCountAtLeast));
+    if (g.noCooldownAt !== undefined) {
+      conds.push('(attribute_not_exists(rlCooldown) OR rlCooldown <= :gnca)');
+      values[':gnca'] = g.noCooldownAt;
+    }
+
     const removes: string[] = [];
+    if (change.rate?.kind === 'count') (sets.push('rlCount = rlCount + :rone'), (values[':rone'] = 1));
+    if (change.rate?.kind === 'open') {
+      sets.push('rlStart = :rls', 'rlEnd = :rle', 'rlCount = :rone');
+      Object.assign(values, { ':rls': change.rate.windowStart, ':rle': change.rate.windowEnd, ':rone': 1 });
+      removes.push('rlCooldown');
+    }
+    if (change.rate?.kind === 'cooldown') {
+      // The window ends with the cooldown, so the first attempt after it opens a fresh window.
+      sets.push('rlCooldown = :rlc', 'rlEnd = :rlc');
+      values[':rlc'] = change.rate.until;
+    }
     if (change.hold) {
       names['#hold'] = `${HOLD}${change.hold.generationId}`;
-      values[':hold'] = JSON.stringify(change.hold);
+      values[':hold'] = encodeHold(change.hold);
       sets.push('#hold = :hold');
+      if (change.hold.epoch === undefined) {
+        // The epoch the allowance part is taken from, read by the write itself (no read before it).
+        names['#holdEpoch'] = `${HOLD_EPOCH}${change.hold.generationId}`;
+        values[':zero'] = 0;
+        sets.push('#holdEpoch = if_not_exists(allowanceEpoch, :zero)');
+      }
     }
     if (change.releaseHold) {
       names['#release'] = `${HOLD}${change.releaseHold}`;
-      removes.push('#release');
+      names['#releaseEpoch'] = `${HOLD_EPOCH}${change.releaseHold}`;
+      removes.push('#release', '#releaseEpoch');
     }
     if (g.holdExists !== undefined) {
       names['#held'] = `${HOLD}${g.holdExists}`;
@@ -271,6 +414,16 @@ export class DynamoCreditStore implements CreditStore, NotificationStore {
       conds.push('attribute_not_exists(#unheld)');
     }
 
+    // A plain release also removes the ledger blocks its own admission wrote (see `deferTrim`), guarded on
+    // the outbox head still being the block's first entry; a trim that lost that race is dropped below.
+    const trim = change.releaseHold ? await this.takeTrim(accountId, change.releaseHold) : undefined;
+    const trims = trim && change.entries.length === 0 && sets.length === 0 && !change.opId;
+    if (trims) {
+      this.faults.beforeTrim?.();
+      removes.push(...trimRemoves(trim.length));
+      conds.push('ob[0] = :trimHead');
+      values[':trimHead'] = headOf(trim);
+    }
     let expression = [sets.length ? `SET ${sets.join(', ')}` : '', removes.length ? `REMOVE ${removes.join(', ')}` : ''].filter(Boolean).join(' ');
     if (change.opId) {
       expression += ' ADD appliedOps :opset';
@@ -287,9 +440,12 @@ export class DynamoCreditStore implements CreditStore, NotificationStore {
           ConditionExpression: conds.join(' AND '),
           ExpressionAttributeNames: Object.keys(names).length ? names : undefined,
           ExpressionAttributeValues: Object.keys(values).length ? values : undefined,
-          ReturnValues: base ? 'UPDATED_NEW' : 'ALL_NEW',
+          // A release answers nothing: during a burst the item carries every hold in flight, and
+          // returning it whole to each release would cost more than the write.
+          ReturnValues: answer === 'none' ? 'NONE' : base ? 'UPDATED_NEW' : 'ALL_NEW',
         }),
       );
+      if (answer === 'none') return { ok: true, account: undefined as unknown as AccountState };
       const updated = r.Attributes!;
       const account: AccountState = base
         ? {
@@ -300,42 +456,162 @@ export class DynamoCreditStore implements CreditStore, NotificationStore {
             seq: (updated.seq as number | undefined) ?? base.seq,
             allowanceEpoch: (updated.allowanceEpoch as number | undefined) ?? base.allowanceEpoch,
             pending: [],
-            holds: change.hold ? [...base.holds, change.hold] : base.holds.filter((h) => h.generationId !== change.releaseHold),
+            holds: change.hold
+              ? [...base.holds, { ...change.hold, epoch: change.hold.epoch ?? (updated[`${HOLD_EPOCH}${change.hold.generationId}`] as number) }]
+              : base.holds.filter((h) => h.generationId !== change.releaseHold),
           }
         : toAccount(updated);
       const n = change.entries.length;
-      const every = LIMITS.ledgerFlushEvery;
-      const boundary = Math.floor(account.seq / every) * every;
-      // The writer that moves `seq` across a multiple of `every` flushes the block that ends there, so
-      // concurrent writers split the work instead of all copying the same entries. Older entries still
-      // pending long after they were written lost their flusher (it died) and are swept up too; age,
-      // not position, tells them apart from blocks whose trim is merely queued behind other writes.
-      if (n > 0 && boundary > account.seq - n) {
+      if (n > 0) {
+        const length = ((updated.ob ?? []) as string[]).length;
+        const every = LIMITS.ledgerFlushEvery;
+        // The writer that moves the outbox across a multiple of `every` flushes, so concurrent writers
+        // split the work instead of all copying the same entries; it takes every complete block at the
+        // head, which also picks up a block whose flusher died before trimming it. Only that writer
+        // decodes the outbox: during a burst it is long, and every writer decoding it all is quadratic.
+        if (Math.floor(length / every) > Math.floor((length - n) / every)) {
+          // UPDATED_NEW returns the whole `ob` list, `seq` and both buckets: enough to count back.
+          const listed = base
+            ? listPendingOf({ ob: updated.ob, seq: account.seq, allowanceRemaining: account.allowanceRemaining, purchased: account.purchased })
+            : listPendingOf(updated);
+          // At most 25 blocks (one BatchWriteItem); a longer backlog is taken by the next crossing.
+          const head = listed.slice(0, Math.min(25, Math.floor(listed.length / every)) * every);
+          // A held charge is released later by this process: in the steady state (one complete block at
+          // the head) the block rides on the generation's write and is trimmed by the release.
+          // In a burst (a longer backlog, other releases trimming too) a trim riding on a release would
+          // often lose its guard and cost the release a second send: then flush and trim now, as any
+          // other change does.
+          if (change.hold && length < 2 * every) this.deferTrim(accountId, change.hold.generationId, head);
+          else await this.flushBlocks(accountId, head);
+        }
+        const legacy = (base ? base.pending : account.pending).filter((e) => (e as PendingEntry).w !== undefined) as PendingEntry[];
         const abandoned = Date.now() - this.stragglerAgeMs;
-        const pending = (base ? ((await this.getAccount(accountId))?.pending ?? []) : account.pending) as PendingEntry[];
-        const due = pending.filter((e) => e.seq <= boundary && (e.seq > boundary - every || e.w < abandoned));
-        if (due.length) await this.flush(accountId, due);
+        if (legacy.some((e) => e.w! < abandoned)) await this.flush(accountId, legacy.filter((e) => e.w! < abandoned));
       }
       return { ok: true, account };
     } catch (err) {
-      // dynalite ignores ReturnValuesOnConditionCheckFailure, so read the item to learn why.
       if (!isConditionFailure(err)) throw err;
+      // The trim's guard may be the one that failed (another flusher trimmed first): release without it.
+      if (trims) return this.apply(accountId, change, base, answer);
+      // dynalite ignores ReturnValuesOnConditionCheckFailure, so read the item to learn why.
       return { ok: false, account: await this.getAccount(accountId) };
     }
   }
 
-  /** Copies pending entries to ledger items, then drops them from the outbox. Safe to repeat or race. */
-  async flush(accountId: string, pending: LedgerEntry[]): Promise<void> {
+  /**
+   * Ledger blocks a held charge's admission completed, by account and generation, not yet written: in the
+   * steady state they ride on the generation's own write (`companionWrites`), and the write that releases
+   * the hold removes them from the outbox, so a block costs no request of its own. Per process (the
+   * generation and the release come from the process that charged); bounded. A block nobody writes (the
+   * generation failed and was refunded, the process died) stays in the outbox, and the next writer that
+   * crosses a block boundary finds the backlog and flushes every complete head block itself.
+   */
+  private readonly pendingTrims = new Map<string, { entries: LedgerEntry[]; written?: Promise<boolean> }>();
+
+  private deferTrim(accountId: string, generationId: string, entries: LedgerEntry[]): void {
+    this.pendingTrims.set(`${accountId}|${generationId}`, { entries });
+    if (this.pendingTrims.size > 256) this.pendingTrims.delete(this.pendingTrims.keys().next().value!);
+  }
+
+  companionWrites(accountId: string, generationId: string): CompanionWrite | undefined {
+    const pending = this.pendingTrims.get(`${accountId}|${generationId}`);
+    if (!pending || pending.written) return undefined;
+    let done!: (written: boolean) => void;
+    pending.written = new Promise<boolean>((resolve) => (done = resolve));
+    return { items: this.blockItems(accountId, pending.entries), done };
+  }
+
+  /** The blocks to trim with this release: only those whose block items are durable. */
+  private async takeTrim(accountId: string, generationId: string): Promise<LedgerEntry[] | undefined> {
+    const key = `${accountId}|${generationId}`;
+    const pending = this.pendingTrims.get(key);
+    if (!pending) return undefined;
+    this.pendingTrims.delete(key);
+    return pending.written && (await pending.written) ? pending.entries : undefined;
+  }
+
+  /**
+   * Copies complete blocks from the head of the list outbox to block items, then removes them from the
+   * head, guarded on the head still being the first entry copied (a concurrent flusher may have trimmed
+   * it: then there is nothing left to do). Safe to repeat or race.
+   */
+  async flushBlocks(accountId: string, entries: LedgerEntry[]): Promise<void> {
+    await this.putBlocks(accountId, entries);
+    this.faults.beforeTrim?.();
+    try {
+      await this.lane.send(
+        new UpdateCommand({
+          TableName: this.table,
+          Key: { pk: accountPk(accountId), sk: BALANCE },
+          UpdateExpression: `REMOVE ${trimRemoves(entries.length).join(', ')}`,
+          ConditionExpression: 'ob[0] = :head',
+          ExpressionAttributeValues: { ':head': headOf(entries) },
+        }),
+      );
+    } catch (err) {
+      if (!isConditionFailure(err)) throw err;
+    }
+  }
+
+  /**
+   * Block items this process wrote or is writing, by account and key. A block's content is fixed by its
+   * first seq (the outbox only grows at its tail), so a writer that finds the head backlog already copied
+   * (a burst on one account, trims still queued) waits for those writes instead of repeating them.
+   */
+  private readonly blocksWritten = new Map<string, Promise<void>>();
+
+  /** The block items of complete blocks (`entries` is a whole number of them, from the head). */
+  private blockItems(accountId: string, entries: LedgerEntry[]): Item[] {
+    const every = LIMITS.ledgerFlushEvery;
+    const blocks: Item[] = [];
+    for (let i = 0; i < entries.length; i += every) {
+      const block = entries.slice(i, i + every);
+      blocks.push({ pk: accountPk(accountId), sk: seqKey(block[0].seq), lb: block[0].balanceAfter - block[0].amount, le: block.map(stripToNew).map(encodeEntry) });
+    }
+    return blocks;
+  }
+
+  /** Copies complete blocks (`entries` is a whole number of them, from the head) to block items. */
+  private async putBlocks(accountId: string, entries: LedgerEntry[]): Promise<void> {
     this.faults.beforeFlush?.();
-    for (let i = 0; i < pending.length; i += 25) {
-      let requests = pending.slice(i, i + 25).map((e) => ({ PutRequest: { Item: ledgerItem(accountId, e) } }));
+    const waits: Promise<void>[] = [];
+    const fresh: Item[] = [];
+    for (const b of this.blockItems(accountId, entries)) {
+      const known = this.blocksWritten.get(`${accountId}|${b.sk as string}`);
+      if (known) waits.push(known);
+      else fresh.push(b);
+    }
+    if (fresh.length > 0) {
+      const write = fresh.length === 1 ? this.lane.send(new PutCommand({ TableName: this.table, Item: fresh[0] })).then(() => undefined) : this.batchPut(fresh);
+      for (const b of fresh) {
+        const key = `${accountId}|${b.sk as string}`;
+        this.blocksWritten.set(key, write);
+        // A failed write is forgotten, so the next flusher writes the block again.
+        write.catch(() => this.blocksWritten.delete(key));
+      }
+      while (this.blocksWritten.size > 1024) this.blocksWritten.delete(this.blocksWritten.keys().next().value!);
+      waits.push(write);
+    }
+    await Promise.all(waits);
+  }
+
+  /** Writes items with BatchWriteItem, 25 per request, retrying unprocessed ones with backoff. */
+  private async batchPut(items: Item[]): Promise<void> {
+    for (let i = 0; i < items.length; i += 25) {
+      let requests = items.slice(i, i + 25).map((Item) => ({ PutRequest: { Item } }));
       for (let attempt = 0; requests.length > 0; attempt++) {
         if (attempt > 8) throw new Error('ledger flush: unprocessed items after retries');
-        const r = await this.doc.send(new BatchWriteCommand({ RequestItems: { [this.table]: requests } }));
+        const r = await this.lane.send(new BatchWriteCommand({ RequestItems: { [this.table]: requests } }));
         requests = (r.UnprocessedItems?.[this.table] ?? []) as typeof requests;
         if (requests.length) await new Promise((res) => setTimeout(res, 20 * 2 ** attempt));
       }
     }
+  }
+
+  /** Legacy outbox maps: copies entries to single-entry ledger items, then drops them from the maps. Safe to repeat or race. */
+  async flush(accountId: string, pending: LedgerEntry[]): Promise<void> {
+    this.faults.beforeFlush?.();
+    await this.batchPut(pending.map((e) => ledgerItem(accountId, e)));
     this.faults.beforeTrim?.();
     // Only entries whose ledger items are durable are removed; 80 per update keeps the expression small.
     for (let i = 0; i < pending.length; i += 80) {
@@ -377,8 +653,7 @@ export class DynamoCreditStore implements CreditStore, NotificationStore {
         }),
       );
       for (const i of r.Items ?? []) {
-        const e = fromLedgerItem(i);
-        if (!bySeq.has(e.seq)) bySeq.set(e.seq, e);
+        for (const e of fromLedgerItem(i)) if (e.seq < before && !bySeq.has(e.seq)) bySeq.set(e.seq, e);
       }
     }
     const items = [...bySeq.values()].sort((a, b) => b.seq - a.seq).slice(0, limit);

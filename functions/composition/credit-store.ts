@@ -1,8 +1,21 @@
+import { makeDynamoClients } from '../adapters/dynamo-client.ts';
 import { DynamoCreditStore } from '../adapters/dynamo-store.ts';
-import { tablePort } from './dynamo.ts';
+import type { Port } from './compose.ts';
+import { dynamo } from './dynamo.ts';
 
-/** Balances, ledger and notifications (one adapter, two ports). */
-export const creditStore = tablePort('credit-store', ['store', 'notifications'], (doc, table) => {
-  const store = new DynamoCreditStore(doc, table);
-  return { store, notifications: store };
-});
+/**
+ * Balances, ledger and notifications (one adapter, two ports). Ledger maintenance (block items, trims)
+ * goes through a client of its own, so it never queues behind a burst of charges at the main client's
+ * sockets (see `DynamoCreditStore`).
+ */
+export const creditStore: Port<'store' | 'notifications'> = {
+  name: 'credit-store',
+  provides: ['store', 'notifications'],
+  env: ['TABLE_NAME'],
+  access: ['table:read', 'table:write'],
+  needs: [dynamo],
+  build: (env, deps) => {
+    const store = new DynamoCreditStore(deps.dynamo.doc, env.TABLE_NAME, {}, makeDynamoClients(env).doc);
+    return { store, notifications: store };
+  },
+};

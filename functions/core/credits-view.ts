@@ -1,7 +1,7 @@
 /** The shape of `GET /v1/credits` (and its admin twin), built from the balance and rate-limit state. */
 import { PLANS } from '../config.ts';
 import { availableOf, type AccountState } from './ports.ts';
-import { currentRate, type RateLimitDeps, type RateView } from './rate-limit.ts';
+import { rateView, type RateLimitDeps, type RateView } from './rate-limit.ts';
 import { ensureAccount, existingAccount, type CreditsDeps } from './credits.ts';
 
 export interface CreditsView {
@@ -24,16 +24,17 @@ export function creditsView(a: AccountState, rate: RateView): CreditsView {
   };
 }
 
-type Deps = CreditsDeps & Pick<RateLimitDeps, 'rate' | 'rateLimit'>;
+type Deps = CreditsDeps & Pick<RateLimitDeps, 'rateLimit'>;
 
 /** The caller's own credits: provisions and refreshes lazily. */
 export async function getCredits(deps: Deps, accountId: string): Promise<CreditsView> {
-  const [account, rate] = await Promise.all([ensureAccount(deps, accountId), currentRate(deps, accountId)]);
-  return creditsView(account, rate);
+  // The rate window lives on the balance item: one read gives both.
+  const account = await ensureAccount(deps, accountId);
+  return creditsView(account, rateView(account.rate, deps.rateLimit, deps.clock.now()));
 }
 
 /** Admin view of an account: never creates one (404 when absent). */
 export async function getAccountCredits(deps: Deps, accountId: string): Promise<CreditsView> {
-  const [account, rate] = await Promise.all([existingAccount(deps, accountId), currentRate(deps, accountId)]);
-  return creditsView(account, rate);
+  const account = await existingAccount(deps, accountId);
+  return creditsView(account, rateView(account.rate, deps.rateLimit, deps.clock.now()));
 }

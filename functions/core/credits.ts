@@ -20,9 +20,10 @@ export interface CreditsDeps {
 /** How many times a decision is re-made after losing a race before giving up (each loss means another writer progressed). */
 const MAX_RACES = 64;
 
-function entry(now: Date, fields: Omit<NewLedgerEntry, 'id' | 'at'>): NewLedgerEntry {
+export function ledgerEntry(now: Date, fields: Omit<NewLedgerEntry, 'id' | 'at'>): NewLedgerEntry {
   return { id: newId('led', now), at: now.toISOString(), ...fields };
 }
+const entry = ledgerEntry;
 
 /** Creates the account on the free plan unless it exists (idempotent under concurrent first requests). */
 export async function provisionAccount(deps: CreditsDeps, accountId: string): Promise<AccountState> {
@@ -223,6 +224,7 @@ export async function refund(deps: CreditsDeps, accountId: string, split: Charge
 
 /** Ends a charge's hold once its generation is stored: the credits stay spent. False if it was already refunded. */
 export async function releaseCharge(deps: CreditsDeps, accountId: string, generationId: string): Promise<boolean> {
+  if (deps.store.release) return deps.store.release(accountId, generationId);
   const result = await deps.store.apply(accountId, { entries: [], guard: { holdExists: generationId }, releaseHold: generationId });
   return result.ok;
 }

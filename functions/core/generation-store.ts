@@ -1,5 +1,6 @@
 /** Persistence port of generations and of what merchants selected from them. */
 import type { FeatureId } from '../config.ts';
+import type { CompanionWrite } from './ports.ts';
 
 export interface GenerationRecord {
   id: string;
@@ -30,9 +31,16 @@ export interface ProductContent {
   updatedAt?: string;
 }
 
+export interface PutOptions {
+  /** Written beside the generation, in the same request where the store can; `done` is told either way. */
+  alongside?: CompanionWrite;
+  /** The id was minted at random for this request (no Idempotency-Key): no generation can have it yet. */
+  freshId?: boolean;
+}
+
 export interface GenerationStore {
   /** Stores a new generation; false (nothing written) when one with this id exists already. */
-  putGeneration(g: GenerationRecord): Promise<boolean>;
+  putGeneration(g: GenerationRecord, opts?: PutOptions): Promise<boolean>;
   getGeneration(accountId: string, id: string): Promise<GenerationRecord | null>;
   setSelected(accountId: string, id: string, index: number): Promise<void>;
   getProduct(accountId: string, productId: string): Promise<ProductContent | null>;

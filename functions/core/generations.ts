@@ -1,18 +1,20 @@
 /**
  * Generate, regenerate, select, read. Refusals come in the contract's order (plan 403, references 404,
- * rate limit 429, credits 402); an attempt is counted before it is charged and given back when the
- * charge is refused; the charge precedes the model call, and any failure after it is refunded before
- * the 502 is returned, inside a time budget that ends before the function's own timeout.
+ * rate limit 429, credits 402); the attempt is counted and charged by one conditional write
+ * (`attempt.ts`), so a refusal for credits is never counted; the charge precedes the model call, and any
+ * failure after it is refunded before the 502 is returned, inside a time budget that ends before the
+ * function's own timeout. The common case makes three DynamoDB requests and no read: the admission
+ * write, the generation's PutItem, and the write that releases the charge's hold.
  */
 import { FEATURES, PLANS, type FeatureId, type PlanId } from '../config.ts';
-import { charge, ensureAccount, noticeLowBalance, refund, releaseCharge } from './credits.ts';
-import type { AccountState } from './ports.ts';
-import { DomainError, GenerationFailed, IdempotencyConflict, InsufficientCredits, ModelFailure, NotFound, PlanUpgradeRequired } from './errors.ts';
+import { admitAttempt } from './attempt.ts';
+import { ensureAccount, noticeLowBalance, refund, releaseCharge } from './credits.ts';
+import { DomainError, GenerationFailed, IdempotencyConflict, ModelFailure, NotFound, PlanUpgradeRequired } from './errors.ts';
 import { featureModule, type GenerationDeps } from './features.ts';
 import type { GenerationRecord } from './generation-store.ts';
 import { keyedId, newId } from './ids.ts';
 import { availableOf } from './ports.ts';
-import { countAttempt, currentRate, type RateView } from './rate-limit.ts';
+import { rateView, withRate, type RateView } from './rate-limit.ts';
 import { telemetryOf } from './telemetry.ts';
 
 export interface GenerateInput {
@@ -36,11 +38,6 @@ export interface GenerationView {
   credits: { available: number };
   createdAt: string;
   model: { id: string; calls: number; usage: GenerationRecord['usage'] };
-}
-
-function withRate(err: unknown, view: RateView, cfg: GenerationDeps['rateLimit']): unknown {
-  if (err instanceof DomainError) err.rateLimit = { limit: view.limit, remaining: view.remaining, resetSeconds: view.resetSeconds, windowSeconds: cfg.windowSeconds };
-  return err;
 }
 
 function planAllows(feature: FeatureId, plan: keyof typeof PLANS): boolean {
@@ -73,7 +70,6 @@ async function generateOnce(deps: GenerationDeps, req: GenerateInput, seen: { pl
   const feature = FEATURES[req.feature];
   const module = featureModule(req.feature);
   if (!module) throw new PlanUpgradeRequired(`${req.feature} is not available yet.`);
-  let account = await ensureAccount(deps, req.accountId);
   const productId = req.productId ?? null;
   // With an Idempotency-Key the generation id is derived from it: a retry after the process died between
   // charging and answering finds the generation it paid for (or the charge it left behind) by that id.
@@ -81,27 +77,35 @@ async function generateOnce(deps: GenerationDeps, req: GenerateInput, seen: { pl
     ? keyedId('gen', `${req.accountId}|${req.regeneratedFrom ?? ''}|${req.idempotencyKey}`)
     : newId('gen', deps.clock.now());
   if (req.idempotencyKey) {
-    const replay = await resumeKeyed(deps, account, generationId, req);
-    if (replay.generation) return replay.generation;
-    account = replay.account;
+    const replay = await resumeKeyed(deps, generationId, req);
+    if (replay) return replay;
   }
-  seen.plan = account.plan;
-  if (!planAllows(req.feature, account.plan)) throw new PlanUpgradeRequired(upgradeMessage(req.feature));
-  const prepared = await module.prepare?.(deps, req.accountId, req.input, productId);
-
-  const attempt = await countAttempt(deps, req.accountId);
-  const meta = { feature: req.feature, generationId, productId: productId ?? undefined, hold: true };
-  let charged;
+  let prepared: unknown;
   try {
-    charged = await charge(deps, account, feature.cost, meta);
+    prepared = await module.prepare?.(deps, req.accountId, req.input, productId);
   } catch (err) {
-    if (err instanceof InsufficientCredits) {
-      // A refusal for credits is not an attempt: give the slot back.
-      await deps.rate.release(req.accountId, attempt.windowStart);
-      throw withRate(err, { ...attempt.view, remaining: Math.min(attempt.view.limit, attempt.view.remaining + 1) }, deps.rateLimit);
+    // References are checked before the attempt is admitted, but a plan refusal comes first: only
+    // here, where a reference is refused, is the plan read to tell a 403 from the 404 (or 400).
+    if (err instanceof DomainError) {
+      seen.plan = (await ensureAccount(deps, req.accountId)).plan;
+      if (!planAllows(req.feature, seen.plan)) throw new PlanUpgradeRequired(upgradeMessage(req.feature));
     }
     throw err;
   }
+
+  const attempt = await admitAttempt(deps, {
+    accountId: req.accountId,
+    feature: req.feature,
+    generationId,
+    productId: productId ?? undefined,
+    keyed: req.idempotencyKey !== undefined,
+    upgradeMessage: upgradeMessage(req.feature),
+    seen,
+  });
+  const charged = { account: attempt.account, split: attempt.split };
+  const account = attempt.account;
+  seen.plan = account.plan;
+  const meta = { feature: req.feature, generationId, productId: productId ?? undefined, hold: true };
 
   const paid = PLANS[account.plan].paid;
   const count = (paid ? feature.variants : Math.max(1, feature.freeSelectableVariants)) as 1 | 2;
@@ -129,13 +133,15 @@ async function generateOnce(deps: GenerationDeps, req: GenerateInput, seen: { pl
       usage: written.usage,
       modelCalls: written.calls,
     };
-    if (!(await deps.generations.putGeneration(record))) {
+    // The ledger block this admission completed, if any, rides on the generation's write.
+    const alongside = deps.store.companionWrites?.(req.accountId, generationId);
+    if (!(await deps.generations.putGeneration(record, { alongside, freshId: req.idempotencyKey === undefined }))) {
       // A retry with the same key and a slow original both ran; the original stored first. Ours is
       // refunded (once, on its hold) and the merchant gets the one generation that exists.
       await refund(deps, req.accountId, charged.split, { ...meta, reason: 'duplicate of a stored generation' });
       const stored = (await deps.generations.getGeneration(req.accountId, generationId))!;
       const now = (await deps.store.getAccount(req.accountId))!;
-      return { generation: await toView(deps, stored, availableOf(now)), rate: attempt.view };
+      return { generation: await toView(deps, stored, availableOf(now)), rate: attempt.rate };
     }
   } catch (err) {
     const reason = err instanceof ModelFailure ? `model ${err.kind}` : 'generation could not be completed';
@@ -148,7 +154,7 @@ async function generateOnce(deps: GenerationDeps, req: GenerateInput, seen: { pl
         : `The AI model did not produce a usable result. Your ${feature.cost} credit${feature.cost === 1 ? ' was' : 's were'} refunded.`,
     );
     (failure as { cause?: unknown }).cause = err;
-    throw withRate(failure, attempt.view, deps.rateLimit);
+    throw withRate(failure, attempt.rate, deps.rateLimit);
   }
 
   // The generation is stored: the charge stands. (Had this process stalled past the hold timeout, a
@@ -157,7 +163,7 @@ async function generateOnce(deps: GenerationDeps, req: GenerateInput, seen: { pl
   telemetryOf(deps).generationSucceeded({ feature: req.feature, plan: account.plan, credits: feature.cost, modelId: record.modelId, modelCalls: record.modelCalls, usage: record.usage, modelMs });
   // Best effort: a lost low-balance notice must not fail a paid-for generation.
   await noticeLowBalance(deps, charged.account).catch(() => undefined);
-  return { generation: await toView(deps, record, availableOf(charged.account)), rate: attempt.view };
+  return { generation: await toView(deps, record, availableOf(charged.account)), rate: attempt.rate };
 }
 
 export async function regenerate(deps: GenerationDeps, accountId: string, id: string, idempotencyKey?: string) {
@@ -173,30 +179,19 @@ const sameRequest = (g: GenerationRecord, req: GenerateInput): boolean =>
  * A keyed request whose generation id is already known to the account: the answer of an earlier attempt
  * was lost (its process died after charging). If the generation was stored, its charge stands (the hold
  * is released if still there) and it is answered again, uncharged and uncounted. If only the charge is
- * there, it is refunded once (guarded on its hold) and the request runs again.
+ * there, the admission write finds its hold and refunds it once (guarded on the hold) before charging anew.
  */
-async function resumeKeyed(
-  deps: GenerationDeps,
-  account: AccountState,
-  generationId: string,
-  req: GenerateInput,
-): Promise<{ generation?: { generation: GenerationView; rate: RateView }; account: AccountState }> {
+async function resumeKeyed(deps: GenerationDeps, generationId: string, req: GenerateInput): Promise<{ generation: GenerationView; rate: RateView } | undefined> {
   const stored = await deps.generations.getGeneration(req.accountId, generationId);
-  const hold = account.holds.find((h) => h.generationId === generationId);
-  if (stored) {
-    if (!sameRequest(stored, req)) throw new IdempotencyConflict('This Idempotency-Key was already used with a different request body.');
-    if (hold) await releaseCharge(deps, req.accountId, generationId);
-    const view = await toView(deps, stored, availableOf(account));
-    return { generation: { generation: view, rate: await currentRate(deps, req.accountId) }, account };
+  if (!stored) return undefined;
+  if (!sameRequest(stored, req)) throw new IdempotencyConflict('This Idempotency-Key was already used with a different request body.');
+  let account = await ensureAccount(deps, req.accountId);
+  if (account.holds.some((h) => h.generationId === generationId)) {
+    await releaseCharge(deps, req.accountId, generationId);
+    account = (await deps.store.getAccount(req.accountId)) ?? account;
   }
-  if (!hold) return { account };
-  const after = await refund(deps, req.accountId, { ...hold, held: true }, {
-    feature: hold.feature,
-    generationId,
-    productId: hold.productId,
-    reason: 'generation did not finish; retried with the same Idempotency-Key',
-  });
-  return { account: after };
+  const view = await toView(deps, stored, availableOf(account));
+  return { generation: view, rate: rateView(account.rate, deps.rateLimit, deps.clock.now()) };
 }
 
 export async function getGeneration(deps: GenerationDeps, accountId: string, id: string): Promise<GenerationView> {

@@ -41,3 +41,17 @@ export function keyedId(prefix: string, seed: string): string {
   for (let i = 0; i < 22; i++) body += ALPHABET[digest[i] % 32];
   return `${prefix}_${body}`;
 }
+
+/** The creation time a `newId`/`derivedId` carries in its first 10 characters after the prefix (null if it has none). */
+export function idTime(id: string): Date | null {
+  const sep = id.indexOf('_');
+  const time = id.slice(sep + 1, sep + 11);
+  if (sep < 0 || time.length !== 10) return null;
+  let t = 0;
+  for (const c of time) {
+    const v = ALPHABET.indexOf(c);
+    if (v < 0) return null;
+    t = t * 32 + v;
+  }
+  return new Date(t);
+}

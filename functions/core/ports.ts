@@ -53,6 +53,16 @@ export interface AccountState {
   pending: LedgerEntry[];
   /** Charges whose generation has not finished yet; one left behind by a dead process is refunded. */
   holds: ChargeHold[];
+  /** The rate-limit window of generation attempts, kept on this item so one write counts and charges. */
+  rate: RateState | null;
+}
+
+/** Generation attempts: a window opened at the first attempt, its count, and a cooldown once it overflowed. */
+export interface RateState {
+  windowStart: string;
+  windowEnd: string;
+  count: number;
+  cooldownUntil?: string;
 }
 
 /** What a charge took for a generation still running: released when it ends, refunded if it fails or dies. */
@@ -96,7 +106,28 @@ export interface Guard {
   allowanceEpochIs?: number;
   /** allowanceRemaining ≤ this (a refund never lifts the allowance above the plan's amount). */
   allowanceAtMost?: number;
+  /** The account is on one of these plans (the feature is included in its plan). */
+  planIn?: readonly PlanId[];
+  /** A rate window is open at this instant (its end is later). */
+  rateWindowOpenAt?: string;
+  /** The stored rate window ends at exactly this instant (`null`: no window was ever opened). */
+  rateWindowEndIs?: string | null;
+  /** Fewer attempts than this were counted in the stored window. */
+  rateCountBelow?: number;
+  /** At least this many attempts were counted in the stored window. */
+  rateCountAtLeast?: number;
+  /** No cooldown is running at this instant. */
+  noCooldownAt?: string;
 }
+
+/** A change of the rate-limit window, written with the rest of the change. */
+export type RateChange =
+  /** One more attempt in the open window. */
+  | { kind: 'count' }
+  /** A new window with this attempt as its first (and any ended cooldown cleared). */
+  | { kind: 'open'; windowStart: string; windowEnd: string }
+  /** The window overflowed: a cooldown until then, and the window ends with it. */
+  | { kind: 'cooldown'; until: string };
 
 export interface Change {
   /** Added to the buckets (negative for a debit). */
@@ -110,8 +141,13 @@ export interface Change {
   newAllowanceEpoch?: boolean;
   /** Recorded with the change so that `opNotApplied` refuses a second application. */
   opId?: string;
-  /** Records a hold with the charge, in the same write. */
-  hold?: ChargeHold;
+  /**
+   * Records a hold with the charge, in the same write. Without an `epoch` the store records the item's
+   * own allowance epoch at the write, so a charge decided without a read still names the right epoch.
+   */
+  hold?: Omit<ChargeHold, 'epoch'> & { epoch?: number };
+  /** Counts the attempt (or opens a window, or starts a cooldown) in the same write. */
+  rate?: RateChange;
   /** Removes the hold of this generation, in the same write. */
   releaseHold?: string;
 }
@@ -123,18 +159,32 @@ export interface LedgerPage {
   nextCursor: string | null;
 }
 
+/**
+ * Items of the credit store's own that may ride on another write to the same table (a ledger block beside
+ * a generation), saving a request of their own. `done` reports whether they were written; items nobody
+ * writes stay where they are and are written later by the store itself.
+ */
+export interface CompanionWrite {
+  items: Array<Record<string, unknown>>;
+  done(written: boolean): void;
+}
+
 export interface CreditStore {
   getAccount(accountId: string): Promise<AccountState | null>;
   /** Several accounts in as few requests as the store allows (consistent reads); absent ones are left out. */
   getAccounts(accountIds: string[]): Promise<AccountState[]>;
   /** Creates the account unless it exists; returns the stored state either way (idempotent). */
-  createAccount(initial: Omit<AccountState, 'seq' | 'pending' | 'holds' | 'allowanceEpoch'>, grant: NewLedgerEntry): Promise<AccountState>;
+  createAccount(initial: Omit<AccountState, 'seq' | 'pending' | 'holds' | 'allowanceEpoch' | 'rate'>, grant: NewLedgerEntry): Promise<AccountState>;
   /**
    * Applies a change with one conditional write; `ok: false` (with the fresh state) when a guard did not
    * hold. With `base` (the caller's last read) the result is `base` updated with what the write changed,
    * and its `pending` is left empty.
    */
   apply(accountId: string, change: Change, base?: AccountState): Promise<ChangeResult>;
+  /** Removes a charge's hold (its generation is stored) without answering the state; false if it was gone. */
+  release?(accountId: string, generationId: string): Promise<boolean>;
+  /** What a held charge's admission left to be written beside its generation, if anything (once). */
+  companionWrites?(accountId: string, generationId: string): CompanionWrite | undefined;
   ledgerPage(accountId: string, limit: number, cursor?: string): Promise<LedgerPage>;
   /** Accounts whose period ended before `now`, a page at a time (for the monthly job). */
   dueAccounts(now: string, shard: number, cursor?: string, limit?: number): Promise<{ accountIds: string[]; cursor?: string }>;

@@ -2,7 +2,9 @@
  * dynalite: a real server speaking the DynamoDB wire protocol, on disk (LevelDB) or in memory.
  * Tables are created from the same definitions (`lib/wiring.ts`) the CDK stack realises.
  */
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { createServer } from 'node:net';
+import { Readable } from 'node:stream';
 import { CreateTableCommand, DescribeTableCommand, DynamoDBClient, type CreateTableCommandInput } from '@aws-sdk/client-dynamodb';
 import dynalite from 'dynalite';
 import { IDEMPOTENCY_TABLE, TABLE } from '../wiring.ts';
@@ -15,6 +17,14 @@ export interface LocalDynamo {
    * workers of their own, so only the server sees all of them. Benchmarks reset and read it.
    */
   requests: Record<string, number>;
+  /**
+   * Capacity units consumed, by operation, while `meterCapacity` is on: each request is then asked for
+   * `ReturnConsumedCapacity: TOTAL` on its way in (dynalite bills like DynamoDB: ceil(size / 1 KB) of the
+   * larger of the old and new item per write), and the answer is read on its way out. Off by default, so
+   * the functions see exactly what they asked for.
+   */
+  capacity: Record<string, number>;
+  meterCapacity: boolean;
   close(): Promise<void>;
 }
 
@@ -79,9 +89,16 @@ export async function startDynalite(opts: { port?: number; path?: string }): Pro
   const server = dynalite({ path: opts.path, createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
   const port = opts.port ?? (await freePort());
   const requests: Record<string, number> = {};
-  (server as unknown as import('node:http').Server).on('request', (req: import('node:http').IncomingMessage) => {
+  const capacity: Record<string, number> = {};
+  const http = server as unknown as import('node:http').Server;
+  const [handle] = http.listeners('request') as Array<(req: IncomingMessage, res: ServerResponse) => void>;
+  http.removeAllListeners('request');
+  const local = { meterCapacity: false };
+  http.on('request', (req: IncomingMessage, res: ServerResponse) => {
     const op = String(req.headers['x-amz-target'] ?? 'unknown').split('.').pop()!;
     requests[op] = (requests[op] ?? 0) + 1;
+    if (!local.meterCapacity) return handle(req, res);
+    meter(req, res, op, capacity, handle);
   });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
@@ -91,6 +108,13 @@ export async function startDynalite(opts: { port?: number; path?: string }): Pro
     endpoint: `http://127.0.0.1:${port}`,
     port,
     requests,
+    capacity,
+    get meterCapacity() {
+      return local.meterCapacity;
+    },
+    set meterCapacity(on: boolean) {
+      local.meterCapacity = on;
+    },
     close: () =>
       new Promise<void>((resolve) => {
         server.close(() => resolve());
@@ -98,6 +122,44 @@ export async function startDynalite(opts: { port?: number; path?: string }): Pro
         (server as unknown as { closeAllConnections?: () => void }).closeAllConnections?.();
       }),
   };
+}
+
+/**
+ * Hands dynalite the request with `ReturnConsumedCapacity: TOTAL` added (a fresh stream carrying the
+ * request's method, URL and headers) and adds up the `ConsumedCapacity` of its answer.
+ */
+function meter(req: IncomingMessage, res: ServerResponse, op: string, into: Record<string, number>, handle: (req: IncomingMessage, res: ServerResponse) => void) {
+  const chunks: Buffer[] = [];
+  req.on('data', (c: Buffer) => chunks.push(c));
+  req.on('end', () => {
+    let body = Buffer.concat(chunks);
+    try {
+      const input = JSON.parse(body.toString('utf8')) as Record<string, unknown>;
+      input.ReturnConsumedCapacity ??= 'TOTAL';
+      body = Buffer.from(JSON.stringify(input));
+    } catch {
+      /* not JSON: dynalite answers it as it would */
+    }
+    const copy = Object.assign(Readable.from([body]), {
+      method: req.method,
+      url: req.url,
+      headers: { ...req.headers, 'content-length': String(body.length) },
+    }) as unknown as IncomingMessage;
+    const end = res.end.bind(res) as (chunk?: unknown, ...rest: unknown[]) => ServerResponse;
+    res.end = ((chunk?: unknown, ...rest: unknown[]) => {
+      if (typeof chunk === 'string' || Buffer.isBuffer(chunk)) {
+        try {
+          const out = JSON.parse(chunk.toString()) as { ConsumedCapacity?: { CapacityUnits?: number } | Array<{ CapacityUnits?: number }> };
+          const consumed = out.ConsumedCapacity;
+          for (const c of Array.isArray(consumed) ? consumed : consumed ? [consumed] : []) into[op] = (into[op] ?? 0) + (c.CapacityUnits ?? 0);
+        } catch {
+          /* an error body or a health check */
+        }
+      }
+      return end(chunk, ...rest);
+    }) as typeof res.end;
+    handle(copy, res);
+  });
 }
 
 export async function createTables(endpoint: string, tableName: string, idempotencyTableName: string): Promise<void> {

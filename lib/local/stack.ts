@@ -81,7 +81,8 @@ export async function startLocalStack(opts: LocalStackOptions = {}): Promise<Loc
   const bundles = await buildBundles();
   log({ level: 'INFO', msg: bundles.built ? 'built the function bundles' : 'function bundles unchanged (cache)', ms: bundles.ms, dir: bundles.dir });
   const dynamo: LocalDynamo = opts.dynamoEndpoint
-    ? { endpoint: opts.dynamoEndpoint, port: Number(new URL(opts.dynamoEndpoint).port), requests: {}, close: async () => undefined }
+    ? // Someone else's dynalite: its requests and capacity are not seen here.
+      { endpoint: opts.dynamoEndpoint, port: Number(new URL(opts.dynamoEndpoint).port), requests: {}, capacity: {}, meterCapacity: false, close: async () => undefined }
     : await startDynalite({ port: opts.dynamoPort, path: opts.dataDir ? join(opts.dataDir, 'dynamodb') : undefined });
 
   // The stack's environment: local values (a variable set in the shell wins), then the caller's

@@ -2,7 +2,8 @@
  * `npm run bench`: figures for the charge path, the generation path, the monthly refresh, the
  * functions' bundles (size, cold import) and the offline image enhancer. This machine is noisy and dynalite is far slower than DynamoDB, so each
  * figure is printed beside a floor measured in the same run (a raw conditional UpdateItem at the same
- * concurrency, a bare HTTP server), as a ratio, with DynamoDB requests counted by an SDK middleware.
+ * concurrency, a bare HTTP server), as a ratio, with DynamoDB requests counted by an SDK middleware
+ * (in process) or by dynalite itself (the functions run in workers).
  */
 import { createServer } from 'node:http';
 import { PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
@@ -28,6 +29,16 @@ function report(title: string, figures: Figures) {
   console.log(`\n## ${title}`);
   for (const [k, v] of Object.entries(figures)) console.log(`  ${k.padEnd(52)} ${v}`);
 }
+
+/**
+ * Write and read units as DynamoDB bills them, from `ReturnConsumedCapacity` (dynalite computes them
+ * like DynamoDB: ceil(size / 1 KB) per write of the larger of the old and new item, 4 KB per read unit),
+ * by command. dynalite meters every request it receives while `meterCapacity` is on, whichever client
+ * (the functions' workers, the credit store's maintenance client) sent it.
+ */
+const WRITES = ['PutItem', 'UpdateItem', 'DeleteItem', 'BatchWriteItem'];
+const writeUnits = (by: Record<string, number>) => Object.entries(by).reduce((s, [k, v]) => s + (WRITES.includes(k) ? v : 0), 0);
+const readUnits = (by: Record<string, number>) => Object.entries(by).reduce((s, [k, v]) => s + (WRITES.includes(k) ? 0 : v), 0);
 
 /** Runs `n` tasks with at most `concurrency` in flight; returns each task's latency in ms. */
 async function pool(n: number, concurrency: number, task: (i: number) => Promise<unknown>): Promise<number[]> {
@@ -66,28 +77,34 @@ async function chargePath() {
   const deps = buildDeps(source);
   const doc = deps.dynamo.doc;
 
-  // Floor: 450 raw conditional decrements racing on one 400 item, the same shape as the charge race.
-  await doc.send(new PutCommand({ TableName: env.TABLE_NAME, Item: { pk: 'floor', sk: 'x', bal: 400 } }));
-  let t = performance.now();
-  const raw = await Promise.allSettled(
-    Array.from({ length: 450 }, () =>
-      rawDecrement(doc, env.TABLE_NAME, 'floor'),
-    ),
-  );
-  const rawMs = performance.now() - t;
-
-  await ensureAccount(deps, 'bench_charge');
-  await applyPlan(deps, 'bench_charge', 'premium', new Date().toISOString());
-  const start = (await deps.store.getAccount('bench_charge'))!;
-  resetDynamoRequestCounts();
-  t = performance.now();
-  const settled = await Promise.allSettled(
-    Array.from({ length: 450 }, (_, i) => charge(deps, start, 1, { feature: 'product_description', generationId: `g${i}` })),
-  );
-  const oursMs = performance.now() - t;
+  // One round: the floor (450 raw conditional decrements racing on one 400 item, the same shape as the
+  // charge race), then 450 charges racing on a fresh account with 400 credits.
+  const round = async (r: number) => {
+    await doc.send(new PutCommand({ TableName: env.TABLE_NAME, Item: { pk: `floor${r}`, sk: 'x', bal: 400 } }));
+    let t = performance.now();
+    const raw = await Promise.allSettled(Array.from({ length: 450 }, () => rawDecrement(doc, env.TABLE_NAME, `floor${r}`)));
+    const rawMs = performance.now() - t;
+    const id = `bench_charge_${r}`;
+    await ensureAccount(deps, id);
+    await applyPlan(deps, id, 'premium', new Date().toISOString());
+    const start = (await deps.store.getAccount(id))!;
+    resetDynamoRequestCounts();
+    t = performance.now();
+    const settled = await Promise.allSettled(
+      Array.from({ length: 450 }, (_, i) => charge(deps, start, 1, { feature: 'product_description', generationId: `g${r}_${i}` })),
+    );
+    const oursMs = performance.now() - t;
+    return { raw, rawMs, settled, oursMs, counts: snapshot() };
+  };
+  // A first round warms both paths (JIT, sockets, LevelDB) and is not reported; of the next three, the
+  // median ratio is (this machine is shared: single runs swing by 2×).
+  await round(0);
+  const rounds = [await round(1), await round(2), await round(3)];
+  const byRatio = [...rounds].sort((a, b) => a.oursMs / a.rawMs - b.oursMs / b.rawMs);
+  const { raw, rawMs, settled, oursMs, counts: raceCounts } = byRatio[1];
   const ok = settled.filter((r) => r.status === 'fulfilled').length;
   const refused = settled.filter((r) => r.status === 'rejected' && r.reason instanceof InsufficientCredits).length;
-  const counts = snapshot();
+  const counts = raceCounts;
   const writes = (counts.UpdateItem ?? 0) + (counts.BatchWriteItem ?? 0) + (counts.PutItem ?? 0);
   // Requests made by the 400 successful charges alone: a sequential run on a fresh account, so the
   // 50 refusals (each one write + one read) do not blur the per-charge figure.
@@ -95,19 +112,26 @@ async function chargePath() {
   await applyPlan(deps, 'bench_seq', 'premium', new Date().toISOString());
   let acct = (await deps.store.getAccount('bench_seq'))!;
   resetDynamoRequestCounts();
+  dynamo.meterCapacity = true;
   for (let i = 0; i < 400; i++) acct = (await charge(deps, acct, 1, { feature: 'product_description', generationId: `s${i}` })).account;
+  dynamo.meterCapacity = false;
   const seq = snapshot();
+  const seqWriteUnits = writeUnits(dynamo.capacity);
   report('Charge path: 450 concurrent charges on 400 credits (core → dynalite)', {
     'charges succeeded / refused': `${ok} / ${refused}`,
     'wall time, ours (ms)': ms(oursMs),
     'wall time, floor: 450 raw conditional UpdateItem, one item (ms)': ms(rawMs),
     'floor successes': raw.filter((r) => r.status === 'fulfilled').length,
     'ratio ours / floor': (oursMs / rawMs).toFixed(2),
+    'ratio ours / floor, each of the three rounds': rounds.map((x) => (x.oursMs / x.rawMs).toFixed(2)).join(' / '),
+    'ms ours / floor, each of the three rounds': rounds.map((x) => `${ms(x.oursMs)} / ${ms(x.rawMs)}`).join(', '),
     'requests in the race (by command)': JSON.stringify(counts),
     'writes in the race per successful charge': (writes / ok).toFixed(3),
     'sequential 400 charges: UpdateItem per charge': ((seq.UpdateItem ?? 0) / 400).toFixed(3),
+    'sequential 400 charges: PutItem per charge (ledger block)': ((seq.PutItem ?? 0) / 400).toFixed(3),
     'sequential 400 charges: BatchWriteItem per charge (ledger flush)': ((seq.BatchWriteItem ?? 0) / 400).toFixed(3),
     'sequential 400 charges: GetItem per charge (flush read)': ((seq.GetItem ?? 0) / 400).toFixed(3),
+    'sequential 400 charges: write units per charge (ReturnConsumedCapacity)': (seqWriteUnits / 400).toFixed(3),
   });
   deps.dynamo.client.destroy();
   await dynamo.close();
@@ -147,10 +171,15 @@ async function generationPath() {
   await pool(clients * 2, clients, send); // warm-up: module loading, connections, first items
   modelCalls = 0;
   resetStackRequests();
+  stack.dynamo.meterCapacity = true;
   const n = clients * perClient;
+  const started = performance.now();
   const lat = await pool(n, clients, send);
+  const wallMs = performance.now() - started;
+  stack.dynamo.meterCapacity = false;
   const counts = { ...stackRequests };
   const requests = Object.values(counts).reduce((a, b) => a + b, 0);
+  const units = { write: writeUnits(stack.dynamo.capacity), read: readUnits(stack.dynamo.capacity), byCommand: { ...stack.dynamo.capacity } };
   const callsPerGeneration = modelCalls / n;
   const perGeneration = Math.round(requests / n);
   const offline = new OfflineModel();
@@ -177,6 +206,10 @@ async function generationPath() {
     'model calls per generation': callsPerGeneration.toFixed(3),
     'DynamoDB requests per generation': (requests / n).toFixed(2),
     'DynamoDB requests (by command)': JSON.stringify(counts),
+    [`generations/s at ${clients} concurrent clients`]: (n / (wallMs / 1000)).toFixed(1),
+    'write units per generation (ReturnConsumedCapacity)': (units.write / n).toFixed(2),
+    'read units per generation (ReturnConsumedCapacity)': (units.read / n).toFixed(2),
+    'capacity units (by command)': JSON.stringify(Object.fromEntries(Object.entries(units.byCommand).map(([k, v]) => [k, Math.round(v * 10) / 10]))),
     'latency p50 / p99 (ms)': `${ms(p50)} / ${ms(p99)}`,
     'offline model time p50 / p99 (ms)': `${ms(m50)} / ${ms(m99)}`,
     'overhead excluding the model p50 / p99 (ms, latency − model)': `${ms(p50 - m50)} / ${ms(p99 - m99)}`,

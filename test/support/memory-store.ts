@@ -39,9 +39,9 @@ export class MemoryCreditStore implements CreditStore, NotificationStore {
     return ids.flatMap((id) => (this.accounts.has(id) ? [this.view(this.accounts.get(id)!)] : []));
   }
 
-  async createAccount(initial: Omit<AccountState, 'seq' | 'pending' | 'holds' | 'allowanceEpoch'>, grant: NewLedgerEntry) {
+  async createAccount(initial: Omit<AccountState, 'seq' | 'pending' | 'holds' | 'allowanceEpoch' | 'rate'>, grant: NewLedgerEntry) {
     if (!this.accounts.has(initial.accountId)) {
-      this.accounts.set(initial.accountId, { ...initial, allowanceEpoch: 0, seq: 1, holds: [], appliedOps: new Set(), ledger: [{ ...grant, seq: 1, balanceAfter: availableOf(initial) }] });
+      this.accounts.set(initial.accountId, { ...initial, allowanceEpoch: 0, seq: 1, holds: [], rate: null, appliedOps: new Set(), ledger: [{ ...grant, seq: 1, balanceAfter: availableOf(initial) }] });
     }
     return this.view(this.accounts.get(initial.accountId)!);
   }
@@ -63,7 +63,13 @@ export class MemoryCreditStore implements CreditStore, NotificationStore {
       (g.holdExists === undefined || s.holds.some((h) => h.generationId === g.holdExists)) &&
       (g.holdAbsent === undefined || !s.holds.some((h) => h.generationId === g.holdAbsent)) &&
       (g.allowanceEpochIs === undefined || s.allowanceEpoch === g.allowanceEpochIs) &&
-      (g.allowanceAtMost === undefined || s.allowanceRemaining <= g.allowanceAtMost);
+      (g.allowanceAtMost === undefined || s.allowanceRemaining <= g.allowanceAtMost) &&
+      (g.planIn === undefined || g.planIn.includes(s.plan)) &&
+      (g.rateWindowOpenAt === undefined || (s.rate !== null && s.rate.windowEnd > g.rateWindowOpenAt)) &&
+      (g.rateWindowEndIs === undefined || (s.rate?.windowEnd ?? null) === g.rateWindowEndIs) &&
+      (g.rateCountBelow === undefined || (s.rate !== null && s.rate.count < g.rateCountBelow)) &&
+      (g.rateCountAtLeast === undefined || (s.rate !== null && s.rate.count >= g.rateCountAtLeast)) &&
+      (g.noCooldownAt === undefined || !s.rate?.cooldownUntil || s.rate.cooldownUntil <= g.noCooldownAt);
     if (!holds) return { ok: false, account: this.view(s) };
     this.writes++;
     const before = availableOf(s);
@@ -72,7 +78,11 @@ export class MemoryCreditStore implements CreditStore, NotificationStore {
     Object.assign(s, change.set ?? {});
     if (change.newAllowanceEpoch) s.allowanceEpoch++;
     if (change.opId) s.appliedOps.add(change.opId);
-    if (change.hold) s.holds.push(change.hold);
+    // A hold without an epoch records the account's own, as the DynamoDB write does.
+    if (change.hold) s.holds.push({ ...change.hold, epoch: change.hold.epoch ?? s.allowanceEpoch });
+    if (change.rate?.kind === 'count') s.rate!.count++;
+    if (change.rate?.kind === 'open') s.rate = { windowStart: change.rate.windowStart, windowEnd: change.rate.windowEnd, count: 1 };
+    if (change.rate?.kind === 'cooldown') s.rate = { ...s.rate!, cooldownUntil: change.rate.until, windowEnd: change.rate.until };
     if (change.releaseHold) s.holds = s.holds.filter((h) => h.generationId !== change.releaseHold);
     let running = before;
     for (const e of change.entries) {

@@ -1,0 +1,98 @@
+/**
+ * The generation hot path at its minimum: with the account existing, its period current and a rate
+ * window open, a generation is one conditional UpdateItem (admit, count, charge, hold, ledger entry),
+ * one PutItem (the generation) and one UpdateItem (the hold released), and reads nothing. A ledger block
+ * rides on its generation's write (one BatchWriteItem), and the release removes it from the outbox.
+ */
+import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { describe, expect, it } from 'vitest';
+import { accountPk } from '../../functions/adapters/dynamo-store.ts';
+import { applyPlan } from '../../functions/core/credits.ts';
+import { deps } from '../../lib/local/deps.ts';
+import { useStack } from '../support/stack.ts';
+
+const ctx = useStack();
+// The functions run in workers: dynalite counts every request it receives, by operation.
+const resetDynamoRequestCounts = () => Object.keys(ctx.stack.dynamo.requests).forEach((k) => delete ctx.stack.dynamo.requests[k]);
+const body = { feature: 'product_description', productId: 'prod_hot', input: { name: 'Enamel Camp Mug', tone: 'friendly' } };
+
+describe('DynamoDB requests of one generation', () => {
+  it('given a paid account with an open rate window, when it generates, then 2 UpdateItem + 1 PutItem and no read, and the state is exact', async () => {
+    const { id, api } = await ctx.paid('plus');
+    expect((await api.post('/v1/generations', body)).status).toBe(201); // opens the window (the slow path)
+
+    resetDynamoRequestCounts();
+    const r = await api.post('/v1/generations', body);
+    const counts = { ...ctx.stack.dynamo.requests };
+    expect(r.status).toBe(201);
+    expect(counts).toEqual({ UpdateItem: 2, PutItem: 1 });
+
+    expect(r.body.credits.available).toBe(98);
+    expect(r.headers.get('ratelimit-remaining')).toBe('8');
+    const account = (await deps().store.getAccount(id))!;
+    expect([account.allowanceRemaining, account.holds, account.rate?.count]).toEqual([98, [], 2]);
+  });
+
+  it('given 30 attempts (10 generations, then the rate limit; a ledger block flushed along the way), then the balance item is at most 1 KB: a write of it costs one write unit', async () => {
+    const { id, api } = await ctx.paid('premium');
+    for (let i = 0; i < 30; i++) {
+      const r = await api.post('/v1/generations', { ...body, productId: `prod_hot_${i}` });
+      expect(r.status === 201 || r.status === 429).toBe(true);
+    }
+    // A write that changes nothing is billed for the item as it is (dynalite reports capacity like DynamoDB).
+    const r = await deps().dynamo.doc.send(
+      new UpdateCommand({ TableName: deps().env.TABLE_NAME, Key: { pk: accountPk(id), sk: 'BALANCE' }, UpdateExpression: 'SET seq = seq', ReturnConsumedCapacity: 'TOTAL' }),
+    );
+    expect(r.ConsumedCapacity?.CapacityUnits).toBe(1);
+  });
+
+  it('given 9 generations in a row after the window opened (two ledger blocks crossed on the way), then each is 3 requests (2 UpdateItem and the generation, a block riding on the write of its generation, its trim on the release), every write is one write unit, and the ledger reads whole', async () => {
+    const { id, api } = await ctx.paid('plus');
+    expect((await api.post('/v1/generations', body)).status).toBe(201);
+    resetDynamoRequestCounts();
+    const capacity = ctx.stack.dynamo.capacity;
+    Object.keys(capacity).forEach((k) => delete capacity[k]);
+    ctx.stack.dynamo.meterCapacity = true;
+    try {
+      for (let i = 0; i < 9; i++) expect((await api.post('/v1/generations', { ...body, productId: `prod_run_${i}` })).status).toBe(201);
+    } finally {
+      ctx.stack.dynamo.meterCapacity = false;
+    }
+    // The grant, the plan change and 10 charges (seq 1–12): the outbox crossed 6 and 12, so two block
+    // items, each written in one BatchWriteItem with its generation: 3 requests for every generation.
+    expect({ ...ctx.stack.dynamo.requests }).toEqual({ UpdateItem: 18, PutItem: 7, BatchWriteItem: 2 });
+    expect({ ...capacity }).toEqual({ UpdateItem: 18, PutItem: 7, BatchWriteItem: 4 });
+
+    const account = (await deps().store.getAccount(id))!;
+    expect(account.pending.length).toBeLessThan(6);
+    const page = await deps().store.ledgerPage(id, 100);
+    expect(page.items.map((e) => e.seq)).toEqual(Array.from({ length: account.seq }, (_, i) => account.seq - i));
+    expect(page.items.reduce((s, e) => s + e.amount, 0)).toBe(account.allowanceRemaining + account.purchased);
+    expect(page.items.filter((e) => e.type === 'charge')).toHaveLength(10);
+  });
+
+  it('given 9 generations with Idempotency-Keys (conditional puts), then each crossed block is written beside its generation, trimmed by the release, and the ledger reads whole', async () => {
+    const { id, api } = await ctx.paid('plus');
+    expect((await api.post('/v1/generations', body)).status).toBe(201);
+    resetDynamoRequestCounts();
+    for (let i = 0; i < 9; i++) expect((await api.post('/v1/generations', { ...body, productId: `prod_key_${i}` }, { 'idempotency-key': `key-${i}` })).status).toBe(201);
+    expect(ctx.stack.dynamo.requests.BatchWriteItem).toBe(2);
+    const account = (await deps().store.getAccount(id))!;
+    expect(account.pending.length).toBeLessThan(6);
+    const page = await deps().store.ledgerPage(id, 100);
+    expect(page.items.map((e) => e.seq)).toEqual(Array.from({ length: account.seq }, (_, i) => account.seq - i));
+    expect(page.items.reduce((s, e) => s + e.amount, 0)).toBe(account.allowanceRemaining + account.purchased);
+  });
+
+  it('given a plan without the feature, when it generates, then 403 after one failed write and one read, and nothing is counted or charged', async () => {
+    const { id, api } = await ctx.paid('plus');
+    await api.post('/v1/generations', body);
+    await applyPlan(deps(), id, 'free', new Date().toISOString());
+    resetDynamoRequestCounts();
+    const r = await api.post('/v1/generations', { ...body, feature: 'seo_meta' });
+    expect(r.status).toBe(403);
+    expect({ ...ctx.stack.dynamo.requests }).toEqual({ UpdateItem: 1, GetItem: 1 });
+    const account = (await deps().store.getAccount(id))!;
+    expect([account.plan, account.allowanceRemaining, account.rate?.count]).toEqual(['free', 25, 1]);
+  });
+});
