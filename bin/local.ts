@@ -1,5 +1,5 @@
 /**
- * `npm start`: the local stack of API.md on http://127.0.0.1:3000 (PORT), dynalite on DYNAMODB_PORT
+ * `npm start`: the local stack of docs/contract.md on http://127.0.0.1:3000 (PORT), dynalite on DYNAMODB_PORT
  * (8000), the uploads' S3-compatible server on S3_PORT (4568), data under `.data/`. Builds the merchant
  * page first when its sources are present.
  */

@@ -102,7 +102,7 @@ export const LIMITS = {
   ledgerPageDefault: 50,
   ledgerPageMax: 100,
   notificationsPageDefault: 50,
-  /** Idempotency keys are kept at least this long (API.md: ≥ 24 h). */
+  /** Idempotency keys are kept at least this long (docs/contract.md: ≥ 24 h). */
   idempotencyTtlSeconds: 24 * 3600,
   /** Subscription event dedupe records are kept at least this long. */
   eventDedupeTtlSeconds: 7 * 24 * 3600,

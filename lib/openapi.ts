@@ -1,7 +1,7 @@
 /**
  * The OpenAPI 3.1 document of the public API. Paths, methods, parameters and security come from the
  * wiring's routes, request bodies from the zod schemas handlers validate with (zod → JSON Schema), so
- * neither can drift; response shapes are written here from shared/API.md, where no zod schema exists.
+ * neither can drift; response shapes are written here from docs/contract.md, where no zod schema exists.
  * A route the table below does not describe yet still appears, with a generic response.
  */
 import { createRequire } from 'node:module';
@@ -40,7 +40,7 @@ function requestSchema(name: string, fallback: Schema): Schema {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Errors: the envelope and the stable codes of API.md, by status.
+// Errors: the envelope and the stable codes of docs/contract.md, by status.
 
 interface ErrorDoc {
   name: string;
@@ -117,7 +117,7 @@ const HEADERS: Record<string, Schema> = {
 };
 
 // ---------------------------------------------------------------------------------------------
-// Response shapes (API.md), and the request bodies without a zod schema yet.
+// Response shapes (docs/contract.md), and the request bodies without a zod schema yet.
 
 const variantIndex = { index: int({ minimum: 0, maximum: 1 }) };
 

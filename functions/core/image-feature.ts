@@ -11,7 +11,7 @@
  *   expired URL;
  * - select: with a `productId`, the chosen image is copied out of the expiring `results/` prefix and
  *   becomes the product's image (`GET /v1/products/{productId}/content` → `image`). `productId` is
- *   optional for this feature (API.md): without one, select only records `selectedIndex`, like a blog
+ *   optional for this feature (docs/contract.md): without one, select only records `selectedIndex`, like a blog
  *   draft, and the image stays reachable through the generation until the results expire.
  *
  * Registered by `composition/image-feature.ts`, in the functions that read or write image generations.

@@ -8,15 +8,15 @@
  */
 import type { ImageInput } from './schemas.ts';
 
-/** Content types a merchant may upload (API.md, Uploads). */
+/** Content types a merchant may upload (docs/contract.md, Uploads). */
 export const UPLOAD_CONTENT_TYPES = ['image/jpeg', 'image/png', 'image/webp'] as const;
 export type UploadContentType = (typeof UPLOAD_CONTENT_TYPES)[number];
 
 /** Limits of the image feature, enforced by `checkImage`, the upload store and the models. */
 export const IMAGE_LIMITS = {
-  /** API.md: `bytes` ≤ 10 MB. */
+  /** docs/contract.md: `bytes` ≤ 10 MB. */
   maxUploadBytes: 10 * 1024 * 1024,
-  /** API.md: over 40 megapixels → 400. */
+  /** docs/contract.md: over 40 megapixels → 400. */
   maxPixels: 40_000_000,
   /** Smaller than this there is nothing to enhance; refused rather than charged for a blur. */
   minSidePixels: 64,

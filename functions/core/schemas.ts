@@ -1,6 +1,6 @@
 /**
  * Request schemas of the public API, shared by the handlers (validation) and the OpenAPI document.
- * Every string and list is capped as API.md says; unknown keys are refused (`strict`).
+ * Every string and list is capped as docs/contract.md says; unknown keys are refused (`strict`).
  */
 import * as z from 'zod';
 import { LIMITS, PLAN_IDS, TOP_UP_PACKS } from '../config.ts';

@@ -1,5 +1,5 @@
 /**
- * The one mapper from errors to the `{error:{code,message,...details}}` envelope of API.md.
+ * The one mapper from errors to the `{error:{code,message,...details}}` envelope of docs/contract.md.
  * Unknown errors become a logged 500 INTERNAL: no input may produce one, so it marks a bug.
  * Every 5xx says why in the log: a 502 (the model failed, the credits were refunded) at WARN with the
  * model error's name, kind and request id; every other 5xx at ERROR. Never the prompt, the model's

@@ -1,4 +1,4 @@
-/** Response shapes of the API, as shared/API.md states them (the fields this page reads). */
+/** Response shapes of the API, as docs/contract.md states them (the fields this page reads). */
 import type { FeatureId, PlanId } from '../../functions/config.ts';
 
 export type { FeatureId, PlanId };
