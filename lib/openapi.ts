@@ -112,8 +112,8 @@ const HEADERS: Record<string, Schema> = {
   'RateLimit-Limit': { description: 'Generation attempts allowed per window.', schema: int() },
   'RateLimit-Remaining': { description: 'Attempts left in the current window.', schema: int() },
   'RateLimit-Reset': { description: 'Seconds until the window (or cooldown) ends.', schema: int() },
-  'RateLimit-Policy': { description: 'draft-ietf-httpapi-ratelimit-headers structured policy, e.g. `"default";q=10;w=3600`.', schema: str() },
-  RateLimit: { description: 'draft-ietf-httpapi-ratelimit-headers structured field, e.g. `"default";r=9;t=3412`.', schema: str() },
+  'RateLimit-Policy': { description: 'draft-ietf-httpapi-ratelimit-headers structured policy, e.g. `"attempts";q=10;w=3600`.', schema: str() },
+  RateLimit: { description: 'draft-ietf-httpapi-ratelimit-headers structured field, e.g. `"attempts";r=9;t=3412`.', schema: str() },
 };
 
 // ---------------------------------------------------------------------------------------------
@@ -534,7 +534,8 @@ export function buildOpenApi(options: OpenApiOptions = {}): Record<string, any> 
         'Meters and powers AI features for merchants: monthly credits by plan, spent on generation. Every error is `{"error": {"code", "message", …details}}` with a stable `code`.',
     },
     servers: [{ url: options.serverUrl ?? '/' }],
-    jsonSchemaDialect: 'https://json-schema.org/draft/2020-12/schema',
+    // No `jsonSchemaDialect`: OpenAPI 3.1's default dialect is the one these schemas use, and Swagger UI
+    // renders the field as an error box at the top of /docs.
     tags: [...new Set(Object.values(paths).flatMap((ops) => Object.values(ops).flatMap((o) => o.tags as string[])))].map((name) => ({ name })),
     paths,
     components: {
