@@ -12,6 +12,8 @@ export type PlanId = (typeof PLAN_IDS)[number];
 
 export interface Plan {
   id: PlanId;
+  /** The plan's name as merchants read it. */
+  label: string;
   /** Credits the allowance bucket is set to at creation, plan change and monthly refresh. */
   monthlyAllowance: number;
   /** Whether the merchant may buy top-up packs (the Top Up button). */
@@ -20,10 +22,10 @@ export interface Plan {
 }
 
 export const PLANS: Record<PlanId, Plan> = {
-  free: { id: 'free', monthlyAllowance: 25, topUpAllowed: false, paid: false },
-  plus: { id: 'plus', monthlyAllowance: 100, topUpAllowed: true, paid: true },
-  pro: { id: 'pro', monthlyAllowance: 200, topUpAllowed: true, paid: true },
-  premium: { id: 'premium', monthlyAllowance: 400, topUpAllowed: true, paid: true },
+  free: { id: 'free', label: 'Free', monthlyAllowance: 25, topUpAllowed: false, paid: false },
+  plus: { id: 'plus', label: 'Plus', monthlyAllowance: 100, topUpAllowed: true, paid: true },
+  pro: { id: 'pro', label: 'Pro', monthlyAllowance: 200, topUpAllowed: true, paid: true },
+  premium: { id: 'premium', label: 'Premium', monthlyAllowance: 400, topUpAllowed: true, paid: true },
 };
 
 export const FEATURE_IDS = [
@@ -37,6 +39,8 @@ export type FeatureId = (typeof FEATURE_IDS)[number];
 
 export interface Feature {
   id: FeatureId;
+  /** The feature's name as merchants read it (plural: it names what is generated). */
+  label: string;
   /** Credits charged per generate or regenerate. */
   cost: number;
   /** Plans that may use the feature at all. */
@@ -52,11 +56,11 @@ export interface Feature {
 const PAID: readonly PlanId[] = ['plus', 'pro', 'premium'];
 
 export const FEATURES: Record<FeatureId, Feature> = {
-  product_description: { id: 'product_description', cost: 1, plans: PLAN_IDS, variants: 2, freeSelectableVariants: 1, requiresProduct: true },
-  seo_meta: { id: 'seo_meta', cost: 1, plans: PAID, variants: 2, freeSelectableVariants: 0, requiresProduct: true },
-  image_enhancement: { id: 'image_enhancement', cost: 2, plans: PAID, variants: 2, freeSelectableVariants: 0, requiresProduct: false },
-  blog_post: { id: 'blog_post', cost: 3, plans: PAID, variants: 2, freeSelectableVariants: 0, requiresProduct: false },
-  website_design: { id: 'website_design', cost: 2, plans: PAID, variants: 2, freeSelectableVariants: 0, requiresProduct: false },
+  product_description: { id: 'product_description', label: 'Product descriptions', cost: 1, plans: PLAN_IDS, variants: 2, freeSelectableVariants: 1, requiresProduct: true },
+  seo_meta: { id: 'seo_meta', label: 'SEO meta tags', cost: 1, plans: PAID, variants: 2, freeSelectableVariants: 0, requiresProduct: true },
+  image_enhancement: { id: 'image_enhancement', label: 'Image enhancement', cost: 2, plans: PAID, variants: 2, freeSelectableVariants: 0, requiresProduct: false },
+  blog_post: { id: 'blog_post', label: 'Blog writing', cost: 3, plans: PAID, variants: 2, freeSelectableVariants: 0, requiresProduct: false },
+  website_design: { id: 'website_design', label: 'Website design assistance', cost: 2, plans: PAID, variants: 2, freeSelectableVariants: 0, requiresProduct: false },
 };
 
 export interface TopUpPack {

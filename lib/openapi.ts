@@ -8,6 +8,7 @@ import { createRequire } from 'node:module';
 import * as path from 'node:path';
 import * as z from 'zod';
 import { FEATURE_IDS, LIMITS, PLAN_IDS, TOP_UP_PACKS } from '#config';
+import { catalogView } from '#core/catalog.ts';
 import { OUTPUT_LIMITS } from '#core/model.ts';
 import * as schemas from '#core/schemas.ts';
 import { DETAIL_TYPES, routes, type RouteSpec } from './wiring.ts';
@@ -248,6 +249,35 @@ const SCHEMAS: Record<string, Schema> = {
   NotificationPage: page('Notification'),
   TopUpPack: obj({ id: str(), credits: int({ minimum: 1 }), price: obj({ amount: str({ pattern: '^\\d+\\.\\d{2}$' }), currency: str({ enum: ['USD'] }) }) }),
   TopUpPacks: obj({ items: { type: 'array', items: ref('TopUpPack') } }, undefined, { example: { items: TOP_UP_PACKS } }),
+  Catalog: obj(
+    {
+      plans: {
+        type: 'array',
+        items: obj({
+          id: str({ enum: [...PLAN_IDS] }),
+          label: str(),
+          monthlyAllowance: int({ minimum: 0 }),
+          capabilities: obj({ topUp: { type: 'boolean' }, allVariants: { type: 'boolean' } }),
+          features: { type: 'array', items: str({ enum: [...FEATURE_IDS] }) },
+        }),
+      },
+      features: {
+        type: 'array',
+        items: obj({
+          id: str({ enum: [...FEATURE_IDS] }),
+          label: str(),
+          cost: int({ minimum: 1 }),
+          variants: int({ minimum: 1 }),
+          freeVariants: int({ minimum: 0 }),
+          requiresProduct: { type: 'boolean' },
+          plans: { type: 'array', items: str({ enum: [...PLAN_IDS] }) },
+        }),
+      },
+      packs: { type: 'array', items: ref('TopUpPack') },
+    },
+    undefined,
+    { example: catalogView() },
+  ),
   TopUp: obj({
     id: str({ pattern: '^tu_' }),
     packId: str(),
@@ -332,6 +362,11 @@ const OPERATIONS: Record<string, OperationDoc> = {
     tag: 'credits',
     query: schemas.LedgerQuery,
     success: { status: 200, schema: 'LedgerPage', description: 'A page of ledger entries.' },
+  },
+  'GET /v1/catalog': {
+    summary: 'Plans, features and packs: labels, costs, variant counts, what each plan may do',
+    tag: 'credits',
+    success: { status: 200, schema: 'Catalog', description: 'The catalog of the configuration module.' },
   },
   'GET /v1/credits/top-up-packs': { summary: 'Credit packs on sale', tag: 'top-ups', success: { status: 200, schema: 'TopUpPacks', description: 'The packs.' } },
   'POST /v1/credits/top-ups': {

@@ -163,6 +163,12 @@ export const FUNCTIONS: FunctionSpec[] = [
     reservedConcurrency: 1,
   },
   {
+    id: 'catalog-get',
+    entry: 'functions/handlers/catalog-get.ts',
+    routes: [{ method: 'GET', path: '/v1/catalog', auth: 'jwt' }],
+    access: [],
+  },
+  {
     id: 'top-up-packs-get',
     entry: 'functions/handlers/top-up-packs-get.ts',
     routes: [{ method: 'GET', path: '/v1/credits/top-up-packs', auth: 'jwt' }],

@@ -45,14 +45,7 @@ function planAllows(feature: FeatureId, plan: keyof typeof PLANS): boolean {
 }
 
 function upgradeMessage(feature: FeatureId): string {
-  const label: Record<FeatureId, string> = {
-    product_description: 'Product descriptions',
-    seo_meta: 'SEO meta tags',
-    image_enhancement: 'Image enhancement',
-    blog_post: 'Blog writing',
-    website_design: 'Website design assistance',
-  };
-  return `${label[feature]} are available on paid plans. Upgrade to use them.`;
+  return `${FEATURES[feature].label} are available on paid plans. Upgrade to use them.`;
 }
 
 /** Reports a refusal (any 4xx before the model) to telemetry, with the plan once the account was read. */

@@ -80,6 +80,7 @@ export async function tourEveryFunction(stack: LocalStack): Promise<void> {
   const early = await merchant(stack, async (api) => ok(await api.get('/v1/credits'), 200));
   await merchant(stack, async (api) => ok(await api.get('/v1/credits/ledger'), 200));
   await merchant(stack, async (api) => ok(await api.get('/v1/credits/top-up-packs'), 200));
+  await merchant(stack, async (api) => ok(await api.get('/v1/catalog'), 200));
   await merchant(stack, async (api) => ok(await api.get('/v1/credits/top-ups'), 200));
   await merchant(stack, async (api) => ok(await api.get('/v1/notifications'), 200));
   await merchant(stack, async (api) => ok(await api.get('/v1/blog-posts'), 200));
