@@ -213,6 +213,13 @@ export async function shotHere(page: Page, name: string): Promise<void> {
  * of it (a dialog), and fails on any serious or critical violation, naming each with its elements.
  */
 export async function expectAccessible(page: Page, label: string, include?: string): Promise<void> {
+  // The settled page, not a frame of a dialog's fade-in: mid-animation opacity lowers every contrast.
+  // Endless animations (a spinner) never settle and are left running.
+  await page.waitForFunction(
+    () => document.getAnimations().every((a) => a.playState !== 'running' || a.effect?.getTiming().iterations === Infinity),
+    undefined,
+    { timeout: 10_000 },
+  );
   let builder = new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa', 'best-practice']);
   if (include) builder = builder.include(include);
   const { violations } = await builder.analyze();
