@@ -3,7 +3,7 @@
  * Every request passes a counting middleware so benchmarks report requests, not estimates.
  */
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { BatchWriteCommand, DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { Env } from '../config.ts';
 import { traced } from '../observability/tracer.ts';
 import { dynamoActions, recordCalls } from './aws-calls.ts';
@@ -44,4 +44,20 @@ export function makeDynamoClients(env: Pick<Env, 'AWS_REGION' | 'DYNAMODB_ENDPOI
 
 export function isConditionFailure(err: unknown): boolean {
   return (err as { name?: string } | null)?.name === 'ConditionalCheckFailedException';
+}
+
+/**
+ * Puts items with BatchWriteItem, 25 per request, retrying unprocessed ones with backoff; `what` names
+ * the work in the error when they stay unprocessed.
+ */
+export async function batchPut(doc: DynamoDBDocumentClient, table: string, items: Array<Record<string, unknown>>, what: string): Promise<void> {
+  for (let i = 0; i < items.length; i += 25) {
+    let requests = items.slice(i, i + 25).map((Item) => ({ PutRequest: { Item } }));
+    for (let attempt = 0; requests.length > 0; attempt++) {
+      if (attempt > 8) throw new Error(`${what}: unprocessed items after retries`);
+      const r = await doc.send(new BatchWriteCommand({ RequestItems: { [table]: requests } }));
+      requests = (r.UnprocessedItems?.[table] ?? []) as typeof requests;
+      if (requests.length) await new Promise((res) => setTimeout(res, 20 * 2 ** attempt));
+    }
+  }
 }

@@ -8,9 +8,9 @@
  * and the ledger never carry the attribute.
  */
 import { brotliCompressSync, brotliDecompressSync, constants } from 'node:zlib';
-import { BatchWriteCommand, GetCommand, PutCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { GenerationRecord, GenerationStore, ProductContent, PutOptions } from '../core/generation-store.ts';
-import { isConditionFailure } from './dynamo-client.ts';
+import { batchPut, isConditionFailure } from './dynamo-client.ts';
 import { TABLE } from '../../lib/wiring.ts';
 import { accountPk } from './dynamo-store.ts';
 
@@ -71,17 +71,8 @@ export class DynamoGenerationStore implements GenerationStore {
     }
   }
 
-  /** BatchWriteItem, 25 items per request, unprocessed items retried with backoff. */
-  private async batchPut(items: Array<Record<string, unknown>>): Promise<void> {
-    for (let i = 0; i < items.length; i += 25) {
-      let requests = items.slice(i, i + 25).map((Item) => ({ PutRequest: { Item } }));
-      for (let attempt = 0; requests.length > 0; attempt++) {
-        if (attempt > 8) throw new Error('generation write: unprocessed items after retries');
-        const r = await this.doc.send(new BatchWriteCommand({ RequestItems: { [this.table]: requests } }));
-        requests = (r.UnprocessedItems?.[this.table] ?? []) as typeof requests;
-        if (requests.length) await new Promise((res) => setTimeout(res, 20 * 2 ** attempt));
-      }
-    }
+  private batchPut(items: Array<Record<string, unknown>>): Promise<void> {
+    return batchPut(this.doc, this.table, items, 'generation write');
   }
 
   async getGeneration(accountId: string, id: string): Promise<GenerationRecord | null> {

@@ -17,7 +17,7 @@
  * Items written before the list outbox keep their `outbox`/`oseq`/`obb` maps and `LEDGER#<seq>`
  * single-entry items; both are still read, and a writer that sees such entries flushes them.
  */
-import { BatchGetCommand, BatchWriteCommand, GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { BatchGetCommand, GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import * as z from 'zod';
 import { LIMITS } from '../config.ts';
@@ -36,7 +36,7 @@ import {
   type CompanionWrite,
   type RateState,
 } from '../core/ports.ts';
-import { isConditionFailure } from './dynamo-client.ts';
+import { batchPut, isConditionFailure } from './dynamo-client.ts';
 import { decodeEntry, encodeEntry, FEATURE, FEATURE_OF } from './ledger-codec.ts';
 import { decodeCursor, encodeCursor, idOf, LedgerCursor } from './cursor.ts';
 
@@ -595,17 +595,8 @@ export class DynamoCreditStore implements CreditStore, NotificationStore {
     await Promise.all(waits);
   }
 
-  /** Writes items with BatchWriteItem, 25 per request, retrying unprocessed ones with backoff. */
-  private async batchPut(items: Item[]): Promise<void> {
-    for (let i = 0; i < items.length; i += 25) {
-      let requests = items.slice(i, i + 25).map((Item) => ({ PutRequest: { Item } }));
-      for (let attempt = 0; requests.length > 0; attempt++) {
-        if (attempt > 8) throw new Error('ledger flush: unprocessed items after retries');
-        const r = await this.lane.send(new BatchWriteCommand({ RequestItems: { [this.table]: requests } }));
-        requests = (r.UnprocessedItems?.[this.table] ?? []) as typeof requests;
-        if (requests.length) await new Promise((res) => setTimeout(res, 20 * 2 ** attempt));
-      }
-    }
+  private batchPut(items: Item[]): Promise<void> {
+    return batchPut(this.lane, this.table, items, 'ledger flush');
   }
 
   /** Legacy outbox maps: copies entries to single-entry ledger items, then drops them from the maps. Safe to repeat or race. */
