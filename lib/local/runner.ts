@@ -113,10 +113,10 @@ export class FunctionRunner {
       const next = pool.queue.shift()!;
       const id = ++this.nextId;
       idle.busy = { id, resolve: next.resolve, reject: next.reject };
-      // The timeout counts from the invocation's start in its environment, as in Lambda.
-      const deadline = Date.now() + (fn.timeoutSeconds ?? DEFAULT_TIMEOUT_SECONDS) * 1000;
+      // The timeout counts from the invocation's start in its environment (after its cold start, which
+      // Lambda times apart), as in Lambda.
       idle.ready.then(
-        () => idle.worker.postMessage({ type: 'invoke', id, event: next.event, deadline }),
+        () => idle.worker.postMessage({ type: 'invoke', id, event: next.event, deadline: Date.now() + (fn.timeoutSeconds ?? DEFAULT_TIMEOUT_SECONDS) * 1000 }),
         () => undefined,
       );
     }
