@@ -6,6 +6,7 @@
  * `E2E_BASE_URL=http://127.0.0.1:3000` runs the same tests against an already running stack (`npm start`).
  */
 import { expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
 import {
   api,
   baseUrl,
@@ -63,6 +64,24 @@ async function generateMany(account: string, request: unknown, count: number, of
     const r = await api(account, 'POST', '/v1/generations', request);
     expect(r.status, JSON.stringify(r.body)).toBe(201);
   }
+}
+
+/**
+ * The merchant's next blog generation is refused as an empty paid balance would be (the real 402 path
+ * has its own test): the Top Up dialog opens and the 50-credit pack is picked.
+ */
+async function refusedForCreditsThenPickPack(page: Page): Promise<void> {
+  await page.route('**/v1/generations', (route) =>
+    route.fulfill({
+      status: 402,
+      contentType: 'application/json',
+      body: JSON.stringify({ error: { code: 'INSUFFICIENT_CREDITS', message: 'You need 3 credits; top up to continue.', action: 'top_up', required: 3, available: 0 } }),
+    }),
+  );
+  await page.getByTestId('generate-blog').click();
+  await page.getByTestId('topup-modal').waitFor();
+  await page.unroute('**/v1/generations');
+  await page.getByTestId('topup-pack-pack_50').click();
 }
 
 describeInBrowser('merchant page (browser, local stack)', { accountPrefix: 'acct_e2e' }, () => {
@@ -757,18 +776,7 @@ describeInBrowser('merchant page (browser, local stack)', { accountPrefix: 'acct
     await setPlan(account, 'plus');
     const { page, context, errors } = await open(account, 'blog');
     const stillSamePage = await markNoReload(page);
-    // The first attempt is refused as an empty paid balance would be (the real 402 path has its own test).
-    await page.route('**/v1/generations', (route) =>
-      route.fulfill({
-        status: 402,
-        contentType: 'application/json',
-        body: JSON.stringify({ error: { code: 'INSUFFICIENT_CREDITS', message: 'You need 3 credits; top up to continue.', action: 'top_up', required: 3, available: 0 } }),
-      }),
-    );
-    await page.getByTestId('generate-blog').click();
-    await page.getByTestId('topup-modal').waitFor();
-    await page.unroute('**/v1/generations');
-    await page.getByTestId('topup-pack-pack_50').click();
+    await refusedForCreditsThenPickPack(page);
     const [checkout] = await Promise.all([context.waitForEvent('page'), page.getByTestId('topup-checkout').click()]);
     await checkout.getByRole('button', { name: /^Pay/ }).waitFor();
     const closed = checkout.waitForEvent('close');
@@ -793,17 +801,7 @@ describeInBrowser('merchant page (browser, local stack)', { accountPrefix: 'acct
     });
     await page.reload();
     await expectText(page.getByTestId('credits-count'), /^100$/);
-    await page.route('**/v1/generations', (route) =>
-      route.fulfill({
-        status: 402,
-        contentType: 'application/json',
-        body: JSON.stringify({ error: { code: 'INSUFFICIENT_CREDITS', message: 'You need 3 credits; top up to continue.', action: 'top_up', required: 3, available: 0 } }),
-      }),
-    );
-    await page.getByTestId('generate-blog').click();
-    await page.getByTestId('topup-modal').waitFor();
-    await page.unroute('**/v1/generations');
-    await page.getByTestId('topup-pack-pack_50').click();
+    await refusedForCreditsThenPickPack(page);
     await page.getByTestId('topup-checkout').click();
     await page.waitForURL(/\/local\/checkout\//);
     await page.getByRole('button', { name: /^Pay/ }).click();

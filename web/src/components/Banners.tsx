@@ -5,10 +5,11 @@
  * top-up one offers the checkout again or to stop waiting.
  */
 import { useEffect } from 'preact/hooks';
-import { checkoutUrlFor, clearPendingTopUp, endCooldown } from '../actions.ts';
+import { endCooldown } from '../actions.ts';
 import { formatCountdown } from '../format.ts';
 import { dismissNotice, setState, useAppState } from '../store.ts';
 import { useNow } from './Toasts.tsx';
+import { PendingTopUpActions } from './TopUpModal.tsx';
 
 /** At this many generations left in the hour the page warns before the cooldown starts. */
 export const ATTEMPTS_WARNING_AT = 2;
@@ -87,14 +88,7 @@ function PendingTopUpBanner() {
       <div class="banner-text">
         <strong>Waiting for your payment</strong>
         <p>Your {pending.credits} credits appear here as soon as the checkout is paid.</p>
-        <p class="row">
-          <a class="button small" href={checkoutUrlFor(pending.checkoutUrl)} target="_blank" data-testid="topup-pending-open">
-            Open checkout again
-          </a>
-          <button type="button" class="button small ghost" onClick={clearPendingTopUp} data-testid="topup-pending-forget">
-            Stop waiting
-          </button>
-        </p>
+        <PendingTopUpActions checkoutUrl={pending.checkoutUrl} openTestId="topup-pending-open" forgetTestId="topup-pending-forget" small />
       </div>
     </div>
   );

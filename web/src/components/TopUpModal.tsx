@@ -93,14 +93,7 @@ export function TopUpModal({ reason }: { reason?: string }) {
             <p class="muted">
               Complete the checkout in the other tab. Your {pending.credits} credits appear here as soon as the payment lands.
             </p>
-            <p class="row">
-              <a class="button" href={checkoutUrlFor(pending.checkoutUrl)} target="_blank" data-testid="topup-open-checkout">
-                Open checkout again
-              </a>
-              <button type="button" class="button ghost" onClick={clearPendingTopUp} data-testid="topup-forget">
-                Stop waiting
-              </button>
-            </p>
+            <PendingTopUpActions checkoutUrl={pending.checkoutUrl} openTestId="topup-open-checkout" forgetTestId="topup-forget" />
           </div>
         </div>
       ) : (
@@ -140,5 +133,20 @@ export function TopUpModal({ reason }: { reason?: string }) {
         </form>
       )}
     </Modal>
+  );
+}
+
+/** What a merchant can do about a top-up waiting for payment: open its checkout again, or stop waiting. */
+export function PendingTopUpActions(p: { checkoutUrl: string; openTestId: string; forgetTestId: string; small?: boolean }) {
+  const size = p.small ? ' small' : '';
+  return (
+    <p class="row">
+      <a class={`button${size}`} href={checkoutUrlFor(p.checkoutUrl)} target="_blank" data-testid={p.openTestId}>
+        Open checkout again
+      </a>
+      <button type="button" class={`button${size} ghost`} onClick={clearPendingTopUp} data-testid={p.forgetTestId}>
+        Stop waiting
+      </button>
+    </p>
   );
 }
