@@ -15,7 +15,14 @@
  * generation) in the steady state leaves its block to ride on the generation's own write
  * (`companionWrites`) and its trim to the write that releases the hold: no request of their own.
  * Items written before the list outbox keep their `outbox`/`oseq`/`obb` maps and `LEDGER#<seq>`
- * single-entry items; both are still read, and a writer that sees such entries flushes them.
+ * single-entry items; both are still read. Counting back is only sound while no other writer takes a
+ * seq without appending to `ob`, and the earlier version's writers do exactly that (they write to the
+ * maps). So a write that appends entries is guarded on the item having no `outbox` map, and the first
+ * such write to an item in the old format migrates it instead: its map entries are copied to their
+ * ledger items and the maps are removed, guarded on `seq` (nothing added in between). From then on an
+ * earlier-version writer that adds entries is refused by DynamoDB itself (a nested SET into a missing
+ * map is a ValidationException), so a rolling deploy or a rollback can fail such requests, charging
+ * nothing, but can never misnumber the ledger. Accounts this version creates never have the maps.
  */
 import { BatchGetCommand, GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
@@ -36,6 +43,7 @@ import {
   type CompanionWrite,
   type RateState,
 } from '../core/ports.ts';
+import { log } from '../http/log.ts';
 import { batchPut, isConditionFailure } from './dynamo-client.ts';
 import { decodeEntry, encodeEntry, FEATURE, FEATURE_OF } from './ledger-codec.ts';
 import { decodeCursor, encodeCursor, idOf, LedgerCursor } from './cursor.ts';
@@ -224,12 +232,30 @@ function fromLedgerItem(item: Item): LedgerEntry[] {
   return [rest as unknown as LedgerEntry];
 }
 
-/** Test hook: lets a test kill the write path between the balance write and the ledger flush. */
+/**
+ * Test hooks: a hook that throws simulates the process dying at that point, so what it throws leaves
+ * the store as it is (ledger upkeep errors, by contrast, are absorbed; see `upkeep`).
+ */
 export interface StoreFaults {
   beforeFlush?: () => void;
   /** After the ledger items are written, before the outbox is trimmed. */
   beforeTrim?: () => void;
+  /** During a migration from the map outbox: after its ledger items are written, before the maps are removed (awaited; lets a test race a writer in). */
+  beforeMigrate?: () => void | Promise<void>;
 }
+
+/** What a fault hook threw: a simulated death, never absorbed as an upkeep failure. */
+class SimulatedDeath extends Error {}
+function crashPoint(hook: (() => void) | undefined): void {
+  try {
+    hook?.();
+  } catch (err) {
+    throw new SimulatedDeath(err instanceof Error ? err.message : String(err));
+  }
+}
+
+/** How often a ledger-appending write retries after migrating an item in the map format (another writer may keep adding to the maps). */
+const MIGRATION_ATTEMPTS = 5;
 
 export class DynamoCreditStore implements CreditStore, NotificationStore {
   /**
@@ -243,9 +269,6 @@ export class DynamoCreditStore implements CreditStore, NotificationStore {
     readonly faults: StoreFaults = {},
     private readonly lane: DynamoDBDocumentClient = doc,
   ) {}
-
-  /** A legacy outbox-map entry still pending this long after its write was abandoned by its flusher (then any writer flushes it). */
-  stragglerAgeMs = 30_000;
 
   async getAccount(accountId: string): Promise<AccountState | null> {
     const r = await this.doc.send(new GetCommand({ TableName: this.table, Key: { pk: accountPk(accountId), sk: BALANCE }, ConsistentRead: true }));
@@ -296,7 +319,7 @@ export class DynamoCreditStore implements CreditStore, NotificationStore {
   }
 
   /** `answer: 'none'` (internal, for `release`): the write returns nothing, and an `ok` result carries no account. */
-  async apply(accountId: string, change: Change, base?: AccountState, answer: 'state' | 'none' = 'state'): Promise<ChangeResult> {
+  async apply(accountId: string, change: Change, base?: AccountState, answer: 'state' | 'none' = 'state', migrations = 0): Promise<ChangeResult> {
     const names: Record<string, string> = {};
     const values: Record<string, unknown> = {};
     const sets: string[] = [];
@@ -326,6 +349,8 @@ export class DynamoCreditStore implements CreditStore, NotificationStore {
     if (change.entries.length > 0) {
       // Appended in order with the seq bump, atomically: the list's tail is always the entry of `seq`.
       sets.push('seq = seq + :n', 'ob = list_append(if_not_exists(ob, :nolist), :ents)');
+      // Only on an item no earlier-version writer can add to (see the module comment).
+      conds.push('attribute_not_exists(outbox)');
       values[':n'] = change.entries.length;
       values[':nolist'] = [];
       values[':ents'] = change.entries.map(encodeEntry);
@@ -419,7 +444,7 @@ export class DynamoCreditStore implements CreditStore, NotificationStore {
     const trim = change.releaseHold ? await this.takeTrim(accountId, change.releaseHold) : undefined;
     const trims = trim && change.entries.length === 0 && sets.length === 0 && !change.opId;
     if (trims) {
-      this.faults.beforeTrim?.();
+      crashPoint(this.faults.beforeTrim);
       removes.push(...trimRemoves(trim.length));
       conds.push('ob[0] = :trimHead');
       values[':trimHead'] = headOf(trim);
@@ -482,11 +507,8 @@ export class DynamoCreditStore implements CreditStore, NotificationStore {
           // often lose its guard and cost the release a second send: then flush and trim now, as any
           // other change does.
           if (change.hold && length < 2 * every) this.deferTrim(accountId, change.hold.generationId, head);
-          else await this.flushBlocks(accountId, head);
+          else await this.upkeep(accountId, () => this.flushBlocks(accountId, head));
         }
-        const legacy = (base ? base.pending : account.pending).filter((e) => (e as PendingEntry).w !== undefined) as PendingEntry[];
-        const abandoned = Date.now() - this.stragglerAgeMs;
-        if (legacy.some((e) => e.w! < abandoned)) await this.flush(accountId, legacy.filter((e) => e.w! < abandoned));
       }
       return { ok: true, account };
     } catch (err) {
@@ -494,7 +516,59 @@ export class DynamoCreditStore implements CreditStore, NotificationStore {
       // The trim's guard may be the one that failed (another flusher trimmed first): release without it.
       if (trims) return this.apply(accountId, change, base, answer);
       // dynalite ignores ReturnValuesOnConditionCheckFailure, so read the item to learn why.
-      return { ok: false, account: await this.getAccount(accountId) };
+      const item = await this.getItem(accountId);
+      if (item && 'outbox' in item && change.entries.length > 0 && migrations < MIGRATION_ATTEMPTS) {
+        await this.migrate(accountId, item);
+        return this.apply(accountId, change, base, answer, migrations + 1);
+      }
+      return { ok: false, account: item ? toAccount(item) : null };
+    }
+  }
+
+  private async getItem(accountId: string): Promise<Item | undefined> {
+    const r = await this.doc.send(new GetCommand({ TableName: this.table, Key: { pk: accountPk(accountId), sk: BALANCE }, ConsistentRead: true }));
+    return r.Item;
+  }
+
+  /**
+   * Moves an item off the map outbox: copies its map entries to their single-entry ledger items, then
+   * removes the maps, guarded on `seq` being the one read (an earlier-version writer that added an entry
+   * in between bumped it; the caller then reads and migrates again). Safe to repeat or race: a ledger
+   * item's content is fixed by its entry.
+   */
+  private async migrate(accountId: string, item: Item): Promise<void> {
+    await this.batchPut(legacyPendingOf(item).map((e) => ledgerItem(accountId, e)));
+    await this.faults.beforeMigrate?.();
+    try {
+      await this.doc.send(
+        new UpdateCommand({
+          TableName: this.table,
+          Key: { pk: accountPk(accountId), sk: BALANCE },
+          UpdateExpression: 'REMOVE outbox, oseq, obb',
+          ConditionExpression: 'seq = :seq',
+          ExpressionAttributeValues: { ':seq': item.seq },
+        }),
+      );
+    } catch (err) {
+      if (!isConditionFailure(err)) throw err;
+    }
+  }
+
+  /**
+   * Ledger upkeep after a change has landed (copying blocks, trimming the outbox). The change is
+   * durable with its entries in the outbox, so a failure here loses nothing: the entries stay where
+   * every reader finds them, and the next writer that crosses a block boundary copies the backlog. It
+   * is logged and the change answers as landed, instead of a 5xx for a charge that was made.
+   */
+  private async upkeep(accountId: string, work: () => Promise<void>): Promise<void> {
+    try {
+      await work();
+    } catch (err) {
+      if (err instanceof SimulatedDeath) throw err;
+      log.warn('ledger upkeep failed after the change landed; the entries stay in the outbox', {
+        accountId,
+        error: err instanceof Error ? err.name : 'unknown',
+      });
     }
   }
 
@@ -537,7 +611,7 @@ export class DynamoCreditStore implements CreditStore, NotificationStore {
    */
   async flushBlocks(accountId: string, entries: LedgerEntry[]): Promise<void> {
     await this.putBlocks(accountId, entries);
-    this.faults.beforeTrim?.();
+    crashPoint(this.faults.beforeTrim);
     try {
       await this.lane.send(
         new UpdateCommand({
@@ -573,7 +647,7 @@ export class DynamoCreditStore implements CreditStore, NotificationStore {
 
   /** Copies complete blocks (`entries` is a whole number of them, from the head) to block items. */
   private async putBlocks(accountId: string, entries: LedgerEntry[]): Promise<void> {
-    this.faults.beforeFlush?.();
+    crashPoint(this.faults.beforeFlush);
     const waits: Promise<void>[] = [];
     const fresh: Item[] = [];
     for (const b of this.blockItems(accountId, entries)) {
@@ -597,30 +671,6 @@ export class DynamoCreditStore implements CreditStore, NotificationStore {
 
   private batchPut(items: Item[]): Promise<void> {
     return batchPut(this.lane, this.table, items, 'ledger flush');
-  }
-
-  /** Legacy outbox maps: copies entries to single-entry ledger items, then drops them from the maps. Safe to repeat or race. */
-  async flush(accountId: string, pending: LedgerEntry[]): Promise<void> {
-    this.faults.beforeFlush?.();
-    await this.batchPut(pending.map((e) => ledgerItem(accountId, e)));
-    this.faults.beforeTrim?.();
-    // Only entries whose ledger items are durable are removed; 80 per update keeps the expression small.
-    for (let i = 0; i < pending.length; i += 80) {
-      const names: Record<string, string> = {};
-      const removes = pending.slice(i, i + 80).map((e, j) => {
-        names[`#r${j}`] = e.id;
-        return `outbox.#r${j}, oseq.#r${j}, obb.#r${j}`;
-      });
-      await this.doc.send(
-        new UpdateCommand({
-          TableName: this.table,
-          Key: { pk: accountPk(accountId), sk: BALANCE },
-          UpdateExpression: `REMOVE ${removes.join(', ')}`,
-          ConditionExpression: 'attribute_exists(pk)',
-          ExpressionAttributeNames: names,
-        }),
-      );
-    }
   }
 
   async ledgerPage(accountId: string, limit: number, cursor?: string): Promise<LedgerPage> {

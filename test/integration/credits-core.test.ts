@@ -145,15 +145,35 @@ describe('credits core against dynalite', () => {
     }
     await expectLedgerMatches(id);
 
-    // Healthy again, and past the age at which pending entries count as abandoned: the next boundary
-    // flushes everything the dead writers left behind.
+    // Healthy again: the next boundary crossings copy every complete block the dead writers left behind.
     store.faults.beforeTrim = undefined;
-    store.stragglerAgeMs = 0;
     for (let i = 60; i < 80; i++) ({ account } = await charge(core.deps, account, 1, meta(i)));
     const { ledger } = await expectLedgerMatches(id);
     expect(ledger.filter((e) => e.type === 'charge')).toHaveLength(80);
     expect((await store.getAccount(id))!.pending.length).toBeLessThan(20);
-    store.stragglerAgeMs = 30_000;
+  });
+
+  it('given ledger upkeep that fails after each charge has landed (block writes throttled), when the account is charged across block boundaries, then every charge answers as made, and the next healthy crossing copies the backlog', async () => {
+    const id = freshAccount();
+    await ensureAccount(core.deps, id);
+    await applyPlan(core.deps, id, 'plus', new Date().toISOString());
+    const throttled = {
+      send: async () => {
+        throw Object.assign(new Error('Rate of requests exceeds the allowed throughput.'), { name: 'ThrottlingException' });
+      },
+    } as unknown as ConstructorParameters<typeof DynamoCreditStore>[0];
+    const flaky = new DynamoCreditStore(core.deps.dynamo.doc, core.deps.env.TABLE_NAME, {}, throttled);
+    let account = (await flaky.getAccount(id))!;
+    for (let i = 0; i < 20; i++) ({ account } = await charge({ ...core.deps, store: flaky }, account, 1, meta(i)));
+    expect(account.allowanceRemaining).toBe(80);
+    // Nothing was copied: every entry since the plan change is still in the outbox, where readers find it.
+    const { ledger } = await expectLedgerMatches(id);
+    expect(ledger.filter((e) => e.type === 'charge')).toHaveLength(20);
+    expect((await core.deps.store.getAccount(id))!.pending.length).toBeGreaterThanOrEqual(20);
+
+    for (let i = 20; i < 26; i++) ({ account } = await charge(core.deps, account, 1, meta(i)));
+    await expectLedgerMatches(id);
+    expect((await core.deps.store.getAccount(id))!.pending.length).toBeLessThan(6);
   });
 
   it('given subscription events, when an older one arrives after a newer one, then it changes nothing', async () => {

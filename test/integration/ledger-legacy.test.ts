@@ -3,10 +3,10 @@
  * single-entry `LEDGER#<seq>` items) keep working: their ledger reads whole, new entries follow on, and
  * a writer that sees the old entries flushes them.
  */
-import { PutCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { describe, expect, it } from 'vitest';
-import { accountPk, dueShardOf } from '../../functions/adapters/dynamo-store.ts';
-import { charge } from '../../functions/core/credits.ts';
+import { accountPk, dueShardOf, type DynamoCreditStore } from '../../functions/adapters/dynamo-store.ts';
+import { charge, ensureAccount } from '../../functions/core/credits.ts';
 import { anchorFor, periodContaining } from '../../functions/core/period.ts';
 import { availableOf, type LedgerEntry } from '../../functions/core/ports.ts';
 import { useCore } from '../support/core.ts';
@@ -67,5 +67,123 @@ describe('balance items in the map-outbox format', () => {
     // The map entries were flushed by the first writer that saw them, and the list outbox holds fewer than a block.
     expect(fresh.pending.every((e) => e.seq > 3)).toBe(true);
     expect(fresh.pending.length).toBeLessThan(8);
+  });
+});
+
+/**
+ * The earlier version's charge, as it wrote it: the entry goes into the `outbox`/`oseq`/`obb` maps with
+ * its seq taken from the pre-update item, so it takes a seq without appending to the list outbox.
+ */
+async function earlierVersionCharge(id: string, n: number): Promise<void> {
+  const at = new Date().toISOString();
+  await core.deps.dynamo.doc.send(
+    new UpdateCommand({
+      TableName: core.deps.env.TABLE_NAME,
+      Key: { pk: accountPk(id), sk: 'BALANCE' },
+      UpdateExpression: 'SET allowanceRemaining = allowanceRemaining + :ad, seq = seq + :n, outbox.#e0 = :e0, oseq.#e0 = seq + :k0, obb.#e0 = allowanceRemaining + purchased',
+      ConditionExpression: 'attribute_exists(pk) AND allowanceRemaining >= :gaal',
+      ExpressionAttributeNames: { '#e0': `led_old${n}` },
+      ExpressionAttributeValues: {
+        ':ad': -1,
+        ':n': 1,
+        ':k0': 1,
+        ':gaal': 1,
+        ':e0': JSON.stringify({ id: `led_old${n}`, at, type: 'charge', amount: -1, bucket: 'allowance', feature: 'product_description', generationId: `gen_old${n}`, o: 0, w: Date.now() }),
+      },
+    }),
+  );
+}
+
+/** Rewrites an account this version created (its grant alone in the list outbox) as the earlier version wrote it: the grant in the maps. */
+async function toMapFormat(id: string): Promise<void> {
+  const { ob: _ob, ...rest } = await rawBalance(id);
+  const [grant] = (await core.deps.store.getAccount(id))!.pending;
+  const { seq: _s, balanceAfter: _b, ...entry } = grant;
+  await core.deps.dynamo.doc.send(
+    new PutCommand({
+      TableName: core.deps.env.TABLE_NAME,
+      Item: { ...rest, outbox: { [grant.id]: JSON.stringify({ ...entry, o: 0, w: Date.now() }) }, oseq: { [grant.id]: 1 }, obb: { [grant.id]: 0 } },
+    }),
+  );
+}
+
+async function rawBalance(id: string): Promise<Record<string, unknown>> {
+  const r = await core.deps.dynamo.doc.send(new GetCommand({ TableName: core.deps.env.TABLE_NAME, Key: { pk: accountPk(id), sk: 'BALANCE' }, ConsistentRead: true }));
+  return r.Item!;
+}
+
+/** The whole ledger, newest first, read through pages of 7. */
+async function wholeLedger(id: string): Promise<LedgerEntry[]> {
+  const ledger: LedgerEntry[] = [];
+  let cursor: string | undefined;
+  do {
+    const page = await core.deps.store.ledgerPage(id, 7, cursor);
+    ledger.push(...page.items);
+    cursor = page.nextCursor ?? undefined;
+  } while (cursor);
+  return ledger;
+}
+
+async function expectLedgerWhole(id: string): Promise<void> {
+  const account = (await core.deps.store.getAccount(id))!;
+  const ledger = await wholeLedger(id);
+  expect(ledger.map((e) => e.seq)).toEqual(Array.from({ length: account.seq }, (_, i) => account.seq - i));
+  expect(ledger.reduce((s, e) => s + e.amount, 0)).toBe(availableOf(account));
+  expect(ledger[0].balanceAfter).toBe(availableOf(account));
+  for (let i = 0; i + 1 < ledger.length; i++) expect(ledger[i].balanceAfter - ledger[i].amount).toBe(ledger[i + 1].balanceAfter);
+}
+
+describe('writers of the earlier version on the same table (rolling deploy, rollback)', () => {
+  it('given an account this version created, when an earlier-version writer charges it, then DynamoDB refuses the write and nothing changes', async () => {
+    const id = freshAccount('mixed');
+    await ensureAccount(core.deps, id);
+    const before = await rawBalance(id);
+    await expect(earlierVersionCharge(id, 1)).rejects.toMatchObject({ name: 'ValidationException' });
+    expect(await rawBalance(id)).toEqual(before);
+    await expectLedgerWhole(id);
+  });
+
+  it('given an account in the map format with entries pending, when this version charges once, then the account leaves the map format and a later earlier-version charge is refused, so the ledger stays contiguous and sums to the balance', async () => {
+    const id = freshAccount('mixed');
+    const store = core.deps.store as DynamoCreditStore;
+    await ensureAccount(core.deps, id);
+    await toMapFormat(id);
+    await earlierVersionCharge(id, 1);
+    await earlierVersionCharge(id, 2);
+
+    let fresh = (await store.getAccount(id))!;
+    ({ account: fresh } = await charge(core.deps, fresh, 1, { feature: 'product_description', generationId: 'gen_new1' }));
+    const raw = await rawBalance(id);
+    expect(['outbox' in raw, 'oseq' in raw, 'obb' in raw]).toEqual([false, false, false]);
+    await expect(earlierVersionCharge(id, 3)).rejects.toMatchObject({ name: 'ValidationException' });
+    ({ account: fresh } = await charge(core.deps, fresh, 1, { feature: 'product_description', generationId: 'gen_new2' }));
+
+    expect([availableOf(fresh), fresh.seq]).toEqual([21, 5]);
+    await expectLedgerWhole(id);
+    expect((await wholeLedger(id)).map((e) => e.generationId ?? e.type)).toEqual(['gen_new2', 'gen_new1', 'gen_old2', 'gen_old1', 'grant']);
+  });
+
+  it('given an earlier-version writer adds an entry while this version migrates the account, then the migration starts over and no entry is lost or misnumbered', async () => {
+    const id = freshAccount('mixed');
+    const store = core.deps.store as DynamoCreditStore;
+    await ensureAccount(core.deps, id);
+    await toMapFormat(id);
+    await earlierVersionCharge(id, 1);
+    // The first two migration attempts each see an earlier-version charge land between copying and removing.
+    let raced = 0;
+    store.faults.beforeMigrate = async () => {
+      if (raced++ < 2) await earlierVersionCharge(id, 10 + raced);
+    };
+    try {
+      const account = (await store.getAccount(id))!;
+      const { account: after } = await charge(core.deps, account, 1, { feature: 'product_description', generationId: 'gen_new' });
+      expect(raced).toBe(3);
+      expect([availableOf(after), after.seq]).toEqual([21, 5]);
+    } finally {
+      store.faults.beforeMigrate = undefined;
+    }
+    expect('outbox' in (await rawBalance(id))).toBe(false);
+    await expectLedgerWhole(id);
+    expect((await wholeLedger(id)).map((e) => e.generationId ?? e.type)).toEqual(['gen_new', 'gen_old12', 'gen_old11', 'gen_old1', 'grant']);
   });
 });
