@@ -6,7 +6,7 @@ import { DeleteCommand, GetCommand, PutCommand, QueryCommand, UpdateCommand, typ
 import type { BlogPostRecord, BlogPostStatus, BlogPostStore, Transition } from '../core/blog-posts.ts';
 import * as z from 'zod';
 import { decodeCursor, encodeCursor, idOf } from './cursor.ts';
-import { isConditionFailure } from './dynamo-client.ts';
+import { isConditionFailure, refusedItem } from './dynamo-client.ts';
 import { accountPk } from './dynamo-store.ts';
 
 const SK = 'BLOG#';
@@ -77,14 +77,15 @@ export class DynamoBlogStore implements BlogPostStore {
           ExpressionAttributeNames: { '#s': 'status', '#at': stamp },
           ExpressionAttributeValues: { ':to': to, ':at': at, ':scheduled': 'scheduled' },
           ReturnValues: 'ALL_NEW',
+          ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
         }),
       );
       return { ok: true, post: toPost(r.Attributes!) };
     } catch (err) {
       if (!isConditionFailure(err)) throw err;
-      // The losing side (a retry, a race with cancel) is rare: a consistent read says why it lost, where
-      // ReturnValuesOnConditionCheckFailure would need an undeclared unmarshaller (and dynalite ignores it).
-      return { ok: false, post: await this.get(accountId, id) };
+      // The losing side (a retry, a race with cancel) learns why from the item its refused write carries.
+      const item = refusedItem(err);
+      return { ok: false, post: item ? toPost(item) : null };
     }
   }
 

@@ -6,7 +6,7 @@
  */
 import { GetCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { CapId, CapSlot, CapStore, TakeResult } from '../core/caps.ts';
-import { isConditionFailure } from './dynamo-client.ts';
+import { isConditionFailure, refusedItem } from './dynamo-client.ts';
 import { accountPk } from './dynamo-store.ts';
 
 const SLOT = 'slot#';
@@ -28,15 +28,16 @@ export class DynamoCapStore implements CapStore {
           ConditionExpression: 'attribute_not_exists(#s) AND (attribute_not_exists(#n) OR #n < :max)',
           ExpressionAttributeNames: { '#s': `${SLOT}${slot.key}`, '#n': 'n' },
           ExpressionAttributeValues: { ':slot': { ref: slot.ref, at: slot.at }, ':one': 1, ':max': max },
+          ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
         }),
       );
       return { ok: true };
     } catch (err) {
       if (!isConditionFailure(err)) throw err;
+      // Which guard failed: the refused write carries the item its check saw.
+      const holder = slotsOf(refusedItem(err)).find((s) => s.key === slot.key);
+      return holder ? { ok: false, reason: 'slot_taken', holder } : { ok: false, reason: 'full' };
     }
-    // Which guard failed: dynalite ignores ReturnValuesOnConditionCheckFailure, so read the item.
-    const holder = (await this.slots(accountId, cap)).find((s) => s.key === slot.key);
-    return holder ? { ok: false, reason: 'slot_taken', holder } : { ok: false, reason: 'full' };
   }
 
   async give(accountId: string, cap: CapId, key: string, ref: string): Promise<boolean> {
@@ -60,8 +61,12 @@ export class DynamoCapStore implements CapStore {
 
   async slots(accountId: string, cap: CapId): Promise<CapSlot[]> {
     const r = await this.doc.send(new GetCommand({ TableName: this.table, Key: this.key(accountId, cap), ConsistentRead: true }));
-    return Object.entries(r.Item ?? {})
-      .filter(([name]) => name.startsWith(SLOT))
-      .map(([name, v]) => ({ key: name.slice(SLOT.length), ref: String((v as CapSlot).ref), at: String((v as CapSlot).at) }));
+    return slotsOf(r.Item);
   }
+}
+
+function slotsOf(item: Record<string, unknown> | undefined): CapSlot[] {
+  return Object.entries(item ?? {})
+    .filter(([name]) => name.startsWith(SLOT))
+    .map(([name, v]) => ({ key: name.slice(SLOT.length), ref: String((v as CapSlot).ref), at: String((v as CapSlot).at) }));
 }

@@ -2,8 +2,9 @@
  * The DynamoDB clients, built once per process (cold start). Locally the endpoint points at dynalite.
  * Every request passes a counting middleware so benchmarks report requests, not estimates.
  */
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBClient, type AttributeValue } from '@aws-sdk/client-dynamodb';
 import { BatchWriteCommand, DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { unmarshall } from '@aws-sdk/util-dynamodb';
 import type { Env } from '../config.ts';
 import { traced } from '../observability/tracer.ts';
 import { dynamoActions, recordCalls } from './aws-calls.ts';
@@ -44,6 +45,17 @@ export function makeDynamoClients(env: Pick<Env, 'AWS_REGION' | 'DYNAMODB_ENDPOI
 
 export function isConditionFailure(err: unknown): boolean {
   return (err as { name?: string } | null)?.name === 'ConditionalCheckFailedException';
+}
+
+/**
+ * The item a refused conditional write carries when it asked for `ReturnValuesOnConditionCheckFailure:
+ * ALL_OLD` (the item as the failed check saw it), as plain values; undefined when there was no item.
+ * So the loser of a race learns why without a read of its own. The document client does not
+ * unmarshall errors, hence `unmarshall` here.
+ */
+export function refusedItem(err: unknown): Record<string, unknown> | undefined {
+  const item = (err as { Item?: Record<string, AttributeValue> } | null)?.Item;
+  return item ? unmarshall(item) : undefined;
 }
 
 /**

@@ -44,7 +44,7 @@ import {
   type RateState,
 } from '../core/ports.ts';
 import { log } from '../http/log.ts';
-import { batchPut, isConditionFailure } from './dynamo-client.ts';
+import { batchPut, isConditionFailure, refusedItem } from './dynamo-client.ts';
 import { decodeEntry, encodeEntry, FEATURE, FEATURE_OF } from './ledger-codec.ts';
 import { decodeCursor, encodeCursor, idOf, LedgerCursor } from './cursor.ts';
 
@@ -468,6 +468,7 @@ export class DynamoCreditStore implements CreditStore, NotificationStore {
           // A release answers nothing: during a burst the item carries every hold in flight, and
           // returning it whole to each release would cost more than the write.
           ReturnValues: answer === 'none' ? 'NONE' : base ? 'UPDATED_NEW' : 'ALL_NEW',
+          ReturnValuesOnConditionCheckFailure: answer === 'none' ? 'NONE' : 'ALL_OLD',
         }),
       );
       if (answer === 'none') return { ok: true, account: undefined as unknown as AccountState };
@@ -515,8 +516,9 @@ export class DynamoCreditStore implements CreditStore, NotificationStore {
       if (!isConditionFailure(err)) throw err;
       // The trim's guard may be the one that failed (another flusher trimmed first): release without it.
       if (trims) return this.apply(accountId, change, base, answer);
-      // dynalite ignores ReturnValuesOnConditionCheckFailure, so read the item to learn why.
-      const item = await this.getItem(accountId);
+      if (answer === 'none') return { ok: false, account: null };
+      // The refused write says why: it carries the item as its check saw it (no read of its own).
+      const item = refusedItem(err) ?? (await this.getItem(accountId));
       if (item && 'outbox' in item && change.entries.length > 0 && migrations < MIGRATION_ATTEMPTS) {
         await this.migrate(accountId, item);
         return this.apply(accountId, change, base, answer, migrations + 1);

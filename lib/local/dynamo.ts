@@ -3,6 +3,7 @@
  * Tables are created from the same definitions (`lib/wiring.ts`) the CDK stack realises.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { createRequire } from 'node:module';
 import { createServer } from 'node:net';
 import { Readable } from 'node:stream';
 import { CreateTableCommand, DescribeTableCommand, DynamoDBClient, type CreateTableCommandInput } from '@aws-sdk/client-dynamodb';
@@ -85,7 +86,37 @@ export async function freePort(): Promise<number> {
   });
 }
 
+/**
+ * dynalite drops `ReturnValuesOnConditionCheckFailure` (its request validation keeps only the parameters
+ * it knows), which DynamoDB honours: a failed conditional write with `ALL_OLD` carries the item as the
+ * check saw it, so a refused charge needs no read to say why. The parameter is added to the known ones
+ * of PutItem, UpdateItem and DeleteItem, and dynalite checks every condition through
+ * `db.checkConditional(data, existingItem)` inside the item's lock, so wrapping that one function returns
+ * exactly the item the failed check saw, as DynamoDB does (the error body's `Item`, in attribute-value
+ * form). Done once per process.
+ */
+let returnsOldOnFailure = false;
+function returnOldItemOnConditionFailure(): void {
+  if (returnsOldOnFailure) return;
+  returnsOldOnFailure = true;
+  const require = createRequire(import.meta.url);
+  for (const action of ['putItem', 'updateItem', 'deleteItem']) {
+    const { types } = require(`dynalite/validations/${action}.js`) as { types: Record<string, unknown> };
+    types.ReturnValuesOnConditionCheckFailure = { type: 'String', enum: ['ALL_OLD', 'NONE'] };
+  }
+  const db = require('dynalite/db/index.js') as {
+    checkConditional: (data: Record<string, unknown>, existingItem?: Record<string, unknown>) => ({ body: Record<string, unknown> } & Error) | null | undefined;
+  };
+  const check = db.checkConditional;
+  db.checkConditional = (data, existingItem) => {
+    const failed = check(data, existingItem);
+    if (failed && existingItem && data.ReturnValuesOnConditionCheckFailure === 'ALL_OLD') failed.body.Item = existingItem;
+    return failed;
+  };
+}
+
 export async function startDynalite(opts: { port?: number; path?: string }): Promise<LocalDynamo> {
+  returnOldItemOnConditionFailure();
   const server = dynalite({ path: opts.path, createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
   const port = opts.port ?? (await freePort());
   const requests: Record<string, number> = {};

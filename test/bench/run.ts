@@ -107,7 +107,7 @@ async function chargePath() {
   const counts = raceCounts;
   const writes = (counts.UpdateItem ?? 0) + (counts.BatchWriteItem ?? 0) + (counts.PutItem ?? 0);
   // Requests made by the 400 successful charges alone: a sequential run on a fresh account, so the
-  // 50 refusals (each one write + one read) do not blur the per-charge figure.
+  // 50 refusals (each one refused write) do not blur the per-charge figure.
   await ensureAccount(deps, 'bench_seq');
   await applyPlan(deps, 'bench_seq', 'premium', new Date().toISOString());
   let acct = (await deps.store.getAccount('bench_seq'))!;

@@ -84,15 +84,34 @@ describe('DynamoDB requests of one generation', () => {
     expect(page.items.reduce((s, e) => s + e.amount, 0)).toBe(account.allowanceRemaining + account.purchased);
   });
 
-  it('given a plan without the feature, when it generates, then 403 after one failed write and one read, and nothing is counted or charged', async () => {
+  it('given a plan without the feature, when it generates, then 403 after one failed write that says why (no read), and nothing is counted or charged', async () => {
     const { id, api } = await ctx.paid('plus');
     await api.post('/v1/generations', body);
     await applyPlan(deps(), id, 'free', new Date().toISOString());
     resetDynamoRequestCounts();
     const r = await api.post('/v1/generations', { ...body, feature: 'seo_meta' });
     expect(r.status).toBe(403);
-    expect({ ...ctx.stack.dynamo.requests }).toEqual({ UpdateItem: 1, GetItem: 1 });
+    expect({ ...ctx.stack.dynamo.requests }).toEqual({ UpdateItem: 1 });
     const account = (await deps().store.getAccount(id))!;
     expect([account.plan, account.allowanceRemaining, account.rate?.count]).toEqual(['free', 25, 1]);
+  });
+
+  it('given an account with no credits left and an open rate window, when it generates, then 402 from the refused write alone (it carries the item, no read), and nothing is charged', async () => {
+    const { id, api } = await ctx.paid('plus');
+    expect((await api.post('/v1/generations', body)).status).toBe(201);
+    await deps().dynamo.doc.send(
+      new UpdateCommand({
+        TableName: deps().env.TABLE_NAME,
+        Key: { pk: accountPk(id), sk: 'BALANCE' },
+        UpdateExpression: 'SET allowanceRemaining = :z, purchased = :z',
+        ExpressionAttributeValues: { ':z': 0 },
+      }),
+    );
+    resetDynamoRequestCounts();
+    const r = await api.post('/v1/generations', body);
+    expect([r.status, r.body.error?.code]).toEqual([402, 'INSUFFICIENT_CREDITS']);
+    expect(ctx.stack.dynamo.requests.GetItem ?? 0).toBe(0);
+    const account = (await deps().store.getAccount(id))!;
+    expect([account.allowanceRemaining, account.purchased, account.holds]).toEqual([0, 0, []]);
   });
 });
