@@ -44,6 +44,7 @@ import {
   type RateState,
 } from '../core/ports.ts';
 import { log } from '../http/log.ts';
+import { guardConditions, HOLD } from './balance-guards.ts';
 import { batchPut, isConditionFailure, refusedItem } from './dynamo-client.ts';
 import { decodeEntry, encodeEntry, FEATURE, FEATURE_OF } from './ledger-codec.ts';
 import { decodeCursor, encodeCursor, idOf, LedgerCursor } from './cursor.ts';
@@ -153,7 +154,6 @@ function toAccount(item: Item): AccountState {
  * A hold written by a charge decided without a read has no epoch in its JSON: the write copied the
  * item's `allowanceEpoch` into `he_<generationId>` instead, atomically with the charge.
  */
-const HOLD = 'hold_';
 const HOLD_EPOCH = 'he_';
 function holdsOf(item: Item): ChargeHold[] {
   return Object.keys(item)
@@ -356,50 +356,15 @@ export class DynamoCreditStore implements CreditStore, NotificationStore {
       values[':ents'] = change.entries.map(encodeEntry);
     }
 
-    if (g.allowanceAtLeast !== undefined) (conds.push('allowanceRemaining >= :gaal'), (values[':gaal'] = g.allowanceAtLeast));
-    if (g.allowanceIs !== undefined) (conds.push('allowanceRemaining = :gai'), (values[':gai'] = g.allowanceIs));
-    if (g.purchasedAtLeast !== undefined) (conds.push('purchased >= :gpal'), (values[':gpal'] = g.purchasedAtLeast));
-    if (g.periodCurrentAt !== undefined) (conds.push('periodEnd > :gpca'), (values[':gpca'] = g.periodCurrentAt));
-    if (g.periodEndIs !== undefined) (conds.push('periodEnd = :gpei'), (values[':gpei'] = g.periodEndIs));
-    if (g.planEventBefore !== undefined) {
-      conds.push('(attribute_not_exists(lastPlanEventAt) OR lastPlanEventAt < :gpeb)');
-      values[':gpeb'] = g.planEventBefore;
+    for (const c of guardConditions(g)) {
+      conds.push(c.expression);
+      Object.assign(names, c.names);
+      Object.assign(values, c.values);
     }
-    if (g.opNotApplied !== undefined) {
-      conds.push('(attribute_not_exists(appliedOps) OR NOT contains(appliedOps, :gop))');
-      values[':gop'] = g.opNotApplied;
-    }
-    if (g.planIs !== undefined) (conds.push('#g_plan = :gpi'), (names['#g_plan'] = 'plan'), (values[':gpi'] = g.planIs));
-    if (g.allowanceEpochIs !== undefined) {
-      conds.push(g.allowanceEpochIs === 0 ? '(attribute_not_exists(allowanceEpoch) OR allowanceEpoch = :gae)' : 'allowanceEpoch = :gae');
-      values[':gae'] = g.allowanceEpochIs;
-    }
-    if (g.allowanceAtMost !== undefined) (conds.push('allowanceRemaining <= :gaam'), (values[':gaam'] = g.allowanceAtMost));
     if (change.newAllowanceEpoch) {
       sets.push('allowanceEpoch = if_not_exists(allowanceEpoch, :zero) + :one');
       values[':zero'] = 0;
       values[':one'] = 1;
-    }
-    if (g.lowBalanceNotNotifiedFor !== undefined) {
-      conds.push('(attribute_not_exists(lowBalanceNotifiedFor) OR lowBalanceNotifiedFor <> :glb)');
-      values[':glb'] = g.lowBalanceNotNotifiedFor;
-    }
-
-    if (g.planIn !== undefined) {
-      names['#g_plan'] = 'plan';
-      g.planIn.forEach((p, i) => (values[`:gpl${i}`] = p));
-      conds.push(`#g_plan IN (${g.planIn.map((_, i) => `:gpl${i}`).join(', ')})`);
-    }
-    if (g.rateWindowOpenAt !== undefined) (conds.push('rlEnd > :grwo'), (values[':grwo'] = g.rateWindowOpenAt));
-    if (g.rateWindowEndIs !== undefined) {
-      if (g.rateWindowEndIs === null) conds.push('attribute_not_exists(rlEnd)');
-      else (conds.push('rlEnd = :grwe'), (values[':grwe'] = g.rateWindowEndIs));
-    }
-    if (g.rateCountBelow !== undefined) (conds.push('rlCount < :grcb'), (values[':grcb'] = g.rateCountBelow));
-    if (g.rateCountAtLeast !== undefined) (conds.push('rlCount >= :grcal'), (values[':grcal'] = g.rateCountAtLeast));
-    if (g.noCooldownAt !== undefined) {
-      conds.push('(attribute_not_exists(rlCooldown) OR rlCooldown <= :gnca)');
-      values[':gnca'] = g.noCooldownAt;
     }
 
     const removes: string[] = [];
@@ -429,14 +394,6 @@ export class DynamoCreditStore implements CreditStore, NotificationStore {
       names['#release'] = `${HOLD}${change.releaseHold}`;
       names['#releaseEpoch'] = `${HOLD_EPOCH}${change.releaseHold}`;
       removes.push('#release', '#releaseEpoch');
-    }
-    if (g.holdExists !== undefined) {
-      names['#held'] = `${HOLD}${g.holdExists}`;
-      conds.push('attribute_exists(#held)');
-    }
-    if (g.holdAbsent !== undefined) {
-      names['#unheld'] = `${HOLD}${g.holdAbsent}`;
-      conds.push('attribute_not_exists(#unheld)');
     }
 
     // A plain release also removes the ledger blocks its own admission wrote (see `deferTrim`), guarded on

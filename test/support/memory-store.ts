@@ -1,8 +1,10 @@
 /**
  * In-memory fakes of the credit, notification and rate-limit ports, for unit tests of the domain.
- * `apply` honours every guard of the port the way the DynamoDB adapter's condition expression does,
+ * `apply` honours every guard of the port with the predicates the DynamoDB adapter's condition
+ * expression is built from (`functions/adapters/balance-guards.ts`),
  * atomically (JavaScript runs one apply at a time), so the use cases' race handling can be exercised.
  */
+import { guardHolds } from '../../functions/adapters/balance-guards.ts';
 import type { Clock } from '../../functions/core/clock.ts';
 import {
   availableOf,
@@ -49,27 +51,8 @@ export class MemoryCreditStore implements CreditStore, NotificationStore {
   async apply(id: string, change: Change): Promise<ChangeResult> {
     const s = this.accounts.get(id);
     if (!s) return { ok: false, account: null };
-    const g = change.guard;
-    const holds =
-      (g.allowanceAtLeast === undefined || s.allowanceRemaining >= g.allowanceAtLeast) &&
-      (g.allowanceIs === undefined || s.allowanceRemaining === g.allowanceIs) &&
-      (g.purchasedAtLeast === undefined || s.purchased >= g.purchasedAtLeast) &&
-      (g.periodCurrentAt === undefined || s.periodEnd > g.periodCurrentAt) &&
-      (g.periodEndIs === undefined || s.periodEnd === g.periodEndIs) &&
-      (g.planEventBefore === undefined || !s.lastPlanEventAt || s.lastPlanEventAt < g.planEventBefore) &&
-      (g.opNotApplied === undefined || !s.appliedOps.has(g.opNotApplied)) &&
-      (g.lowBalanceNotNotifiedFor === undefined || s.lowBalanceNotifiedFor !== g.lowBalanceNotNotifiedFor) &&
-      (g.planIs === undefined || s.plan === g.planIs) &&
-      (g.holdExists === undefined || s.holds.some((h) => h.generationId === g.holdExists)) &&
-      (g.holdAbsent === undefined || !s.holds.some((h) => h.generationId === g.holdAbsent)) &&
-      (g.allowanceEpochIs === undefined || s.allowanceEpoch === g.allowanceEpochIs) &&
-      (g.allowanceAtMost === undefined || s.allowanceRemaining <= g.allowanceAtMost) &&
-      (g.planIn === undefined || g.planIn.includes(s.plan)) &&
-      (g.rateWindowOpenAt === undefined || (s.rate !== null && s.rate.windowEnd > g.rateWindowOpenAt)) &&
-      (g.rateWindowEndIs === undefined || (s.rate?.windowEnd ?? null) === g.rateWindowEndIs) &&
-      (g.rateCountBelow === undefined || (s.rate !== null && s.rate.count < g.rateCountBelow)) &&
-      (g.rateCountAtLeast === undefined || (s.rate !== null && s.rate.count >= g.rateCountAtLeast)) &&
-      (g.noCooldownAt === undefined || !s.rate?.cooldownUntil || s.rate.cooldownUntil <= g.noCooldownAt);
+    // The same predicates the DynamoDB store's condition expression is built from.
+    const holds = guardHolds(change.guard, s);
     if (!holds) return { ok: false, account: this.view(s) };
     this.writes++;
     const before = availableOf(s);

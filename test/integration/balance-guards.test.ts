@@ -1,0 +1,114 @@
+/**
+ * Every guard of a balance change, held to the same cases in both realisations of the credit store: the
+ * DynamoDB store on dynalite (its ConditionExpression built by `guardConditions`) and the in-memory fake
+ * of the unit tests (`guardHolds`). Each case brings a fresh account to a state through the port, then
+ * applies a change with one guard and expects it to land or be refused — in both, as the case says.
+ */
+import { describe, expect, it } from 'vitest';
+import type { Change, CreditStore, Guard } from '../../functions/core/ports.ts';
+import { MemoryCreditStore } from '../support/memory-store.ts';
+import { useCore } from '../support/core.ts';
+import { freshAccount } from '../support/stack.ts';
+
+const core = useCore();
+
+const PERIOD_END = '2027-01-01T00:00:00.000Z';
+const T = '2026-12-03T10:00:00.000Z';
+const LATER = '2026-12-03T10:00:00.001Z';
+const EARLIER = '2026-12-03T09:59:59.999Z';
+const WINDOW_END = '2026-12-03T10:10:00.000Z';
+
+type Setup = Array<Omit<Change, 'guard' | 'entries'>>;
+const setups = {
+  fresh: [],
+  purchased5: [{ purchasedDelta: 5 }],
+  planEventAtT: [{ set: { lastPlanEventAt: T } }],
+  opApplied: [{ opId: 'op_1' }],
+  notifiedX: [{ set: { lowBalanceNotifiedFor: 'x' } }],
+  held: [{ hold: { generationId: 'gen_1', allowance: 1, purchased: 0, at: T, epoch: 0, feature: 'product_description' as const } }],
+  newEpoch: [{ newAllowanceEpoch: true }],
+  windowOpen: [{ rate: { kind: 'open' as const, windowStart: T, windowEnd: WINDOW_END } }],
+  cooldownUntilT: [{ rate: { kind: 'open' as const, windowStart: EARLIER, windowEnd: WINDOW_END } }, { rate: { kind: 'cooldown' as const, until: T } }],
+} satisfies Record<string, Setup>;
+
+const cases: Array<[keyof typeof setups, Guard, boolean]> = [
+  ['fresh', { allowanceAtLeast: 100 }, true],
+  ['fresh', { allowanceAtLeast: 101 }, false],
+  ['fresh', { allowanceIs: 100 }, true],
+  ['fresh', { allowanceIs: 99 }, false],
+  ['fresh', { allowanceAtMost: 100 }, true],
+  ['fresh', { allowanceAtMost: 99 }, false],
+  ['purchased5', { purchasedAtLeast: 5 }, true],
+  ['purchased5', { purchasedAtLeast: 6 }, false],
+  ['fresh', { periodCurrentAt: '2026-12-31T23:59:59.999Z' }, true],
+  ['fresh', { periodCurrentAt: PERIOD_END }, false],
+  ['fresh', { periodEndIs: PERIOD_END }, true],
+  ['fresh', { periodEndIs: '2027-02-01T00:00:00.000Z' }, false],
+  ['fresh', { planEventBefore: T }, true],
+  ['planEventAtT', { planEventBefore: T }, false],
+  ['planEventAtT', { planEventBefore: LATER }, true],
+  ['fresh', { opNotApplied: 'op_1' }, true],
+  ['opApplied', { opNotApplied: 'op_1' }, false],
+  ['opApplied', { opNotApplied: 'op_2' }, true],
+  ['fresh', { lowBalanceNotNotifiedFor: 'x' }, true],
+  ['notifiedX', { lowBalanceNotNotifiedFor: 'x' }, false],
+  ['notifiedX', { lowBalanceNotNotifiedFor: 'y' }, true],
+  ['fresh', { planIs: 'plus' }, true],
+  ['fresh', { planIs: 'pro' }, false],
+  ['fresh', { planIn: ['pro', 'plus'] }, true],
+  ['fresh', { planIn: ['free'] }, false],
+  ['held', { holdExists: 'gen_1' }, true],
+  ['held', { holdExists: 'gen_2' }, false],
+  ['held', { holdAbsent: 'gen_1' }, false],
+  ['held', { holdAbsent: 'gen_2' }, true],
+  ['fresh', { allowanceEpochIs: 0 }, true],
+  ['fresh', { allowanceEpochIs: 1 }, false],
+  ['newEpoch', { allowanceEpochIs: 1 }, true],
+  ['newEpoch', { allowanceEpochIs: 0 }, false],
+  ['fresh', { rateWindowEndIs: null }, true],
+  ['fresh', { rateWindowOpenAt: T }, false],
+  ['fresh', { rateCountBelow: 5 }, false],
+  ['fresh', { rateCountAtLeast: 0 }, false],
+  ['fresh', { noCooldownAt: T }, true],
+  ['windowOpen', { rateWindowOpenAt: EARLIER }, true],
+  ['windowOpen', { rateWindowOpenAt: WINDOW_END }, false],
+  ['windowOpen', { rateWindowEndIs: WINDOW_END }, true],
+  ['windowOpen', { rateWindowEndIs: null }, false],
+  ['windowOpen', { rateCountBelow: 2 }, true],
+  ['windowOpen', { rateCountBelow: 1 }, false],
+  ['windowOpen', { rateCountAtLeast: 1 }, true],
+  ['windowOpen', { rateCountAtLeast: 2 }, false],
+  ['windowOpen', { noCooldownAt: T }, true],
+  ['cooldownUntilT', { noCooldownAt: T }, true],
+  ['cooldownUntilT', { noCooldownAt: EARLIER }, false],
+  ['fresh', { allowanceAtLeast: 100, planIs: 'plus', rateWindowEndIs: null }, true],
+  ['fresh', { allowanceAtLeast: 100, planIs: 'pro', rateWindowEndIs: null }, false],
+];
+
+async function outcome(store: CreditStore, setup: Setup, guard: Guard): Promise<boolean> {
+  const id = freshAccount('guard');
+  await store.createAccount(
+    { accountId: id, plan: 'plus', allowance: 100, allowanceRemaining: 100, purchased: 0, periodAnchor: '2026-12-01T00:00:00.000Z', periodStart: '2026-12-01T00:00:00.000Z', periodEnd: PERIOD_END, createdAt: T },
+    { id: `led_${id}`, at: T, type: 'grant', amount: 100, bucket: 'allowance' },
+  );
+  for (const step of setup) expect((await store.apply(id, { ...step, entries: [], guard: {} })).ok).toBe(true);
+  const before = await store.getAccount(id);
+  const r = await store.apply(id, { entries: [], guard, set: { lowBalanceNotifiedFor: 'probe' } });
+  // A refused change changes nothing.
+  if (!r.ok) expect(await store.getAccount(id)).toEqual(before);
+  return r.ok;
+}
+
+describe('balance guards: the DynamoDB store and the in-memory fake agree, case by case', () => {
+  it.each(cases)('given the %s account, when a change is guarded on %j, then it lands: %s', async (setup, guard, lands) => {
+    expect(await outcome(core.deps.store, setups[setup], guard)).toBe(lands);
+    expect(await outcome(new MemoryCreditStore(), setups[setup], guard)).toBe(lands);
+  });
+
+  it('every guard of the port is among the cases', () => {
+    const covered = new Set(cases.flatMap(([, g]) => Object.keys(g)));
+    // The keys of `Guard` as the store builds them: a new guard must get its cases here.
+    const all = ['allowanceAtLeast', 'allowanceIs', 'allowanceAtMost', 'purchasedAtLeast', 'periodCurrentAt', 'periodEndIs', 'planEventBefore', 'opNotApplied', 'lowBalanceNotNotifiedFor', 'planIs', 'planIn', 'holdExists', 'holdAbsent', 'allowanceEpochIs', 'rateWindowOpenAt', 'rateWindowEndIs', 'rateCountBelow', 'rateCountAtLeast', 'noCooldownAt'] satisfies Array<keyof Guard>;
+    expect([...covered].sort()).toEqual([...all].sort());
+  });
+});
