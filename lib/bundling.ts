@@ -31,6 +31,8 @@ const NO_CHAIN = './functions/adapters/no-credential-chain.ts';
 export const ALIASES = {
   '@aws-sdk/credential-provider-node': NO_CHAIN,
   '@aws-sdk/token-providers': NO_CHAIN,
+  // Needed only by the X-Ray SDK's AWS SDK v2 patcher, never called here (see the stub).
+  semver: './functions/observability/no-semver.ts',
 } as const;
 
 /** The file name Lambda loads (`index.handler`): NodejsFunction writes ESM bundles as index.mjs. */

@@ -7,6 +7,7 @@
  */
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
+import { createSocket } from 'node:dgram';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { dirname, join, sep } from 'node:path';
@@ -46,6 +47,47 @@ function runner(envFor: (fn: FunctionSpec) => Record<string, string>): FunctionR
   const r = new FunctionRunner({ bundles, env: () => ({}), envFor, bus: { publish: refuse }, scheduler: { createOneTime: refuse, deleteOneTime: refuse } });
   runners.push(r);
   return r;
+}
+
+interface SeenRequest {
+  verdict: ReturnType<typeof verifySigV4>;
+  token: unknown;
+  target: unknown;
+}
+
+/**
+ * Invokes blog-publish's bundle with its template environment, the runtime's variables and `extra`,
+ * against a stand-in for DynamoDB's endpoint that verifies each request's signature with the runtime's
+ * secret. The post's conditional update fails and its read finds nothing, so the handler reports
+ * `not_found`. The endpoint is the SDK's own override: DYNAMODB_ENDPOINT would switch the client to the
+ * local stack's fixed keys.
+ */
+async function publishAgainstFakeDynamo(extra: Record<string, string>): Promise<{ requests: SeenRequest[] }> {
+  const fn = FUNCTIONS.find((f) => f.id === 'blog-publish')!;
+  const requests: SeenRequest[] = [];
+  const server = createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => {
+      // DynamoDB signs the body's hash without sending it in a header; the verifier reads it from there.
+      const headers = { ...req.headers, 'x-amz-content-sha256': createHash('sha256').update(Buffer.concat(chunks)).digest('hex') };
+      const verdict = verifySigV4({ method: req.method!, url: req.url!, headers }, { [RUNTIME_ENV.AWS_ACCESS_KEY_ID]: RUNTIME_ENV.AWS_SECRET_ACCESS_KEY });
+      requests.push({ verdict, token: req.headers['x-amz-security-token'], target: req.headers['x-amz-target'] });
+      const refused = String(req.headers['x-amz-target']).endsWith('.UpdateItem');
+      res
+        .writeHead(refused ? 400 : 200, { 'content-type': 'application/x-amz-json-1.0' })
+        .end(refused ? JSON.stringify({ __type: 'com.amazonaws.dynamodb.v20120810#ConditionalCheckFailedException', message: 'The conditional request failed' }) : '{}');
+    });
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  try {
+    const endpoint = { AWS_ENDPOINT_URL_DYNAMODB: `http://127.0.0.1:${(server.address() as AddressInfo).port}` };
+    const r = runner(() => ({ ...templateEnv.get(fn.id)!, ...RUNTIME_ENV, ...endpoint, ...extra }));
+    expect(await r.invoke(fn, { accountId: 'acct_sig', postId: 'post_sig' })).toEqual({ outcome: 'not_found' });
+    return { requests };
+  } finally {
+    await new Promise((r) => server.close(r));
+  }
 }
 
 beforeAll(async () => {
@@ -105,39 +147,42 @@ describe('every bundle', () => {
     }
   });
 
-  it('given the template environment and the runtime’s role credentials, when a function calls DynamoDB, then the request is SigV4-signed with those credentials and their session token', async () => {
-    const fn = FUNCTIONS.find((f) => f.id === 'blog-publish')!;
-    const seen: Array<{ verdict: ReturnType<typeof verifySigV4>; token: unknown; target: unknown }> = [];
-    // Stands in for DynamoDB's endpoint: verifies each request's signature with the runtime's secret.
-    const server = createServer((req, res) => {
-      const chunks: Buffer[] = [];
-      req.on('data', (c: Buffer) => chunks.push(c));
-      req.on('end', () => {
-        const body = Buffer.concat(chunks);
-        // DynamoDB signs the body's hash without sending it in a header; the verifier reads it from there.
-        const headers = { ...req.headers, 'x-amz-content-sha256': createHash('sha256').update(body).digest('hex') };
-        seen.push({ verdict: verifySigV4({ method: req.method!, url: req.url!, headers }, { [RUNTIME_ENV.AWS_ACCESS_KEY_ID]: RUNTIME_ENV.AWS_SECRET_ACCESS_KEY }), token: req.headers['x-amz-security-token'], target: req.headers['x-amz-target'] });
-        // The post's conditional update fails, its read finds nothing: the handler reports `not_found`.
-        const refused = String(req.headers['x-amz-target']).endsWith('.UpdateItem');
-        res
-          .writeHead(refused ? 400 : 200, { 'content-type': 'application/x-amz-json-1.0' })
-          .end(refused ? JSON.stringify({ __type: 'com.amazonaws.dynamodb.v20120810#ConditionalCheckFailedException', message: 'The conditional request failed' }) : '{}');
-      });
-    });
-    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-    try {
-      // The SDK's own endpoint override (no DYNAMODB_ENDPOINT: that would switch to the local stack's fixed keys).
-      const endpoint = { AWS_ENDPOINT_URL_DYNAMODB: `http://127.0.0.1:${(server.address() as AddressInfo).port}` };
-      const r = runner(() => ({ ...templateEnv.get(fn.id)!, ...RUNTIME_ENV, ...endpoint }));
-      expect(await r.invoke(fn, { accountId: 'acct_sig', postId: 'post_sig' })).toEqual({ outcome: 'not_found' });
-    } finally {
-      await new Promise((r) => server.close(r));
+  it('carries no semver: the X-Ray SDK needs it only to patch AWS SDK v2, and the stub stands in (the traced test below runs the X-Ray SDK)', () => {
+    for (const fn of FUNCTIONS) {
+      const { sources } = JSON.parse(readFileSync(`${bundles.file(fn.id)}.map`, 'utf8')) as { sources: string[] };
+      expect(sources.filter((s) => s.includes('node_modules/semver/')), fn.id).toEqual([]);
     }
-    expect(seen.length).toBeGreaterThan(0);
-    for (const s of seen) {
+  });
+
+  it('given the template environment and the runtime’s role credentials, when a function calls DynamoDB, then the request is SigV4-signed with those credentials and their session token', async () => {
+    const { requests } = await publishAgainstFakeDynamo({});
+    expect(requests.length).toBeGreaterThan(0);
+    for (const s of requests) {
       expect(s.target).toMatch(/^DynamoDB_20120810\./);
       expect(s.verdict).toEqual({ ok: true, signed: true });
       expect(s.token).toBe(RUNTIME_ENV.AWS_SESSION_TOKEN);
+    }
+  });
+
+  it('given active tracing (the runtime’s trace header and X-Ray daemon address), when a function calls DynamoDB, then the Tracer sends a subsegment per call to the daemon', async () => {
+    const daemon = createSocket('udp4');
+    const segments: Array<Record<string, unknown>> = [];
+    // Each datagram is a JSON header line, then the (sub)segment document.
+    daemon.on('message', (m) => segments.push(JSON.parse(m.toString('utf8').split('\n')[1]!)));
+    await new Promise<void>((r) => daemon.bind(0, '127.0.0.1', r));
+    try {
+      const traceId = '1-5759e988-bd862e3fe1be46a994272793';
+      const lambda = {
+        AWS_EXECUTION_ENV: 'AWS_Lambda_nodejs24.x',
+        LAMBDA_TASK_ROOT: '/var/task',
+        _X_AMZN_TRACE_ID: `Root=${traceId};Parent=53995c3f42cd8ad8;Sampled=1`,
+        AWS_XRAY_DAEMON_ADDRESS: `127.0.0.1:${daemon.address().port}`,
+      };
+      const { requests } = await publishAgainstFakeDynamo(lambda);
+      await expect.poll(() => segments.filter((s) => s.namespace === 'aws' && s.name === 'DynamoDB').length).toBe(requests.length);
+      for (const s of segments.filter((x) => x.name === 'DynamoDB')) expect(s.trace_id).toBe(traceId);
+    } finally {
+      daemon.close();
     }
   });
 
