@@ -33,6 +33,8 @@ export const ALIASES = {
   '@aws-sdk/token-providers': NO_CHAIN,
   // Needed only by the X-Ray SDK's AWS SDK v2 patcher, never called here (see the stub).
   semver: './functions/observability/no-semver.ts',
+  // Streaming operations only (ConverseStream, SelectObjectContent), none used here (see the stub).
+  '@smithy/core/event-streams': './functions/adapters/no-event-streams.ts',
 } as const;
 
 /** The file name Lambda loads (`index.handler`): NodejsFunction writes ESM bundles as index.mjs. */
