@@ -18,6 +18,25 @@ export const ESM_REQUIRE_BANNER = "import { createRequire as __cr } from 'node:m
  */
 export const EXTERNAL_MODULES = ['sharp'];
 
+/**
+ * Swapped for a stub in every bundle: the SDK's default credential chain and the Bedrock client's bearer
+ * token chain. The clients' runtime configs import them statically (so explicit credentials alone do not
+ * let esbuild drop them), and they bring the SSO, STS, sign-in and instance-metadata providers with their
+ * own nested clients (~130 KB per function). Every client in functions/ signs with the role's credentials
+ * from the environment instead (functions/adapters/aws-credentials.ts); the stub throws if a client
+ * without them ever reaches for a chain. Paths are relative to the project root, the working directory
+ * of both CDK's esbuild and the local builder.
+ */
+const NO_CHAIN = './functions/adapters/no-credential-chain.ts';
+export const ALIASES = {
+  '@aws-sdk/credential-provider-node': NO_CHAIN,
+  '@aws-sdk/token-providers': NO_CHAIN,
+  // Needed only by the X-Ray SDK's AWS SDK v2 patcher, never called here (see the stub).
+  semver: './functions/observability/no-semver.ts',
+  // Streaming operations only (ConverseStream, SelectObjectContent), none used here (see the stub).
+  '@smithy/core/event-streams': './functions/adapters/no-event-streams.ts',
+} as const;
+
 /** The file name Lambda loads (`index.handler`): NodejsFunction writes ESM bundles as index.mjs. */
 export const BUNDLE_FILE = 'index.mjs';
 
@@ -33,6 +52,7 @@ export const ESBUILD_OPTIONS = {
   sourcemap: true,
   sourcesContent: false,
   external: EXTERNAL_MODULES,
+  alias: ALIASES,
 } as const satisfies BuildOptions;
 
 /** Functions with uploads access process images: they get the sharp layer (in AWS and locally). */

@@ -17,6 +17,7 @@ import {
 import { NodeHttpHandler } from '@smithy/node-http-handler';
 import { traced } from '../observability/tracer.ts';
 import { recordCalls } from './aws-calls.ts';
+import { roleCredentials } from './aws-credentials.ts';
 import * as z from 'zod';
 import { textModelSpec, type Env } from '#config';
 import { repairPalette } from '#core/contrast.ts';
@@ -59,6 +60,7 @@ export function makeBedrockClient(
   // Converse and InvokeModel are both authorised by bedrock:InvokeModel on the model (or profile) id.
   return recordCalls(traced(new BedrockRuntimeClient({
     region: env.AWS_REGION,
+    credentials: roleCredentials,
     ...(env.BEDROCK_ENDPOINT ? { endpoint: env.BEDROCK_ENDPOINT } : {}),
     retryMode: 'adaptive',
     maxAttempts: 2,

@@ -8,6 +8,7 @@ import { unmarshall } from '@aws-sdk/util-dynamodb';
 import type { Env } from '../config.ts';
 import { traced } from '../observability/tracer.ts';
 import { dynamoActions, recordCalls } from './aws-calls.ts';
+import { roleCredentials } from './aws-credentials.ts';
 
 /** Requests sent, by command name (GetItem, UpdateItem, ...), since the last reset. */
 export const dynamoRequestCounts: Record<string, number> = {};
@@ -27,7 +28,7 @@ export function makeDynamoClients(env: Pick<Env, 'AWS_REGION' | 'DYNAMODB_ENDPOI
     region: env.AWS_REGION,
     ...(env.DYNAMODB_ENDPOINT
       ? { endpoint: env.DYNAMODB_ENDPOINT, credentials: { accessKeyId: 'local', secretAccessKey: 'local' } }
-      : {}),
+      : { credentials: roleCredentials }),
     maxAttempts: 4,
   }));
   client.middlewareStack.add(

@@ -10,6 +10,7 @@ import { ServiceUnavailable } from '../core/errors.ts';
 import { correlationId, log } from '../http/log.ts';
 import { traced } from '../observability/tracer.ts';
 import { recordCall } from './aws-calls.ts';
+import { roleCredentials } from './aws-credentials.ts';
 import { DETAIL_TYPES, EVENT_SOURCE } from '../../lib/wiring.ts';
 import { localBus } from './local-bus.ts';
 
@@ -67,5 +68,5 @@ export class LocalBusPublisher implements EventPublisher {
 
 export function makeEventPublisher(env: Pick<Env, 'LOCAL_STACK' | 'AWS_REGION' | 'EVENT_BUS_NAME'>): EventPublisher {
   if (env.LOCAL_STACK === '1') return new LocalBusPublisher();
-  return new EventBridgePublisher(traced(new EventBridgeClient({ region: env.AWS_REGION })), env.EVENT_BUS_NAME);
+  return new EventBridgePublisher(traced(new EventBridgeClient({ region: env.AWS_REGION, credentials: roleCredentials })), env.EVENT_BUS_NAME);
 }

@@ -10,6 +10,7 @@ import { FUNCTIONS } from '../../lib/wiring.ts';
 import { localScheduler } from './local-bus.ts';
 import { traced } from '../observability/tracer.ts';
 import { recordCall } from './aws-calls.ts';
+import { roleCredentials } from './aws-credentials.ts';
 
 /** `at(yyyy-mm-ddThh:mm:ss)` in UTC, rounded up to the second so it never fires before `at`. */
 export function atExpression(at: Date): string {
@@ -97,5 +98,5 @@ export function publishTarget(): string {
 
 export function makeScheduler(env: Env): Scheduler {
   if (env.LOCAL_STACK === '1') return new LocalStackScheduler(publishTarget());
-  return new EventBridgeScheduler(traced(new SchedulerClient({ region: env.AWS_REGION })), env);
+  return new EventBridgeScheduler(traced(new SchedulerClient({ region: env.AWS_REGION, credentials: roleCredentials })), env);
 }

@@ -9,6 +9,7 @@
 import { CopyObjectCommand, GetObjectCommand, PutObjectCommand, S3Client, type S3ClientConfig } from '@aws-sdk/client-s3';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import { recordCalls, s3Actions } from './aws-calls.ts';
+import { roleCredentials } from './aws-credentials.ts';
 import type { Env } from '#config';
 import { ValidationFailed } from '#core/errors.ts';
 import { IMAGE_LIMITS, UPLOAD_CONTENT_TYPES, isSafeKeySegment, uploadKey, type EnhancedImage, type StoredUpload, type UploadContentType, type UploadStore } from '#core/images.ts';
@@ -39,7 +40,7 @@ export function makeS3Client(env: Pick<Env, 'AWS_REGION' | 'S3_ENDPOINT'>, overr
     region: env.AWS_REGION,
     requestChecksumCalculation: 'WHEN_REQUIRED',
     responseChecksumValidation: 'WHEN_REQUIRED',
-    ...(env.S3_ENDPOINT ? { endpoint: env.S3_ENDPOINT, forcePathStyle: true, credentials: LOCAL_S3_CREDENTIALS } : {}),
+    ...(env.S3_ENDPOINT ? { endpoint: env.S3_ENDPOINT, forcePathStyle: true, credentials: LOCAL_S3_CREDENTIALS } : { credentials: roleCredentials }),
     ...overrides,
   }), s3Actions);
 }

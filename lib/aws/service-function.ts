@@ -28,6 +28,8 @@ export const BUNDLING = {
   // Pin the SDK to package-lock's versions instead of whatever the runtime ships.
   bundleAwsSDK: true,
   externalModules: [...ESBUILD_OPTIONS.external],
+  // NodejsFunction has no `alias` option; the CLI flag (`--alias:from=to`) is the same setting.
+  esbuildArgs: { '--alias': Object.entries(ESBUILD_OPTIONS.alias).map(([from, to]) => `${from}=${to}`) },
 } satisfies BundlingOptions;
 
 export interface ServiceFunctionProps {

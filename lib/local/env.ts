@@ -63,10 +63,23 @@ const EVERY_FUNCTION: readonly EnvKey[] = ['AWS_REGION', 'LOG_LEVEL', 'LOCAL_STA
  */
 const PASS_THROUGH = /^(AWS_ACCESS_KEY_ID|AWS_SECRET_ACCESS_KEY|AWS_SESSION_TOKEN|AWS_SDK_.*|POWERTOOLS_.*)$/;
 
+/**
+ * The role credentials Lambda would put in every function's environment: the functions' SDK clients
+ * read them from there and nowhere else (functions/adapters/aws-credentials.ts). Fixed and fake, like
+ * the local stack's other keys; set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY (and AWS_SESSION_TOKEN)
+ * for `AI_PROVIDER=bedrock npm start` to reach the real Bedrock, and they pass through instead.
+ */
+export const LOCAL_ROLE_CREDENTIALS = {
+  AWS_ACCESS_KEY_ID: 'ASIALOCALROLE',
+  AWS_SECRET_ACCESS_KEY: 'local-role-secret',
+  AWS_SESSION_TOKEN: 'local-role-session',
+} as const;
+
 /** One function's environment, from the stack's (`source`): exactly its access's keys that are set. */
 export function localEnvFor(fn: FunctionSpec, source: NodeJS.ProcessEnv): Record<string, string> {
   const keys = new Set<string>([...EVERY_FUNCTION, ...fn.access.flatMap((a) => LOCAL_ACCESS_ENV[a])]);
-  const env: Record<string, string> = {};
+  // The set passed in wins as a whole: a key of the caller's with the local session token would not sign.
+  const env: Record<string, string> = source.AWS_ACCESS_KEY_ID ? {} : { ...LOCAL_ROLE_CREDENTIALS };
   for (const [k, v] of Object.entries(source)) if (v !== undefined && (keys.has(k) || PASS_THROUGH.test(k))) env[k] = v;
   return env;
 }
