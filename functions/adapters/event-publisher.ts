@@ -10,7 +10,7 @@ import { ServiceUnavailable } from '../core/errors.ts';
 import { correlationId, log } from '../http/log.ts';
 import { traced } from '../observability/tracer.ts';
 import { recordCall } from './aws-calls.ts';
-import { DETAIL_TYPES, EVENT_SOURCE } from '../../lib/wiring.ts';
+import { DETAIL_TYPES, EVENT_SOURCE } from '../resources.ts';
 import { localBus } from './local-bus.ts';
 
 export const DETAIL_TYPE_OF: Record<BillingEventType, string> = {
