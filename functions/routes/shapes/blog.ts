@@ -6,14 +6,14 @@ export const BlogPost = z
   .object({
     id: z.string(),
     title: z.string(),
-    excerpt: z.string().optional(),
+    excerpt: z.string(),
     status: z.enum(['scheduled', 'published', 'canceled']),
     publishAt: dateTime,
-    publishedAt: dateTime.optional(),
-    canceledAt: dateTime.optional(),
-    createdAt: dateTime.optional(),
-    generationId: z.string().optional(),
-    index: z.int().min(0).max(1).optional(),
+    publishedAt: dateTime.nullable(),
+    canceledAt: dateTime.nullable(),
+    createdAt: dateTime,
+    generationId: z.string(),
+    index: z.int().min(0).max(1),
     bodyMarkdown: z.string().optional().meta({ description: 'On the single post only.' }),
   })
   .meta({ id: 'BlogPost' });
