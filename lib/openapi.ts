@@ -1,552 +1,147 @@
 /**
- * The OpenAPI 3.1 document of the public API. Paths, methods, parameters and security come from the
- * wiring's routes, request bodies from the zod schemas handlers validate with (zod → JSON Schema), so
- * neither can drift; response shapes are written here from docs/contract.md, where no zod schema exists.
- * A route the table below does not describe yet still appears, with a generic response.
+ * The OpenAPI 3.1 document of the public API, written from the route definitions (functions/routes/):
+ * paths, methods, security, parameters, bodies, responses and error codes all come from the zod
+ * schemas and flags the handlers run with (`z.toJSONSchema`, 2020-12, OpenAPI 3.1's default dialect),
+ * so the document cannot say what the code does not do. What no route carries is written here: the
+ * info block, the security schemes and the shared headers, whose examples the code builds too.
+ * Only lib/ imports this module: no Lambda bundle carries the generator.
  */
 import { createRequire } from 'node:module';
 import * as path from 'node:path';
 import * as z from 'zod';
-import { FEATURE_IDS, LIMITS, PLAN_IDS, TOP_UP_PACKS } from '#config';
-import { catalogView } from '#core/catalog.ts';
-import { OUTPUT_LIMITS } from '#core/model.ts';
-import * as schemas from '#core/schemas.ts';
-import { DETAIL_TYPES, routes, type RouteSpec } from './wiring.ts';
+import { LIMITS } from '#config';
+import { rateLimitHeaders } from '#http/rate-limit-headers.ts';
+import { ERRORS, errorEnvelope } from '../functions/routes/errors.ts';
+import type { ErrorCode, RouteDefinition } from '../functions/routes/route.ts';
+import { routeDefinition, routes } from './wiring.ts';
 
 type Schema = Record<string, unknown>;
+type Io = 'input' | 'output';
 
-const ref = (name: string): Schema => ({ $ref: `#/components/schemas/${name}` });
-const nullable = (s: Schema): Schema => ({ anyOf: [s, { type: 'null' }] });
-const str = (extra: Schema = {}): Schema => ({ type: 'string', ...extra });
-const int = (extra: Schema = {}): Schema => ({ type: 'integer', ...extra });
-const dateTime = str({ format: 'date-time' });
-const obj = (properties: Record<string, Schema>, required: string[] = Object.keys(properties), extra: Schema = {}): Schema => ({
-  type: 'object',
-  properties,
-  required,
-  ...extra,
-});
-const page = (item: string): Schema => obj({ items: { type: 'array', items: ref(item) }, nextCursor: nullable(str()) });
+const ref = (id: string): Schema => ({ $ref: `#/components/schemas/${id}` });
+const idOf = (schema: z.ZodType): string | undefined => z.globalRegistry.get(schema)?.id as string | undefined;
 
-/** zod → JSON Schema 2020-12 (OpenAPI 3.1's dialect), as the client sends it (`io: 'input'`: defaults optional). */
-function fromZod(schema: z.ZodType): Schema {
-  const { $schema: _dialect, ...rest } = z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any' }) as Schema;
+/** zod bounds every integer by the safe range; said on every count, that bound is noise, not contract. */
+const override: z.core.JSONSchemaGeneratorParams['override'] = ({ jsonSchema }) => {
+  const j = jsonSchema as Schema;
+  if (j.minimum === Number.MIN_SAFE_INTEGER) delete j.minimum;
+  if (j.maximum === Number.MAX_SAFE_INTEGER) delete j.maximum;
+};
+
+/** One schema as JSON Schema: a request as the client sends it (`input`: defaults optional), a response as sent. */
+function fromZod(schema: z.ZodType, io: Io): Schema {
+  const { $schema: _dialect, ...rest } = z.toJSONSchema(schema, { io, unrepresentable: 'any', override }) as Schema;
   return rest;
 }
 
-/** A request schema exported by functions/core/schemas.ts, when someone has written it; else the fallback. */
-function requestSchema(name: string, fallback: Schema): Schema {
-  const candidate = (schemas as Record<string, unknown>)[name];
-  return candidate instanceof z.ZodType ? fromZod(candidate) : fallback;
+/** `Credits`, … : every schema with an `id` (`.meta({ id })`), converted once, nested ones as `$ref`s. */
+function components(io: Io): Record<string, Schema> {
+  const out = z.toJSONSchema(z.globalRegistry, { io, unrepresentable: 'any', override, uri: (id) => `#/components/schemas/${id}` }).schemas as Record<string, Schema>;
+  return Object.fromEntries(Object.entries(out).map(([id, { $schema: _d, $id: _i, ...rest }]) => [id, rest as Schema]));
 }
 
-// ---------------------------------------------------------------------------------------------
-// Errors: the envelope and the stable codes of docs/contract.md, by status.
-
-interface ErrorDoc {
-  name: string;
-  description: string;
-  codes: string[];
-  details?: Record<string, Schema>;
-  headers?: string[];
+/** A request body or response: a component by its id; a route's schema without one is a mistake of its module. */
+function named(schema: z.ZodType, what: string, use: Map<string, Io>, io: Io): Schema {
+  const id = idOf(schema);
+  if (!id) throw new Error(`${what} has no id: give it .meta({ id }) in its route module`);
+  if (use.get(id) && use.get(id) !== io) throw new Error(`schema ${id} is both a request and a response`);
+  use.set(id, io);
+  return ref(id);
 }
 
-export const ERROR_RESPONSES: Record<number, ErrorDoc> = {
-  400: {
-    name: 'ValidationFailed',
-    description: 'Malformed JSON, wrong types or a limit exceeded.',
-    codes: ['VALIDATION_FAILED'],
-    details: { issues: { type: 'array', items: obj({ path: str(), message: str() }) } },
-  },
-  401: { name: 'Unauthorized', description: 'Missing or bad token; bad webhook signature.', codes: ['UNAUTHORIZED', 'INVALID_SIGNATURE'] },
-  402: {
-    name: 'InsufficientCredits',
-    description: 'Not enough credits: `action` says whether to upgrade (free plan) or top up (paid plans).',
-    codes: ['INSUFFICIENT_CREDITS'],
-    details: { action: str({ enum: ['upgrade', 'top_up'] }), required: int(), available: int() },
-    headers: ['RateLimit-Limit', 'RateLimit-Remaining', 'RateLimit-Reset', 'RateLimit-Policy', 'RateLimit'],
-  },
-  403: {
-    name: 'Forbidden',
-    description: 'The feature is not in the plan (`PLAN_UPGRADE_REQUIRED`, `action: "upgrade"`), or the token lacks a scope (`FORBIDDEN`).',
-    codes: ['PLAN_UPGRADE_REQUIRED', 'FORBIDDEN'],
-    details: { action: str({ enum: ['upgrade'] }) },
-  },
-  404: { name: 'NotFound', description: "Unknown resource, or another account's.", codes: ['NOT_FOUND'] },
-  409: {
-    name: 'Conflict',
-    description:
-      'Same `Idempotency-Key` with a different body, or still in progress; an admin debit larger than the purchased balance; a state that forbids the change (`CONFLICT`, e.g. a draft already scheduled, with its `postId`); a per-account cap reached (`LIMIT_REACHED`, with `limit`: ' +
-      `${LIMITS.maxScheduledPosts} scheduled blog posts, ${LIMITS.maxUploadsPerWindow} uploads per rolling ${LIMITS.uploadWindowSeconds / 3600} h), where nothing was created or charged.`,
-    codes: ['IDEMPOTENCY_CONFLICT', 'ADJUSTMENT_EXCEEDS_BALANCE', 'CONFLICT', 'ALREADY_PUBLISHED', 'LIMIT_REACHED'],
-    details: { limit: int({ minimum: 1 }), postId: str() },
-  },
-  413: {
-    name: 'PayloadTooLarge',
-    description: `Body over ${LIMITS.maxBodyBytes} bytes.`,
-    codes: ['PAYLOAD_TOO_LARGE'],
-    details: { limitBytes: int() },
-  },
-  429: {
-    name: 'CooldownActive',
-    description: 'Generation rate limit hit: a cooldown runs until `cooldownUntil`.',
-    codes: ['COOLDOWN_ACTIVE'],
-    details: { cooldownUntil: dateTime, retryAfterSeconds: int({ minimum: 0 }) },
-    headers: ['Retry-After', 'RateLimit-Limit', 'RateLimit-Remaining', 'RateLimit-Reset', 'RateLimit-Policy', 'RateLimit'],
-  },
-  502: {
-    name: 'GenerationFailed',
-    description: 'The model call failed or returned unusable output; the credits were refunded.',
-    codes: ['GENERATION_FAILED'],
-    details: { creditsRefunded: int({ minimum: 0 }) },
-  },
-  503: {
-    name: 'ServiceUnavailable',
-    description: 'A dependency (e.g. the webhook secret store) is unavailable; retry after `Retry-After`.',
-    codes: ['SERVICE_UNAVAILABLE'],
-    headers: ['Retry-After'],
-  },
-};
+const RATE_LIMIT_HEADERS = ['RateLimit-Limit', 'RateLimit-Remaining', 'RateLimit-Reset', 'RateLimit-Policy', 'RateLimit'];
+const headerRefs = (names: string[]) => Object.fromEntries(names.map((h) => [h, { $ref: `#/components/headers/${h}` }]));
 
-const HEADERS: Record<string, Schema> = {
-  'Retry-After': { description: 'Seconds until the request may be retried.', schema: int({ minimum: 0 }) },
-  'RateLimit-Limit': { description: 'Generation attempts allowed per window.', schema: int() },
-  'RateLimit-Remaining': { description: 'Attempts left in the current window.', schema: int() },
-  'RateLimit-Reset': { description: 'Seconds until the window (or cooldown) ends.', schema: int() },
-  'RateLimit-Policy': { description: 'draft-ietf-httpapi-ratelimit-headers structured policy, e.g. `"attempts";q=10;w=3600`.', schema: str() },
-  RateLimit: { description: 'draft-ietf-httpapi-ratelimit-headers structured field, e.g. `"attempts";r=9;t=3412`.', schema: str() },
-};
-
-// ---------------------------------------------------------------------------------------------
-// Response shapes (docs/contract.md), and the request bodies without a zod schema yet.
-
-const variantIndex = { index: int({ minimum: 0, maximum: 1 }) };
-
-const SCHEMAS: Record<string, Schema> = {
-  Error: obj(
-    {
-      error: obj({ code: str(), message: str() }, ['code', 'message'], {
-        additionalProperties: true,
-        description: 'Details beside `code` and `message` depend on the code (`issues`, `action`, `required`, …).',
-      }),
-    },
-    ['error'],
-    { example: { error: { code: 'INSUFFICIENT_CREDITS', message: 'This needs 1 credit and you have 0.', action: 'upgrade', required: 1, available: 0 } } },
-  ),
-  Credits: obj(
-    {
-      accountId: str(),
-      plan: str({ enum: [...PLAN_IDS] }),
-      credits: obj({ available: int({ minimum: 0 }), allowance: int({ minimum: 0 }), allowanceRemaining: int({ minimum: 0 }), purchased: int({ minimum: 0 }) }),
-      period: obj({ start: dateTime, end: dateTime }),
-      topUpAvailable: { type: 'boolean', description: 'True exactly for paid plans (the Top Up button).' },
-      rateLimit: obj({ limit: int(), remaining: int({ minimum: 0 }), windowResetAt: nullable(dateTime), cooldownUntil: nullable(dateTime) }),
-    },
-    undefined,
-    {
-      example: {
-        accountId: 'acct_1',
-        plan: 'free',
-        credits: { available: 25, allowance: 25, allowanceRemaining: 25, purchased: 0 },
-        period: { start: '2026-11-25T00:00:00.000Z', end: '2026-12-25T00:00:00.000Z' },
-        topUpAvailable: false,
-        rateLimit: { limit: 10, remaining: 10, windowResetAt: null, cooldownUntil: null },
-      },
-    },
-  ),
-  AdjustmentResult: {
-    allOf: [ref('Credits'), obj({ adjustment: obj({ amount: int(), reason: str() }) })],
-  },
-  LedgerEntry: obj(
-    {
-      id: str(),
-      at: dateTime,
-      type: str({ enum: ['grant', 'reset', 'refresh', 'charge', 'refund', 'top_up', 'adjust'] }),
-      amount: int({ description: 'Signed: a charge is negative.' }),
-      bucket: str({ enum: ['allowance', 'purchased'] }),
-      balanceAfter: int({ minimum: 0 }),
-      feature: str({ enum: [...FEATURE_IDS] }),
-      generationId: str(),
-      reason: str(),
-    },
-    ['id', 'at', 'type', 'amount', 'bucket', 'balanceAfter'],
-  ),
-  LedgerPage: { ...page('LedgerEntry'), description: 'Newest first. The sum of `amount` over the ledger equals `available`.' },
-  TextVariant: obj({ ...variantIndex, text: str({ maxLength: OUTPUT_LIMITS.descriptionMaxChars }) }),
-  LockedVariant: obj(
-    { ...variantIndex, locked: { const: true } },
-    undefined,
-    { description: 'Free plan teaser: shown blurred, never generated, no text.' },
-  ),
-  SeoVariant: obj({
-    ...variantIndex,
-    title: str({ maxLength: OUTPUT_LIMITS.seoTitleMaxChars }),
-    description: str({ maxLength: OUTPUT_LIMITS.seoDescriptionMaxChars }),
-  }),
-  ImageVariant: obj({
-    ...variantIndex,
-    imageUrl: str({ format: 'uri' }),
-    width: int(),
-    height: int(),
-    operations: { type: 'array', items: str() },
-  }),
-  BlogVariant: obj({
-    ...variantIndex,
-    title: str({ maxLength: OUTPUT_LIMITS.blogTitleMaxChars }),
-    excerpt: str({ maxLength: OUTPUT_LIMITS.blogExcerptMaxChars }),
-    bodyMarkdown: str(),
-  }),
-  DesignVariant: obj({
-    ...variantIndex,
-    palette: obj(Object.fromEntries(['primary', 'secondary', 'accent', 'background', 'text'].map((k) => [k, str({ pattern: '^#[0-9a-fA-F]{6}$' })]))),
-    fonts: obj({ heading: str(), body: str() }),
-    sections: {
-      type: 'array',
-      items: obj(
-        {
-          type: str({ enum: ['hero', 'featured_products', 'testimonials', 'about', 'newsletter', 'faq'] }),
-          headline: str(),
-          body: str(),
-          cta: str(),
-        },
-        ['type', 'headline', 'body'],
-      ),
-    },
-  }),
-  Generation: obj(
-    {
-      id: str({ pattern: '^gen_' }),
-      feature: str({ enum: [...FEATURE_IDS] }),
-      productId: nullable(str()),
-      variants: {
-        type: 'array',
-        items: { anyOf: ['TextVariant', 'LockedVariant', 'SeoVariant', 'ImageVariant', 'BlogVariant', 'DesignVariant'].map(ref) },
-      },
-      selectedIndex: nullable(int({ minimum: 0, maximum: 1 })),
-      regeneratedFrom: nullable(str()),
-      creditsCharged: int({ minimum: 0 }),
-      credits: obj({ available: int({ minimum: 0 }) }),
-      createdAt: dateTime,
-    },
-    ['id', 'feature', 'productId', 'variants', 'selectedIndex', 'regeneratedFrom', 'creditsCharged', 'credits', 'createdAt'],
-  ),
-  ProductContent: obj(
-    {
-      productId: str(),
-      description: nullable(str()),
-      seo: nullable(obj({ title: str(), description: str() })),
-      image: nullable(obj({ imageUrl: str({ format: 'uri', description: 'Short-lived presigned GET, made anew on every read.' }), width: int(), height: int(), generationId: str() })),
-    },
-    ['productId', 'description', 'seo'],
-  ),
-  Notification: obj({
-    id: str(),
-    type: str({ enum: ['cooldown_started', 'credits_reset', 'credits_refreshed', 'low_balance', 'top_up_completed', 'blog_published'] }),
-    message: str(),
-    createdAt: dateTime,
-    readAt: nullable(dateTime),
-  }),
-  NotificationPage: page('Notification'),
-  TopUpPack: obj({ id: str(), credits: int({ minimum: 1 }), price: obj({ amount: str({ pattern: '^\\d+\\.\\d{2}$' }), currency: str({ enum: ['USD'] }) }) }),
-  TopUpPacks: obj({ items: { type: 'array', items: ref('TopUpPack') } }, undefined, { example: { items: TOP_UP_PACKS } }),
-  Catalog: obj(
-    {
-      plans: {
-        type: 'array',
-        items: obj({
-          id: str({ enum: [...PLAN_IDS] }),
-          label: str(),
-          monthlyAllowance: int({ minimum: 0 }),
-          capabilities: obj({ topUp: { type: 'boolean' }, allVariants: { type: 'boolean' } }),
-          features: { type: 'array', items: str({ enum: [...FEATURE_IDS] }) },
-        }),
-      },
-      features: {
-        type: 'array',
-        items: obj({
-          id: str({ enum: [...FEATURE_IDS] }),
-          label: str(),
-          cost: int({ minimum: 1 }),
-          variants: int({ minimum: 1 }),
-          freeVariants: int({ minimum: 0 }),
-          requiresProduct: { type: 'boolean' },
-          plans: { type: 'array', items: str({ enum: [...PLAN_IDS] }) },
-        }),
-      },
-      packs: { type: 'array', items: ref('TopUpPack') },
-    },
-    undefined,
-    { example: catalogView() },
-  ),
-  TopUp: obj({
-    id: str({ pattern: '^tu_' }),
-    packId: str(),
-    credits: int({ minimum: 1 }),
-    status: str({ enum: ['pending', 'paid', 'failed'] }),
-    checkoutUrl: str({ format: 'uri' }),
-    createdAt: dateTime,
-  }),
-  TopUpPage: page('TopUp'),
-  Upload: obj({ uploadId: str(), uploadUrl: str({ format: 'uri', description: 'PUT the file here (S3 presigned URL).' }), expiresAt: dateTime }),
-  BlogPost: obj(
-    { id: str(), title: str(), status: str({ enum: ['scheduled', 'published', 'canceled'] }), publishAt: dateTime, bodyMarkdown: str() },
-    ['id', 'title', 'status', 'publishAt'],
-  ),
-  BlogPostPage: page('BlogPost'),
-  WebhookReceipt: obj({ received: { const: true }, id: str(), type: str(), ignored: { const: true } }, ['received', 'id', 'type']),
-
-  // Request bodies: zod where it exists.
-  GenerateRequest: fromZod(schemas.GenerateRequest),
-  SelectRequest: fromZod(schemas.SelectRequest),
-  // Refinements do not survive the conversion: say them.
-  AdjustmentRequest: { ...fromZod(schemas.AdjustmentRequest), description: '`amount` is a non-zero integer of at most 1,000,000 either way; a debit larger than the purchased balance is refused (409).' },
-  TopUpRequest: fromZod(schemas.TopUpRequest),
-  UploadRequest: requestSchema(
-    'UploadRequest',
-    obj({ contentType: str({ enum: ['image/jpeg', 'image/png', 'image/webp'] }), bytes: int({ minimum: 1, maximum: 10 * 1024 * 1024 }) }, undefined, {
-      additionalProperties: false,
-    }),
-  ),
-  BlogPostRequest: requestSchema(
-    'BlogPostRequest',
-    obj({ generationId: str({ minLength: 1, maxLength: 100 }), index: int({ minimum: 0, maximum: 1 }), publishAt: { ...dateTime, description: 'In the future.' } }, undefined, {
-      additionalProperties: false,
-    }),
-  ),
-  WebhookEvent: requestSchema(
-    'WebhookEvent',
-    obj(
-      {
-        id: str({ pattern: '^evt_' }),
-        type: str({
-          description: `Known: account.created, subscription.updated, subscription.canceled, topup.paid, topup.failed (published as ${Object.values(DETAIL_TYPES).join(', ')}); unknown types are accepted and ignored.`,
-        }),
-        createdAt: dateTime,
-        data: obj({ accountId: str(), plan: str({ enum: [...PLAN_IDS] }), topUpId: str() }, ['accountId']),
-      },
-      ['id', 'type', 'createdAt', 'data'],
-    ),
-  ),
-};
-
-// ---------------------------------------------------------------------------------------------
-// Operations, by route key (`METHOD path`).
-
-interface OperationDoc {
-  summary: string;
-  tag: string;
-  body?: string;
-  query?: z.ZodObject;
-  /** Accepts `Idempotency-Key` (kept ≥ 24 h; a replay answers the original status and body). */
-  idempotent?: boolean;
-  /** A generation attempt: RateLimit headers on success and on 402/429. */
-  rateLimited?: boolean;
-  /** Signed by the billing system (`Webhook-Signature`) instead of a JWT. */
-  signed?: boolean;
-  success: { status: number; schema: string; description: string };
-  /** Statuses beyond those every route of its kind can answer. */
-  errors?: number[];
+/** The headers a route's refusal with this status carries (as functions/http/handler.ts sets them). */
+function errorHeaders(status: number, def: RouteDefinition): string[] {
+  const out: string[] = [];
+  if (status === 429 || status === 503) out.push('Retry-After');
+  if (def.rateLimited && (status === 402 || status === 429)) out.push(...RATE_LIMIT_HEADERS);
+  return out;
 }
 
-const PageQuery = z.object({
-  limit: z.coerce.number().int().min(1).max(100).default(50),
-  cursor: z.string().min(1).max(400).optional(),
-});
-
-const GENERATION_ERRORS = [402, 403, 409, 429, 502];
-
-const OPERATIONS: Record<string, OperationDoc> = {
-  'GET /v1/credits': { summary: "The caller's credits (the AI Credits button)", tag: 'credits', success: { status: 200, schema: 'Credits', description: 'Balance, plan, period and rate limit.' } },
-  'GET /v1/credits/ledger': {
-    summary: 'Usage history, newest first',
-    tag: 'credits',
-    query: schemas.LedgerQuery,
-    success: { status: 200, schema: 'LedgerPage', description: 'A page of ledger entries.' },
-  },
-  'GET /v1/catalog': {
-    summary: 'Plans, features and packs: labels, costs, variant counts, what each plan may do',
-    tag: 'credits',
-    success: { status: 200, schema: 'Catalog', description: 'The catalog of the configuration module.' },
-  },
-  'GET /v1/credits/top-up-packs': { summary: 'Credit packs on sale', tag: 'top-ups', success: { status: 200, schema: 'TopUpPacks', description: 'The packs.' } },
-  'POST /v1/credits/top-ups': {
-    summary: 'Start buying a pack (paid plans)',
-    tag: 'top-ups',
-    body: 'TopUpRequest',
-    idempotent: true,
-    errors: [403, 404, 409],
-    success: { status: 201, schema: 'TopUp', description: 'A pending top-up and its checkout URL; nothing is credited yet.' },
-  },
-  'GET /v1/credits/top-ups': { summary: "The caller's top-ups", tag: 'top-ups', query: PageQuery, success: { status: 200, schema: 'TopUpPage', description: 'A page of top-ups.' } },
-  'POST /v1/generations': {
-    summary: 'Generate (charged)',
-    tag: 'generations',
-    body: 'GenerateRequest',
-    idempotent: true,
-    rateLimited: true,
-    errors: GENERATION_ERRORS,
-    success: { status: 201, schema: 'Generation', description: 'The generation with its variants and the balance after the charge.' },
-  },
-  'POST /v1/generations/{id}/regenerate': {
-    summary: 'Generate again from the same input (charged again)',
-    tag: 'generations',
-    idempotent: true,
-    rateLimited: true,
-    errors: GENERATION_ERRORS,
-    success: { status: 201, schema: 'Generation', description: 'A new generation; `regeneratedFrom` is `{id}`.' },
-  },
-  'POST /v1/generations/{id}/select': {
-    summary: "Choose a variant as the product's content (free of charge)",
-    tag: 'generations',
-    body: 'SelectRequest',
-    errors: [403],
-    success: { status: 200, schema: 'Generation', description: 'The generation with `selectedIndex` set.' },
-  },
-  'GET /v1/generations/{id}': { summary: 'A generation', tag: 'generations', success: { status: 200, schema: 'Generation', description: 'The generation.' } },
-  'GET /v1/products/{productId}/content': {
-    summary: "A product's selected content",
-    tag: 'products',
-    success: { status: 200, schema: 'ProductContent', description: 'Description, SEO meta and image chosen so far (null when none).' },
-  },
-  'GET /v1/notifications': { summary: "The caller's notifications", tag: 'notifications', query: PageQuery, success: { status: 200, schema: 'NotificationPage', description: 'Newest first.' } },
-  'POST /v1/notifications/{id}/read': { summary: 'Mark a notification read', tag: 'notifications', success: { status: 200, schema: 'Notification', description: 'The notification, `readAt` set.' } },
-  'POST /v1/uploads': {
-    summary: 'Get a presigned URL to upload a product photo',
-    tag: 'uploads',
-    body: 'UploadRequest',
-    errors: [403, 409],
-    success: { status: 201, schema: 'Upload', description: 'PUT the file to `uploadUrl` before `expiresAt`.' },
-  },
-  'POST /v1/blog-posts': {
-    summary: 'Schedule a generated blog post',
-    tag: 'blog',
-    body: 'BlogPostRequest',
-    errors: [403, 404, 409],
-    success: {
-      status: 201,
-      schema: 'BlogPost',
-      description: `The scheduled post. A draft that already has a scheduled post answers 409 \`CONFLICT\`; past ${LIMITS.maxScheduledPosts} scheduled posts, 409 \`LIMIT_REACHED\`.`,
-    },
-  },
-  'GET /v1/blog-posts': { summary: "The caller's blog posts", tag: 'blog', query: PageQuery, success: { status: 200, schema: 'BlogPostPage', description: 'Scheduled and published posts.' } },
-  'GET /v1/blog-posts/{id}': { summary: 'A blog post with its markdown', tag: 'blog', success: { status: 200, schema: 'BlogPost', description: 'The post.' } },
-  'DELETE /v1/blog-posts/{id}': {
-    summary: 'Cancel a scheduled post',
-    tag: 'blog',
-    errors: [409],
-    success: { status: 200, schema: 'BlogPost', description: 'The canceled post (a published one answers 409).' },
-  },
-  'GET /v1/admin/accounts/{accountId}/credits': {
-    summary: "An account's credits (admin)",
-    tag: 'admin',
-    success: { status: 200, schema: 'Credits', description: 'Same shape as `GET /v1/credits`; never creates the account.' },
-  },
-  'POST /v1/admin/accounts/{accountId}/adjustments': {
-    summary: "Adjust an account's purchased credits (admin)",
-    tag: 'admin',
-    body: 'AdjustmentRequest',
-    idempotent: true,
-    errors: [409],
-    success: { status: 201, schema: 'AdjustmentResult', description: 'The adjustment and the credits after it (ledger type `adjust`).' },
-  },
-  'POST /v1/webhooks/subscriptions': {
-    summary: 'Billing system events (subscriptions and top-ups)',
-    tag: 'webhooks',
-    body: 'WebhookEvent',
-    signed: true,
-    errors: [503],
-    success: { status: 202, schema: 'WebhookReceipt', description: 'Accepted (also for a duplicate delivery or an unknown type).' },
-  },
-};
-
-/** The route keys `buildOpenApi` describes by hand; any other wiring route gets a generic operation. */
-export const DESCRIBED_ROUTES: ReadonlySet<string> = new Set(Object.keys(OPERATIONS));
-
+const pascal = (code: string) => code.toLowerCase().replace(/(^|_)(.)/g, (_m, _s, c: string) => c.toUpperCase());
+const errorId = (code: ErrorCode) => `${pascal(code)}Error`;
 const pathParams = (p: string): string[] => [...p.matchAll(/\{([^}]+)\}/g)].map((m) => m[1]!);
 
-function parameters(route: RouteSpec, doc?: OperationDoc): Schema[] {
-  const out: Schema[] = pathParams(route.path).map((name) => ({
-    name,
-    in: 'path',
-    required: true,
-    schema: name === 'accountId' ? fromZod(schemas.accountIdParam) : str({ minLength: 1, maxLength: 100 }),
-  }));
-  if (doc?.query) {
-    for (const [name, field] of Object.entries(doc.query.shape as Record<string, z.ZodType>)) {
-      out.push({ name, in: 'query', required: !field.safeParse(undefined).success, schema: fromZod(field) });
-    }
+function fields(schema: z.ZodType | undefined, where: string): Record<string, z.ZodType> {
+  if (!schema) return {};
+  if (!(schema instanceof z.ZodObject)) throw new Error(`${where} must be a z.object`);
+  return schema.shape as Record<string, z.ZodType>;
+}
+
+function parameters(def: RouteDefinition): Schema[] {
+  const params = fields(def.params, `${def.functionId} params`);
+  const names = pathParams(def.path);
+  // The handler validates exactly the path's parameters: a schema that names others would never see them.
+  if (Object.keys(params).sort().join() !== [...names].sort().join()) throw new Error(`${def.functionId}: params ${Object.keys(params)} do not match ${def.path}`);
+  const out: Schema[] = names.map((name) => ({ name, in: 'path', required: true, schema: fromZod(params[name]!, 'input') }));
+  for (const [name, field] of Object.entries(fields(def.query, `${def.functionId} query`))) {
+    out.push({ name, in: 'query', required: !field.safeParse(undefined).success, schema: fromZod(field, 'input') });
   }
-  if (doc?.idempotent) {
+  if (def.idempotent) {
     out.push({
       name: 'Idempotency-Key',
       in: 'header',
       required: false,
       description: 'Scoped to the account and route, kept at least 24 h: a replay answers the original status and body.',
-      schema: str({ minLength: 1, maxLength: 255 }),
+      schema: { type: 'string', minLength: 1, maxLength: 255 },
     });
   }
-  if (doc?.signed) {
+  if (def.signed) {
     out.push({
       name: 'Webhook-Signature',
       in: 'header',
       required: true,
       description: `\`t=<unix seconds>,v1=<hex HMAC-SHA256(secret, "<t>.<raw body>")>\`, tolerance ${LIMITS.webhookToleranceSeconds} s.`,
-      schema: str({ pattern: '^t=\\d+,v1=[0-9a-f]{64}' }),
+      schema: { type: 'string', pattern: '^t=\\d+,v1=[0-9a-f]{64}' },
     });
   }
   return out;
 }
 
-function errorStatuses(route: RouteSpec, doc?: OperationDoc): number[] {
-  const s = new Set<number>(doc?.errors ?? []);
-  if (route.auth === 'jwt' || doc?.signed) s.add(401);
-  if (route.scopes?.length) s.add(403);
-  if (doc?.body || doc?.query || pathParams(route.path).length || !doc) s.add(400);
-  if (doc?.body) s.add(413);
-  if (pathParams(route.path).length) s.add(404);
-  if (doc?.idempotent) s.add(409);
-  return [...s].sort((a, b) => a - b);
-}
-
-function operation(route: RouteSpec): Schema {
-  const key = `${route.method} ${route.path}`;
-  const doc = OPERATIONS[key];
-  const success = doc?.success ?? { status: route.method === 'POST' ? 201 : 200, schema: '', description: 'Success.' };
-  const successHeaders = doc?.rateLimited
-    ? Object.fromEntries(['RateLimit-Limit', 'RateLimit-Remaining', 'RateLimit-Reset', 'RateLimit-Policy', 'RateLimit'].map((h) => [h, { $ref: `#/components/headers/${h}` }]))
-    : undefined;
+function operation(def: RouteDefinition, use: Map<string, Io>): Schema {
   const responses: Record<string, Schema> = {
-    [success.status]: {
-      description: success.description,
-      ...(successHeaders ? { headers: successHeaders } : {}),
-      content: { 'application/json': { schema: success.schema ? ref(success.schema) : { type: 'object', additionalProperties: true } } },
+    [def.success.status]: {
+      description: def.success.description,
+      ...(def.rateLimited ? { headers: headerRefs(RATE_LIMIT_HEADERS) } : {}),
+      content: { 'application/json': { schema: named(def.success.schema, `${def.functionId} success`, use, 'output') } },
     },
   };
-  for (const status of errorStatuses(route, doc)) responses[status] = { $ref: `#/components/responses/${ERROR_RESPONSES[status]!.name}` };
-
+  const byStatus = new Map<number, ErrorCode[]>();
+  for (const code of def.errors) byStatus.set(ERRORS[code].status, [...(byStatus.get(ERRORS[code].status) ?? []), code]);
+  for (const [status, codes] of [...byStatus].sort(([a], [b]) => a - b)) {
+    const headers = errorHeaders(status, def);
+    responses[status] = {
+      description: codes.map((c) => `\`${c}\`: ${ERRORS[c].description}`).join(' '),
+      ...(headers.length ? { headers: headerRefs(headers) } : {}),
+      content: { 'application/json': { schema: codes.length === 1 ? ref(errorId(codes[0]!)) : { oneOf: codes.map((c) => ref(errorId(c))) } } },
+    };
+  }
+  const body = def.body ?? def.rawBody;
   return {
-    operationId: `${route.method.toLowerCase()}${route.path.replace(/\{([^}]+)\}/g, 'By-$1').replace(/[^A-Za-z0-9]+(.)/g, (_m, c: string) => c.toUpperCase())}`,
-    summary: doc?.summary ?? key,
-    tags: [doc?.tag ?? 'other'],
-    ...(doc ? {} : { 'x-undocumented': true }),
-    security: route.auth === 'jwt' ? [{ bearerAuth: route.scopes ?? [] }] : doc?.signed ? [{ webhookSignature: [] }] : [],
-    parameters: parameters(route, doc),
-    ...(doc?.body ? { requestBody: { required: true, content: { 'application/json': { schema: ref(doc.body) } } } } : {}),
+    operationId: `${def.method.toLowerCase()}${def.path.replace(/\{([^}]+)\}/g, 'By-$1').replace(/[^A-Za-z0-9]+(.)/g, (_m, c: string) => c.toUpperCase())}`,
+    summary: def.summary,
+    ...(def.description ? { description: def.description } : {}),
+    tags: [def.tag],
+    security: def.signed ? [{ webhookSignature: [] }] : [{ bearerAuth: def.scopes ?? [] }],
+    parameters: parameters(def),
+    ...(body ? { requestBody: { required: true, content: { 'application/json': { schema: named(body, `${def.functionId} body`, use, 'input') } } } } : {}),
     responses,
   };
 }
 
-function errorResponse(status: number, e: ErrorDoc): Schema {
-  const schema = {
-    allOf: [
-      ref('Error'),
-      obj({ error: obj({ code: str({ enum: e.codes }), ...(e.details ?? {}) }, ['code']) }, ['error']),
-    ],
-  };
+/** The shared response headers; the RateLimit examples are what functions/http/rate-limit-headers.ts sends. */
+function headers(): Record<string, Schema> {
+  const sample = rateLimitHeaders({ limit: 10, remaining: 9, resetSeconds: 3412, windowSeconds: 3600 });
+  const int = { type: 'integer' };
   return {
-    description: `${status}: ${e.description}`,
-    ...(e.headers ? { headers: Object.fromEntries(e.headers.map((h) => [h, { $ref: `#/components/headers/${h}` }])) } : {}),
-    content: { 'application/json': { schema } },
+    'Retry-After': { description: 'Seconds until the request may be retried.', schema: { type: 'integer', minimum: 0 }, example: 120 },
+    'RateLimit-Limit': { description: 'Generation attempts allowed per window.', schema: int, example: Number(sample['ratelimit-limit']) },
+    'RateLimit-Remaining': { description: 'Attempts left in the current window.', schema: int, example: Number(sample['ratelimit-remaining']) },
+    'RateLimit-Reset': { description: 'Seconds until the window (or cooldown) ends.', schema: int, example: Number(sample['ratelimit-reset']) },
+    'RateLimit-Policy': { description: 'draft-ietf-httpapi-ratelimit-headers structured policy.', schema: { type: 'string' }, example: sample['ratelimit-policy'] },
+    RateLimit: { description: 'draft-ietf-httpapi-ratelimit-headers structured field.', schema: { type: 'string' }, example: sample.ratelimit },
   };
 }
 
@@ -555,10 +150,36 @@ export interface OpenApiOptions {
   serverUrl?: string;
 }
 
-/** The OpenAPI 3.1 document for every route in the wiring. */
+/** The OpenAPI 3.1 document of every route the wiring serves. */
 export function buildOpenApi(options: OpenApiOptions = {}): Record<string, any> {
   const paths: Record<string, Record<string, Schema>> = {};
-  for (const route of routes()) (paths[route.path] ??= {})[route.method.toLowerCase()] = operation(route);
+  const use = new Map<string, Io>();
+  const codes = new Set<ErrorCode>();
+  for (const r of routes()) {
+    const def = routeDefinition(r.fn.id);
+    if (!def || def.method !== r.method || def.path !== r.path) throw new Error(`${r.method} ${r.path} (${r.fn.id}) is served without its definition in functions/routes/`);
+    (paths[r.path] ??= {})[r.method.toLowerCase()] = operation(def, use);
+    def.errors.forEach((c) => codes.add(c));
+  }
+  const request = components('input');
+  const response = components('output');
+  const schemas: Record<string, Schema> = {
+    Error: {
+      ...fromZod(z.object({ error: z.looseObject({ code: z.string(), message: z.string() }) }), 'output'),
+      description: 'Every refusal: a stable `code`, a message, and details that depend on the code.',
+      example: { error: { code: 'INSUFFICIENT_CREDITS', message: 'This needs 1 credit and you have 0.', action: 'upgrade', required: 1, available: 0 } },
+    },
+  };
+  // Only the components the operations reach, each from the conversion its use needs.
+  const reached = (id: string, io: Io) => {
+    if (schemas[id]) return;
+    const s = (io === 'input' ? request : response)[id];
+    if (!s) throw new Error(`no component ${id}`);
+    schemas[id] = s;
+    for (const m of JSON.stringify(s).matchAll(/"#\/components\/schemas\/([^"]+)"/g)) reached(m[1]!, io);
+  };
+  for (const [id, io] of use) reached(id, io);
+  for (const code of [...codes].sort()) schemas[errorId(code)] = { ...fromZod(errorEnvelope(code), 'output'), description: `${ERRORS[code].status}: ${ERRORS[code].description}` };
 
   return {
     openapi: '3.1.0',
@@ -588,9 +209,8 @@ export function buildOpenApi(options: OpenApiOptions = {}): Record<string, any> 
           description: 'HMAC-SHA256 of `<t>.<raw body>` with the shared webhook secret.',
         },
       },
-      schemas: SCHEMAS,
-      headers: HEADERS,
-      responses: Object.fromEntries(Object.entries(ERROR_RESPONSES).map(([status, e]) => [e.name, errorResponse(Number(status), e)])),
+      schemas,
+      headers: headers(),
     },
   };
 }

@@ -4,18 +4,14 @@
  * and an in-process bus; adding a route or a rule is one entry here.
  */
 import { ADMIN_SCOPE } from '../functions/config.ts';
+import { DETAIL_TYPES, EVENT_SOURCE, SCHEDULE_TARGET } from '../functions/resources.ts';
+import { ROUTES, type RoutedFunction } from '../functions/routes/index.ts';
+import type { RouteDefinition } from '../functions/routes/route.ts';
 
-export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'DELETE';
+export type { HttpMethod } from '../functions/routes/route.ts';
 
-export interface RouteSpec {
-  method: HttpMethod;
-  /** API Gateway HTTP API path syntax: `/v1/generations/{id}`. */
-  path: string;
-  /** `jwt`: the HTTP API JWT authorizer (locally: the local server's jose check). */
-  auth: 'jwt' | 'none';
-  /** Scopes the authorizer requires (AWS) and the local server checks alike. */
-  scopes?: string[];
-}
+/** What CDK and the local server read of a route: the rest of its definition is the handler's and the document's. */
+export type RouteSpec = Pick<RouteDefinition, 'method' | 'path' | 'auth' | 'scopes'>;
 
 export interface RuleSpec {
   /** Logical id of the rule, stable across deploys. */
@@ -64,6 +60,7 @@ export interface FunctionSpec {
   id: string;
   /** Handler file from the repository root; it exports `handler`. */
   entry: string;
+  /** Its HTTP routes: on HTTP functions, their definition's (functions/routes/, see `http()`). */
   routes?: RouteSpec[];
   rules?: RuleSpec[];
   schedules?: ScheduleSpec[];
@@ -79,65 +76,39 @@ export interface FunctionSpec {
   reservedConcurrency?: number;
 }
 
-export const EVENT_SOURCE = 'ai-credits.billing';
-export const DETAIL_TYPES = {
-  accountCreated: 'AccountCreated',
-  subscriptionChanged: 'SubscriptionChanged',
-  topUpPaid: 'TopUpPaid',
-  topUpFailed: 'TopUpFailed',
-} as const;
-
-export { ADMIN_SCOPE };
-
-/** The main table: one item collection per account (`pk`), sorted items inside it (`sk`). */
-export const TABLE = {
-  partitionKey: 'pk',
-  sortKey: 'sk',
-  ttlAttribute: 'expiresAt',
-  indexes: [
-    /** Accounts by refresh due date, sharded: the monthly job queries `dueShard = n AND periodEnd <= now`. */
-    { name: 'refresh-due', partitionKey: 'dueShard', sortKey: 'periodEnd', projection: 'KEYS_ONLY' },
-  ],
-} as const;
-
-/** Powertools idempotency records (`id` key, `expiration` TTL), as that utility expects. */
-export const IDEMPOTENCY_TABLE = { partitionKey: 'id', ttlAttribute: 'expiration' } as const;
+export { ADMIN_SCOPE, DETAIL_TYPES, EVENT_SOURCE };
+export { IDEMPOTENCY_TABLE, TABLE } from '../functions/resources.ts';
 
 /** Any merchant request may provision its account or refresh its period, so most functions read and write the table. */
 const readWrite: Access[] = ['table:read', 'table:write'];
 
+/**
+ * An HTTP function from its route definition: id, handler file and route come from it, and a route that
+ * honours `Idempotency-Key` is granted the idempotency table here, so the grant cannot lag the flag.
+ */
+function http(fn: RoutedFunction, spec: Omit<FunctionSpec, 'id' | 'entry' | 'routes'>): FunctionSpec {
+  const route = ROUTES[fn];
+  const access = route.idempotent && !spec.access.includes('idempotency') ? [...spec.access, 'idempotency' as const] : spec.access;
+  return { ...spec, id: fn, entry: `functions/handlers/${fn}.ts`, routes: [route], access };
+}
+
 export const FUNCTIONS: FunctionSpec[] = [
-  {
-    id: 'credits-get',
-    entry: 'functions/handlers/credits-get.ts',
-    routes: [{ method: 'GET', path: '/v1/credits', auth: 'jwt' }],
+  http('credits-get', {
     access: readWrite,
-  },
-  {
-    id: 'ledger-get',
-    entry: 'functions/handlers/ledger-get.ts',
-    routes: [{ method: 'GET', path: '/v1/credits/ledger', auth: 'jwt' }],
+  }),
+  http('ledger-get', {
     access: readWrite,
-  },
-  {
-    id: 'admin-credits-get',
-    entry: 'functions/handlers/admin-credits-get.ts',
-    routes: [{ method: 'GET', path: '/v1/admin/accounts/{accountId}/credits', auth: 'jwt', scopes: [ADMIN_SCOPE] }],
+  }),
+  http('admin-credits-get', {
     access: readWrite,
-  },
-  {
-    id: 'admin-adjust',
-    entry: 'functions/handlers/admin-adjust.ts',
-    routes: [{ method: 'POST', path: '/v1/admin/accounts/{accountId}/adjustments', auth: 'jwt', scopes: [ADMIN_SCOPE] }],
-    access: [...readWrite, 'idempotency'],
-  },
-  {
-    id: 'webhook-subscriptions',
-    entry: 'functions/handlers/webhook-subscriptions.ts',
+  }),
+  http('admin-adjust', {
+    access: readWrite,
+  }),
+  http('webhook-subscriptions', {
     // No JWT: the handler verifies the billing system's HMAC signature over the raw body.
-    routes: [{ method: 'POST', path: '/v1/webhooks/subscriptions', auth: 'none' }],
     access: ['bus:put', 'webhook-secret'],
-  },
+  }),
   {
     id: 'billing-events',
     entry: 'functions/handlers/billing-events.ts',
@@ -162,108 +133,60 @@ export const FUNCTIONS: FunctionSpec[] = [
     // One run at a time: a late run never overlaps the next, and a burst cannot take its slot.
     reservedConcurrency: 1,
   },
-  {
-    id: 'catalog-get',
-    entry: 'functions/handlers/catalog-get.ts',
-    routes: [{ method: 'GET', path: '/v1/catalog', auth: 'jwt' }],
+  http('catalog-get', {
     access: [],
-  },
-  {
-    id: 'top-up-packs-get',
-    entry: 'functions/handlers/top-up-packs-get.ts',
-    routes: [{ method: 'GET', path: '/v1/credits/top-up-packs', auth: 'jwt' }],
+  }),
+  http('top-up-packs-get', {
     access: [],
-  },
-  {
-    id: 'top-up-create',
-    entry: 'functions/handlers/top-up-create.ts',
-    routes: [{ method: 'POST', path: '/v1/credits/top-ups', auth: 'jwt' }],
-    access: [...readWrite, 'idempotency'],
-  },
-  {
-    id: 'top-ups-list',
-    entry: 'functions/handlers/top-ups-list.ts',
-    routes: [{ method: 'GET', path: '/v1/credits/top-ups', auth: 'jwt' }],
+  }),
+  http('top-up-create', {
     access: readWrite,
-  },
-  {
-    id: 'generations-create',
-    entry: 'functions/handlers/generations-create.ts',
-    routes: [{ method: 'POST', path: '/v1/generations', auth: 'jwt' }],
-    access: [...readWrite, 'idempotency', 'bedrock:invoke', 'uploads:read', 'results:write', 'results:read'],
+  }),
+  http('top-ups-list', {
+    access: readWrite,
+  }),
+  http('generations-create', {
+    access: [...readWrite, 'bedrock:invoke', 'uploads:read', 'results:write', 'results:read'],
     timeoutSeconds: 29,
     memoryMb: 1024,
-  },
-  {
-    id: 'generations-regenerate',
-    entry: 'functions/handlers/generations-regenerate.ts',
-    routes: [{ method: 'POST', path: '/v1/generations/{id}/regenerate', auth: 'jwt' }],
-    access: [...readWrite, 'idempotency', 'bedrock:invoke', 'uploads:read', 'results:write', 'results:read'],
+  }),
+  http('generations-regenerate', {
+    access: [...readWrite, 'bedrock:invoke', 'uploads:read', 'results:write', 'results:read'],
     timeoutSeconds: 29,
     memoryMb: 1024,
-  },
-  {
-    id: 'generations-select',
-    entry: 'functions/handlers/generations-select.ts',
-    routes: [{ method: 'POST', path: '/v1/generations/{id}/select', auth: 'jwt' }],
+  }),
+  http('generations-select', {
     // Write: a selected image is copied out of the expiring results/ prefix.
     access: [...readWrite, 'results:read', 'selected:write'],
-  },
-  {
-    id: 'generations-get',
-    entry: 'functions/handlers/generations-get.ts',
-    routes: [{ method: 'GET', path: '/v1/generations/{id}', auth: 'jwt' }],
+  }),
+  http('generations-get', {
     access: [...readWrite, 'results:read'],
-  },
-  {
-    id: 'product-content-get',
-    entry: 'functions/handlers/product-content-get.ts',
-    routes: [{ method: 'GET', path: '/v1/products/{productId}/content', auth: 'jwt' }],
+  }),
+  http('product-content-get', {
     access: ['table:read', 'selected:read'],
-  },
-  {
-    id: 'uploads-create',
-    entry: 'functions/handlers/uploads-create.ts',
-    routes: [{ method: 'POST', path: '/v1/uploads', auth: 'jwt' }],
+  }),
+  http('uploads-create', {
     // Presigns a PUT: the URL carries this function's permission to write uploads/.
     access: [...readWrite, 'uploads:put'],
-  },
-  {
-    id: 'notifications-list',
-    entry: 'functions/handlers/notifications-list.ts',
-    routes: [{ method: 'GET', path: '/v1/notifications', auth: 'jwt' }],
+  }),
+  http('notifications-list', {
     access: ['table:read'],
-  },
-  {
-    id: 'notifications-read',
-    entry: 'functions/handlers/notifications-read.ts',
-    routes: [{ method: 'POST', path: '/v1/notifications/{id}/read', auth: 'jwt' }],
+  }),
+  http('notifications-read', {
     access: ['table:write'],
-  },
-  {
-    id: 'blog-posts-create',
-    entry: 'functions/handlers/blog-posts-create.ts',
-    routes: [{ method: 'POST', path: '/v1/blog-posts', auth: 'jwt' }],
-    access: [...readWrite, 'idempotency', 'scheduler:create'],
-  },
-  {
-    id: 'blog-posts-list',
-    entry: 'functions/handlers/blog-posts-list.ts',
-    routes: [{ method: 'GET', path: '/v1/blog-posts', auth: 'jwt' }],
+  }),
+  http('blog-posts-create', {
+    access: [...readWrite, 'scheduler:create'],
+  }),
+  http('blog-posts-list', {
     access: ['table:read'],
-  },
-  {
-    id: 'blog-posts-get',
-    entry: 'functions/handlers/blog-posts-get.ts',
-    routes: [{ method: 'GET', path: '/v1/blog-posts/{id}', auth: 'jwt' }],
+  }),
+  http('blog-posts-get', {
     access: ['table:read'],
-  },
-  {
-    id: 'blog-posts-cancel',
-    entry: 'functions/handlers/blog-posts-cancel.ts',
-    routes: [{ method: 'DELETE', path: '/v1/blog-posts/{id}', auth: 'jwt' }],
+  }),
+  http('blog-posts-cancel', {
     access: ['table:write', 'scheduler:delete'],
-  },
+  }),
   {
     // Invoked by the one-time schedules the two functions above create and delete (no route).
     id: 'blog-publish',
@@ -274,7 +197,19 @@ export const FUNCTIONS: FunctionSpec[] = [
   },
 ];
 
+// The scheduler adapter names its target without reading this list (it would carry every route into its bundle).
+const targets = FUNCTIONS.filter((f) => f.scheduleTarget).map((f) => f.id);
+if (targets.join() !== SCHEDULE_TARGET) throw new Error(`lib/wiring.ts: the one scheduleTarget must be ${SCHEDULE_TARGET} (functions/resources.ts), found ${targets.join(', ') || 'none'}`);
+// Every route definition is served by a function of this list.
+const unserved = Object.keys(ROUTES).filter((fn) => !FUNCTIONS.some((f) => f.id === fn));
+if (unserved.length) throw new Error(`lib/wiring.ts: no function serves the routes of ${unserved.join(', ')}`);
+
 /** Every HTTP route, flattened, with the function that serves it. */
 export function routes(): Array<RouteSpec & { fn: FunctionSpec }> {
   return FUNCTIONS.flatMap((fn) => (fn.routes ?? []).map((r) => ({ ...r, fn })));
+}
+
+/** The definition of a function's route (functions/routes/<id>.ts); undefined for a function without one. */
+export function routeDefinition(fnId: string): RouteDefinition | undefined {
+  return (ROUTES as Record<string, RouteDefinition>)[fnId];
 }

@@ -11,7 +11,7 @@ import { brotliCompressSync, brotliDecompressSync, constants } from 'node:zlib';
 import { GetCommand, PutCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { GenerationRecord, GenerationStore, ProductContent, PutOptions } from '../core/generation-store.ts';
 import { batchPut, isConditionFailure } from './dynamo-client.ts';
-import { TABLE } from '../../lib/wiring.ts';
+import { TABLE } from '../resources.ts';
 import { accountPk } from './dynamo-store.ts';
 
 const TTL = TABLE.ttlAttribute;

@@ -11,7 +11,7 @@ import { correlationId, log } from '../http/log.ts';
 import { traced } from '../observability/tracer.ts';
 import { recordCall } from './aws-calls.ts';
 import { roleCredentials } from './aws-credentials.ts';
-import { DETAIL_TYPES, EVENT_SOURCE } from '../../lib/wiring.ts';
+import { DETAIL_TYPES, EVENT_SOURCE } from '../resources.ts';
 import { localBus } from './local-bus.ts';
 
 export const DETAIL_TYPE_OF: Record<BillingEventType, string> = {

@@ -6,7 +6,7 @@ import { CreateScheduleCommand, DeleteScheduleCommand, SchedulerClient } from '@
 import type { Env } from '../config.ts';
 import type { PublishPayload, Scheduler } from '../core/blog-posts.ts';
 import { log } from '../http/log.ts';
-import { FUNCTIONS } from '../../lib/wiring.ts';
+import { SCHEDULE_TARGET } from '../resources.ts';
 import { localScheduler } from './local-bus.ts';
 import { traced } from '../observability/tracer.ts';
 import { recordCall } from './aws-calls.ts';
@@ -89,11 +89,9 @@ export class LocalStackScheduler implements Scheduler {
   }
 }
 
-/** The wiring function one-time schedules invoke (exactly one has `scheduleTarget`). */
+/** The function one-time schedules invoke (lib/wiring.ts checks that it is its one `scheduleTarget`). */
 export function publishTarget(): string {
-  const targets = FUNCTIONS.filter((f) => f.scheduleTarget);
-  if (targets.length !== 1) throw new Error(`expected exactly one scheduleTarget in lib/wiring.ts, found ${targets.length}`);
-  return targets[0]!.id;
+  return SCHEDULE_TARGET;
 }
 
 export function makeScheduler(env: Env): Scheduler {

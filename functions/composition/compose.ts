@@ -79,6 +79,8 @@ export interface Port<K extends PortKey = PortKey> {
 export const BASE_ENV: readonly EnvKey[] = ['AWS_REGION', 'LOG_LEVEL', 'LOCAL_STACK', 'DEMO'];
 
 export interface Composition {
+  /** The function's id in lib/wiring.ts. */
+  fn: string;
   deps: Deps;
   ports: readonly Port<any>[];
   envKeys: readonly EnvKey[];
@@ -124,5 +126,5 @@ export function compose(fn: string, ports: readonly Port<any>[], extraEnv: reado
       Object.defineProperty(target, k, { enumerable: true, get: () => (built ??= p.build(env, deps) as Record<string, unknown>)[k] });
     }
   }
-  return { deps, ports: all, envKeys };
+  return { fn, deps, ports: all, envKeys };
 }

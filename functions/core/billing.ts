@@ -18,18 +18,18 @@ const EventId = z.string().trim().min(1).max(200);
 const TopUpId = z.string().trim().min(1).max(100).regex(/^[A-Za-z0-9_\-]+$/, 'letters, digits, _ and - only');
 
 /** What every event must have to be acknowledged at all, known type or not. */
-const Envelope = z.object({ id: EventId, type: z.string().trim().min(1).max(100), createdAt: Instant, data: z.unknown().optional() });
+export const WebhookEnvelope = z.object({ id: EventId, type: z.string().trim().min(1).max(100), createdAt: Instant, data: z.unknown().optional() });
 
 // Known types: extra fields are tolerated (a billing system adds fields over time), missing or wrong ones are not.
-const KNOWN = {
+export const WEBHOOK_DATA = {
   'account.created': z.object({ accountId: accountIdParam }),
   'subscription.updated': z.object({ accountId: accountIdParam, plan: z.enum(PLAN_IDS) }),
   'subscription.canceled': z.object({ accountId: accountIdParam, plan: z.enum(PLAN_IDS).optional() }),
   'topup.paid': z.object({ accountId: accountIdParam, topUpId: TopUpId }),
   'topup.failed': z.object({ accountId: accountIdParam, topUpId: TopUpId }),
 } as const;
-export type BillingEventType = keyof typeof KNOWN;
-export const BILLING_EVENT_TYPES = Object.keys(KNOWN) as BillingEventType[];
+export type BillingEventType = keyof typeof WEBHOOK_DATA;
+export const BILLING_EVENT_TYPES = Object.keys(WEBHOOK_DATA) as BillingEventType[];
 
 const base = { id: EventId, createdAt: Instant, accountId: accountIdParam };
 /** The event as published on the bus (the `detail`): flat, validated, with the plan resolved. */
@@ -57,12 +57,12 @@ export function parseWebhookBody(rawBody: string): BillingEvent | null {
   } catch {
     throw new ValidationFailed([{ path: '(body)', message: 'The body is not valid JSON.' }], 'Malformed JSON body.');
   }
-  const envelope = Envelope.safeParse(json);
+  const envelope = WebhookEnvelope.safeParse(json);
   if (!envelope.success) throw new ValidationFailed(issuesOf(envelope.error, ''), 'The webhook event is not well-formed.');
   const { id, type, createdAt, data } = envelope.data;
-  if (!(type in KNOWN)) return null;
+  if (!(type in WEBHOOK_DATA)) return null;
   const known = type as BillingEventType;
-  const parsed = KNOWN[known].safeParse(data);
+  const parsed = WEBHOOK_DATA[known].safeParse(data);
   if (!parsed.success) throw new ValidationFailed(issuesOf(parsed.error, 'data'), `The ${known} event is not valid.`);
   const d = parsed.data as { accountId: string; plan?: PlanId; topUpId?: string };
   switch (known) {

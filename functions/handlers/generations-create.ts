@@ -1,6 +1,5 @@
 import { generate } from '../core/generations.ts';
-import { GenerateRequest } from '../core/schemas.ts';
-import { created, httpHandler } from '../http/handler.ts';
+import { httpHandler, Reply } from '../http/handler.ts';
 import { rateLimitHeaders } from '../http/rate-limit-headers.ts';
 import { compose } from '../composition/compose.ts';
 import { creditStore } from '../composition/credit-store.ts';
@@ -9,12 +8,12 @@ import { idempotency } from '../composition/idempotency.ts';
 import { images } from '../composition/images.ts';
 import { rateStore } from '../composition/rate-store.ts';
 import { textModelPort } from '../composition/text-model.ts';
+import route from '../routes/generations-create.ts';
 
 /** The ports this function uses: its bundle carries these adapters and its environment schema their keys. */
 export const composition = compose('generations-create', [creditStore, rateStore, generationStore, textModelPort, images, idempotency]);
-const deps = composition.deps;
 
-export const handler = httpHandler({ deps, body: GenerateRequest, idempotent: true }, async ({ caller, body, idempotencyKey }, deps) => {
+export const handler = httpHandler(route, composition, async ({ caller, body, idempotencyKey }, deps) => {
   const { generation, rate } = await generate(deps, { accountId: caller.accountId, ...body, idempotencyKey });
-  return created(generation, rateLimitHeaders({ ...rate, windowSeconds: deps.rateLimit.windowSeconds }));
+  return new Reply(generation, rateLimitHeaders({ ...rate, windowSeconds: deps.rateLimit.windowSeconds }));
 });

@@ -1,6 +1,5 @@
-import * as z from 'zod';
 import { regenerate } from '../core/generations.ts';
-import { created, httpHandler } from '../http/handler.ts';
+import { httpHandler, Reply } from '../http/handler.ts';
 import { rateLimitHeaders } from '../http/rate-limit-headers.ts';
 import { compose } from '../composition/compose.ts';
 import { creditStore } from '../composition/credit-store.ts';
@@ -9,12 +8,12 @@ import { idempotency } from '../composition/idempotency.ts';
 import { images } from '../composition/images.ts';
 import { rateStore } from '../composition/rate-store.ts';
 import { textModelPort } from '../composition/text-model.ts';
+import route from '../routes/generations-regenerate.ts';
 
 /** The ports this function uses: its bundle carries these adapters and its environment schema their keys. */
 export const composition = compose('generations-regenerate', [creditStore, rateStore, generationStore, textModelPort, images, idempotency]);
-const deps = composition.deps;
 
-export const handler = httpHandler({ deps, params: z.object({ id: z.string().min(1).max(100) }), idempotent: true }, async ({ caller, params, idempotencyKey }, deps) => {
+export const handler = httpHandler(route, composition, async ({ caller, params, idempotencyKey }, deps) => {
   const { generation, rate } = await regenerate(deps, caller.accountId, params.id, idempotencyKey);
-  return created(generation, rateLimitHeaders({ ...rate, windowSeconds: deps.rateLimit.windowSeconds }));
+  return new Reply(generation, rateLimitHeaders({ ...rate, windowSeconds: deps.rateLimit.windowSeconds }));
 });

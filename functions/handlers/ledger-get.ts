@@ -1,13 +1,10 @@
-import { LedgerQuery } from '../core/schemas.ts';
 import { ledgerPage } from '../core/ledger.ts';
-import { httpHandler, ok } from '../http/handler.ts';
+import { httpHandler } from '../http/handler.ts';
 import { compose } from '../composition/compose.ts';
 import { creditStore } from '../composition/credit-store.ts';
+import route from '../routes/ledger-get.ts';
 
 /** The ports this function uses: its bundle carries these adapters and its environment schema their keys. */
 export const composition = compose('ledger-get', [creditStore]);
-const deps = composition.deps;
 
-export const handler = httpHandler({ deps, query: LedgerQuery }, async ({ caller, query }, deps) =>
-  ok(await ledgerPage(deps, caller.accountId, query.limit, query.cursor)),
-);
+export const handler = httpHandler(route, composition, async ({ caller, query }, deps) => await ledgerPage(deps, caller.accountId, query.limit, query.cursor));

@@ -1,11 +1,12 @@
 import { receiveWebhook } from '../core/billing.ts';
 import { InvalidSignature, ServiceUnavailable, ValidationFailed } from '../core/errors.ts';
 import { handlerMetrics } from '../adapters/powertools-telemetry.ts';
-import { accepted, httpHandler } from '../http/handler.ts';
+import { httpHandler } from '../http/handler.ts';
 import { log } from '../http/log.ts';
 import { compose } from '../composition/compose.ts';
 import { events } from '../composition/events.ts';
 import { webhookSecrets } from '../composition/webhook-secrets.ts';
+import route from '../routes/webhook-subscriptions.ts';
 
 /** The ports this function uses: its bundle carries these adapters and its environment schema their keys. */
 export const composition = compose('webhook-subscriptions', [events, webhookSecrets]);
@@ -27,7 +28,7 @@ function rejected(err: unknown): never {
   throw err;
 }
 
-// No body schema: the signature is checked over the raw body before any parsing.
-export const handler = httpHandler({ deps, auth: 'none' }, async ({ headers, rawBody }, deps) =>
-  accepted(await receiveWebhook({ clock: deps.clock, events: deps.events, secrets }, headers['webhook-signature'], rawBody).catch(rejected)),
+// The route documents its body but gives the wrapper none to parse: the signature is checked over the raw body first.
+export const handler = httpHandler(route, composition, async ({ headers, rawBody }, deps) =>
+  await receiveWebhook({ clock: deps.clock, events: deps.events, secrets }, headers['webhook-signature'], rawBody).catch(rejected),
 );

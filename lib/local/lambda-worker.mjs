@@ -93,7 +93,7 @@ try {
   handler = mod.handler;
   // What the function composed (its ports and the environment keys it parsed), for tests and benchmarks.
   const c = mod.composition;
-  const composition = c && { envKeys: [...c.envKeys], ports: c.ports.map((p) => ({ name: p.name, access: [...p.access] })) };
+  const composition = c && { fn: c.fn, envKeys: [...c.envKeys], ports: c.ports.map((p) => ({ name: p.name, access: [...p.access] })) };
   parentPort.postMessage({ type: 'ready', initMs: performance.now() - started, composition });
 } catch (err) {
   parentPort.postMessage({ type: 'init-error', error: errorOf(err) });

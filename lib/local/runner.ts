@@ -63,7 +63,7 @@ export interface RunnerOptions {
 /** What a cold start reports: the bundle's import time and what the function composed. */
 export interface ColdStart {
   initMs: number;
-  composition?: { envKeys: string[]; ports: Array<{ name: string; access: string[] }> };
+  composition?: { fn: string; envKeys: string[]; ports: Array<{ name: string; access: string[] }> };
 }
 
 export class FunctionRunner {

@@ -193,6 +193,8 @@ describe('every bundle', () => {
   it.each(FUNCTIONS.map((f) => [f.id, f] as const))('%s: cold-starts with its template environment and exports its composition', async (_id, fn) => {
     const c = await coldStart(fn);
     expect(c.composition, fn.id).toBeDefined();
+    // The handler refuses to start on another function's route, so this also says it serves its own.
+    expect(c.composition!.fn, fn.id).toBe(fn.id);
     expect(c.initMs).toBeGreaterThan(0);
   });
 

@@ -3,6 +3,7 @@
  * that calls it the way a merchant's integration would.
  */
 import { afterAll, beforeAll } from 'vitest';
+import { contractBreach } from './contract.ts';
 import { startLocalStack, type LocalStack, type LocalStackOptions } from '../../lib/local/stack.ts';
 import { applyPlan } from '../../functions/core/credits.ts';
 import { deps } from '../../lib/local/deps.ts';
@@ -29,6 +30,8 @@ export async function call<T = any>(url: string, init: RequestInit): Promise<Api
   } catch {
     /* not JSON: keep the text */
   }
+  const breach = contractBreach((init.method ?? 'GET').toUpperCase(), url, res.status, body);
+  if (breach) throw new Error(`contract: ${breach}`);
   return { status: res.status, body, headers: res.headers };
 }
 

@@ -1,0 +1,30 @@
+/**
+ * Names the functions and lib/ share: the table layouts, the billing events' source and detail-types,
+ * and the function one-time schedules invoke. Kept apart from lib/wiring.ts, so an adapter that needs
+ * one of them does not carry the wiring, and with it every route definition, into its bundle.
+ */
+
+export const EVENT_SOURCE = 'ai-credits.billing';
+export const DETAIL_TYPES = {
+  accountCreated: 'AccountCreated',
+  subscriptionChanged: 'SubscriptionChanged',
+  topUpPaid: 'TopUpPaid',
+  topUpFailed: 'TopUpFailed',
+} as const;
+
+/** The main table: one item collection per account (`pk`), sorted items inside it (`sk`). */
+export const TABLE = {
+  partitionKey: 'pk',
+  sortKey: 'sk',
+  ttlAttribute: 'expiresAt',
+  indexes: [
+    /** Accounts by refresh due date, sharded: the monthly job queries `dueShard = n AND periodEnd <= now`. */
+    { name: 'refresh-due', partitionKey: 'dueShard', sortKey: 'periodEnd', projection: 'KEYS_ONLY' },
+  ],
+} as const;
+
+/** Powertools idempotency records (`id` key, `expiration` TTL), as that utility expects. */
+export const IDEMPOTENCY_TABLE = { partitionKey: 'id', ttlAttribute: 'expiration' } as const;
+
+/** The function the service's one-time schedules invoke (blog publishing); lib/wiring.ts marks it `scheduleTarget`. */
+export const SCHEDULE_TARGET = 'blog-publish';

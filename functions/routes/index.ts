@@ -1,0 +1,55 @@
+/**
+ * Every route definition, for lib/ (wiring, OpenAPI) and the tests. No handler imports this file: each
+ * imports its own route module, so its bundle carries only its own schemas.
+ */
+import adminAdjust from './admin-adjust.ts';
+import adminCreditsGet from './admin-credits-get.ts';
+import blogPostsCancel from './blog-posts-cancel.ts';
+import blogPostsCreate from './blog-posts-create.ts';
+import blogPostsGet from './blog-posts-get.ts';
+import blogPostsList from './blog-posts-list.ts';
+import catalogGet from './catalog-get.ts';
+import creditsGet from './credits-get.ts';
+import generationsCreate from './generations-create.ts';
+import generationsGet from './generations-get.ts';
+import generationsRegenerate from './generations-regenerate.ts';
+import generationsSelect from './generations-select.ts';
+import ledgerGet from './ledger-get.ts';
+import notificationsList from './notifications-list.ts';
+import notificationsRead from './notifications-read.ts';
+import productContentGet from './product-content-get.ts';
+import topUpCreate from './top-up-create.ts';
+import topUpPacksGet from './top-up-packs-get.ts';
+import topUpsList from './top-ups-list.ts';
+import uploadsCreate from './uploads-create.ts';
+import webhookSubscriptions from './webhook-subscriptions.ts';
+import type { RouteDefinition } from './route.ts';
+
+export const ROUTES = {
+  'admin-adjust': adminAdjust,
+  'admin-credits-get': adminCreditsGet,
+  'blog-posts-cancel': blogPostsCancel,
+  'blog-posts-create': blogPostsCreate,
+  'blog-posts-get': blogPostsGet,
+  'blog-posts-list': blogPostsList,
+  'catalog-get': catalogGet,
+  'credits-get': creditsGet,
+  'generations-create': generationsCreate,
+  'generations-get': generationsGet,
+  'generations-regenerate': generationsRegenerate,
+  'generations-select': generationsSelect,
+  'ledger-get': ledgerGet,
+  'notifications-list': notificationsList,
+  'notifications-read': notificationsRead,
+  'product-content-get': productContentGet,
+  'top-up-create': topUpCreate,
+  'top-up-packs-get': topUpPacksGet,
+  'top-ups-list': topUpsList,
+  'uploads-create': uploadsCreate,
+  'webhook-subscriptions': webhookSubscriptions,
+} satisfies Record<string, RouteDefinition>;
+
+export type RoutedFunction = keyof typeof ROUTES;
+
+// A route listed under another function's id would be served by the wrong handler.
+for (const [fn, r] of Object.entries(ROUTES)) if (r.functionId !== fn) throw new Error(`functions/routes/index.ts: ${fn} lists the route of ${r.functionId}`);

@@ -1,0 +1,95 @@
+/** Response shapes of the credits, ledger, top-up and catalog routes (docs/contract.md). */
+import * as z from 'zod';
+import { FEATURE_IDS, PLAN_IDS, TOP_UP_PACKS } from '../../config.ts';
+import { catalogView } from '../../core/catalog.ts';
+import { dateTime, page } from './common.ts';
+
+const count = z.int().min(0);
+
+export const Credits = z
+  .object({
+    accountId: z.string(),
+    plan: z.enum(PLAN_IDS),
+    credits: z.object({ available: count, allowance: count, allowanceRemaining: count, purchased: count }),
+    period: z.object({ start: dateTime, end: dateTime }),
+    topUpAvailable: z.boolean().meta({ description: 'True exactly for plans that may top up (the Top Up button).' }),
+    rateLimit: z.object({ limit: z.int(), remaining: count, windowResetAt: dateTime.nullable(), cooldownUntil: dateTime.nullable() }),
+  })
+  .meta({
+    id: 'Credits',
+    example: {
+      accountId: 'acct_1',
+      plan: 'free',
+      credits: { available: 25, allowance: 25, allowanceRemaining: 25, purchased: 0 },
+      period: { start: '2026-11-25T00:00:00.000Z', end: '2026-12-25T00:00:00.000Z' },
+      topUpAvailable: false,
+      rateLimit: { limit: 10, remaining: 10, windowResetAt: null, cooldownUntil: null },
+    },
+  });
+
+export const AdjustmentResult = Credits.extend({ adjustment: z.object({ amount: z.int(), reason: z.string() }) }).meta({ id: 'AdjustmentResult' });
+
+export const LedgerEntry = z
+  .object({
+    id: z.string(),
+    at: dateTime,
+    type: z.enum(['grant', 'reset', 'refresh', 'charge', 'refund', 'top_up', 'adjust']),
+    amount: z.int().meta({ description: 'Signed: a charge is negative.' }),
+    bucket: z.enum(['allowance', 'purchased']),
+    balanceAfter: count,
+    feature: z.enum(FEATURE_IDS).optional(),
+    generationId: z.string().optional(),
+    productId: z.string().optional(),
+    topUpId: z.string().optional(),
+    reason: z.string().optional(),
+  })
+  .meta({ id: 'LedgerEntry' });
+
+export const LedgerPage = page(LedgerEntry, 'LedgerPage', 'Newest first. The sum of `amount` over the ledger equals `available`.');
+
+const Price = z.object({ amount: z.string().regex(/^\d+\.\d{2}$/), currency: z.enum(['USD']) });
+
+export const TopUpPack = z.object({ id: z.string(), credits: z.int().min(1), price: Price }).meta({ id: 'TopUpPack' });
+export const TopUpPacks = z.object({ items: z.array(TopUpPack) }).meta({ id: 'TopUpPacks', example: { items: TOP_UP_PACKS } });
+
+export const TopUp = z
+  .object({
+    id: z.string().regex(/^tu_/),
+    packId: z.string(),
+    credits: z.int().min(1),
+    price: Price,
+    status: z.enum(['pending', 'paid', 'failed']),
+    checkoutUrl: z.url(),
+    createdAt: dateTime,
+    paidAt: dateTime.optional(),
+    failedAt: dateTime.optional(),
+  })
+  .meta({ id: 'TopUp' });
+export const TopUpPage = page(TopUp, 'TopUpPage');
+
+export const Catalog = z
+  .object({
+    plans: z.array(
+      z.object({
+        id: z.enum(PLAN_IDS),
+        label: z.string(),
+        monthlyAllowance: count,
+        capabilities: z.object({ topUp: z.boolean(), allVariants: z.boolean() }),
+        features: z.array(z.enum(FEATURE_IDS)),
+      }),
+    ),
+    features: z.array(
+      z.object({
+        id: z.enum(FEATURE_IDS),
+        label: z.string(),
+        cost: z.int().min(1),
+        variants: z.int().min(1),
+        freeVariants: count,
+        requiresProduct: z.boolean(),
+        plans: z.array(z.enum(PLAN_IDS)),
+      }),
+    ),
+    packs: z.array(TopUpPack),
+  })
+  // The example is the served catalog itself, so it cannot fall behind the configuration.
+  .meta({ id: 'Catalog', example: catalogView() });

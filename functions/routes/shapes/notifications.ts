@@ -1,0 +1,15 @@
+/** Response shapes of the notification routes (docs/contract.md). */
+import * as z from 'zod';
+import { dateTime, page } from './common.ts';
+
+export const Notification = z
+  .object({
+    id: z.string(),
+    type: z.enum(['cooldown_started', 'credits_reset', 'credits_refreshed', 'low_balance', 'top_up_completed', 'blog_published']),
+    message: z.string(),
+    createdAt: dateTime,
+    readAt: dateTime.nullable(),
+  })
+  .meta({ id: 'Notification' });
+
+export const NotificationPage = page(Notification, 'NotificationPage');

@@ -1,0 +1,16 @@
+import { TopUpRequest } from '../core/schemas.ts';
+import { TopUp } from './shapes/credits.ts';
+import { route } from './route.ts';
+
+export default route({
+  functionId: 'top-up-create',
+  method: 'POST',
+  path: '/v1/credits/top-ups',
+  auth: 'jwt',
+  idempotent: true,
+  body: TopUpRequest.meta({ id: 'TopUpRequest' }),
+  success: { status: 201, schema: TopUp, description: 'A pending top-up and its checkout URL; nothing is credited yet.' },
+  errors: ['PLAN_UPGRADE_REQUIRED', 'NOT_FOUND', 'CONFLICT'],
+  summary: 'Start buying a pack (paid plans)',
+  tag: 'top-ups',
+});

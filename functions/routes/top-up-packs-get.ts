@@ -1,0 +1,12 @@
+import { TopUpPacks } from './shapes/credits.ts';
+import { route } from './route.ts';
+
+export default route({
+  functionId: 'top-up-packs-get',
+  method: 'GET',
+  path: '/v1/credits/top-up-packs',
+  auth: 'jwt',
+  success: { status: 200, schema: TopUpPacks, description: 'The packs.' },
+  summary: 'Credit packs on sale',
+  tag: 'top-ups',
+});
