@@ -37,8 +37,6 @@ import {
   type LedgerEntry,
   type LedgerPage,
   type NewLedgerEntry,
-  type Notification,
-  type NotificationStore,
   type ChargeHold,
   type CompanionWrite,
   type RateState,
@@ -47,16 +45,14 @@ import { log } from '../http/log.ts';
 import { guardConditions, HOLD } from './balance-guards.ts';
 import { batchPut, isConditionFailure, refusedItem } from './dynamo-client.ts';
 import { decodeEntry, encodeEntry, FEATURE, FEATURE_OF } from './ledger-codec.ts';
-import { decodeCursor, encodeCursor, idOf, LedgerCursor } from './cursor.ts';
+import { decodeCursor, encodeCursor, LedgerCursor } from './cursor.ts';
 
-const NotificationCursor = z.strictObject({ id: idOf('ntf') });
 /** The refresh job's own cursor (the index's LastEvaluatedKey), never a client's. */
 const DueCursor = z.record(z.string(), z.string().max(1024));
 
 export const accountPk = (accountId: string): string => `ACCT#${accountId}`;
 const BALANCE = 'BALANCE';
 const LEDGER = 'LEDGER#';
-const NOTIF = 'NOTIF#';
 const seqKey = (seq: number): string => `${LEDGER}${String(seq).padStart(12, '0')}`;
 
 /** Which shard of the refresh-due index an account lives in (stable hash of its id). */
@@ -257,7 +253,7 @@ function crashPoint(hook: (() => void) | undefined): void {
 /** How often a ledger-appending write retries after migrating an item in the map format (another writer may keep adding to the maps). */
 const MIGRATION_ATTEMPTS = 5;
 
-export class DynamoCreditStore implements CreditStore, NotificationStore {
+export class DynamoCreditStore implements CreditStore {
   /**
    * @param lane a client of its own for ledger maintenance (block items, trims): a burst of charges on one
    *   account queues at the main client's sockets, and a trim queued behind that burst lets the outbox, and
@@ -676,62 +672,5 @@ export class DynamoCreditStore implements CreditStore, NotificationStore {
       accountIds: (r.Items ?? []).map((i) => String(i.pk).slice('ACCT#'.length)),
       cursor: r.LastEvaluatedKey ? encodeCursor(r.LastEvaluatedKey) : undefined,
     };
-  }
-
-  // Notifications live in the account's item collection, keyed by time-ordered id.
-
-  async add(accountId: string, n: Omit<Notification, 'readAt'>): Promise<void> {
-    try {
-      await this.doc.send(
-        new PutCommand({
-          TableName: this.table,
-          Item: { pk: accountPk(accountId), sk: `${NOTIF}${n.id}`, ...n },
-          ConditionExpression: 'attribute_not_exists(sk)',
-        }),
-      );
-    } catch (err) {
-      if (!isConditionFailure(err)) throw err;
-    }
-  }
-
-  async list(accountId: string, limit: number, cursor?: string): Promise<{ items: Notification[]; nextCursor: string | null }> {
-    const after = cursor ? decodeCursor(cursor, NotificationCursor).id : undefined;
-    const r = await this.doc.send(
-      new QueryCommand({
-        TableName: this.table,
-        KeyConditionExpression: after ? 'pk = :pk AND sk BETWEEN :lo AND :hi' : 'pk = :pk AND begins_with(sk, :lo)',
-        ExpressionAttributeValues: after
-          ? { ':pk': accountPk(accountId), ':lo': NOTIF, ':hi': `${NOTIF}${after}` }
-          : { ':pk': accountPk(accountId), ':lo': NOTIF },
-        ScanIndexForward: false,
-        Limit: limit + 1,
-      }),
-    );
-    const items = (r.Items ?? [])
-      .filter((i) => i.id !== after)
-      .slice(0, limit)
-      .map(({ pk: _p, sk: _s, ...rest }) => ({ ...rest, readAt: rest.readAt ?? null }) as Notification);
-    const more = (r.Items ?? []).filter((i) => i.id !== after).length > limit;
-    return { items, nextCursor: more ? encodeCursor({ id: items[items.length - 1].id }) : null };
-  }
-
-  async markRead(accountId: string, id: string, at: string): Promise<Notification | null> {
-    try {
-      const r = await this.doc.send(
-        new UpdateCommand({
-          TableName: this.table,
-          Key: { pk: accountPk(accountId), sk: `${NOTIF}${id}` },
-          UpdateExpression: 'SET readAt = if_not_exists(readAt, :at)', // the first read mark wins
-          ConditionExpression: 'attribute_exists(sk)',
-          ExpressionAttributeValues: { ':at': at },
-          ReturnValues: 'ALL_NEW',
-        }),
-      );
-      const { pk: _p, sk: _s, ...rest } = r.Attributes!;
-      return rest as Notification;
-    } catch (err) {
-      if (isConditionFailure(err)) return null;
-      throw err;
-    }
   }
 }

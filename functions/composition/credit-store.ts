@@ -1,12 +1,13 @@
 import { makeDynamoClients } from '../adapters/dynamo-client.ts';
+import { DynamoNotificationStore } from '../adapters/dynamo-notification-store.ts';
 import { DynamoCreditStore } from '../adapters/dynamo-store.ts';
 import type { Port } from './compose.ts';
 import { dynamo } from './dynamo.ts';
 
 /**
- * Balances, ledger and notifications (one adapter, two ports). Ledger maintenance (block items, trims)
- * goes through a client of its own, so it never queues behind a burst of charges at the main client's
- * sockets (see `DynamoCreditStore`).
+ * Balances and ledger, and notifications: two adapters on the one table. Ledger maintenance (block
+ * items, trims) goes through a client of its own, so it never queues behind a burst of charges at the
+ * main client's sockets (see `DynamoCreditStore`).
  */
 export const creditStore: Port<'store' | 'notifications'> = {
   name: 'credit-store',
@@ -16,6 +17,6 @@ export const creditStore: Port<'store' | 'notifications'> = {
   needs: [dynamo],
   build: (env, deps) => {
     const store = new DynamoCreditStore(deps.dynamo.doc, env.TABLE_NAME, {}, makeDynamoClients(env).doc);
-    return { store, notifications: store };
+    return { store, notifications: new DynamoNotificationStore(deps.dynamo.doc, env.TABLE_NAME) };
   },
 };

@@ -140,7 +140,7 @@ export async function admitAttempt(deps: CreditsDeps & RateLimitDeps, req: Attem
     const available = availableOf(account);
     if (available < cost) {
       // Refused before anything was written: the attempt is not counted.
-      throw withRate(new InsufficientCredits(cost, available, PLANS[account.plan].paid ? 'top_up' : 'upgrade'), rateView(rate, cfg, now), cfg);
+      throw withRate(new InsufficientCredits(cost, available, PLANS[account.plan].paid ? 'top_up' : 'upgrade'), rateView(rate, cfg, now));
     }
     const fromAllowance = Math.min(cost, account.allowanceRemaining);
     const fromPurchased = cost - fromAllowance;

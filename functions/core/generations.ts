@@ -147,7 +147,7 @@ async function generateOnce(deps: GenerationDeps, req: GenerateInput, seen: { pl
         : `The AI model did not produce a usable result. Your ${feature.cost} credit${feature.cost === 1 ? ' was' : 's were'} refunded.`,
     );
     (failure as { cause?: unknown }).cause = err;
-    throw withRate(failure, attempt.rate, deps.rateLimit);
+    throw withRate(failure, attempt.rate);
   }
 
   // The generation is stored: the charge stands. (Had this process stalled past the hold timeout, a

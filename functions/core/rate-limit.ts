@@ -36,25 +36,28 @@ export interface RateView {
   cooldownUntil: string | null;
   /** Seconds until the window or cooldown ends (0 when neither runs). */
   resetSeconds: number;
+  /** The window's length (the policy the RateLimit headers state). */
+  windowSeconds: number;
 }
 
 export const secondsUntil = (iso: string, now: Date): number => Math.max(1, Math.ceil((Date.parse(iso) - now.getTime()) / 1000));
 
 export function rateView(state: RateState | null, cfg: RateLimitConfig, now: Date): RateView {
   const nowIso = now.toISOString();
+  const policy = { limit: cfg.maxAttempts, windowSeconds: cfg.windowSeconds };
   if (state?.cooldownUntil && state.cooldownUntil > nowIso) {
-    return { limit: cfg.maxAttempts, remaining: 0, windowResetAt: null, cooldownUntil: state.cooldownUntil, resetSeconds: secondsUntil(state.cooldownUntil, now) };
+    return { ...policy, remaining: 0, windowResetAt: null, cooldownUntil: state.cooldownUntil, resetSeconds: secondsUntil(state.cooldownUntil, now) };
   }
   if (state && state.windowEnd > nowIso) {
     return {
-      limit: cfg.maxAttempts,
+      ...policy,
       remaining: Math.max(0, cfg.maxAttempts - state.count),
       windowResetAt: state.windowEnd,
       cooldownUntil: null,
       resetSeconds: secondsUntil(state.windowEnd, now),
     };
   }
-  return { limit: cfg.maxAttempts, remaining: cfg.maxAttempts, windowResetAt: null, cooldownUntil: null, resetSeconds: 0 };
+  return { ...policy, remaining: cfg.maxAttempts, windowResetAt: null, cooldownUntil: null, resetSeconds: 0 };
 }
 
 /** The account's rate view as stored now (one consistent read of the balance item). */
@@ -64,12 +67,11 @@ export async function currentRate(deps: Pick<RateLimitDeps, 'clock' | 'rateLimit
 
 export function cooldownError(until: string, now: Date, cfg: RateLimitConfig): CooldownActive {
   const err = new CooldownActive(until, secondsUntil(until, now));
-  err.rateLimit = { limit: cfg.maxAttempts, remaining: 0, resetSeconds: err.retryAfterSeconds, windowSeconds: cfg.windowSeconds };
-  return err;
+  return withRate(err, { limit: cfg.maxAttempts, windowSeconds: cfg.windowSeconds, remaining: 0, windowResetAt: null, cooldownUntil: until, resetSeconds: err.retryAfterSeconds });
 }
 
 /** Attaches the rate view a generation refusal reports in its RateLimit headers. */
-export function withRate<E>(err: E, view: RateView, cfg: RateLimitConfig): E {
-  if (err instanceof DomainError) err.rateLimit = { limit: view.limit, remaining: view.remaining, resetSeconds: view.resetSeconds, windowSeconds: cfg.windowSeconds };
+export function withRate<E>(err: E, view: RateView): E {
+  if (err instanceof DomainError) err.rateLimit = view;
   return err;
 }

@@ -15,5 +15,5 @@ export const composition = compose('generations-create', [creditStore, rateStore
 
 export const handler = httpHandler(route, composition, async ({ caller, body, idempotencyKey }, deps) => {
   const { generation, rate } = await generate(deps, { accountId: caller.accountId, ...body, idempotencyKey });
-  return new Reply(generation, rateLimitHeaders({ ...rate, windowSeconds: deps.rateLimit.windowSeconds }));
+  return new Reply(generation, rateLimitHeaders(rate));
 });

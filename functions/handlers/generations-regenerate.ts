@@ -15,5 +15,5 @@ export const composition = compose('generations-regenerate', [creditStore, rateS
 
 export const handler = httpHandler(route, composition, async ({ caller, params, idempotencyKey }, deps) => {
   const { generation, rate } = await regenerate(deps, caller.accountId, params.id, idempotencyKey);
-  return new Reply(generation, rateLimitHeaders({ ...rate, windowSeconds: deps.rateLimit.windowSeconds }));
+  return new Reply(generation, rateLimitHeaders(rate));
 });

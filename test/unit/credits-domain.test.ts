@@ -169,7 +169,7 @@ describe('rate-limit view', () => {
   const now = new Date('2026-01-01T12:00:00.000Z');
 
   it('given no state or an expired window, then the full limit is shown with nothing to reset', () => {
-    expect(rateView(null, cfg, now)).toEqual({ limit: 10, remaining: 10, windowResetAt: null, cooldownUntil: null, resetSeconds: 0 });
+    expect(rateView(null, cfg, now)).toEqual({ limit: 10, windowSeconds: 3600, remaining: 10, windowResetAt: null, cooldownUntil: null, resetSeconds: 0 });
     const expired = { windowStart: '2026-01-01T10:00:00.000Z', windowEnd: '2026-01-01T11:00:00.000Z', count: 10 };
     expect(rateView(expired, cfg, now).remaining).toBe(10);
   });
