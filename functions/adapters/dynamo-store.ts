@@ -41,7 +41,7 @@ import {
   type CompanionWrite,
   type RateState,
 } from '../core/ports.ts';
-import { log } from '../http/log.ts';
+import { log } from '../observability/log.ts';
 import { guardConditions, HOLD } from './balance-guards.ts';
 import { batchPut, isConditionFailure, refusedItem } from './dynamo-client.ts';
 import { decodeEntry, encodeEntry, FEATURE, FEATURE_OF } from './ledger-codec.ts';

@@ -7,7 +7,7 @@ import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge
 import type { Env } from '../config.ts';
 import type { BillingEvent, BillingEventType, EventPublisher } from '../core/billing.ts';
 import { ServiceUnavailable } from '../core/errors.ts';
-import { correlationId, log } from '../http/log.ts';
+import { correlationId, log } from '../observability/log.ts';
 import { traced } from '../observability/tracer.ts';
 import { recordCall } from './aws-calls.ts';
 import { roleCredentials } from './aws-credentials.ts';

@@ -5,7 +5,7 @@
  */
 import { modelPrice } from '../config.ts';
 import type { Telemetry } from '../core/telemetry.ts';
-import { log } from '../http/log.ts';
+import { log } from '../observability/log.ts';
 import { emit, type Dimensions, type MetricName } from '../observability/metrics.ts';
 
 function safely(values: Partial<Record<MetricName, number>>, dims?: Dimensions): void {

@@ -5,7 +5,7 @@
 import { CreateScheduleCommand, DeleteScheduleCommand, SchedulerClient } from '@aws-sdk/client-scheduler';
 import type { Env } from '../config.ts';
 import type { PublishPayload, Scheduler } from '../core/blog-posts.ts';
-import { log } from '../http/log.ts';
+import { log } from '../observability/log.ts';
 import { SCHEDULE_TARGET } from '../resources.ts';
 import { localScheduler } from './local-bus.ts';
 import { traced } from '../observability/tracer.ts';

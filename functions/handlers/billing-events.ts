@@ -1,7 +1,7 @@
 import type { EventBridgeEvent } from 'aws-lambda';
 import { handlerMetrics } from '../adapters/powertools-telemetry.ts';
 import { applyBillingEvent, BillingEvent } from '../core/billing.ts';
-import { log } from '../http/log.ts';
+import { log } from '../observability/log.ts';
 import { compose } from '../composition/compose.ts';
 import { billingStore } from '../composition/billing-store.ts';
 import { creditStore } from '../composition/credit-store.ts';

@@ -1,6 +1,6 @@
 import * as z from 'zod';
 import { publishPost } from '../core/blog-posts.ts';
-import { log } from '../http/log.ts';
+import { log } from '../observability/log.ts';
 import { compose } from '../composition/compose.ts';
 import { blogStore } from '../composition/blog-store.ts';
 import { creditStore } from '../composition/credit-store.ts';

@@ -1,7 +1,7 @@
 import type { Context } from 'aws-lambda';
 import { handlerMetrics } from '../adapters/powertools-telemetry.ts';
 import { refreshDueAccounts } from '../core/refresh-job.ts';
-import { log } from '../http/log.ts';
+import { log } from '../observability/log.ts';
 import { compose } from '../composition/compose.ts';
 import { creditStore } from '../composition/credit-store.ts';
 import { eventHandler } from '../observability/middleware.ts';

@@ -2,7 +2,7 @@ import { receiveWebhook } from '../core/billing.ts';
 import { InvalidSignature, ServiceUnavailable, ValidationFailed } from '../core/errors.ts';
 import { handlerMetrics } from '../adapters/powertools-telemetry.ts';
 import { httpHandler } from '../http/handler.ts';
-import { log } from '../http/log.ts';
+import { log } from '../observability/log.ts';
 import { compose } from '../composition/compose.ts';
 import { events } from '../composition/events.ts';
 import { webhookSecrets } from '../composition/webhook-secrets.ts';

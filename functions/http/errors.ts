@@ -8,7 +8,7 @@
 import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { ZodError } from 'zod';
 import { DomainError, GenerationFailed, IdempotencyConflict, ModelFailure, ValidationFailed } from '../core/errors.ts';
-import { log } from './log.ts';
+import { log } from '../observability/log.ts';
 
 export function zodIssues(err: ZodError, prefix = ''): ValidationFailed {
   return new ValidationFailed(

@@ -10,7 +10,7 @@
  */
 import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { GenericLogger } from '@aws-lambda-powertools/commons/types';
-import { log } from '../http/log.ts';
+import { log } from './log.ts';
 
 /** `POWERTOOLS_SERVICE_NAME` and `POWERTOOLS_METRICS_NAMESPACE` of every function (CDK sets both). */
 export const SERVICE_NAME = 'ai-credits';

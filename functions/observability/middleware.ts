@@ -8,7 +8,7 @@ import type { Context } from 'aws-lambda';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
-import { log } from '../http/log.ts';
+import { log } from './log.ts';
 import { metrics } from './metrics.ts';
 import { tracer } from './tracer.ts';
 
