@@ -461,7 +461,7 @@ export class DynamoCreditStore implements CreditStore {
           // often lose its guard and cost the release a second send: then flush and trim now, as any
           // other change does.
           if (change.hold && length < 2 * every) this.deferTrim(accountId, change.hold.generationId, head);
-          else await this.upkeep(accountId, () => this.flushBlocks(accountId, head));
+          else await this.flushCoalesced(accountId, listed);
         }
       }
       return { ok: true, account };
@@ -557,6 +557,41 @@ export class DynamoCreditStore implements CreditStore {
     if (!pending) return undefined;
     this.pendingTrims.delete(key);
     return pending.written && (await pending.written) ? pending.entries : undefined;
+  }
+
+  /**
+   * Flushes in flight, by account, in this process, with the newest outbox a writer that crossed a
+   * block boundary meanwhile saw. During a burst on one account every few writes cross a boundary; each
+   * flushing its own block would add a block write and a trim per 6 charges, most of them racing each
+   * other. Instead a crossing writer that finds a flush in flight hands it what it saw and answers at
+   * once, and the flusher, when done, copies and trims whatever complete blocks have piled up since, in
+   * one BatchWriteItem and one trim. Nothing waits on the hand-over for safety: the entries are in the
+   * outbox until trimmed, and should this process die, the next crossing writer anywhere takes the backlog.
+   */
+  private readonly flushing = new Map<string, { latest?: LedgerEntry[] }>();
+
+  private async flushCoalesced(accountId: string, listed: LedgerEntry[]): Promise<void> {
+    const inFlight = this.flushing.get(accountId);
+    if (inFlight) {
+      inFlight.latest = listed;
+      return;
+    }
+    const slot: { latest?: LedgerEntry[] } = {};
+    this.flushing.set(accountId, slot);
+    const every = LIMITS.ledgerFlushEvery;
+    try {
+      let copied = 0; // the last seq this flusher copied and trimmed
+      for (let next: LedgerEntry[] | undefined = listed; next; next = slot.latest, slot.latest = undefined) {
+        const fresh = next.filter((e) => e.seq > copied);
+        // At most 25 blocks (one BatchWriteItem); a longer backlog is taken by the next round or crossing.
+        const head = fresh.slice(0, Math.min(25, Math.floor(fresh.length / every)) * every);
+        if (head.length === 0) continue;
+        await this.upkeep(accountId, () => this.flushBlocks(accountId, head));
+        copied = head[head.length - 1].seq;
+      }
+    } finally {
+      this.flushing.delete(accountId);
+    }
   }
 
   /**
