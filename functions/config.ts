@@ -2,7 +2,7 @@
  * Plans, feature costs, limits and top-up packs: the one typed place that knows them.
  * Nothing else in the codebase hard-codes an allowance, a cost or a limit.
  */
-import * as z from 'zod';
+import * as z from '#zod';
 
 /** The scope admin routes require. */
 export const ADMIN_SCOPE = 'credits:admin';
@@ -248,57 +248,57 @@ export function knownIds(kind: ModelSpec['kind']): string {
  * same everywhere.
  */
 export const EnvSchema = z.object({
-  TABLE_NAME: z.string().min(3),
-  IDEMPOTENCY_TABLE_NAME: z.string().min(3),
-  DYNAMODB_ENDPOINT: z.string().url().optional(),
+  TABLE_NAME: z.string().check(z.minLength(3)),
+  IDEMPOTENCY_TABLE_NAME: z.string().check(z.minLength(3)),
+  DYNAMODB_ENDPOINT: z.optional(z.string().check(z.url())),
   /** Set by the Lambda runtime (and by the local stack). */
-  AWS_REGION: z.string().min(1),
-  EVENT_BUS_NAME: z.string().min(1),
-  RATE_LIMIT_MAX_ATTEMPTS: z.coerce.number().int().positive(),
-  RATE_LIMIT_WINDOW_SECONDS: z.coerce.number().int().positive(),
-  COOLDOWN_SECONDS: z.coerce.number().int().positive(),
+  AWS_REGION: z.string().check(z.minLength(1)),
+  EVENT_BUS_NAME: z.string().check(z.minLength(1)),
+  RATE_LIMIT_MAX_ATTEMPTS: z.coerce.number().check(z.int(), z.positive()),
+  RATE_LIMIT_WINDOW_SECONDS: z.coerce.number().check(z.int(), z.positive()),
+  COOLDOWN_SECONDS: z.coerce.number().check(z.int(), z.positive()),
   /** `offline` only in the local stack (`LOCAL_STACK=1`) or an explicit demo deploy (`DEMO=1`). */
   AI_PROVIDER: z.enum(['offline', 'bedrock']),
   /** '1' in a stage deployed with `-c demo=true`: template text instead of a model is intended there. */
-  DEMO: z.enum(['0', '1']).default('0'),
-  BEDROCK_MODEL_ID: z.string().min(1),
-  BEDROCK_IMAGE_MODEL_ID: z.string().min(1),
+  DEMO: z._default(z.enum(['0', '1']), '0'),
+  BEDROCK_MODEL_ID: z.string().check(z.minLength(1)),
+  BEDROCK_IMAGE_MODEL_ID: z.string().check(z.minLength(1)),
   /** Where the image model is called (it is offered in fewer Regions than the text model); the function's own by default. */
-  BEDROCK_IMAGE_REGION: z.string().min(1).optional(),
-  BEDROCK_ENDPOINT: z.string().url().optional(),
-  BEDROCK_MAX_TOKENS: z.coerce.number().int().positive().max(8192).default(6000),
+  BEDROCK_IMAGE_REGION: z.optional(z.string().check(z.minLength(1))),
+  BEDROCK_ENDPOINT: z.optional(z.string().check(z.url())),
+  BEDROCK_MAX_TOKENS: z._default(z.coerce.number().check(z.int(), z.positive(), z.lte(8192)), 6000),
   /** Total time a generation may spend on the model, kept under API Gateway's 30 s. */
-  MODEL_TIME_BUDGET_MS: z.coerce.number().int().positive().default(24_000),
+  MODEL_TIME_BUDGET_MS: z._default(z.coerce.number().check(z.int(), z.positive()), 24_000),
   /** The signing secret itself: the local stack only (in AWS the function reads `WEBHOOK_SECRET_ARN`). */
-  WEBHOOK_SECRET: z.string().min(1).optional(),
+  WEBHOOK_SECRET: z.optional(z.string().check(z.minLength(1))),
   /** Comma-separated older secrets, accepted only for a bounded time after `WEBHOOK_SECRET_ROTATED_AT`. */
-  WEBHOOK_SECRETS_PREVIOUS: z.string().default(''),
+  WEBHOOK_SECRETS_PREVIOUS: z._default(z.string(), ''),
   /** When `WEBHOOK_SECRET` replaced the previous ones (ISO); required with `WEBHOOK_SECRETS_PREVIOUS`. */
-  WEBHOOK_SECRET_ROTATED_AT: z.iso.datetime({ offset: true }).optional(),
+  WEBHOOK_SECRET_ROTATED_AT: z.optional(z.iso.datetime({ offset: true })),
   /** How long after a rotation a previous secret still verifies (a leaked one must not stay valid). */
-  WEBHOOK_PREVIOUS_SECRET_TTL_SECONDS: z.coerce.number().int().min(0).max(30 * 86_400).default(86_400),
+  WEBHOOK_PREVIOUS_SECRET_TTL_SECONDS: z._default(z.coerce.number().check(z.int(), z.gte(0), z.lte(30 * 86_400)), 86_400),
   /** In AWS: the Secrets Manager secret holding the webhook secret (CDK passes the ARN, never the value). */
-  WEBHOOK_SECRET_ARN: z.string().min(1).optional(),
-  CHECKOUT_BASE_URL: z.string().url(),
-  UPLOAD_BUCKET: z.string().min(3),
-  S3_ENDPOINT: z.string().url().optional(),
-  SCHEDULER_GROUP: z.string().min(1),
-  SCHEDULER_ROLE_ARN: z.string().min(1),
-  PUBLISH_FUNCTION_ARN: z.string().min(1),
-  SCHEDULER_DLQ_ARN: z.string().min(1),
+  WEBHOOK_SECRET_ARN: z.optional(z.string().check(z.minLength(1))),
+  CHECKOUT_BASE_URL: z.string().check(z.url()),
+  UPLOAD_BUCKET: z.string().check(z.minLength(3)),
+  S3_ENDPOINT: z.optional(z.string().check(z.url())),
+  SCHEDULER_GROUP: z.string().check(z.minLength(1)),
+  SCHEDULER_ROLE_ARN: z.string().check(z.minLength(1)),
+  PUBLISH_FUNCTION_ARN: z.string().check(z.minLength(1)),
+  SCHEDULER_DLQ_ARN: z.string().check(z.minLength(1)),
   /** '1' in the local stack: the event bus and scheduler are the local ones. */
-  LOCAL_STACK: z.enum(['0', '1']).default('0'),
-  LOG_LEVEL: z.enum(['DEBUG', 'INFO', 'WARN', 'ERROR', 'SILENT']).default('INFO'),
+  LOCAL_STACK: z._default(z.enum(['0', '1']), '0'),
+  LOG_LEVEL: z._default(z.enum(['DEBUG', 'INFO', 'WARN', 'ERROR', 'SILENT']), 'INFO'),
   /**
    * Days an unselected generation is kept (its items get a TTL); selecting a variant removes the TTL,
    * so chosen content and the ledger never expire.
    */
-  GENERATION_TTL_DAYS: z.coerce.number().int().positive().max(3650).default(180),
+  GENERATION_TTL_DAYS: z._default(z.coerce.number().check(z.int(), z.positive(), z.lte(3650)), 180),
   /** Powertools (Logger, Metrics, Tracer) read these itself; CDK sets the first two on every function. */
-  POWERTOOLS_SERVICE_NAME: z.string().min(1).optional(),
-  POWERTOOLS_METRICS_NAMESPACE: z.string().min(1).optional(),
+  POWERTOOLS_SERVICE_NAME: z.optional(z.string().check(z.minLength(1))),
+  POWERTOOLS_METRICS_NAMESPACE: z.optional(z.string().check(z.minLength(1))),
   /** 'false' in the local stack: no X-Ray daemon there (outside Lambda the Tracer is off anyway). */
-  POWERTOOLS_TRACE_ENABLED: z.enum(['true', 'false']).optional(),
+  POWERTOOLS_TRACE_ENABLED: z.optional(z.enum(['true', 'false'])),
 });
 export type Env = z.infer<typeof EnvSchema>;
 export type EnvKey = keyof Env;
@@ -310,7 +310,7 @@ export const ENV_KEYS = Object.keys(EnvSchema.shape) as EnvKey[];
  */
 export function parseEnvFor(keys: readonly EnvKey[], source: NodeJS.ProcessEnv = process.env): Env {
   const want = new Set(keys);
-  const schema = EnvSchema.pick(Object.fromEntries([...want].map((k) => [k, true])) as { [K in EnvKey]?: true });
+  const schema = z.pick(EnvSchema, Object.fromEntries([...want].map((k) => [k, true])) as { [K in EnvKey]?: true });
   const parsed = schema.safeParse(source);
   if (!parsed.success) {
     const first = parsed.error.issues[0];

@@ -8,7 +8,7 @@
  */
 import { createRequire } from 'node:module';
 import * as path from 'node:path';
-import * as z from 'zod';
+import * as z from '#zod';
 import { LIMITS } from '#config';
 import { rateLimitHeaders } from '#http/rate-limit-headers.ts';
 import { ERRORS, errorEnvelope } from '../functions/routes/errors.ts';
@@ -19,7 +19,7 @@ type Schema = Record<string, unknown>;
 type Io = 'input' | 'output';
 
 const ref = (id: string): Schema => ({ $ref: `#/components/schemas/${id}` });
-const idOf = (schema: z.ZodType): string | undefined => z.globalRegistry.get(schema)?.id as string | undefined;
+const idOf = (schema: z.ZodMiniType): string | undefined => z.globalRegistry.get(schema)?.id as string | undefined;
 
 /** zod bounds every integer by the safe range; said on every count, that bound is noise, not contract. */
 const override: z.core.JSONSchemaGeneratorParams['override'] = ({ jsonSchema }) => {
@@ -29,7 +29,7 @@ const override: z.core.JSONSchemaGeneratorParams['override'] = ({ jsonSchema }) 
 };
 
 /** One schema as JSON Schema: a request as the client sends it (`input`: defaults optional), a response as sent. */
-function fromZod(schema: z.ZodType, io: Io): Schema {
+function fromZod(schema: z.ZodMiniType, io: Io): Schema {
   const { $schema: _dialect, ...rest } = z.toJSONSchema(schema, { io, unrepresentable: 'any', override }) as Schema;
   return rest;
 }
@@ -41,7 +41,7 @@ function components(io: Io): Record<string, Schema> {
 }
 
 /** A request body or response: a component by its id; a route's schema without one is a mistake of its module. */
-function named(schema: z.ZodType, what: string, use: Map<string, Io>, io: Io): Schema {
+function named(schema: z.ZodMiniType, what: string, use: Map<string, Io>, io: Io): Schema {
   const id = idOf(schema);
   if (!id) throw new Error(`${what} has no id: give it .meta({ id }) in its route module`);
   if (use.get(id) && use.get(id) !== io) throw new Error(`schema ${id} is both a request and a response`);
@@ -64,10 +64,10 @@ const pascal = (code: string) => code.toLowerCase().replace(/(^|_)(.)/g, (_m, _s
 const errorId = (code: ErrorCode) => `${pascal(code)}Error`;
 const pathParams = (p: string): string[] => [...p.matchAll(/\{([^}]+)\}/g)].map((m) => m[1]!);
 
-function fields(schema: z.ZodType | undefined, where: string): Record<string, z.ZodType> {
+function fields(schema: z.ZodMiniType | undefined, where: string): Record<string, z.ZodMiniType> {
   if (!schema) return {};
-  if (!(schema instanceof z.ZodObject)) throw new Error(`${where} must be a z.object`);
-  return schema.shape as Record<string, z.ZodType>;
+  if (!(schema instanceof z.ZodMiniObject)) throw new Error(`${where} must be a z.object`);
+  return schema.shape as Record<string, z.ZodMiniType>;
 }
 
 function parameters(def: RouteDefinition): Schema[] {

@@ -8,8 +8,9 @@ export default defineConfig({
   plugins: [preact()],
   resolve: {
     // Plans, costs and packs come from `functions/config.ts`, the one place that knows them; its zod
-    // environment schema is server-only, so zod is swapped for an inert stub instead of shipping it.
-    alias: { zod: fileURLToPath(new URL('./src/zod-stub.ts', import.meta.url)) },
+    // environment schema is server-only, so its zod (`#zod`, functions/zod.ts) is swapped for an inert
+    // stub instead of shipping it.
+    alias: { '#zod': fileURLToPath(new URL('./src/zod-stub.ts', import.meta.url)) },
   },
   build: {
     outDir: 'dist',

@@ -5,13 +5,12 @@
  * base64, a fraction where a sequence number goes, extra keys, a forged sort key) is a 400, never a
  * query DynamoDB would refuse with a 500.
  */
-import type { ZodType } from 'zod';
-import * as z from 'zod';
+import * as z from '#zod';
 import { ValidationFailed } from '../core/errors.ts';
 
 export const encodeCursor = (v: unknown): string => Buffer.from(JSON.stringify(v), 'utf8').toString('base64url');
 
-export function decodeCursor<T>(cursor: string, schema: ZodType<T>, path = 'query.cursor'): T {
+export function decodeCursor<S extends z.ZodMiniType>(cursor: string, schema: S, path = 'query.cursor'): z.output<S> {
   let value: unknown;
   try {
     value = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
@@ -28,7 +27,7 @@ export function decodeCursor<T>(cursor: string, schema: ZodType<T>, path = 'quer
 }
 
 /** The random part and time of `newId`/`derivedId`: `<prefix>_` + 22 characters of its alphabet. */
-export const idOf = (prefix: string) => z.string().regex(new RegExp(`^${prefix}_[0-9a-hjkmnp-tv-z]{22}$`));
+export const idOf = (prefix: string) => z.string().check(z.regex(new RegExp(`^${prefix}_[0-9a-hjkmnp-tv-z]{22}$`)));
 
 /** A ledger sequence number: issued cursors point below an entry with seq ≥ 2. */
-export const LedgerCursor = z.strictObject({ before: z.number().int().min(2).max(Number.MAX_SAFE_INTEGER) });
+export const LedgerCursor = z.strictObject({ before: z.number().check(z.int(), z.gte(2), z.lte(Number.MAX_SAFE_INTEGER)) });

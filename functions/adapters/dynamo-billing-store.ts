@@ -5,7 +5,7 @@
  */
 import { GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import * as z from 'zod';
+import * as z from '#zod';
 import type { ProcessedEventStore } from '../core/billing.ts';
 import type { TopUp, TopUpStore } from '../core/top-ups.ts';
 import { decodeCursor, encodeCursor } from './cursor.ts';
@@ -22,7 +22,7 @@ function toTopUp(item: Item): TopUp {
   return rest as unknown as TopUp;
 }
 
-const TopUpCursor = z.strictObject({ sk: z.string().regex(/^TOPUP#tu_[0-9a-hjkmnp-tv-z]{22}$/) });
+const TopUpCursor = z.strictObject({ sk: z.string().check(z.regex(/^TOPUP#tu_[0-9a-hjkmnp-tv-z]{22}$/)) });
 
 export class DynamoBillingStore implements TopUpStore, ProcessedEventStore {
   constructor(

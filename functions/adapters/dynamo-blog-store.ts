@@ -4,7 +4,7 @@
  */
 import { DeleteCommand, GetCommand, PutCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { BlogPostRecord, BlogPostStatus, BlogPostStore, Transition } from '../core/blog-posts.ts';
-import * as z from 'zod';
+import * as z from '#zod';
 import { decodeCursor, encodeCursor, idOf } from './cursor.ts';
 import { isConditionFailure, refusedItem } from './dynamo-client.ts';
 import { accountPk } from './dynamo-store.ts';

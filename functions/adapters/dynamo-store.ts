@@ -26,7 +26,7 @@
  */
 import { BatchGetCommand, GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import * as z from 'zod';
+import * as z from '#zod';
 import { LIMITS } from '../config.ts';
 import { ValidationFailed } from '../core/errors.ts';
 import {
@@ -48,7 +48,7 @@ import { decodeEntry, encodeEntry, FEATURE, FEATURE_OF } from './ledger-codec.ts
 import { decodeCursor, encodeCursor, LedgerCursor } from './cursor.ts';
 
 /** The refresh job's own cursor (the index's LastEvaluatedKey), never a client's. */
-const DueCursor = z.record(z.string(), z.string().max(1024));
+const DueCursor = z.record(z.string(), z.string().check(z.maxLength(1024)));
 
 export const accountPk = (accountId: string): string => `ACCT#${accountId}`;
 const BALANCE = 'BALANCE';

@@ -21,7 +21,7 @@
  */
 import { InvokeModelCommand, type BedrockRuntimeClient } from '@aws-sdk/client-bedrock-runtime';
 import type { Metadata } from 'sharp';
-import * as z from 'zod';
+import * as z from '#zod';
 import { imageModelSpec, type Env, type ImageModelSpec } from '#config';
 import { ModelFailure } from '#core/errors.ts';
 import type { EnhancedImage, ImageEnhanceInput, ImageEnhanceOptions, ImageEnhanceResult, ImageModel } from '#core/images.ts';
@@ -44,9 +44,9 @@ export interface BedrockImageModelOptions {
 /** Stability AI Image Services' answer: `finish_reasons[i]` is null on success, else why nothing was made. */
 const RemoveBackgroundResponse = z.object({
   // Absent when a filter stopped the request; the finish reason says why.
-  images: z.array(z.string().min(1)).optional(),
-  finish_reasons: z.array(z.string().nullable()).optional(),
-  seeds: z.array(z.unknown()).optional(),
+  images: z.optional(z.array(z.string().check(z.minLength(1)))),
+  finish_reasons: z.optional(z.array(z.nullable(z.string()))),
+  seeds: z.optional(z.array(z.unknown())),
 });
 
 /** What we send: the photo scaled and padded to a size the model accepts, and where the photo sits in it. */

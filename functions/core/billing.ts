@@ -3,7 +3,7 @@
  * here, published to the event bus, and applied by the bus handler (plan changes, provisioning, top-ups).
  * Receiving and applying are split so the webhook answers fast and the bus retries what failed.
  */
-import * as z from 'zod';
+import * as z from '#zod';
 import { LIMITS, PLAN_IDS, type PlanId } from '../config.ts';
 import { epochSeconds, type Clock } from './clock.ts';
 import { applyPlan, provisionAccount } from './credits.ts';
@@ -13,18 +13,18 @@ import { topUpFailed, topUpPaid, type SettleOutcome, type TopUpDeps } from './to
 import { verify } from './webhook-signature.ts';
 
 /** `createdAt` is compared as a string against the last applied one, so it is normalised to one ISO form. */
-const Instant = z.iso.datetime({ offset: true }).transform((s) => new Date(s).toISOString());
-const EventId = z.string().trim().min(1).max(200);
-const TopUpId = z.string().trim().min(1).max(100).regex(/^[A-Za-z0-9_\-]+$/, 'letters, digits, _ and - only');
+const Instant = z.pipe(z.iso.datetime({ offset: true }), z.transform((s) => new Date(s).toISOString()));
+const EventId = z.string().check(z.trim(), z.minLength(1), z.maxLength(200));
+const TopUpId = z.string().check(z.trim(), z.minLength(1), z.maxLength(100), z.regex(/^[A-Za-z0-9_\-]+$/, 'letters, digits, _ and - only'));
 
 /** What every event must have to be acknowledged at all, known type or not. */
-export const WebhookEnvelope = z.object({ id: EventId, type: z.string().trim().min(1).max(100), createdAt: Instant, data: z.unknown().optional() });
+export const WebhookEnvelope = z.object({ id: EventId, type: z.string().check(z.trim(), z.minLength(1), z.maxLength(100)), createdAt: Instant, data: z.optional(z.unknown()) });
 
 // Known types: extra fields are tolerated (a billing system adds fields over time), missing or wrong ones are not.
 export const WEBHOOK_DATA = {
   'account.created': z.object({ accountId: accountIdParam }),
   'subscription.updated': z.object({ accountId: accountIdParam, plan: z.enum(PLAN_IDS) }),
-  'subscription.canceled': z.object({ accountId: accountIdParam, plan: z.enum(PLAN_IDS).optional() }),
+  'subscription.canceled': z.object({ accountId: accountIdParam, plan: z.optional(z.enum(PLAN_IDS)) }),
   'topup.paid': z.object({ accountId: accountIdParam, topUpId: TopUpId }),
   'topup.failed': z.object({ accountId: accountIdParam, topUpId: TopUpId }),
 } as const;
@@ -46,7 +46,7 @@ export interface EventPublisher {
   publish(event: BillingEvent): Promise<void>;
 }
 
-const issuesOf = (err: z.ZodError, prefix: string) =>
+const issuesOf = (err: z.core.$ZodError, prefix: string) =>
   err.issues.map((i) => ({ path: [prefix, ...i.path.map(String)].filter(Boolean).join('.') || '(body)', message: i.message }));
 
 /** A well-formed event of a known type, `null` for a well-formed one of an unknown type; else 400. */

@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from '#zod';
 import { publishPost } from '../core/blog-posts.ts';
 import { log } from '../observability/log.ts';
 import { compose } from '../composition/compose.ts';
@@ -13,7 +13,7 @@ const deps = composition.deps;
 import { eventHandler } from '../observability/middleware.ts';
 
 /** What the one-time schedule passes as its input (the same in AWS and in the local stack). */
-const Payload = z.object({ accountId: z.string().min(1).max(100), postId: z.string().min(1).max(100) });
+const Payload = z.object({ accountId: z.string().check(z.minLength(1), z.maxLength(100)), postId: z.string().check(z.minLength(1), z.maxLength(100)) });
 
 /**
  * Target of a blog post's one-time schedule (EventBridge Scheduler). Safe to invoke any number of

@@ -6,7 +6,8 @@
  * text, tokens or the merchant's input: only names, codes and ids.
  */
 import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
-import { ZodError } from 'zod';
+// The error class every zod/mini parse throws (zod/mini re-exports this same module as `core`).
+import { $ZodError as ZodError } from 'zod/v4/core';
 import { DomainError, GenerationFailed, IdempotencyConflict, ModelFailure, ValidationFailed } from '../core/errors.ts';
 import { log } from '../observability/log.ts';
 

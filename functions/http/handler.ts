@@ -7,8 +7,8 @@
 import middy from '@middy/core';
 import httpHeaderNormalizer from '@middy/http-header-normalizer';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
-import type * as z from 'zod';
-import type { ZodType } from 'zod';
+import type * as z from '#zod';
+import type { ZodMiniType as ZodType } from '#zod';
 import { LIMITS } from '../config.ts';
 import { DomainError, PayloadTooLarge, ValidationFailed } from '../core/errors.ts';
 import { callerOf, requireScope, type Caller } from './auth.ts';

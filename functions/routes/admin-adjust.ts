@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from '#zod';
 import { ADMIN_SCOPE } from '../config.ts';
 import { AdjustmentRequest, accountIdParam } from '../core/schemas.ts';
 import { AdjustmentResult } from './shapes/credits.ts';
@@ -13,7 +13,7 @@ export default route({
   idempotent: true,
   params: z.object({ accountId: accountIdParam }),
   // Refinements do not survive the conversion to JSON Schema: the description says them.
-  body: AdjustmentRequest.meta({
+  body: AdjustmentRequest.clone().register(z.globalRegistry, {
     id: 'AdjustmentRequest',
     description: '`amount` is a non-zero integer of at most 1,000,000 either way; a debit larger than the purchased balance is refused (409).',
   }),

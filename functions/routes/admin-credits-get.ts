@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from '#zod';
 import { ADMIN_SCOPE } from '../config.ts';
 import { accountIdParam } from '../core/schemas.ts';
 import { Credits } from './shapes/credits.ts';

@@ -1,3 +1,4 @@
+import * as z from '#zod';
 import { LIMITS } from '../config.ts';
 import { BlogPostRequest } from '../core/schemas.ts';
 import { BlogPost } from './shapes/blog.ts';
@@ -9,7 +10,7 @@ export default route({
   path: '/v1/blog-posts',
   auth: 'jwt',
   idempotent: true,
-  body: BlogPostRequest.meta({ id: 'BlogPostRequest' }),
+  body: BlogPostRequest.clone().register(z.globalRegistry, { id: 'BlogPostRequest' }),
   success: {
     status: 201,
     schema: BlogPost,

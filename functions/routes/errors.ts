@@ -3,7 +3,7 @@
  * `code` and `message`. Read by lib/openapi.ts only (no handler needs it: they throw the classes of
  * functions/core/errors.ts); test/unit/openapi.test.ts checks every DomainError against it.
  */
-import * as z from 'zod';
+import * as z from '#zod';
 import { LIMITS } from '../config.ts';
 import type { ErrorCode } from './route.ts';
 
@@ -11,7 +11,7 @@ export interface ErrorDoc {
   status: number;
   description: string;
   /** Fields beside `code` and `message`. */
-  details?: z.ZodRawShape;
+  details?: z.core.$ZodShape;
 }
 
 const dateTime = z.iso.datetime();
@@ -35,31 +35,31 @@ export const ERRORS: Record<ErrorCode, ErrorDoc> = {
   CONFLICT: {
     status: 409,
     description: 'A state that forbids the change (e.g. a draft already scheduled, with its `postId`).',
-    details: { postId: z.string().optional() },
+    details: { postId: z.optional(z.string()) },
   },
   ADJUSTMENT_EXCEEDS_BALANCE: { status: 409, description: 'An admin debit larger than the purchased balance.' },
   ALREADY_PUBLISHED: { status: 409, description: 'The blog post was already published.' },
   LIMIT_REACHED: {
     status: 409,
     description: `A per-account cap reached (${LIMITS.maxScheduledPosts} scheduled blog posts, ${LIMITS.maxUploadsPerWindow} uploads per rolling ${LIMITS.uploadWindowSeconds / 3600} h); nothing was created or charged.`,
-    details: { limit: z.int().min(1) },
+    details: { limit: z.int().check(z.gte(1)) },
   },
   IDEMPOTENCY_CONFLICT: { status: 409, description: 'The same `Idempotency-Key` with a different body, or one still in progress.' },
   PAYLOAD_TOO_LARGE: { status: 413, description: `Body over ${LIMITS.maxBodyBytes} bytes.`, details: { limitBytes: z.int() } },
   COOLDOWN_ACTIVE: {
     status: 429,
     description: 'Generation rate limit hit: a cooldown runs until `cooldownUntil`.',
-    details: { cooldownUntil: dateTime, retryAfterSeconds: z.int().min(0) },
+    details: { cooldownUntil: dateTime, retryAfterSeconds: z.int().check(z.gte(0)) },
   },
   GENERATION_FAILED: {
     status: 502,
     description: 'The model call failed or returned unusable output; the credits were refunded.',
-    details: { creditsRefunded: z.int().min(0) },
+    details: { creditsRefunded: z.int().check(z.gte(0)) },
   },
   SERVICE_UNAVAILABLE: { status: 503, description: 'A dependency (the webhook secret store, the scheduler, the bus) is unavailable; retry after `Retry-After`.' },
 };
 
 /** The envelope of one code: `{ error: { code, message, ...details } }`. */
-export function errorEnvelope(code: ErrorCode): z.ZodObject {
+export function errorEnvelope(code: ErrorCode): z.ZodMiniObject {
   return z.object({ error: z.object({ code: z.literal(code), message: z.string(), ...ERRORS[code].details }) });
 }

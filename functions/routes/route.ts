@@ -8,7 +8,7 @@
  * Each route is its own module (`functions/routes/<function id>.ts`), so a handler's bundle carries its
  * own schemas only; `index.ts` lists them all for lib/ and the tests.
  */
-import type { ZodType } from 'zod';
+import type { ZodMiniType as ZodType } from '#zod';
 
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'DELETE';
 

@@ -1,3 +1,4 @@
+import * as z from '#zod';
 import { TopUpRequest } from '../core/schemas.ts';
 import { TopUp } from './shapes/credits.ts';
 import { route } from './route.ts';
@@ -8,7 +9,7 @@ export default route({
   path: '/v1/credits/top-ups',
   auth: 'jwt',
   idempotent: true,
-  body: TopUpRequest.meta({ id: 'TopUpRequest' }),
+  body: TopUpRequest.clone().register(z.globalRegistry, { id: 'TopUpRequest' }),
   success: { status: 201, schema: TopUp, description: 'A pending top-up and its checkout URL; nothing is credited yet.' },
   errors: ['PLAN_UPGRADE_REQUIRED', 'NOT_FOUND', 'CONFLICT'],
   summary: 'Start buying a pack (paid plans)',

@@ -1,3 +1,4 @@
+import * as z from '#zod';
 import { UploadRequest } from '../core/schemas.ts';
 import { Upload } from './shapes/generations.ts';
 import { route } from './route.ts';
@@ -7,7 +8,7 @@ export default route({
   method: 'POST',
   path: '/v1/uploads',
   auth: 'jwt',
-  body: UploadRequest.meta({ id: 'UploadRequest' }),
+  body: UploadRequest.clone().register(z.globalRegistry, { id: 'UploadRequest' }),
   success: { status: 201, schema: Upload, description: 'PUT the file to `uploadUrl` before `expiresAt`.' },
   errors: ['PLAN_UPGRADE_REQUIRED', 'CONFLICT', 'LIMIT_REACHED'],
   summary: 'Get a presigned URL to upload a product photo',

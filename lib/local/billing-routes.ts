@@ -4,7 +4,7 @@
  * `POST /v1/webhooks/subscriptions`, so the whole path (signature, validation, bus, handler) runs.
  */
 import { ScanCommand } from '@aws-sdk/lib-dynamodb';
-import * as z from 'zod';
+import * as z from '#zod';
 import { TOP_UP_PACKS } from '../../functions/config.ts';
 import { epochSeconds, serviceClock } from '../../functions/core/clock.ts';
 import { newId } from '../../functions/core/ids.ts';

@@ -136,6 +136,15 @@ describe('every bundle', () => {
     for (const fn of FUNCTIONS) expect(readFileSync(bundles.file(fn.id), 'utf8').includes('Neplatn'), fn.id).toBe(false);
   });
 
+  it("carries zod/mini only, never classic zod (~55 KB more per function: every schema a bundle reaches is built with zod/mini), and of zod's locales English alone", () => {
+    for (const fn of FUNCTIONS) {
+      const { sources } = JSON.parse(readFileSync(`${bundles.file(fn.id)}.map`, 'utf8')) as { sources: string[] };
+      expect(sources.filter((s) => /node_modules\/zod\/(v4\/classic|v3)\//.test(s)), fn.id).toEqual([]);
+      const locales = sources.filter((s) => /node_modules\/zod\/v4\/locales\//.test(s)).map((s) => s.replace(/^.*\/locales\//, ''));
+      if (sources.some((s) => s.includes('node_modules/zod/'))) expect(locales, fn.id).toEqual(['en.js']);
+    }
+  });
+
   it("carries none of the SDK's default credential chain (SSO, STS, sign-in, INI, IMDS and their nested clients): the clients sign with the role's credentials from the environment", () => {
     // The source map names every module in the bundle (its `sources`, even without their content).
     const chain = /node_modules\/@aws-sdk\/(credential-provider-(?!env\/)[^/]+|nested-clients|token-providers)\/|@smithy\/credential-provider-imds\//;

@@ -5,7 +5,7 @@
  * falls behind what a handler does fails the test that saw it.
  */
 import { isDeepStrictEqual } from 'node:util';
-import * as z from 'zod';
+import * as z from '#zod';
 import { ERRORS } from '../../functions/routes/errors.ts';
 import type { ErrorCode, RouteDefinition } from '../../functions/routes/route.ts';
 import { routeDefinition, routes } from '../../lib/wiring.ts';

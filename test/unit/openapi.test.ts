@@ -7,7 +7,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import * as z from 'zod';
+import type * as z from '#zod';
 import * as errors from '#core/errors.ts';
 import { rateLimitHeaders } from '#http/rate-limit-headers.ts';
 import { buildOpenApi, docsHtml, swaggerUiDir } from '#lib/openapi.ts';
@@ -29,12 +29,12 @@ function resolve(pointer: string): any {
 }
 
 /** The JSON Schema of a parameter as the document states it, and the zod field the handler parses it with. */
-function parameterPairs(r: (typeof served)[number]): Array<[string, any, z.ZodType]> {
-  const fields = (s: RouteDefinition['params']) => ((s as z.ZodObject | undefined)?.shape ?? {}) as Record<string, z.ZodType>;
+function parameterPairs(r: (typeof served)[number]): Array<[string, any, z.ZodMiniType]> {
+  const fields = (s: RouteDefinition['params']) => ((s as z.ZodMiniObject | undefined)?.shape ?? {}) as Record<string, z.ZodMiniType>;
   const byName = { ...fields(r.def.params), ...fields(r.def.query) };
   return op(r)
     .parameters.filter((p: any) => p.in === 'path' || p.in === 'query')
-    .map((p: any) => [p.name, p.schema, byName[p.name]!] as [string, any, z.ZodType]);
+    .map((p: any) => [p.name, p.schema, byName[p.name]!] as [string, any, z.ZodMiniType]);
 }
 
 describe('OpenAPI document', () => {

@@ -1,5 +1,5 @@
 /** Response shapes of the blog post routes (docs/contract.md). */
-import * as z from 'zod';
+import * as z from '#zod';
 import { dateTime, page } from './common.ts';
 
 export const BlogPost = z
@@ -9,13 +9,12 @@ export const BlogPost = z
     excerpt: z.string(),
     status: z.enum(['scheduled', 'published', 'canceled']),
     publishAt: dateTime,
-    publishedAt: dateTime.nullable(),
-    canceledAt: dateTime.nullable(),
+    publishedAt: z.nullable(dateTime),
+    canceledAt: z.nullable(dateTime),
     createdAt: dateTime,
     generationId: z.string(),
-    index: z.int().min(0).max(1),
-    bodyMarkdown: z.string().optional().meta({ description: 'On the single post only.' }),
-  })
-  .meta({ id: 'BlogPost' });
+    index: z.int().check(z.gte(0), z.lte(1)),
+    bodyMarkdown: z.optional(z.string()).clone().register(z.globalRegistry, { description: 'On the single post only.' }),
+  }).clone().register(z.globalRegistry, { id: 'BlogPost' });
 
 export const BlogPostPage = page(BlogPost, 'BlogPostPage');

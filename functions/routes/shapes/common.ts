@@ -1,14 +1,14 @@
 /** Pieces every route module shares: pages, path ids and page queries. */
-import * as z from 'zod';
+import * as z from '#zod';
 
 export const dateTime = z.iso.datetime();
 
 /** A page of items, newest first; `nextCursor` is null on the last page. */
-export const page = <T extends z.ZodType>(item: T, id: string, description?: string) =>
-  z.object({ items: z.array(item), nextCursor: z.string().nullable() }).meta({ id, ...(description ? { description } : {}) });
+export const page = <T extends z.ZodMiniType>(item: T, id: string, description?: string) =>
+  z.object({ items: z.array(item), nextCursor: z.nullable(z.string()) }).clone().register(z.globalRegistry, { id, ...(description ? { description } : {}) });
 
 /** `{id}` of a resource the caller owns. */
-export const IdParams = z.object({ id: z.string().min(1).max(100) });
+export const IdParams = z.object({ id: z.string().check(z.minLength(1), z.maxLength(100)) });
 
 /**
  * `?limit=&cursor=`: a page size (default per list) and the opaque `nextCursor` of a previous page, whose
@@ -16,6 +16,6 @@ export const IdParams = z.object({ id: z.string().min(1).max(100) });
  */
 export const pageQuery = (defaultLimit: number, cursorMax: number) =>
   z.object({
-    limit: z.coerce.number().int().min(1).max(100).default(defaultLimit),
-    cursor: z.string().min(1).max(cursorMax).optional(),
+    limit: z._default(z.coerce.number().check(z.int(), z.gte(1), z.lte(100)), defaultLimit),
+    cursor: z.optional(z.string().check(z.minLength(1), z.maxLength(cursorMax))),
   });

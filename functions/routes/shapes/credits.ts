@@ -1,10 +1,10 @@
 /** Response shapes of the credits, ledger, top-up and catalog routes (docs/contract.md). */
-import * as z from 'zod';
+import * as z from '#zod';
 import { FEATURE_IDS, PLAN_IDS, TOP_UP_PACKS } from '../../config.ts';
 import { catalogView } from '../../core/catalog.ts';
 import { dateTime, page } from './common.ts';
 
-const count = z.int().min(0);
+const count = z.int().check(z.gte(0));
 
 export const Credits = z
   .object({
@@ -12,10 +12,9 @@ export const Credits = z
     plan: z.enum(PLAN_IDS),
     credits: z.object({ available: count, allowance: count, allowanceRemaining: count, purchased: count }),
     period: z.object({ start: dateTime, end: dateTime }),
-    topUpAvailable: z.boolean().meta({ description: 'True exactly for plans that may top up (the Top Up button).' }),
-    rateLimit: z.object({ limit: z.int(), remaining: count, windowResetAt: dateTime.nullable(), cooldownUntil: dateTime.nullable() }),
-  })
-  .meta({
+    topUpAvailable: z.boolean().clone().register(z.globalRegistry, { description: 'True exactly for plans that may top up (the Top Up button).' }),
+    rateLimit: z.object({ limit: z.int(), remaining: count, windowResetAt: z.nullable(dateTime), cooldownUntil: z.nullable(dateTime) }),
+  }).clone().register(z.globalRegistry, {
     id: 'Credits',
     example: {
       accountId: 'acct_1',
@@ -27,44 +26,42 @@ export const Credits = z
     },
   });
 
-export const AdjustmentResult = Credits.extend({ adjustment: z.object({ amount: z.int(), reason: z.string() }) }).meta({ id: 'AdjustmentResult' });
+export const AdjustmentResult = z.extend(Credits, { adjustment: z.object({ amount: z.int(), reason: z.string() }) }).clone().register(z.globalRegistry, { id: 'AdjustmentResult' });
 
 export const LedgerEntry = z
   .object({
     id: z.string(),
     at: dateTime,
     type: z.enum(['grant', 'reset', 'refresh', 'charge', 'refund', 'top_up', 'adjust']),
-    amount: z.int().meta({ description: 'Signed: a charge is negative.' }),
+    amount: z.int().clone().register(z.globalRegistry, { description: 'Signed: a charge is negative.' }),
     bucket: z.enum(['allowance', 'purchased']),
     balanceAfter: count,
-    feature: z.enum(FEATURE_IDS).optional(),
-    generationId: z.string().optional(),
-    productId: z.string().optional(),
-    topUpId: z.string().optional(),
-    reason: z.string().optional(),
-  })
-  .meta({ id: 'LedgerEntry' });
+    feature: z.optional(z.enum(FEATURE_IDS)),
+    generationId: z.optional(z.string()),
+    productId: z.optional(z.string()),
+    topUpId: z.optional(z.string()),
+    reason: z.optional(z.string()),
+  }).clone().register(z.globalRegistry, { id: 'LedgerEntry' });
 
 export const LedgerPage = page(LedgerEntry, 'LedgerPage', 'Newest first. The sum of `amount` over the ledger equals `available`.');
 
-const Price = z.object({ amount: z.string().regex(/^\d+\.\d{2}$/), currency: z.enum(['USD']) });
+const Price = z.object({ amount: z.string().check(z.regex(/^\d+\.\d{2}$/)), currency: z.enum(['USD']) });
 
-export const TopUpPack = z.object({ id: z.string(), credits: z.int().min(1), price: Price }).meta({ id: 'TopUpPack' });
-export const TopUpPacks = z.object({ items: z.array(TopUpPack) }).meta({ id: 'TopUpPacks', example: { items: TOP_UP_PACKS } });
+export const TopUpPack = z.object({ id: z.string(), credits: z.int().check(z.gte(1)), price: Price }).clone().register(z.globalRegistry, { id: 'TopUpPack' });
+export const TopUpPacks = z.object({ items: z.array(TopUpPack) }).clone().register(z.globalRegistry, { id: 'TopUpPacks', example: { items: TOP_UP_PACKS } });
 
 export const TopUp = z
   .object({
-    id: z.string().regex(/^tu_/),
+    id: z.string().check(z.regex(/^tu_/)),
     packId: z.string(),
-    credits: z.int().min(1),
+    credits: z.int().check(z.gte(1)),
     price: Price,
     status: z.enum(['pending', 'paid', 'failed']),
     checkoutUrl: z.url(),
     createdAt: dateTime,
-    paidAt: dateTime.optional(),
-    failedAt: dateTime.optional(),
-  })
-  .meta({ id: 'TopUp' });
+    paidAt: z.optional(dateTime),
+    failedAt: z.optional(dateTime),
+  }).clone().register(z.globalRegistry, { id: 'TopUp' });
 export const TopUpPage = page(TopUp, 'TopUpPage');
 
 export const Catalog = z
@@ -82,14 +79,12 @@ export const Catalog = z
       z.object({
         id: z.enum(FEATURE_IDS),
         label: z.string(),
-        cost: z.int().min(1),
-        variants: z.int().min(1),
+        cost: z.int().check(z.gte(1)),
+        variants: z.int().check(z.gte(1)),
         freeVariants: count,
         requiresProduct: z.boolean(),
         plans: z.array(z.enum(PLAN_IDS)),
       }),
     ),
     packs: z.array(TopUpPack),
-  })
-  // The example is the served catalog itself, so it cannot fall behind the configuration.
-  .meta({ id: 'Catalog', example: catalogView() });
+  }).clone().register(z.globalRegistry, { id: 'Catalog', example: catalogView() });

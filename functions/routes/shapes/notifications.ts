@@ -1,5 +1,5 @@
 /** Response shapes of the notification routes (docs/contract.md). */
-import * as z from 'zod';
+import * as z from '#zod';
 import { dateTime, page } from './common.ts';
 
 export const Notification = z
@@ -8,8 +8,7 @@ export const Notification = z
     type: z.enum(['cooldown_started', 'credits_reset', 'credits_refreshed', 'low_balance', 'top_up_completed', 'blog_published']),
     message: z.string(),
     createdAt: dateTime,
-    readAt: dateTime.nullable(),
-  })
-  .meta({ id: 'Notification' });
+    readAt: z.nullable(dateTime),
+  }).clone().register(z.globalRegistry, { id: 'Notification' });
 
 export const NotificationPage = page(Notification, 'NotificationPage');
