@@ -24,7 +24,7 @@ export function catalogView(): CatalogView {
       id,
       label: PLANS[id].label,
       monthlyAllowance: PLANS[id].monthlyAllowance,
-      capabilities: { topUp: PLANS[id].topUpAllowed, allVariants: PLANS[id].paid },
+      capabilities: { ...PLANS[id].capabilities },
       features: FEATURE_IDS.filter((f) => FEATURES[f].plans.includes(id)),
     })),
     features: FEATURE_IDS.map((id) => ({
