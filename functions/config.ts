@@ -57,8 +57,13 @@ export type FeatureId = (typeof FEATURE_IDS)[number];
 
 export interface Feature {
   id: FeatureId;
-  /** The feature's name as merchants read it (plural: it names what is generated). */
+  /**
+   * The feature's name as merchants read it, in the words of the page (a merchant enhances a photo,
+   * not an image): plural, as it names what is generated, so it reads in "… are available on paid plans".
+   */
   label: string;
+  /** One generation of it, as the usage history names a charge ("Used · Blog post"). */
+  shortLabel: string;
   /** Credits charged per generate or regenerate. */
   cost: number;
   /** Plans that may use the feature at all. */
@@ -74,11 +79,11 @@ export interface Feature {
 const PAID: readonly PlanId[] = ['plus', 'pro', 'premium'];
 
 export const FEATURES: Record<FeatureId, Feature> = {
-  product_description: { id: 'product_description', label: 'Product descriptions', cost: 1, plans: PLAN_IDS, variants: 2, freeSelectableVariants: 1, requiresProduct: true },
-  seo_meta: { id: 'seo_meta', label: 'SEO meta tags', cost: 1, plans: PAID, variants: 2, freeSelectableVariants: 0, requiresProduct: true },
-  image_enhancement: { id: 'image_enhancement', label: 'Image enhancement', cost: 2, plans: PAID, variants: 2, freeSelectableVariants: 0, requiresProduct: false },
-  blog_post: { id: 'blog_post', label: 'Blog writing', cost: 3, plans: PAID, variants: 2, freeSelectableVariants: 0, requiresProduct: false },
-  website_design: { id: 'website_design', label: 'Website design assistance', cost: 2, plans: PAID, variants: 2, freeSelectableVariants: 0, requiresProduct: false },
+  product_description: { id: 'product_description', label: 'Product descriptions', shortLabel: 'Product description', cost: 1, plans: PLAN_IDS, variants: 2, freeSelectableVariants: 1, requiresProduct: true },
+  seo_meta: { id: 'seo_meta', label: 'SEO meta tags', shortLabel: 'SEO meta tags', cost: 1, plans: PAID, variants: 2, freeSelectableVariants: 0, requiresProduct: true },
+  image_enhancement: { id: 'image_enhancement', label: 'Enhanced product photos', shortLabel: 'Photo enhancement', cost: 2, plans: PAID, variants: 2, freeSelectableVariants: 0, requiresProduct: false },
+  blog_post: { id: 'blog_post', label: 'Blog posts', shortLabel: 'Blog post', cost: 3, plans: PAID, variants: 2, freeSelectableVariants: 0, requiresProduct: false },
+  website_design: { id: 'website_design', label: 'Website designs', shortLabel: 'Website design', cost: 2, plans: PAID, variants: 2, freeSelectableVariants: 0, requiresProduct: false },
 };
 
 export interface TopUpPack {

@@ -82,7 +82,7 @@ export const BlogPostsQuery = z.object({
 });
 
 export const LedgerQuery = z.object({
-  limit: z.coerce.number().int().min(1).max(100).default(50),
+  limit: z.coerce.number().int().min(1).max(LIMITS.ledgerPageMax).default(LIMITS.ledgerPageDefault),
   cursor: z.string().min(1).max(200).optional(),
 });
 
