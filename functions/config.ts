@@ -10,23 +10,41 @@ export const ADMIN_SCOPE = 'credits:admin';
 export const PLAN_IDS = ['free', 'plus', 'pro', 'premium'] as const;
 export type PlanId = (typeof PLAN_IDS)[number];
 
+/**
+ * What a plan may do, by name. Every rule that differs between plans reads one of these (or the
+ * feature's `plans`), never whether the plan is paid: a plan is its capabilities.
+ */
+export interface PlanCapabilities {
+  /** May buy top-up packs (`POST /v1/credits/top-ups`, the Top Up button). */
+  topUp: boolean;
+  /** Every variant of a generation is selectable; otherwise only the feature's `freeSelectableVariants`, the rest locked teasers. */
+  allVariants: boolean;
+}
+
 export interface Plan {
   id: PlanId;
   /** The plan's name as merchants read it. */
   label: string;
   /** Credits the allowance bucket is set to at creation, plan change and monthly refresh. */
   monthlyAllowance: number;
-  /** Whether the merchant may buy top-up packs (the Top Up button). */
-  topUpAllowed: boolean;
-  paid: boolean;
+  capabilities: PlanCapabilities;
 }
 
 export const PLANS: Record<PlanId, Plan> = {
-  free: { id: 'free', label: 'Free', monthlyAllowance: 25, topUpAllowed: false, paid: false },
-  plus: { id: 'plus', label: 'Plus', monthlyAllowance: 100, topUpAllowed: true, paid: true },
-  pro: { id: 'pro', label: 'Pro', monthlyAllowance: 200, topUpAllowed: true, paid: true },
-  premium: { id: 'premium', label: 'Premium', monthlyAllowance: 400, topUpAllowed: true, paid: true },
+  free: { id: 'free', label: 'Free', monthlyAllowance: 25, capabilities: { topUp: false, allVariants: false } },
+  plus: { id: 'plus', label: 'Plus', monthlyAllowance: 100, capabilities: { topUp: true, allVariants: true } },
+  pro: { id: 'pro', label: 'Pro', monthlyAllowance: 200, capabilities: { topUp: true, allVariants: true } },
+  premium: { id: 'premium', label: 'Premium', monthlyAllowance: 400, capabilities: { topUp: true, allVariants: true } },
 };
+
+/**
+ * What a merchant out of credits is told to do next (the 402's `action`, the low-balance notice): buy a
+ * pack where the plan may, else move to a plan with a larger allowance. Derived from `topUp`, so the
+ * advice can never name a purchase the plan refuses.
+ */
+export function outOfCreditsAction(plan: PlanId): 'top_up' | 'upgrade' {
+  return PLANS[plan].capabilities.topUp ? 'top_up' : 'upgrade';
+}
 
 export const FEATURE_IDS = [
   'product_description',
@@ -39,15 +57,20 @@ export type FeatureId = (typeof FEATURE_IDS)[number];
 
 export interface Feature {
   id: FeatureId;
-  /** The feature's name as merchants read it (plural: it names what is generated). */
+  /**
+   * The feature's name as merchants read it, in the words of the page (a merchant enhances a photo,
+   * not an image): plural, as it names what is generated, so it reads in "… are available on paid plans".
+   */
   label: string;
+  /** One generation of it, as the usage history names a charge ("Used · Blog post"). */
+  shortLabel: string;
   /** Credits charged per generate or regenerate. */
   cost: number;
   /** Plans that may use the feature at all. */
   plans: readonly PlanId[];
-  /** Selectable variants on a paid plan. */
+  /** Selectable variants on a plan with `allVariants`. */
   variants: number;
-  /** On the free plan, variants past this count are sent as locked teasers (never generated). */
+  /** On a plan without `allVariants`, variants past this count are sent as locked teasers (never generated). */
   freeSelectableVariants: number;
   /** Whether a generation of this feature must name a product. */
   requiresProduct: boolean;
@@ -56,11 +79,11 @@ export interface Feature {
 const PAID: readonly PlanId[] = ['plus', 'pro', 'premium'];
 
 export const FEATURES: Record<FeatureId, Feature> = {
-  product_description: { id: 'product_description', label: 'Product descriptions', cost: 1, plans: PLAN_IDS, variants: 2, freeSelectableVariants: 1, requiresProduct: true },
-  seo_meta: { id: 'seo_meta', label: 'SEO meta tags', cost: 1, plans: PAID, variants: 2, freeSelectableVariants: 0, requiresProduct: true },
-  image_enhancement: { id: 'image_enhancement', label: 'Image enhancement', cost: 2, plans: PAID, variants: 2, freeSelectableVariants: 0, requiresProduct: false },
-  blog_post: { id: 'blog_post', label: 'Blog writing', cost: 3, plans: PAID, variants: 2, freeSelectableVariants: 0, requiresProduct: false },
-  website_design: { id: 'website_design', label: 'Website design assistance', cost: 2, plans: PAID, variants: 2, freeSelectableVariants: 0, requiresProduct: false },
+  product_description: { id: 'product_description', label: 'Product descriptions', shortLabel: 'Product description', cost: 1, plans: PLAN_IDS, variants: 2, freeSelectableVariants: 1, requiresProduct: true },
+  seo_meta: { id: 'seo_meta', label: 'SEO meta tags', shortLabel: 'SEO meta tags', cost: 1, plans: PAID, variants: 2, freeSelectableVariants: 0, requiresProduct: true },
+  image_enhancement: { id: 'image_enhancement', label: 'Enhanced product photos', shortLabel: 'Photo enhancement', cost: 2, plans: PAID, variants: 2, freeSelectableVariants: 0, requiresProduct: false },
+  blog_post: { id: 'blog_post', label: 'Blog posts', shortLabel: 'Blog post', cost: 3, plans: PAID, variants: 2, freeSelectableVariants: 0, requiresProduct: false },
+  website_design: { id: 'website_design', label: 'Website designs', shortLabel: 'Website design', cost: 2, plans: PAID, variants: 2, freeSelectableVariants: 0, requiresProduct: false },
 };
 
 export interface TopUpPack {

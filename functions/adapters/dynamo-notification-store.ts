@@ -4,7 +4,7 @@
  * written twice under its (derived) id is written once.
  */
 import { PutCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import * as z from 'zod';
+import * as z from '#zod';
 import type { Notification, NotificationStore } from '../core/ports.ts';
 import { decodeCursor, encodeCursor, idOf } from './cursor.ts';
 import { isConditionFailure } from './dynamo-client.ts';

@@ -15,7 +15,7 @@ import { InsufficientCredits, PlanUpgradeRequired } from './errors.ts';
 import { newId } from './ids.ts';
 import { availableOf, type AccountState, type Guard, type NewLedgerEntry, type RateChange } from './ports.ts';
 import { cooldownError, rateView, withRate, type RateLimitDeps, type RateView } from './rate-limit.ts';
-import { PLANS } from '../config.ts';
+import { outOfCreditsAction } from '../config.ts';
 import { telemetryOf } from './telemetry.ts';
 
 export interface AttemptRequest {
@@ -140,7 +140,7 @@ export async function admitAttempt(deps: CreditsDeps & RateLimitDeps, req: Attem
     const available = availableOf(account);
     if (available < cost) {
       // Refused before anything was written: the attempt is not counted.
-      throw withRate(new InsufficientCredits(cost, available, PLANS[account.plan].paid ? 'top_up' : 'upgrade'), rateView(rate, cfg, now));
+      throw withRate(new InsufficientCredits(cost, available, outOfCreditsAction(account.plan)), rateView(rate, cfg, now));
     }
     const fromAllowance = Math.min(cost, account.allowanceRemaining);
     const fromPurchased = cost - fromAllowance;

@@ -19,7 +19,7 @@ export function creditsView(a: AccountState, rate: RateView): CreditsView {
     plan: a.plan,
     credits: { available: availableOf(a), allowance: a.allowance, allowanceRemaining: a.allowanceRemaining, purchased: a.purchased },
     period: { start: a.periodStart, end: a.periodEnd },
-    topUpAvailable: PLANS[a.plan].topUpAllowed,
+    topUpAvailable: PLANS[a.plan].capabilities.topUp,
     rateLimit: { limit: rate.limit, remaining: rate.remaining, windowResetAt: rate.windowResetAt, cooldownUntil: rate.cooldownUntil },
   };
 }

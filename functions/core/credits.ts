@@ -4,7 +4,7 @@
  * relied on; when a guard fails the store returns the fresh state and the decision is made again.
  * Nothing here knows DynamoDB.
  */
-import { PLANS, LIMITS, type FeatureId, type PlanId } from '../config.ts';
+import { PLANS, LIMITS, outOfCreditsAction, type FeatureId, type PlanId } from '../config.ts';
 import type { Clock } from './clock.ts';
 import { Conflict, InsufficientCredits, NotFound } from './errors.ts';
 import { newId } from './ids.ts';
@@ -134,7 +134,7 @@ export async function charge(
     account = await refreshIfDue(deps, account);
     const available = availableOf(account);
     if (available < cost) {
-      throw new InsufficientCredits(cost, available, PLANS[account.plan].paid ? 'top_up' : 'upgrade');
+      throw new InsufficientCredits(cost, available, outOfCreditsAction(account.plan));
     }
     const fromAllowance = Math.min(cost, account.allowanceRemaining);
     const fromPurchased = cost - fromAllowance;
@@ -353,11 +353,10 @@ export async function noticeLowBalance(deps: CreditsDeps, account: AccountState)
     guard: { lowBalanceNotNotifiedFor: account.periodStart },
   });
   if (!result.ok) return;
-  const paid = PLANS[account.plan].paid;
   await deps.notifications.add(account.accountId, {
     id: newId('ntf', now),
     type: 'low_balance',
-    message: `You have ${availableOf(account)} AI credits left this period. ${paid ? 'Top up to keep generating.' : 'Upgrade for more monthly credits.'}`,
+    message: `You have ${availableOf(account)} AI credits left this period. ${outOfCreditsAction(account.plan) === 'top_up' ? 'Top up to keep generating.' : 'Upgrade for more monthly credits.'}`,
     createdAt: now.toISOString(),
   });
 }

@@ -100,8 +100,7 @@ async function generateOnce(deps: GenerationDeps, req: GenerateInput, seen: { pl
   seen.plan = account.plan;
   const meta = { feature: req.feature, generationId, productId: productId ?? undefined, hold: true };
 
-  const paid = PLANS[account.plan].paid;
-  const count = (paid ? feature.variants : Math.max(1, feature.freeSelectableVariants)) as 1 | 2;
+  const count = (PLANS[account.plan].capabilities.allVariants ? feature.variants : Math.max(1, feature.freeSelectableVariants)) as 1 | 2;
   let record: GenerationRecord;
   const modelStarted = performance.now();
   let modelMs = 0;

@@ -82,7 +82,7 @@ export const BlogPostsQuery = z.object({
 });
 
 export const LedgerQuery = z.object({
-  limit: z._default(z.coerce.number().check(z.int(), z.gte(1), z.lte(100)), 50),
+  limit: z._default(z.coerce.number().check(z.int(), z.gte(1), z.lte(LIMITS.ledgerPageMax)), LIMITS.ledgerPageDefault),
   cursor: z.optional(z.string().check(z.minLength(1), z.maxLength(200))),
 });
 

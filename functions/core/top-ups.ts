@@ -54,7 +54,7 @@ export function listPacks(): { items: TopUpPack[] } {
 /** Starts a purchase: a `pending` top-up and the checkout URL where the merchant pays. Paid plans only. */
 export async function createTopUp(deps: TopUpDeps, accountId: string, packId: string, checkoutBaseUrl: string): Promise<TopUpView> {
   const account = await ensureAccount(deps, accountId);
-  if (!PLANS[account.plan].topUpAllowed) {
+  if (!PLANS[account.plan].capabilities.topUp) {
     throw new PlanUpgradeRequired('Credit packs are available on paid plans. Upgrade to buy top-ups.');
   }
   const pack = TOP_UP_PACKS.find((p) => p.id === packId);

@@ -6,7 +6,7 @@ import { closeModal, getState, useAppState } from '../store.ts';
 import type { PlanId } from '../types.ts';
 import { Modal } from './Modal.tsx';
 
-const PAID_PLANS = PLAN_IDS.filter((id) => PLANS[id].paid);
+const PAID_PLANS = PLAN_IDS.filter((id) => PLANS[id].capabilities.allVariants);
 const PAID_FEATURES = Object.values(FEATURES).filter((f) => !f.plans.includes('free'));
 
 // As they read mid-sentence: "SEO" keeps its capitals.
