@@ -1,17 +1,21 @@
 import type { Env } from '../config.ts';
 import type { ImageModel } from '../core/images.ts';
+import { BedrockImageModel } from '../adapters/image-bedrock.ts';
+import { OfflineImageModel } from '../adapters/image-offline.ts';
 import type { Port } from './compose.ts';
 import { imageFeature } from './image-feature.ts';
 
 /**
- * The image model of `AI_PROVIDER`. Its adapters need sharp, a native module each function gets from
- * a layer; they are imported on the first enhancement, so nothing loads sharp at cold start.
+ * The image model of `AI_PROVIDER`, built on the first enhancement. Its adapters need sharp, a native
+ * module each function gets from a layer, and load it themselves on first use (`sharp.ts`), so nothing
+ * loads sharp at cold start. The adapters are imported statically: a lazily imported module that
+ * builds zod schemas makes esbuild keep all of zod's exports, every locale included.
  */
 function imageModel(env: Env): ImageModel {
   let model: Promise<ImageModel> | undefined;
   const load = async (): Promise<ImageModel> => {
-    if (env.AI_PROVIDER === 'bedrock') return (await import('../adapters/image-bedrock.ts')).BedrockImageModel.fromEnv(env);
-    return new (await import('../adapters/image-offline.ts')).OfflineImageModel();
+    if (env.AI_PROVIDER === 'bedrock') return BedrockImageModel.fromEnv(env);
+    return new OfflineImageModel();
   };
   return {
     async enhance(input, opts) {

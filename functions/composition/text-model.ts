@@ -1,25 +1,12 @@
 import type { Env } from '../config.ts';
-import type { GenerateOptions, TextGenerationRequest, TextModel } from '../core/model.ts';
+import type { TextModel } from '../core/model.ts';
 import { BedrockModel, makeBedrockClient } from '../adapters/bedrock-model.ts';
+import { OfflineModel } from '../adapters/offline-model.ts';
 import type { Port } from './compose.ts';
-
-/**
- * The offline generator, loaded on its first use (dynamic import): a function on Bedrock never
- * evaluates its templates and word lists, at cold start or later.
- */
-function offlineModel(): TextModel {
-  let model: Promise<TextModel> | undefined;
-  return {
-    async generate<R extends TextGenerationRequest>(request: R, options: GenerateOptions) {
-      model ??= import('../adapters/offline-model.ts').then((m) => new m.OfflineModel());
-      return (await model).generate(request, options);
-    },
-  };
-}
 
 /** The text model of `AI_PROVIDER`: Bedrock Converse, or the offline generator (local stack, demo stage). */
 function textModel(env: Env): TextModel {
-  if (env.AI_PROVIDER === 'offline') return offlineModel();
+  if (env.AI_PROVIDER === 'offline') return new OfflineModel();
   return new BedrockModel({
     client: makeBedrockClient(env),
     modelId: env.BEDROCK_MODEL_ID,

@@ -79,6 +79,7 @@ export const Catalog = z
       z.object({
         id: z.enum(FEATURE_IDS),
         label: z.string(),
+        shortLabel: z.string(),
         cost: z.int().check(z.gte(1)),
         variants: z.int().check(z.gte(1)),
         freeVariants: count,
@@ -87,4 +88,9 @@ export const Catalog = z
       }),
     ),
     packs: z.array(TopUpPack),
+    limits: z.object({
+      seo: z.object({ titleMaxChars: z.int().check(z.gte(1)), descriptionMaxChars: z.int().check(z.gte(1)) }),
+      upload: z.object({ contentTypes: z.array(z.string()), maxBytes: z.int().check(z.gte(1)) }),
+      ledgerPage: z.object({ default: z.int().check(z.gte(1)), max: z.int().check(z.gte(1)) }),
+    }),
   }).clone().register(z.globalRegistry, { id: 'Catalog', example: catalogView() });
