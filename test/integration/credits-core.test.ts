@@ -2,34 +2,15 @@ import { describe, expect, it } from 'vitest';
 import { adjust, applyPlan, charge, creditPurchased, ensureAccount, refund } from '../../functions/core/credits.ts';
 import { InsufficientCredits } from '../../functions/core/errors.ts';
 import { DynamoCreditStore } from '../../functions/adapters/dynamo-store.ts';
-import { availableOf, type LedgerEntry } from '../../functions/core/ports.ts';
+import { availableOf } from '../../functions/core/ports.ts';
 import { useCore } from '../support/core.ts';
+import { expectLedgerMatches as expectLedgerMatchesOf, wholeLedger as wholeLedgerOf } from '../support/ledger.ts';
 import { freshAccount } from '../support/stack.ts';
 
 const core = useCore();
 
-async function wholeLedger(accountId: string): Promise<LedgerEntry[]> {
-  const all: LedgerEntry[] = [];
-  let cursor: string | undefined;
-  do {
-    const page = await core.deps.store.ledgerPage(accountId, 100, cursor);
-    all.push(...page.items);
-    cursor = page.nextCursor ?? undefined;
-  } while (cursor);
-  return all;
-}
-
-async function expectLedgerMatches(accountId: string) {
-  const account = (await core.deps.store.getAccount(accountId))!;
-  const ledger = await wholeLedger(accountId);
-  const seqs = ledger.map((e) => e.seq);
-  // Newest first, contiguous from seq down to 1: nothing lost, nothing doubled.
-  expect(seqs).toEqual(Array.from({ length: account.seq }, (_, i) => account.seq - i));
-  expect(new Set(ledger.map((e) => e.id)).size).toBe(ledger.length);
-  expect(ledger.reduce((s, e) => s + e.amount, 0)).toBe(availableOf(account));
-  expect(ledger[0]?.balanceAfter ?? 0).toBe(availableOf(account));
-  return { account, ledger };
-}
+const wholeLedger = (accountId: string) => wholeLedgerOf(core.deps.store, accountId);
+const expectLedgerMatches = (accountId: string) => expectLedgerMatchesOf(core.deps.store, accountId);
 
 const meta = (n: number) => ({ feature: 'product_description' as const, generationId: `gen_${n}`, productId: 'prod_1' });
 

@@ -8,8 +8,9 @@ import { describe, expect, it } from 'vitest';
 import { accountPk, dueShardOf, type DynamoCreditStore } from '../../functions/adapters/dynamo-store.ts';
 import { charge, ensureAccount } from '../../functions/core/credits.ts';
 import { anchorFor, periodContaining } from '../../functions/core/period.ts';
-import { availableOf, type LedgerEntry } from '../../functions/core/ports.ts';
+import { availableOf } from '../../functions/core/ports.ts';
 import { useCore } from '../support/core.ts';
+import { expectLedgerMatches, wholeLedger as wholeLedgerOf } from '../support/ledger.ts';
 import { freshAccount } from '../support/stack.ts';
 
 const core = useCore();
@@ -53,13 +54,7 @@ describe('balance items in the map-outbox format', () => {
 
     const fresh = (await core.deps.store.getAccount(id))!;
     expect(availableOf(fresh)).toBe(9);
-    const ledger: LedgerEntry[] = [];
-    let cursor: string | undefined;
-    do {
-      const page = await core.deps.store.ledgerPage(id, 7, cursor);
-      ledger.push(...page.items);
-      cursor = page.nextCursor ?? undefined;
-    } while (cursor);
+    const ledger = await wholeLedger(id);
     expect(ledger.map((e) => e.seq)).toEqual(Array.from({ length: 23 }, (_, i) => 23 - i));
     expect(ledger.reduce((s, e) => s + e.amount, 0)).toBe(9);
     expect(ledger.map((e) => e.balanceAfter)).toEqual(Array.from({ length: 23 }, (_, i) => (i < 20 ? 9 + i : [29, 24, 25][i - 20])));
@@ -112,26 +107,9 @@ async function rawBalance(id: string): Promise<Record<string, unknown>> {
   return r.Item!;
 }
 
-/** The whole ledger, newest first, read through pages of 7. */
-async function wholeLedger(id: string): Promise<LedgerEntry[]> {
-  const ledger: LedgerEntry[] = [];
-  let cursor: string | undefined;
-  do {
-    const page = await core.deps.store.ledgerPage(id, 7, cursor);
-    ledger.push(...page.items);
-    cursor = page.nextCursor ?? undefined;
-  } while (cursor);
-  return ledger;
-}
-
-async function expectLedgerWhole(id: string): Promise<void> {
-  const account = (await core.deps.store.getAccount(id))!;
-  const ledger = await wholeLedger(id);
-  expect(ledger.map((e) => e.seq)).toEqual(Array.from({ length: account.seq }, (_, i) => account.seq - i));
-  expect(ledger.reduce((s, e) => s + e.amount, 0)).toBe(availableOf(account));
-  expect(ledger[0].balanceAfter).toBe(availableOf(account));
-  for (let i = 0; i + 1 < ledger.length; i++) expect(ledger[i].balanceAfter - ledger[i].amount).toBe(ledger[i + 1].balanceAfter);
-}
+/** Pages of 7: the reads cross block items and the outbox. */
+const wholeLedger = (id: string) => wholeLedgerOf(core.deps.store, id, 7);
+const expectLedgerWhole = (id: string) => expectLedgerMatches(core.deps.store, id, 7);
 
 describe('writers of the earlier version on the same table (rolling deploy, rollback)', () => {
   it('given an account this version created, when an earlier-version writer charges it, then DynamoDB refuses the write and nothing changes', async () => {
