@@ -84,6 +84,9 @@ const CLAUSES: { [K in keyof Guard]-?: Clause<K> } = {
   },
 };
 
+/** Every guard the port names (the clause table is complete by its type). */
+export const GUARD_KEYS = Object.keys(CLAUSES) as Array<keyof Guard>;
+
 const present = (g: Guard) => (Object.keys(g) as Array<keyof Guard>).filter((k) => g[k] !== undefined);
 
 /** The conditions of a guard, one per clause it sets (pure: no I/O, no state). */

@@ -267,8 +267,8 @@ export class DynamoCreditStore implements CreditStore {
   ) {}
 
   async getAccount(accountId: string): Promise<AccountState | null> {
-    const r = await this.doc.send(new GetCommand({ TableName: this.table, Key: { pk: accountPk(accountId), sk: BALANCE }, ConsistentRead: true }));
-    return r.Item ? toAccount(r.Item) : null;
+    const item = await this.getItem(accountId);
+    return item ? toAccount(item) : null;
   }
 
   /** Up to 100 balance items per BatchGetItem (consistent reads): the monthly job reads a page of due accounts at once. */
@@ -480,6 +480,7 @@ export class DynamoCreditStore implements CreditStore {
     }
   }
 
+  /** The balance item as stored (one consistent read). */
   private async getItem(accountId: string): Promise<Item | undefined> {
     const r = await this.doc.send(new GetCommand({ TableName: this.table, Key: { pk: accountPk(accountId), sk: BALANCE }, ConsistentRead: true }));
     return r.Item;
