@@ -1,4 +1,4 @@
-import { Catalog } from './shapes/credits.ts';
+import { Catalog } from './shapes/catalog.ts';
 import { route } from './route.ts';
 
 export default route({

@@ -1,5 +1,5 @@
 import { LedgerQuery } from '../core/schemas.ts';
-import { LedgerPage } from './shapes/credits.ts';
+import { LedgerPage } from './shapes/ledger.ts';
 import { route } from './route.ts';
 
 export default route({

@@ -1,6 +1,6 @@
 import * as z from '#zod';
 import { TopUpRequest } from '../core/schemas.ts';
-import { TopUp } from './shapes/credits.ts';
+import { TopUp } from './shapes/top-ups.ts';
 import { route } from './route.ts';
 
 export default route({

@@ -1,4 +1,4 @@
-import { TopUpPacks } from './shapes/credits.ts';
+import { TopUpPacks } from './shapes/packs.ts';
 import { route } from './route.ts';
 
 export default route({

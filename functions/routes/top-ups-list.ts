@@ -1,4 +1,4 @@
-import { TopUpPage } from './shapes/credits.ts';
+import { TopUpPage } from './shapes/top-ups.ts';
 import { pageQuery } from './shapes/common.ts';
 import { route } from './route.ts';
 

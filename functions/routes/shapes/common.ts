@@ -3,6 +3,9 @@ import * as z from '#zod';
 
 export const dateTime = z.iso.datetime();
 
+/** A count of credits or items: an integer, never negative. */
+export const count = z.int().check(z.gte(0));
+
 /** A page of items, newest first; `nextCursor` is null on the last page. */
 export const page = <T extends z.ZodMiniType>(item: T, id: string, description?: string) =>
   z.object({ items: z.array(item), nextCursor: z.nullable(z.string()) }).clone().register(z.globalRegistry, { id, ...(description ? { description } : {}) });
