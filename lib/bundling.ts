@@ -35,6 +35,8 @@ export const ALIASES = {
   semver: './functions/observability/no-semver.ts',
   // Streaming operations only (ConverseStream, SelectObjectContent), none used here (see the stub).
   '@smithy/core/event-streams': './functions/adapters/no-event-streams.ts',
+  // The DynamoDB client's endpoint-discovery cache: the same LRU on a Map (see the module), ~7 KB less.
+  'mnemonist/lru-cache': './functions/adapters/map-lru-cache.ts',
 } as const;
 
 /** The file name Lambda loads (`index.handler`): NodejsFunction writes ESM bundles as index.mjs. */
