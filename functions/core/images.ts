@@ -6,8 +6,6 @@
  * Like the text port, a model adapter throws `ModelFailure` on any failure of its own; a photo that
  * cannot be used is refused earlier, before any charge, by `checkImage` (`image-check.ts`).
  */
-import type { ImageInput } from './schemas.ts';
-
 /** Content types a merchant may upload (docs/contract.md, Uploads). */
 export const UPLOAD_CONTENT_TYPES = ['image/jpeg', 'image/png', 'image/webp'] as const;
 export type UploadContentType = (typeof UPLOAD_CONTENT_TYPES)[number];
@@ -28,7 +26,12 @@ export const IMAGE_LIMITS = {
   resultUrlTtlSeconds: 60 * 60,
 } as const;
 
-export type ImageStyle = NonNullable<ImageInput['style']>;
+/**
+ * How a photo is enhanced (docs/contract.md, image_enhancement `input.style`). Defined here, beside the
+ * port that takes it, so the request schema (schemas.ts) imports it and this module imports nothing back.
+ */
+export const IMAGE_STYLES = ['auto', 'white_background'] as const;
+export type ImageStyle = (typeof IMAGE_STYLES)[number];
 
 export interface EnhancedImage {
   bytes: Buffer;

@@ -4,7 +4,7 @@
  */
 import * as z from '#zod';
 import { LIMITS, PLAN_IDS, TOP_UP_PACKS } from '../config.ts';
-import { IMAGE_LIMITS, UPLOAD_CONTENT_TYPES } from './images.ts';
+import { IMAGE_LIMITS, IMAGE_STYLES, UPLOAD_CONTENT_TYPES } from './images.ts';
 
 const text = (min: number, max: number) => z.string().check(z.trim(), z.minLength(min), z.maxLength(max));
 const shortList = z.array(text(1, 100)).check(z.maxLength(20));
@@ -25,7 +25,7 @@ export type ProductInput = z.infer<typeof ProductInput>;
 
 export const ImageInput = z.strictObject({
   uploadId: text(1, 100),
-  style: z.optional(z.enum(['auto', 'white_background'])),
+  style: z.optional(z.enum(IMAGE_STYLES)),
 });
 export type ImageInput = z.infer<typeof ImageInput>;
 
