@@ -22,7 +22,7 @@ import { powertoolsTelemetry } from '../adapters/powertools-telemetry.ts';
 import type { DynamoClients } from '../adapters/dynamo-client.ts';
 import type { Access } from '../../lib/wiring.ts';
 import type middy from '@middy/core';
-import type { Event as HttpEvent, HttpResult } from '../http/handler.ts';
+import type { Event as HttpEvent, HttpResult } from '../http/event.ts';
 
 export interface Deps {
   /** Only the keys of the function's ports were parsed (see `parseEnvFor`). */

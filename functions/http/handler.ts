@@ -6,20 +6,19 @@
  */
 import middy from '@middy/core';
 import httpHeaderNormalizer from '@middy/http-header-normalizer';
-import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
+import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';
 import type * as z from '#zod';
 import type { ZodMiniType as ZodType } from '#zod';
 import { LIMITS } from '../config.ts';
 import { DomainError, PayloadTooLarge, ValidationFailed } from '../core/errors.ts';
 import { callerOf, requireScope, type Caller } from './auth.ts';
 import type { Composition, Deps } from '../composition/compose.ts';
+import type { Event, HttpResult } from './event.ts';
 import type { RouteDefinition } from '../routes/route.ts';
 import { errorResponse, json, zodIssues } from './errors.ts';
 import { refuseUndecodable } from './params.ts';
 import { rateLimitHeaders } from './rate-limit-headers.ts';
 import { observability } from '../observability/middleware.ts';
-
-export type HttpResult = APIGatewayProxyStructuredResultV2;
 
 type Out<S> = S extends ZodType ? z.output<S> : undefined;
 
@@ -42,8 +41,6 @@ export class Reply {
     readonly headers: Record<string, string> = {},
   ) {}
 }
-
-export type Event = APIGatewayProxyEventV2 & { idempotencyScope?: string | null; idempotencyPayload?: unknown; parsed?: unknown };
 
 export function rawBodyOf(event: APIGatewayProxyEventV2): string {
   if (!event.body) return '';

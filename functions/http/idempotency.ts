@@ -10,7 +10,7 @@ import { IdempotencyConfig } from '@aws-lambda-powertools/idempotency';
 import { DynamoDBPersistenceLayer } from '@aws-lambda-powertools/idempotency/dynamodb';
 import { LIMITS } from '../config.ts';
 import type { Deps } from '../composition/compose.ts';
-import type { Event, HttpResult } from './handler.ts';
+import type { Event, HttpResult } from './event.ts';
 
 /** Powertools idempotency, built on first use so the persistence layer shares the process's client. */
 export function idempotencyMiddleware(deps: Pick<Deps, 'env' | 'dynamo'>): middy.MiddlewareObj<Event, HttpResult> {
