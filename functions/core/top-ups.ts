@@ -51,6 +51,16 @@ export function listPacks(): { items: TopUpPack[] } {
   return { items: TOP_UP_PACKS.map((p) => ({ ...p, price: { ...p.price } })) };
 }
 
+/**
+ * Where the merchant pays: `{base}/{accountId}/{topUpId}`. The billing system confirms a payment with
+ * the account and the top-up (the webhook's `accountId`, `topUpId`), and a top-up is stored under its
+ * account, so the URL carries both: the checkout reads the top-up by its key, and a URL naming another
+ * account finds nothing there (as a webhook naming another account changes nothing).
+ */
+export function checkoutUrl(checkoutBaseUrl: string, accountId: string, topUpId: string): string {
+  return `${checkoutBaseUrl.replace(/\/+$/, '')}/${encodeURIComponent(accountId)}/${encodeURIComponent(topUpId)}`;
+}
+
 /** Starts a purchase: a `pending` top-up and the checkout URL where the merchant pays. Paid plans only. */
 export async function createTopUp(deps: TopUpDeps, accountId: string, packId: string, checkoutBaseUrl: string): Promise<TopUpView> {
   const account = await ensureAccount(deps, accountId);
@@ -68,7 +78,7 @@ export async function createTopUp(deps: TopUpDeps, accountId: string, packId: st
     credits: pack.credits,
     price: { ...pack.price },
     status: 'pending',
-    checkoutUrl: `${checkoutBaseUrl.replace(/\/+$/, '')}/${id}`,
+    checkoutUrl: checkoutUrl(checkoutBaseUrl, accountId, id),
     createdAt: now.toISOString(),
   };
   await deps.topUps.createTopUp(topUp);

@@ -3,7 +3,6 @@
  * plan switch. They do what the real billing system does: send a SIGNED webhook over HTTP to the real
  * `POST /v1/webhooks/subscriptions`, so the whole path (signature, validation, bus, handler) runs.
  */
-import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import * as z from '#zod';
 import { TOP_UP_PACKS } from '../../functions/config.ts';
 import { epochSeconds, serviceClock } from '../../functions/core/clock.ts';
@@ -47,30 +46,21 @@ export async function sendBillingEvent(ctx: LocalContext, type: string, data: Re
   return { event, status: res.status, body: parsed };
 }
 
+/** The path of a top-up's checkout page: the local half of the `checkoutUrl` the service issues. */
+const checkoutPath = (t: Pick<TopUp, 'accountId' | 'id'>): string => `/local/checkout/${encodeURIComponent(t.accountId)}/${encodeURIComponent(t.id)}`;
+
+const TopUpIdParam = z.string().check(z.minLength(1), z.maxLength(100));
+
 /**
- * The billing system's checkout knows its top-ups by id alone. Locally that is a scan of the (small)
- * local table; nothing deployed looks a top-up up without its account.
+ * The top-up a checkout URL names, read by its key (the account and the top-up: functions/core/top-ups.ts
+ * `checkoutUrl`), or null when there is none under that account, or either part is not a valid id (a key
+ * DynamoDB would refuse is not a top-up either).
  */
-async function findTopUp(topUpId: string): Promise<TopUp | null> {
-  const d = deps();
-  let start: Record<string, unknown> | undefined;
-  do {
-    const r = await d.dynamo.doc.send(
-      new ScanCommand({
-        TableName: d.env.TABLE_NAME,
-        FilterExpression: 'sk = :sk',
-        ExpressionAttributeValues: { ':sk': `TOPUP#${topUpId}` },
-        ExclusiveStartKey: start,
-      }),
-    );
-    const item = r.Items?.[0];
-    if (item) {
-      const { pk: _pk, sk: _sk, ...rest } = item;
-      return rest as unknown as TopUp;
-    }
-    start = r.LastEvaluatedKey;
-  } while (start);
-  return null;
+async function findTopUp(params: Record<string, string>): Promise<TopUp | null> {
+  const accountId = accountIdParam.safeParse(params.accountId);
+  const topUpId = TopUpIdParam.safeParse(params.topUpId);
+  if (!accountId.success || !topUpId.success) return null;
+  return await deps().topUps.getTopUp(accountId.data, topUpId.data);
 }
 
 const escape = (s: unknown): string =>
@@ -154,7 +144,7 @@ function checkoutPage(t: TopUp, view: CheckoutView): string {
   const pack = TOP_UP_PACKS.find((p) => p.id === t.packId);
   const price = t.price ?? pack?.price;
   const statusText = { pending: 'Awaiting payment', paid: 'Paid', failed: 'Payment failed (you can try again)' }[t.status];
-  const action = (what: 'pay' | 'cancel') => `/local/checkout/${encodeURIComponent(t.id)}/${what}${returnQuery(view.returnTo)}`;
+  const action = (what: 'pay' | 'cancel') => `${checkoutPath(t)}/${what}${returnQuery(view.returnTo)}`;
   const packName = pack ? `${pack.credits} credits` : `${t.credits} credits`;
   const buttons =
     t.status === 'paid'
@@ -189,10 +179,10 @@ function notFound(req: LocalRequest, topUpId: string): LocalResponse {
 
 /** Pay or cancel: the webhook, then back to the app (a browser) or the outcome as JSON (a script). */
 async function settle(ctx: LocalContext, req: LocalRequest, type: 'topup.paid' | 'topup.failed'): Promise<LocalResponse> {
-  const topUp = await findTopUp(req.params.topUpId);
+  const topUp = await findTopUp(req.params);
   if (!topUp) return notFound(req, req.params.topUpId);
   const sent = await sendBillingEvent(ctx, type, { accountId: topUp.accountId, topUpId: topUp.id });
-  const after = await findTopUp(topUp.id);
+  const after = await deps().topUps.getTopUp(topUp.accountId, topUp.id);
   if (wantsJson(req)) return { status: sent.status === 202 ? 200 : 502, body: { webhook: sent, topUp: after } };
   if (sent.status !== 202) {
     return { status: 502, text: page('Webhook refused', `<h1>The webhook was refused</h1><p>Status ${sent.status}: <code>${escape(JSON.stringify(sent.body))}</code></p>`) };
@@ -201,7 +191,7 @@ async function settle(ctx: LocalContext, req: LocalRequest, type: 'topup.paid' |
   // app's tab and closes, or returns there. Without it, straight to the app's root as always.
   const returnTo = req.query.get('returnTo') ?? undefined;
   const location = returnTo
-    ? `/local/checkout/${encodeURIComponent(topUp.id)}?settled=1&returnTo=${encodeURIComponent(returnTo)}`
+    ? `${checkoutPath(topUp)}?settled=1&returnTo=${encodeURIComponent(returnTo)}`
     : safeReturnTo(undefined, ctx.url());
   return { status: 303, headers: { location }, text: page('Done', `<p><a href="${escape(location)}">Continue</a></p>`) };
 }
@@ -211,9 +201,9 @@ const PlanRequest = z.strictObject({ plan: PlanId });
 addLocalRoutes((ctx) => [
   {
     method: 'GET',
-    path: '/local/checkout/{topUpId}',
+    path: '/local/checkout/{accountId}/{topUpId}',
     async handle(req) {
-      const topUp = await findTopUp(req.params.topUpId);
+      const topUp = await findTopUp(req.params);
       if (!topUp) return notFound(req, req.params.topUpId);
       if (wantsJson(req)) return { status: 200, body: topUp };
       const returnTo = req.query.get('returnTo') ?? undefined;
@@ -221,8 +211,8 @@ addLocalRoutes((ctx) => [
       return { status: 200, text: checkoutPage(topUp, view) };
     },
   },
-  { method: 'POST', path: '/local/checkout/{topUpId}/pay', handle: (req) => settle(ctx, req, 'topup.paid') },
-  { method: 'POST', path: '/local/checkout/{topUpId}/cancel', handle: (req) => settle(ctx, req, 'topup.failed') },
+  { method: 'POST', path: '/local/checkout/{accountId}/{topUpId}/pay', handle: (req) => settle(ctx, req, 'topup.paid') },
+  { method: 'POST', path: '/local/checkout/{accountId}/{topUpId}/cancel', handle: (req) => settle(ctx, req, 'topup.failed') },
   {
     method: 'POST',
     path: '/local/accounts/{accountId}/plan',

@@ -5,6 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { TOP_UP_PACKS } from '../../functions/config.ts';
+import { dynamoRequestCounts, resetDynamoRequestCounts } from '../../functions/adapters/dynamo-client.ts';
 import { creditPurchased } from '../../functions/core/credits.ts';
 import { newId } from '../../functions/core/ids.ts';
 import { deps } from '../../lib/local/deps.ts';
@@ -51,8 +52,8 @@ async function buy(api: Api, packId = 'pack_50') {
 }
 
 /** What a browser does on the checkout page: a form POST, then it follows the redirect back to the app. */
-async function clickOnCheckout(topUpId: string, button: 'pay' | 'cancel') {
-  const res = await fetch(`${ctx.stack.url}/local/checkout/${topUpId}/${button}`, {
+async function clickOnCheckout(topUp: { checkoutUrl: string }, button: 'pay' | 'cancel') {
+  const res = await fetch(`${topUp.checkoutUrl}/${button}`, {
     method: 'POST',
     headers: { 'content-type': 'application/x-www-form-urlencoded', accept: 'text/html' },
     body: '',
@@ -98,12 +99,12 @@ describe('top-up packs and creating a top-up', () => {
     }
   });
 
-  it('given a paid merchant, when buying pack_150, then 201 pending with a checkout URL of the local stack, and nothing is credited yet', async () => {
-    const { api } = await merchant('pro');
+  it('given a paid merchant, when buying pack_150, then 201 pending with a checkout URL of the local stack naming the account and the top-up, and nothing is credited yet', async () => {
+    const { accountId, api } = await merchant('pro');
     const t = await buy(api, 'pack_150');
     expect(t).toMatchObject({ packId: 'pack_150', credits: 150, status: 'pending' });
     expect(t.id).toMatch(/^tu_/);
-    expect(t.checkoutUrl).toBe(`${ctx.stack.url}/local/checkout/${t.id}`);
+    expect(t.checkoutUrl).toBe(`${ctx.stack.url}/local/checkout/${encodeURIComponent(accountId)}/${t.id}`);
     expect(new Date(t.createdAt).toISOString()).toBe(t.createdAt);
     expect((await credits(api)).credits.purchased).toBe(0);
   });
@@ -165,7 +166,7 @@ describe('paying a top-up', () => {
     expect(html).toMatch(/<button[^>]*type="submit"[^>]*>Pay/);
     expect(html).toMatch(/<button[^>]*>Cancel<\/button>/);
 
-    const paid = await clickOnCheckout(t.id, 'pay');
+    const paid = await clickOnCheckout(t, 'pay');
     expect(paid.status).toBe(303);
     expect(paid.headers.get('location')).toBe('/?topup=done');
 
@@ -216,7 +217,7 @@ describe('paying a top-up', () => {
   it('given a top-up cancelled on the checkout page (topup.failed), then it is failed and nothing is credited', async () => {
     const { api } = await merchant('plus');
     const t = await buy(api);
-    const r = await clickOnCheckout(t.id, 'cancel');
+    const r = await clickOnCheckout(t, 'cancel');
     expect(r.status).toBe(303);
     expect((await api.get('/v1/credits/top-ups')).body.items[0]).toMatchObject({ id: t.id, status: 'failed' });
     expect((await credits(api)).credits.purchased).toBe(0);
@@ -232,7 +233,7 @@ describe('paying a top-up', () => {
     const html = await (await fetch(t.checkoutUrl)).text();
     expect(html).toMatch(/>Pay /);
     expect(html).not.toMatch(/>Cancel</);
-    expect((await clickOnCheckout(t.id, 'pay')).status).toBe(303);
+    expect((await clickOnCheckout(t, 'pay')).status).toBe(303);
     await deliverAndSettle(ctx.stack, await paidEvent(accountId, t.id));
     expect((await credits(api)).credits.purchased).toBe(50);
     expect((await api.get('/v1/credits/top-ups')).body.items[0].status).toBe('paid');
@@ -262,12 +263,45 @@ describe('paying a top-up', () => {
     expect((await owner.api.get('/v1/credits/top-ups')).body.items[0].status).toBe('pending');
   });
 
+  it('given the checkout URL of one account\'s top-up with another account in it, when opened, paid or cancelled, then 404 each time and the top-up stays pending for its owner', async () => {
+    const owner = await merchant('plus');
+    const other = await merchant('plus');
+    const t = await buy(owner.api);
+    const forged = t.checkoutUrl.replace(`/${encodeURIComponent(owner.accountId)}/`, `/${encodeURIComponent(other.accountId)}/`);
+    expect(forged).not.toBe(t.checkoutUrl);
+    expect((await fetch(forged)).status).toBe(404);
+    expect((await clickOnCheckout({ checkoutUrl: forged }, 'pay')).status).toBe(404);
+    expect((await clickOnCheckout({ checkoutUrl: forged }, 'cancel')).status).toBe(404);
+    expect((await owner.api.get('/v1/credits/top-ups')).body.items[0]).toMatchObject({ id: t.id, status: 'pending' });
+    expect((await credits(owner.api)).credits.purchased).toBe(0);
+    expect((await credits(other.api)).credits.purchased).toBe(0);
+  });
+
+  it('given checkout paths whose account or top-up could not be a key (too long, not an account id), when opened, then 404, not a server error', async () => {
+    const { accountId } = await merchant('plus');
+    for (const path of [`${'a'.repeat(3000)}/tu_x`, `${encodeURIComponent(accountId)}/${'t'.repeat(3000)}`, `${encodeURIComponent('a b')}/tu_x`]) {
+      expect((await fetch(`${ctx.stack.url}/local/checkout/${path}`)).status, path.slice(0, 40)).toBe(404);
+    }
+  });
+
+  it('given a top-up, when its checkout page is opened and paid, then the checkout reads it by its key: no Scan reaches the table', async () => {
+    const { api } = await merchant('plus');
+    const t = await buy(api);
+    // The local checkout runs in this process (the functions run in workers), so this counter sees its requests.
+    resetDynamoRequestCounts();
+    expect((await fetch(t.checkoutUrl)).status).toBe(200);
+    expect((await clickOnCheckout(t, 'pay')).status).toBe(303);
+    expect(dynamoRequestCounts.Scan ?? 0).toBe(0);
+    expect(dynamoRequestCounts.GetItem).toBeGreaterThanOrEqual(2);
+    expect((await api.get('/v1/credits/top-ups')).body.items[0]).toMatchObject({ id: t.id, status: 'paid' });
+  });
+
   it('given topup.paid for an unknown top-up, then 202 and nothing changes', async () => {
     const { accountId, api } = await merchant('plus');
     expect((await deliverAndSettle(ctx.stack, await paidEvent(accountId, 'tu_doesnotexist'))).status).toBe(202);
     expect((await credits(api)).credits.purchased).toBe(0);
     expect(await topUpLedger(api)).toHaveLength(0);
-    const page = await fetch(`${ctx.stack.url}/local/checkout/tu_doesnotexist`);
+    const page = await fetch(`${ctx.stack.url}/local/checkout/${encodeURIComponent(accountId)}/tu_doesnotexist`);
     expect(page.status).toBe(404);
   });
 
@@ -287,7 +321,7 @@ describe('paying a top-up', () => {
   it('given 50 purchased credits, when the plan changes and the allowance is spent, then the 50 are kept and spent only after the allowance', async () => {
     const { accountId, api } = await merchant('plus');
     const t = await buy(api);
-    await clickOnCheckout(t.id, 'pay');
+    await clickOnCheckout(t, 'pay');
     await call(`${ctx.stack.url}/local/accounts/${accountId}/plan`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ plan: 'pro' }) });
     expect((await credits(api)).credits).toEqual({ available: 250, allowance: 200, allowanceRemaining: 200, purchased: 50 });
     await spend(accountId, 199);
