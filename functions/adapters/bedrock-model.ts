@@ -19,7 +19,8 @@ import { traced } from '../observability/tracer.ts';
 import { recordCalls } from './aws-calls.ts';
 import { roleCredentials } from './aws-credentials.ts';
 import * as z from '#zod';
-import { textModelSpec, type Env } from '#config';
+import { textModelSpec } from '#config';
+import type { Env } from '#env';
 import { repairPalette } from '#core/contrast.ts';
 import { ModelFailure, type ModelFailureKind } from '#core/errors.ts';
 import {

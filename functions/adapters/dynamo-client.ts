@@ -5,7 +5,7 @@
 import { DynamoDBClient, type AttributeValue } from '@aws-sdk/client-dynamodb';
 import { BatchWriteCommand, DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
-import type { Env } from '../config.ts';
+import type { Env } from '../env.ts';
 import { traced } from '../observability/tracer.ts';
 import { dynamoActions, recordCalls } from './aws-calls.ts';
 import { roleCredentials } from './aws-credentials.ts';

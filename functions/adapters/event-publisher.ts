@@ -4,7 +4,7 @@
  * same rules route them.
  */
 import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
-import type { Env } from '../config.ts';
+import type { Env } from '../env.ts';
 import type { BillingEvent, BillingEventType, EventPublisher } from '../core/billing.ts';
 import { ServiceUnavailable } from '../core/errors.ts';
 import { correlationId, log } from '../observability/log.ts';

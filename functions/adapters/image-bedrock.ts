@@ -22,7 +22,8 @@
 import { InvokeModelCommand, type BedrockRuntimeClient } from '@aws-sdk/client-bedrock-runtime';
 import type { Metadata } from 'sharp';
 import * as z from '#zod';
-import { imageModelSpec, type Env, type ImageModelSpec } from '#config';
+import { imageModelSpec, type ImageModelSpec } from '#config';
+import type { Env } from '#env';
 import { ModelFailure } from '#core/errors.ts';
 import type { EnhancedImage, ImageEnhanceInput, ImageEnhanceOptions, ImageEnhanceResult, ImageModel } from '#core/images.ts';
 import { makeBedrockClient, raceAbort, toModelFailure } from './bedrock-model.ts';

@@ -3,7 +3,7 @@
  * when `LOCAL_STACK=1`. Both invoke the wiring's one `scheduleTarget` function with the same payload.
  */
 import { CreateScheduleCommand, DeleteScheduleCommand, SchedulerClient } from '@aws-sdk/client-scheduler';
-import type { Env } from '../config.ts';
+import type { Env } from '../env.ts';
 import type { PublishPayload, Scheduler } from '../core/blog-posts.ts';
 import { log } from '../observability/log.ts';
 import { SCHEDULE_TARGET } from '../resources.ts';

@@ -10,7 +10,7 @@ import { CopyObjectCommand, GetObjectCommand, PutObjectCommand, S3Client, type S
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import { recordCalls, s3Actions } from './aws-calls.ts';
 import { roleCredentials } from './aws-credentials.ts';
-import type { Env } from '#config';
+import type { Env } from '#env';
 import { ValidationFailed } from '#core/errors.ts';
 import { IMAGE_LIMITS, UPLOAD_CONTENT_TYPES, isSafeKeySegment, uploadKey, type EnhancedImage, type StoredUpload, type UploadContentType, type UploadStore } from '#core/images.ts';
 

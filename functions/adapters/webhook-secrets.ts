@@ -14,7 +14,7 @@
  */
 import { createHash, createHmac, type Hash, type Hmac } from 'node:crypto';
 import { SignatureV4 } from '@smithy/signature-v4';
-import type { Env } from '../config.ts';
+import type { Env } from '../env.ts';
 import type { Clock } from '../core/clock.ts';
 import { recordCall } from './aws-calls.ts';
 

@@ -6,7 +6,7 @@
  *
  * Ports are built on first use (the first invocation that touches them), once per process.
  */
-import { parseEnvFor, type Env, type EnvKey, type RateLimitConfig } from '../config.ts';
+import { parseEnvFor, type Env, type EnvKey, type RateLimitConfig } from '../env.ts';
 import { serviceClock, type Clock } from '../core/clock.ts';
 import type { CreditStore, NotificationStore } from '../core/ports.ts';
 import type { RateLimitStore } from '../core/rate-limit.ts';

@@ -1,5 +1,5 @@
 import { makeDynamoClients, type DynamoClients } from '../adapters/dynamo-client.ts';
-import type { Env, EnvKey } from '../config.ts';
+import type { Env, EnvKey } from '../env.ts';
 import type { Deps, Port, PortKey } from './compose.ts';
 
 /** The DynamoDB clients the table ports share (and Powertools idempotency, through `deps.dynamo`). */

@@ -1,4 +1,4 @@
-import type { Env } from '../config.ts';
+import type { Env } from '../env.ts';
 import type { ImageModel } from '../core/images.ts';
 import { BedrockImageModel } from '../adapters/image-bedrock.ts';
 import { OfflineImageModel } from '../adapters/image-offline.ts';

@@ -1,4 +1,4 @@
-import { rateLimitConfig } from '../config.ts';
+import { rateLimitConfig } from '../env.ts';
 import { DynamoRateStore } from '../adapters/dynamo-rate-store.ts';
 import type { Port } from './compose.ts';
 import { dynamo } from './dynamo.ts';

@@ -1,4 +1,4 @@
-import type { Env } from '../config.ts';
+import type { Env } from '../env.ts';
 import type { TextModel } from '../core/model.ts';
 import { BedrockModel, makeBedrockClient } from '../adapters/bedrock-model.ts';
 import { OfflineModel } from '../adapters/offline-model.ts';

@@ -5,7 +5,7 @@
  * conditional write counts an attempt and charges it (`attempt.ts`); expiry is always compared on read.
  * A started cooldown is also recorded as an item of its own with a TTL attribute.
  */
-import type { RateLimitConfig } from '../config.ts';
+import type { RateLimitConfig } from '../env.ts';
 import type { Clock } from './clock.ts';
 import { CooldownActive, DomainError } from './errors.ts';
 import type { CreditStore, NotificationStore, RateState } from './ports.ts';

@@ -3,7 +3,7 @@
  * resources in place of deployed ones. Nothing in functions/ defaults to these; a function running
  * here gets them the way a Lambda function gets its template's (lib/local/runner.ts).
  */
-import type { EnvKey } from '../../functions/config.ts';
+import type { EnvKey } from '../../functions/env.ts';
 import { DEFAULT_SETTINGS } from '../aws/settings.ts';
 import type { Access, FunctionSpec } from '../wiring.ts';
 

@@ -7,7 +7,7 @@ import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { Server } from 'node:http';
-import { parseEnvFor } from '../../functions/config.ts';
+import { parseEnvFor } from '../../functions/env.ts';
 import { registerLocal } from '../../functions/adapters/local-bus.ts';
 import { setClockOffset } from '../../functions/core/clock.ts';
 import { FUNCTIONS } from '../wiring.ts';

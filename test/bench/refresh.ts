@@ -5,7 +5,8 @@
  * printed beside a floor (raw UpdateItem/s at the job's concurrency, same run) to make it comparable.
  */
 import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { LIMITS, parseEnv } from '../../functions/config.ts';
+import { LIMITS } from '../../functions/config.ts';
+import { parseEnv } from '../../functions/env.ts';
 import { dynamoRequestCounts, resetDynamoRequestCounts } from '../../functions/adapters/dynamo-client.ts';
 import { refreshDueAccounts } from '../../functions/core/refresh-job.ts';
 import { buildDeps } from '../../lib/local/deps.ts';

@@ -7,7 +7,7 @@
  */
 import { createServer } from 'node:http';
 import { PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { parseEnv } from '../../functions/config.ts';
+import { parseEnv } from '../../functions/env.ts';
 import { dynamoRequestCounts, resetDynamoRequestCounts } from '../../functions/adapters/dynamo-client.ts';
 import { applyPlan, charge, ensureAccount } from '../../functions/core/credits.ts';
 import { InsufficientCredits } from '../../functions/core/errors.ts';

@@ -16,7 +16,7 @@ import { App, type CfnElement } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { EnvSchema, type EnvKey } from '#config';
+import { EnvSchema, type EnvKey } from '#env';
 import { needsSharp } from '#lib/bundling.ts';
 import { CreditsStack } from '#lib/aws/credits-stack.ts';
 import { DEFAULT_SETTINGS } from '#lib/aws/settings.ts';

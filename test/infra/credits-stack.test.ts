@@ -12,7 +12,7 @@ import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { ENV_KEYS } from '#config';
+import { ENV_KEYS } from '#env';
 import { ACCESS_ENV } from '#lib/aws/access.ts';
 import { CreditsStack, PROJECT_ROOT, isInvokedAsynchronously } from '#lib/aws/credits-stack.ts';
 import { DEFAULT_MEMORY_MB, DEFAULT_TIMEOUT_SECONDS } from '#lib/aws/service-function.ts';
@@ -216,7 +216,7 @@ describe.each([
     }
   });
 
-  it('set only environment keys that functions/config.ts parses', () => {
+  it('set only environment keys that functions/env.ts parses', () => {
     const b = get();
     const known = new Set<string>([...ENV_KEYS, 'NODE_OPTIONS']);
     for (const spec of b.specs) for (const key of Object.keys(envOf(b, spec.id))) expect(known, `${spec.id}: ${key}`).toContain(key);

@@ -1,6 +1,6 @@
 /** Harness for use-case tests against a real dynalite (in memory), without HTTP. */
 import { afterAll, beforeAll } from 'vitest';
-import { parseEnv } from '../../functions/config.ts';
+import { parseEnv } from '../../functions/env.ts';
 import { buildDeps, type Deps } from '../../lib/local/deps.ts';
 import { LOCAL_ENV } from '../../lib/local/env.ts';
 import { createTables, startDynalite, type LocalDynamo } from '../../lib/local/dynamo.ts';

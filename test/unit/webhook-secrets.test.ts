@@ -4,7 +4,7 @@
  * time + the TTL (default 24 h), on the given clock.
  */
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { parseEnvFor } from '../../functions/config.ts';
+import { parseEnvFor } from '../../functions/env.ts';
 import { BASE_ENV } from '../../functions/composition/compose.ts';
 import { webhookSecrets as webhookSecretsPort } from '../../functions/composition/webhook-secrets.ts';
 import { webhookSecrets } from '../../functions/adapters/webhook-secrets.ts';
