@@ -1,7 +1,10 @@
 /** Response shapes of the API, as docs/contract.md states them (the fields this page reads). */
 import type { FeatureId, PlanId } from '../../functions/config.ts';
+import type { CatalogFeature, CatalogPlan, CatalogView } from '../../functions/core/catalog.ts';
 
-export type { FeatureId, PlanId };
+// Types only (erased by the build): the page takes plans, features and limits from `GET /v1/catalog`.
+export type { CatalogFeature, CatalogPlan, FeatureId, PlanId };
+export type Catalog = CatalogView;
 
 export type Tone = 'neutral' | 'friendly' | 'professional' | 'playful' | 'luxury';
 

@@ -3,8 +3,7 @@
  * service clock. Each behaviour of the page can then be shown in a minute.
  */
 import { useEffect, useState } from 'preact/hooks';
-import { PLAN_IDS } from '../../../functions/config.ts';
-import { changePlanLocally, planLabel, setClockOffset, switchAccount } from '../actions.ts';
+import { changePlanLocally, setClockOffset, switchAccount } from '../actions.ts';
 import { useAppState } from '../store.ts';
 import type { PlanId } from '../types.ts';
 
@@ -23,6 +22,8 @@ export function DevBar() {
   const accountId = useAppState((s) => s.accountId);
   const plan = useAppState((s) => s.credits?.plan);
   const offset = useAppState((s) => s.clockOffset);
+  // The plans to switch between are the catalog's (none until it is loaded).
+  const plans = useAppState((s) => s.catalog?.plans ?? []);
   const [account, setAccount] = useState(accountId);
   // The select shows the plan the account is on; picking another and applying switches it.
   const [nextPlan, setNextPlan] = useState<PlanId>(plan ?? 'free');
@@ -108,9 +109,9 @@ export function DevBar() {
             >
               <label for="dev-plan">Plan</label>
               <select id="dev-plan" value={nextPlan} onChange={(e) => setNextPlan(e.currentTarget.value as PlanId)} data-testid="dev-plan-select">
-                {PLAN_IDS.map((p) => (
-                  <option key={p} value={p}>
-                    {planLabel(p)}
+                {plans.map((p) => (
+                  <option key={p.id} value={p.id}>
+                    {p.label}
                   </option>
                 ))}
               </select>

@@ -4,9 +4,9 @@
  */
 import type { ComponentChildren } from 'preact';
 import { useState } from 'preact/hooks';
-import { FEATURES } from '../../../functions/config.ts';
 import { api } from '../api.ts';
 import { reportError, runGeneration, saveGeneration } from '../actions.ts';
+import { featureOf, useCatalog } from '../catalog.ts';
 import { credits as creditsText } from '../format.ts';
 import { openModal, pushToast, useAppState } from '../store.ts';
 import type { FeatureId, Generation, VariantByFeature } from '../types.ts';
@@ -20,6 +20,7 @@ export interface SelectedNotice {
 
 export function useGeneration<F extends FeatureId>(key: string, feature: F, onSelected?: SelectedNotice) {
   const generation = useAppState((s) => s.generations[key] as Generation<F> | undefined);
+  const catalog = useCatalog();
   const [busy, setBusy] = useState<'generate' | 'regenerate' | 'select' | null>(null);
 
   const charged = async (kind: 'generate' | 'regenerate', call: () => Promise<Generation<F>>) => {
@@ -48,7 +49,7 @@ export function useGeneration<F extends FeatureId>(key: string, feature: F, onSe
   return {
     generation,
     busy,
-    cost: FEATURES[feature].cost,
+    cost: featureOf(catalog, feature).cost,
     generate: (input: Record<string, unknown>, productId?: string) => charged('generate', () => api.generate(feature, input, productId)),
     regenerate: () => (generation ? charged('regenerate', () => api.regenerate<F>(generation.id)) : Promise.resolve(null)),
     /** Free of charge: stores the chosen variant as the product's content, draft or design, then says so. */
@@ -282,14 +283,15 @@ export function LockedVariant({ index, testId = 'variant-locked' }: { index: num
 }
 
 /** A paid feature shown to a free merchant: what it does and the way to unlock it. */
-export function UpgradePrompt({ title, text, testId }: { title: string; text: string; testId: string }) {
+export function UpgradePrompt({ feature, text, testId }: { feature: FeatureId; text: string; testId: string }) {
+  const { label } = featureOf(useCatalog(), feature);
   return (
     <div class="upgrade-prompt" data-testid={testId}>
       <div>
-        <strong>{title}</strong>
+        <strong>{label}</strong>
         <p class="muted">{text}</p>
       </div>
-      <button type="button" class="button primary" onClick={() => openModal({ kind: 'upgrade', reason: `${title} is available on paid plans.` })} data-testid={`${testId}-button`}>
+      <button type="button" class="button primary" onClick={() => openModal({ kind: 'upgrade', reason: `${label} are available on paid plans.` })} data-testid={`${testId}-button`}>
         Upgrade to unlock
       </button>
     </div>
