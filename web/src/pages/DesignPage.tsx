@@ -25,7 +25,8 @@ function useSavedDesign() {
     if (!id) return setSaved(null);
     try {
       const gen = await api.generation<'website_design'>(id);
-      const variant = gen.variants.find((v) => v.index === gen.selectedIndex);
+      // The picked option is a generated design, never a locked teaser (those cannot be selected).
+      const variant = gen.variants.find((v): v is DesignVariant => v.index === gen.selectedIndex && !v.locked);
       setSaved(variant ? { generation: gen, variant } : null);
     } catch (err) {
       // A generation this account no longer sees (another stack, another account): forget it quietly.

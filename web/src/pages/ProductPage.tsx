@@ -78,9 +78,9 @@ function formProblems(f: ProductForm): { name: string | null; features: string |
   };
 }
 
-function imageUrlOf(image: ProductContent['image']): string | null {
-  if (!image) return null;
-  return typeof image === 'string' ? image : image.imageUrl ?? image.url ?? null;
+/** The saved photo's URL (presigned anew on every read), if there is one. */
+function imageUrlOf(image: ProductContent['image'] | undefined): string | null {
+  return image?.imageUrl ?? null;
 }
 
 export function ProductPage() {
@@ -101,7 +101,7 @@ export function ProductPage() {
       .then(setContent)
       .catch((err) => {
         // A product nothing was saved for yet may answer 404: that is "no content", not an error.
-        if ((err as { status?: number }).status === 404) setContent({ productId: SAMPLE_PRODUCT.id, description: null, seo: null });
+        if ((err as { status?: number }).status === 404) setContent({ productId: SAMPLE_PRODUCT.id, description: null, seo: null, image: null, updatedAt: null });
         else reportError(err, 'Could not load the saved content');
       });
   useEffect(() => {
