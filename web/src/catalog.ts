@@ -42,3 +42,33 @@ export function planHasFeature(catalog: Catalog, plan: PlanId | undefined, featu
 export function inSentence(label: string): string {
   return /^[A-Z][A-Z]/.test(label) ? label : label.charAt(0).toLowerCase() + label.slice(1);
 }
+
+/** The plans that include the feature, in the catalog's order. */
+export function plansWith(catalog: Catalog, feature: FeatureId): CatalogPlan[] {
+  return catalog.plans.filter((p) => p.features.includes(feature));
+}
+
+/** Whether some plan lacks the feature (it then wears a "Paid plans" badge and may need an upgrade). */
+export function notOnEveryPlan(catalog: Catalog, feature: FeatureId): boolean {
+  return plansWith(catalog, feature).length < catalog.plans.length;
+}
+
+/** "the Plus, Pro and Premium plans": the plans that give the feature all its variants. */
+export function plansGivingAll(catalog: Catalog, feature: FeatureId): string {
+  const names = plansWith(catalog, feature)
+    .filter((p) => p.capabilities.allVariants)
+    .map((p) => p.label);
+  return `the ${joinNames(names)} ${names.length === 1 ? 'plan' : 'plans'}`;
+}
+
+/** "a, b and c". */
+export function joinNames(names: readonly string[]): string {
+  return names.length <= 1 ? (names[0] ?? '') : `${names.slice(0, -1).join(', ')} and ${names[names.length - 1]}`;
+}
+
+const WORDS = ['no', 'one', 'two', 'three', 'four', 'five', 'six', 'seven', 'eight', 'nine', 'ten'];
+
+/** A count as copy writes it: "two" (digits past ten). */
+export function countWord(n: number): string {
+  return WORDS[n] ?? String(n);
+}

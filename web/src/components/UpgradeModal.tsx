@@ -4,15 +4,11 @@
  */
 import { useState } from 'preact/hooks';
 import { changePlanLocally } from '../actions.ts';
-import { inSentence, planOf, useCatalog } from '../catalog.ts';
+import { inSentence, joinNames, planOf, useCatalog } from '../catalog.ts';
 import { closeModal, getState, useAppState } from '../store.ts';
 import type { PlanId } from '../types.ts';
 import { Modal } from './Modal.tsx';
 
-/** "a, b and c". */
-function joinNames(names: string[]): string {
-  return names.length <= 1 ? (names[0] ?? '') : `${names.slice(0, -1).join(', ')} and ${names[names.length - 1]}`;
-}
 
 export function UpgradeModal({ reason }: { reason: string }) {
   const mode = useAppState((s) => s.config.mode);

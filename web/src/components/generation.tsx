@@ -6,7 +6,7 @@ import type { ComponentChildren } from 'preact';
 import { useState } from 'preact/hooks';
 import { api } from '../api.ts';
 import { reportError, runGeneration, saveGeneration } from '../actions.ts';
-import { featureOf, useCatalog } from '../catalog.ts';
+import { featureOf, plansGivingAll, plansWith, joinNames, useCatalog } from '../catalog.ts';
 import { credits as creditsText } from '../format.ts';
 import { openModal, pushToast, useAppState } from '../store.ts';
 import type { FeatureId, Generation, VariantByFeature } from '../types.ts';
@@ -211,7 +211,7 @@ export function VariantCards<F extends FeatureId>({ g, testId, heading, selectLa
     <>
       {gen.variants.map((v) =>
         v.locked ? (
-          <LockedVariant key={v.index} index={v.index} />
+          <LockedVariant key={v.index} index={v.index} feature={gen.feature} />
         ) : (
           <VariantCard
             key={v.index}
@@ -247,8 +247,13 @@ export function GeneratedVariants<F extends FeatureId>({ g, name, live, ...cards
   );
 }
 
-/** The free plan's teaser: no text exists for it, so blurred placeholder lines stand in. */
-export function LockedVariant({ index, testId = 'variant-locked' }: { index: number; testId?: string }) {
+/**
+ * The teaser of a plan without all variants: no text exists for it, so blurred placeholder lines stand
+ * in; which plans unlock it and how many options they give come from the catalog.
+ */
+export function LockedVariant({ index, feature, testId = 'variant-locked' }: { index: number; feature: FeatureId; testId?: string }) {
+  const catalog = useCatalog();
+  const { variants } = featureOf(catalog, feature);
   const widths = ['96%', '88%', '92%', '70%', '94%', '84%', '60%'];
   return (
     <article class="variant locked" data-testid={testId} data-index={index} aria-label={`Option ${index + 1}, locked`}>
@@ -268,11 +273,13 @@ export function LockedVariant({ index, testId = 'variant-locked' }: { index: num
             fill="currentColor"
           />
         </svg>
-        <p>A second option comes with every paid plan.</p>
+        <p>
+          Option {index + 1} comes with {plansGivingAll(catalog, feature)}.
+        </p>
         <button
           type="button"
           class="button primary"
-          onClick={() => openModal({ kind: 'upgrade', reason: 'Upgrade to unlock a second option for every generation.' })}
+          onClick={() => openModal({ kind: 'upgrade', reason: `Upgrade to choose from ${variants} options on every generation.` })}
           data-testid="locked-upgrade"
         >
           Upgrade to unlock
@@ -284,14 +291,16 @@ export function LockedVariant({ index, testId = 'variant-locked' }: { index: num
 
 /** A paid feature shown to a free merchant: what it does and the way to unlock it. */
 export function UpgradePrompt({ feature, text, testId }: { feature: FeatureId; text: string; testId: string }) {
-  const { label } = featureOf(useCatalog(), feature);
+  const catalog = useCatalog();
+  const { label } = featureOf(catalog, feature);
+  const plans = joinNames(plansWith(catalog, feature).map((p) => p.label));
   return (
     <div class="upgrade-prompt" data-testid={testId}>
       <div>
         <strong>{label}</strong>
         <p class="muted">{text}</p>
       </div>
-      <button type="button" class="button primary" onClick={() => openModal({ kind: 'upgrade', reason: `${label} are available on paid plans.` })} data-testid={`${testId}-button`}>
+      <button type="button" class="button primary" onClick={() => openModal({ kind: 'upgrade', reason: `${label} come with the ${plans} plans.` })} data-testid={`${testId}-button`}>
         Upgrade to unlock
       </button>
     </div>

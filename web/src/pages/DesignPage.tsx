@@ -6,10 +6,12 @@ import { useEffect, useState } from 'preact/hooks';
 import { api } from '../api.ts';
 import { reportError } from '../actions.ts';
 import { getState, useAppState } from '../store.ts';
+import { countWord, featureOf, useCatalog } from '../catalog.ts';
 import { CardHead } from '../components/CardHead.tsx';
 import { SelectField } from '../components/fields.tsx';
 import { GenerateButton, GeneratedVariants, useGeneration } from '../components/generation.tsx';
 import { PageHeader } from '../components/PageHeader.tsx';
+import { capitalize } from '../format.ts';
 import type { DesignSection, DesignVariant, Generation } from '../types.ts';
 
 /**
@@ -260,6 +262,7 @@ export function DesignPage() {
   const [audience, setAudience] = useState('Home baristas who care about craft');
   const [style, setStyle] = useState<(typeof STYLES)[number]>('elegant');
   const { saved, remember } = useSavedDesign();
+  const catalog = useCatalog();
   const g = useGeneration('design', 'website_design', {
     title: 'Design saved',
     message: 'It is now your store’s design.',
@@ -283,7 +286,12 @@ export function DesignPage() {
     <div class="page">
       <PageHeader section="Online store" href="#/design" page="Website design" />
       <section class="card" aria-labelledby="design-gen-title">
-        <CardHead id="design-gen-title" title="Design a homepage with AI" paid note="Two proposals, each with a palette, fonts and sections, previewed live." />
+        <CardHead
+          id="design-gen-title"
+          title="Design a homepage with AI"
+          feature="website_design"
+          note={`${capitalize(countWord(featureOf(catalog, 'website_design').variants))} proposals, each with a palette, fonts and sections, previewed live.`}
+        />
         <form class="form-grid" onSubmit={(e) => e.preventDefault()}>
           <div class="field">
             <label for="d-name">Store name</label>

@@ -5,7 +5,7 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { api, putUpload } from '../api.ts';
 import { reportError } from '../actions.ts';
-import { planHasFeature, useCatalog } from '../catalog.ts';
+import { featureOf, joinNames, planHasFeature, plansWith, useCatalog } from '../catalog.ts';
 import { CardHead } from '../components/CardHead.tsx';
 import { SelectField, TONES } from '../components/fields.tsx';
 import { ChargedButton, GenerateButton, GeneratedVariants, RegenerateButton, UpgradePrompt, VariantCards, useGeneration } from '../components/generation.tsx';
@@ -204,7 +204,7 @@ function DescriptionSection({ form, blocked, saved, onSaved }: SectionProps & { 
   });
   return (
     <section class="card" aria-labelledby="desc-title" data-testid="description-section">
-      <CardHead id="desc-title" title="Description" note="Write it with AI from the details above, then pick the one to keep.">
+      <CardHead id="desc-title" title="Description" feature="product_description" note="Write it with AI from the details above, then pick the one to keep.">
         <div class="row">
           <GenerateButton
             g={g}
@@ -277,7 +277,7 @@ function SeoSection({
   const { titleMaxChars, descriptionMaxChars } = useCatalog().limits.seo;
   return (
     <section class="card" aria-labelledby="seo-title" data-testid="seo-section">
-      <CardHead id="seo-title" title="SEO meta tags" paid note="A title and a description for search engines, with a preview of the result.">
+      <CardHead id="seo-title" title="SEO meta tags" feature="seo_meta" note="A title and a description for search engines, with a preview of the result.">
         {allowed && (
           <GenerateButton
             g={g}
@@ -366,7 +366,8 @@ function imageAlt(v: ImageVariant): string {
 
 function ImageSection({ allowed, planKnown, saved, onSaved }: { allowed: boolean; planKnown: boolean; saved: string | null; onSaved: () => Promise<unknown> }) {
   const g = useGeneration('product.image', 'image_enhancement', { title: 'Product photo saved', after: onSaved });
-  const { contentTypes, maxBytes } = useCatalog().limits.upload;
+  const catalog = useCatalog();
+  const { contentTypes, maxBytes } = catalog.limits.upload;
   const [file, setFile] = useState<{ blob: File; type: string } | null>(null);
   const [preview, setPreview] = useState<string | null>(null);
   const [problem, setProblem] = useState<string | null>(null);
@@ -409,7 +410,7 @@ function ImageSection({ allowed, planKnown, saved, onSaved }: { allowed: boolean
   const busy = uploading || g.busy === 'generate';
   return (
     <section class="card" aria-labelledby="image-title" data-testid="image-section">
-      <CardHead id="image-title" title="Product photo" paid note="Upload a photo: get it enhanced, and cut out on a clean white background." />
+      <CardHead id="image-title" title="Product photo" feature="image_enhancement" note="Upload a photo: get it enhanced, and cut out on a clean white background." />
       <div class="row wrap">
         <button type="button" class="button" onClick={() => input.current?.click()} data-testid="image-choose">
           {file ? 'Change photo' : 'Choose photo'}
@@ -442,7 +443,11 @@ function ImageSection({ allowed, planKnown, saved, onSaved }: { allowed: boolean
           {problem}
         </p>
       )}
-      {!allowed && planKnown && <p class="hint">Photo enhancement is part of the paid plans.</p>}
+      {!allowed && planKnown && (
+        <p class="hint">
+          {featureOf(catalog, 'image_enhancement').label} come with the {joinNames(plansWith(catalog, 'image_enhancement').map((p) => p.label))} plans.
+        </p>
+      )}
       {(preview || gen) && (
         <div class="image-compare">
           {preview && (
