@@ -11,6 +11,7 @@ import type {
   CreditsView,
   FeatureId,
   Generation,
+  InputOf,
   LedgerItem,
   Page,
   PlanId,
@@ -168,7 +169,7 @@ export const api = {
     request<TopUp>('POST', '/v1/credits/top-ups', { body: { packId }, idempotencyKey: key }),
   topUps: () => request<Page<TopUp> | TopUp[]>('GET', '/v1/credits/top-ups'),
 
-  generate: <F extends FeatureId>(feature: F, input: Record<string, unknown>, productId?: string) =>
+  generate: <F extends FeatureId>(feature: F, input: InputOf<F>, productId?: string) =>
     request<Generation<F>>('POST', '/v1/generations', {
       body: productId ? { feature, productId, input } : { feature, input },
       idempotencyKey: idempotencyKey(),

@@ -6,7 +6,7 @@
  */
 import type * as z from 'zod/mini';
 import type { FeatureId, PlanId } from '../../functions/config.ts';
-import type { Tone } from '../../functions/core/schemas.ts';
+import type { BlogInput, DesignInput, GenerateRequest, Tone } from '../../functions/core/schemas.ts';
 import type { ErrorCode } from '../../functions/routes/route.ts';
 import type { BlogPost as BlogPostShape } from '../../functions/routes/shapes/blog.ts';
 import type {
@@ -30,6 +30,13 @@ import type {
 import type { Notification } from '../../functions/routes/shapes/notifications.ts';
 
 export type { FeatureId, PlanId, Tone };
+
+// ---- Requests -----------------------------------------------------------------------------------
+
+/** What `POST /v1/generations` takes as `input` for the feature. */
+export type InputOf<F extends FeatureId> = Extract<GenerateRequest, { feature: F }>['input'];
+export type BlogLength = BlogInput['length'];
+export type DesignStyle = NonNullable<DesignInput['style']>;
 
 // ---- Catalog (`GET /v1/catalog`) ------------------------------------------------------------------
 

@@ -9,7 +9,7 @@ import { reportError, runGeneration, saveGeneration } from '../actions.ts';
 import { featureOf, plansGivingAll, plansWith, joinNames, useCatalog } from '../catalog.ts';
 import { credits as creditsText } from '../format.ts';
 import { openModal, pushToast, useAppState } from '../store.ts';
-import type { FeatureId, Generation, VariantByFeature } from '../types.ts';
+import type { FeatureId, Generation, InputOf, VariantByFeature } from '../types.ts';
 
 /** What the page tells once a variant is chosen, and what it reloads then. */
 export interface SelectedNotice {
@@ -50,7 +50,7 @@ export function useGeneration<F extends FeatureId>(key: string, feature: F, onSe
     generation,
     busy,
     cost: featureOf(catalog, feature).cost,
-    generate: (input: Record<string, unknown>, productId?: string) => charged('generate', () => api.generate(feature, input, productId)),
+    generate: (input: InputOf<F>, productId?: string) => charged('generate', () => api.generate(feature, input, productId)),
     regenerate: () => (generation ? charged('regenerate', () => api.regenerate<F>(generation.id)) : Promise.resolve(null)),
     /** Free of charge: stores the chosen variant as the product's content, draft or design, then says so. */
     select: async (index: number): Promise<Generation<F> | null> => {

@@ -13,7 +13,7 @@ import { PageHeader } from '../components/PageHeader.tsx';
 import { capitalize, formatDateTime, splitList, toDatetimeLocal } from '../format.ts';
 import { useAction, useList } from '../hooks.ts';
 import { pushToast, useAppState } from '../store.ts';
-import type { BlogPost, BlogVariant, Tone } from '../types.ts';
+import type { BlogLength, BlogPost, BlogVariant, InputOf, Tone } from '../types.ts';
 
 const LENGTHS = [
   { id: 'short', label: 'Short (~300 words)' },
@@ -25,7 +25,7 @@ export function BlogPage() {
   const [topic, setTopic] = useState('How to brew the perfect pour-over at home');
   const [keywords, setKeywords] = useState('pour over, coffee ritual, brewing guide');
   const [tone, setTone] = useState<Tone>('friendly');
-  const [length, setLength] = useState<'short' | 'medium' | 'long'>('short');
+  const [length, setLength] = useState<BlogLength>('short');
   const catalog = useCatalog();
   const g = useGeneration('blog', 'blog_post', { title: 'Draft selected', message: 'Schedule it below.' });
   const gen = g.generation;
@@ -42,7 +42,7 @@ export function BlogPage() {
 
   const generate = () => {
     if (!topic.trim()) return;
-    const input: Record<string, unknown> = { topic: topic.trim(), tone, length, language: 'en' };
+    const input: InputOf<'blog_post'> = { topic: topic.trim(), tone, length, language: 'en' };
     const kw = splitList(keywords);
     if (kw.length) input.keywords = kw.slice(0, 20);
     void g.generate(input);

@@ -12,7 +12,7 @@ import { SelectField } from '../components/fields.tsx';
 import { GenerateButton, GeneratedVariants, useGeneration } from '../components/generation.tsx';
 import { PageHeader } from '../components/PageHeader.tsx';
 import { capitalize } from '../format.ts';
-import type { DesignSection, DesignVariant, Generation } from '../types.ts';
+import type { DesignSection, DesignStyle, DesignVariant, Generation, InputOf } from '../types.ts';
 
 /**
  * The API keeps the chosen design on its generation (`selectedIndex`) but has no "store design" read:
@@ -46,7 +46,7 @@ function useSavedDesign() {
   return { saved, remember };
 }
 
-const STYLES = ['minimal', 'bold', 'elegant', 'playful'] as const;
+const STYLES: readonly DesignStyle[] = ['minimal', 'bold', 'elegant', 'playful'];
 const SERIF = /serif|garamond|playfair|georgia|lora|merriweather|baskerville|didot|bodoni|times|crimson|cormorant/i;
 
 /** The proposal's font first; a generic family of the same kind when it is not installed (no web fonts at run time). */
@@ -260,7 +260,7 @@ export function DesignPage() {
   const [storeName, setStoreName] = useState('Aurora Coffee Co.');
   const [industry, setIndustry] = useState('Specialty coffee and brewing gear');
   const [audience, setAudience] = useState('Home baristas who care about craft');
-  const [style, setStyle] = useState<(typeof STYLES)[number]>('elegant');
+  const [style, setStyle] = useState<DesignStyle>('elegant');
   const { saved, remember } = useSavedDesign();
   const catalog = useCatalog();
   const g = useGeneration('design', 'website_design', {
@@ -277,7 +277,7 @@ export function DesignPage() {
   const blocked = missing.length ? `Enter ${missing.join(' and ')} to generate.` : undefined;
 
   const generate = () => {
-    const input: Record<string, unknown> = { storeName: storeName.trim(), industry: industry.trim(), style };
+    const input: InputOf<'website_design'> = { storeName: storeName.trim(), industry: industry.trim(), style };
     if (audience.trim()) input.audience = audience.trim();
     void g.generate(input);
   };

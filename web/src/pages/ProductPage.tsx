@@ -13,7 +13,7 @@ import { PageHeader } from '../components/PageHeader.tsx';
 import { backgroundWhitened, describeImageSteps, splitList } from '../format.ts';
 import { useAction } from '../hooks.ts';
 import { useAppState } from '../store.ts';
-import type { ImageVariant, ProductContent, Tone } from '../types.ts';
+import type { ImageVariant, InputOf, ProductContent, Tone } from '../types.ts';
 
 export const SAMPLE_PRODUCT = {
   id: 'prod_aurora_pourover',
@@ -44,8 +44,8 @@ export function featureLines(value: string): string[] {
     .filter(Boolean);
 }
 
-function productInput(f: ProductForm) {
-  const input: Record<string, unknown> = { name: f.name.trim(), tone: f.tone, language: 'en' };
+function productInput(f: ProductForm): InputOf<'product_description'> {
+  const input: InputOf<'product_description'> = { name: f.name.trim(), tone: f.tone, language: 'en' };
   if (f.category.trim()) input.category = f.category.trim();
   const features = featureLines(f.features);
   if (features.length) input.features = features;
