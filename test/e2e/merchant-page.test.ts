@@ -9,6 +9,7 @@ import { expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import {
   api,
+  appUrl,
   baseUrl,
   clickToGenerate,
   describeInBrowser,
@@ -26,6 +27,23 @@ import {
 } from '../support/browser.ts';
 
 const PHONE = { width: 375, height: 812 };
+
+/** What each route shows once its reads have answered (a paid account with a plan change behind it). */
+const LOADED = {
+  product: ['generate-seo', 'saved-description'],
+  blog: ['blog-posts'],
+  design: ['generate-design'],
+  settings: ['ledger-row', 'usage-chart-svg', 'notification-item'],
+};
+
+/** Follows the page's requests; the function returned waits until none is in flight. */
+function inFlight(page: Page): () => Promise<void> {
+  const open = new Set<unknown>();
+  page.on('request', (r) => open.add(r));
+  page.on('requestfinished', (r) => open.delete(r));
+  page.on('requestfailed', (r) => open.delete(r));
+  return () => expect.poll(() => open.size, { timeout: 10_000 }).toBe(0);
+}
 
 const PRODUCT_REQUEST = {
   feature: 'product_description',
@@ -103,11 +121,15 @@ describeInBrowser('merchant page (browser, local stack)', { accountPrefix: 'acct
     await expectText(page.getByTestId('credits-plan'), 'Free');
     await shot(page, '01-nav-free-popover', false);
 
-    // Click pins it open; Esc closes it.
+    // Hover opens it and leaving closes it after a short delay; a click pins it open. The page's
+    // timers run on Playwright's clock, moved on past that delay instead of waiting in real time.
+    await page.clock.install();
     await page.mouse.move(5, 400);
+    await page.clock.runFor(300);
+    await page.getByTestId('credits-popover').waitFor({ state: 'detached' });
     await page.getByTestId('credits-button').click();
     await page.mouse.move(5, 400);
-    await page.waitForTimeout(300);
+    await page.clock.runFor(300);
     expect(await page.getByTestId('credits-popover').isVisible()).toBe(true);
     expect(await page.getByTestId('credits-button').getAttribute('aria-expanded')).toBe('true');
     await page.keyboard.press('Escape');
@@ -343,10 +365,13 @@ describeInBrowser('merchant page (browser, local stack)', { accountPrefix: 'acct
     const account = newAccount('phone');
     await setPlan(account, 'plus');
     const { page, errors } = await open(account, 'product', PHONE);
-    for (const route of ['product', 'blog', 'design', 'settings']) {
+    const quiet = inFlight(page);
+    for (const route of ['product', 'blog', 'design', 'settings'] as const) {
       await page.evaluate((r) => (location.hash = `#/${r}`), route);
       await page.getByTestId(`page-${route}`).waitFor();
-      await page.waitForTimeout(200);
+      // Measured once what each page loads has arrived and no request is still out.
+      for (const testId of LOADED[route]) await page.getByTestId(testId).first().waitFor();
+      await quiet();
       const width = await page.evaluate(() => document.documentElement.scrollWidth);
       expect(width, `#/${route} is ${width}px wide`).toBeLessThanOrEqual(PHONE.width);
       expect(await page.getByTestId('credits-button').isVisible()).toBe(true);
@@ -1016,5 +1041,89 @@ describeInBrowser('merchant page (browser, local stack)', { accountPrefix: 'acct
     await modal.waitFor();
     await expectText(modal, /SEO meta tags/);
     expect(await modal.textContent()).not.toMatch(/seo meta tags/);
+  });
+  // ---- The catalog ------------------------------------------------------------------------------
+
+  it('given a catalog with other labels, costs, limits and packs, then the page shows those, read once, and no copy of its own', async () => {
+    const account = newAccount('catalog');
+    await setPlan(account, 'plus');
+    const context = await newContext();
+    const page = await context.newPage();
+    const errors: string[] = [];
+    page.on('pageerror', (e) => errors.push(String(e)));
+    let reads = 0;
+    // The service's own catalog, with every value the page shows changed: a copy in the page would show the old one.
+    await page.route('**/v1/catalog', async (route) => {
+      reads++;
+      const response = await route.fetch();
+      const catalog = await response.json();
+      catalog.plans.find((p: { id: string }) => p.id === 'plus').label = 'Plus Gold';
+      const description = catalog.features.find((f: { id: string }) => f.id === 'product_description');
+      description.cost = 7;
+      catalog.features.find((f: { id: string }) => f.id === 'blog_post').variants = 3;
+      catalog.limits.seo = { titleMaxChars: 50, descriptionMaxChars: 150 };
+      catalog.limits.upload = { contentTypes: ['image/png'], maxBytes: 5 * 1024 * 1024 };
+      catalog.limits.ledgerPage = { default: 20, max: 5 };
+      catalog.packs = [{ id: 'pack_50', credits: 50, price: { amount: '9.00', currency: 'USD' } }];
+      await route.fulfill({ response, json: catalog });
+    });
+    await page.goto(appUrl(account, 'product'));
+    await expectText(page.getByTestId('credits-count'), /^100$/);
+
+    await expectText(page.getByTestId('generate-description'), /7 credits/);
+    await expectText(page.getByTestId('image-section').getByText(/up to/), 'PNG, up to 5 MB.');
+    await page.getByTestId('credits-button').click();
+    await expectText(page.getByTestId('credits-plan'), 'Plus Gold');
+    await page.keyboard.press('Escape');
+    expect(await page.getByTestId('dev-plan-select').locator('option:checked').textContent()).toBe('Plus Gold');
+
+    // Counters and the search preview hold to the catalog's SEO limits.
+    await clickToGenerate(page, 'generate-seo');
+    const block = page.getByTestId('variant-seo-0');
+    await block.waitFor();
+    await expectText(block.getByTestId('seo-title-counter'), /^\d+\/50$/);
+    await expectText(block.getByTestId('seo-description-counter'), /^\d+\/150$/);
+
+    await page.getByTestId('topup-button').click();
+    await page.getByTestId('topup-pack-pack_50').waitFor();
+    expect(await page.locator('[data-testid^="topup-pack-"]').count()).toBe(1);
+    await expectText(page.getByTestId('topup-pack-pack_50'), /\$9\.00/);
+    await page.keyboard.press('Escape');
+    await page.getByTestId('topup-modal').waitFor({ state: 'detached' });
+
+    await page.evaluate(() => (location.hash = '#/blog'));
+    await expectText(page.locator('#blog-gen-title + p'), /^Three drafts to compare/);
+
+    // The history reads pages of the catalog's largest size.
+    const ledgerRead = page.waitForRequest((r) => r.url().includes('/v1/credits/ledger?'));
+    await page.evaluate(() => (location.hash = '#/settings'));
+    expect(new URL((await ledgerRead).url()).searchParams.get('limit')).toBe('5');
+    await expectText(page.getByTestId('settings-plan-name'), 'Plus Gold');
+
+    // One read for the whole visit, whatever the routes shown.
+    expect(reads).toBe(1);
+    expect(errors).toEqual([]);
+  });
+
+  it('given the catalog cannot be read, then the page says so instead of guessing, and Try again loads it', async () => {
+    const account = newAccount('catalog_down');
+    const context = await newContext();
+    const page = await context.newPage();
+    let fail = true;
+    await page.route('**/v1/catalog', (route) =>
+      fail
+        ? route.fulfill({ status: 503, contentType: 'application/json', body: JSON.stringify({ error: { code: 'SERVICE_UNAVAILABLE', message: 'Try again shortly.' } }) })
+        : route.continue(),
+    );
+    await page.goto(appUrl(account, 'product'));
+    await page.getByTestId('catalog-error').waitFor();
+    // No cost, limit or plan rule is shown without the catalog.
+    expect(await page.getByTestId('generate-description').count()).toBe(0);
+    await expectText(page.getByTestId('credits-count'), /^25$/);
+
+    fail = false;
+    await page.getByTestId('catalog-retry').click();
+    await expectText(page.getByTestId('generate-description'), /1 credit/);
+    expect(await page.getByTestId('catalog-error').count()).toBe(0);
   });
 });

@@ -1,7 +1,7 @@
 /** The shell: developer bar (local mode), top navigation, section navigation, the page, modals, toasts. */
 import type { ComponentType } from 'preact';
 import { useEffect, useRef } from 'preact/hooks';
-import { watchPendingTopUp } from './actions.ts';
+import { loadCatalog, watchPendingTopUp } from './actions.ts';
 import { Banners } from './components/Banners.tsx';
 import { DevBar } from './components/DevBar.tsx';
 import { Toasts } from './components/Toasts.tsx';
@@ -35,6 +35,7 @@ export function App() {
   const modal = useAppState((s) => s.modal);
   const session = useAppState((s) => s.session);
   const pendingId = useAppState((s) => s.pendingTopUp?.id);
+  const ready = useAppState((s) => s.catalog !== null);
   const main = useRef<HTMLElement>(null);
   const tabs = useRef<HTMLUListElement>(null);
   const firstRoute = useRef(true);
@@ -86,13 +87,33 @@ export function App() {
           </nav>
           <main id="main" ref={main} tabIndex={-1} data-testid={`page-${route}`}>
             <Banners />
-            <Page key={session} />
+            {ready ? <Page key={session} /> : <CatalogPending />}
           </main>
         </div>
       </div>
-      {modal?.kind === 'upgrade' && <UpgradeModal reason={modal.reason} />}
-      {modal?.kind === 'topup' && <TopUpModal reason={modal.reason} />}
+      {ready && modal?.kind === 'upgrade' && <UpgradeModal reason={modal.reason} />}
+      {ready && modal?.kind === 'topup' && <TopUpModal reason={modal.reason} />}
       <Toasts />
     </>
+  );
+}
+
+/** Before the catalog is here the pages cannot show a cost or a limit: say so, and offer a retry when it failed. */
+function CatalogPending() {
+  const error = useAppState((s) => s.catalogError);
+  if (!error) {
+    return (
+      <p class="muted" role="status" data-testid="catalog-loading">
+        Loading…
+      </p>
+    );
+  }
+  return (
+    <div class="card" role="alert" data-testid="catalog-error">
+      <p>The plans and prices could not be loaded: {error}</p>
+      <button type="button" class="button primary" onClick={() => void loadCatalog()} data-testid="catalog-retry">
+        Try again
+      </button>
+    </div>
   );
 }

@@ -3,7 +3,8 @@
  * modal or toast, follow a pending top-up until the payment lands.
  */
 import { ApiError, api, itemsOf, resetToken, setAvailable } from './api.ts';
-import { capitalize, plainMessage } from './format.ts';
+import { currentCatalog, planLabel } from './catalog.ts';
+import { plainMessage } from './format.ts';
 import { getState, openModal, pushToast, setState } from './store.ts';
 import type { CreditsView, FeatureId, Generation, PlanId } from './types.ts';
 
@@ -33,6 +34,28 @@ export async function initialClockOffset(): Promise<number> {
     // Older stacks have no GET /local/clock: fall back to what this page last set.
   }
   return Number(localStorage.getItem(CLOCK_KEY)) || 0;
+}
+
+let catalogLoad: Promise<void> | null = null;
+
+/**
+ * Reads the catalog into the store, once: it is the same for every account, so an account switch keeps
+ * it. A failure is told (toast) and kept in the store for App's retry; the next call reads it again.
+ */
+export function loadCatalog(): Promise<void> {
+  if (getState().catalog) return Promise.resolve();
+  if (!catalogLoad && getState().catalogError) setState({ catalogError: null });
+  catalogLoad ??= api
+    .catalog()
+    .then((catalog) => setState({ catalog, catalogError: null }))
+    .catch((err) => {
+      setState({ catalogError: err instanceof Error ? err.message : String(err) });
+      reportError(err, 'Could not load the plans and prices');
+    })
+    .finally(() => {
+      catalogLoad = null;
+    });
+  return catalogLoad;
 }
 
 export async function refreshCredits(): Promise<CreditsView | null> {
@@ -203,7 +226,7 @@ export async function changePlanLocally(plan: PlanId): Promise<boolean> {
       applyCredits(credits);
       pushToast({
         kind: 'success',
-        title: `Plan: ${planLabel(plan)}`,
+        title: `Plan: ${planLabel(currentCatalog(), plan)}`,
         message: `Your allowance is now ${credits.credits.allowance} credits.`,
         ttlMs: 5000,
       });
@@ -237,10 +260,6 @@ export function checkoutUrlFor(checkoutUrl: string): string {
   const url = new URL(checkoutUrl, location.href);
   url.searchParams.set('returnTo', `${location.pathname}${location.search}${location.hash}`);
   return url.toString();
-}
-
-export function planLabel(plan: PlanId): string {
-  return capitalize(plan);
 }
 
 // ---- Top-ups -----------------------------------------------------------------------------------

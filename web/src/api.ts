@@ -7,16 +7,17 @@ import type {
   ApiErrorBody,
   AppNotification,
   BlogPost,
+  Catalog,
   CreditsView,
   FeatureId,
   Generation,
+  InputOf,
   LedgerItem,
   Page,
   PlanId,
   ProductContent,
   RuntimeConfig,
   TopUp,
-  TopUpPack,
   Upload,
 } from './types.ts';
 
@@ -69,11 +70,20 @@ async function localToken(accountId: string): Promise<string> {
   return ((await res.json()) as { token: string }).token;
 }
 
+let tokenRequest: Promise<string> | null = null;
+
 async function ensureToken(refresh = false): Promise<string> {
-  const { config, accountId } = getState();
   if (token && !refresh) return token;
-  if (config.mode === 'local') token = await localToken(accountId);
-  else token = hostToken();
+  // The first calls of a page start together (catalog, credits): they share one token request.
+  tokenRequest ??= newToken().finally(() => {
+    tokenRequest = null;
+  });
+  return tokenRequest;
+}
+
+async function newToken(): Promise<string> {
+  const { config, accountId } = getState();
+  token = config.mode === 'local' ? await localToken(accountId) : hostToken();
   if (!token) {
     throw new ApiError(401, { code: 'UNAUTHORIZED', message: 'No session token: open this page from your store admin.' }, new Headers());
   }
@@ -83,6 +93,7 @@ async function ensureToken(refresh = false): Promise<string> {
 /** Forget the token (the account changed). */
 export function resetToken(): void {
   token = null;
+  tokenRequest = null;
 }
 
 async function toError(res: Response): Promise<ApiError> {
@@ -150,15 +161,15 @@ export function setAvailable(available: number): void {
 const enc = encodeURIComponent;
 
 export const api = {
+  catalog: () => request<Catalog>('GET', '/v1/catalog'),
   credits: () => request<CreditsView>('GET', '/v1/credits'),
   ledger: (limit: number, cursor?: string | null) =>
     request<Page<LedgerItem>>('GET', `/v1/credits/ledger?limit=${limit}${cursor ? `&cursor=${enc(cursor)}` : ''}`),
-  packs: () => request<Page<TopUpPack>>('GET', '/v1/credits/top-up-packs'),
   createTopUp: (packId: string, key: string) =>
     request<TopUp>('POST', '/v1/credits/top-ups', { body: { packId }, idempotencyKey: key }),
   topUps: () => request<Page<TopUp> | TopUp[]>('GET', '/v1/credits/top-ups'),
 
-  generate: <F extends FeatureId>(feature: F, input: Record<string, unknown>, productId?: string) =>
+  generate: <F extends FeatureId>(feature: F, input: InputOf<F>, productId?: string) =>
     request<Generation<F>>('POST', '/v1/generations', {
       body: productId ? { feature, productId, input } : { feature, input },
       idempotencyKey: idempotencyKey(),

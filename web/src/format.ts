@@ -1,4 +1,6 @@
 /** Display helpers: dates, counts and plurals, in the merchant's locale. */
+import { currentCatalog, planOf } from './catalog.ts';
+import type { PlanId } from './types.ts';
 
 export function formatDate(iso: string | null | undefined): string {
   if (!iso) return '—';
@@ -55,19 +57,22 @@ function localTime(ms: number): string {
   return new Date(ms).toLocaleTimeString(undefined, { hour: '2-digit', minute: '2-digit' });
 }
 
-const PLAN_WORDS = /\b(plan (?:is now|changed to|moved to)) (free|plus|pro|premium)\b/gi;
+const PLAN_WORDS = /\b(plan (?:is now|changed to|moved to)) ([a-z]+)\b/gi;
 const PACK_IDS = /\bpack_(\d+)\b/g;
 const UTC_TIME = /\b(\d{2}):(\d{2}) UTC\b/g;
 
 /**
- * A service message in the page's words: plan ids as plan names ("plus" → "Plus"), pack ids as
+ * A service message in the page's words: plan ids as the catalog's plan names ("plus" → "Plus"), pack ids as
  * what they hold, and "HH:MM UTC" as a local time like every other time on the page. `aroundIso`
  * is when the message was written: a UTC clock time is the first such instant at or after it.
  */
 export function plainMessage(message: string, aroundIso?: string): string {
   const around = aroundIso ? Date.parse(aroundIso) : NaN;
   return message
-    .replace(PLAN_WORDS, (_m, lead: string, plan: string) => `${lead} ${capitalize(plan.toLowerCase())}`)
+    .replace(PLAN_WORDS, (m, lead: string, plan: string) => {
+      const known = planOf(currentCatalog(), plan.toLowerCase() as PlanId);
+      return known ? `${lead} ${known.label}` : m;
+    })
     .replace(PACK_IDS, (_m, n: string) => `${n}-credit pack`)
     .replace(UTC_TIME, (m, hh: string, mm: string) => {
       if (Number.isNaN(around)) return m;

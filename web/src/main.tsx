@@ -1,6 +1,6 @@
 import { render } from 'preact';
 import { App } from './App.tsx';
-import { initialAccountId, initialClockOffset, refreshCredits, restorePendingTopUp, resumeAfterCheckout } from './actions.ts';
+import { initialAccountId, initialClockOffset, loadCatalog, refreshCredits, restorePendingTopUp, resumeAfterCheckout } from './actions.ts';
 import { loadRuntimeConfig, takeHostToken } from './api.ts';
 import { pushToast, setState } from './store.ts';
 import './styles.css';
@@ -24,7 +24,8 @@ async function boot(): Promise<void> {
 
   const backFromCheckout = url.searchParams.has('topup');
   render(<App />, document.getElementById('root')!);
-  await refreshCredits();
+  // The catalog is read once, beside the balance: the pages wait for it (App), the top bar for the balance.
+  await Promise.all([loadCatalog(), refreshCredits()]);
   if (backFromCheckout) await resumeAfterCheckout();
 }
 

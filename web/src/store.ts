@@ -3,7 +3,7 @@
  * Small enough that a state library would weigh more than the state.
  */
 import { useEffect, useState } from 'preact/hooks';
-import type { CreditsView, Generation, RuntimeConfig } from './types.ts';
+import type { Catalog, CreditsView, Generation, RuntimeConfig } from './types.ts';
 
 export type ModalState =
   | { kind: 'upgrade'; reason: string }
@@ -43,6 +43,10 @@ export interface PendingTopUp {
 export interface AppState {
   config: RuntimeConfig;
   accountId: string;
+  /** `GET /v1/catalog`, read once at start: the pages render only once it is here (App). */
+  catalog: Catalog | null;
+  /** Why the catalog could not be read (null: it was, or is being read). */
+  catalogError: string | null;
   /** Bumped when the account changes, so pages remount with fresh state. */
   session: number;
   credits: CreditsView | null;
@@ -65,6 +69,8 @@ type Listener = () => void;
 let state: AppState = {
   config: { mode: 'local', apiBaseUrl: '' },
   accountId: '',
+  catalog: null,
+  catalogError: null,
   session: 0,
   credits: null,
   attempts: null,

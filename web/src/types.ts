@@ -1,10 +1,55 @@
-/** Response shapes of the API, as docs/contract.md states them (the fields this page reads). */
+/**
+ * The API's shapes as the page reads them, inferred from the zod schemas the service answers with
+ * (functions/routes/shapes, functions/core/schemas): a field renamed or retyped there fails the page's
+ * typecheck instead of drifting. Every import here is `import type`, erased by the build, so no server
+ * module and no zod reaches the page's bundle.
+ */
+import type * as z from 'zod/mini';
 import type { FeatureId, PlanId } from '../../functions/config.ts';
+import type { BlogInput, DesignInput, GenerateRequest, Tone } from '../../functions/core/schemas.ts';
+import type { ErrorCode } from '../../functions/routes/route.ts';
+import type { BlogPost as BlogPostShape } from '../../functions/routes/shapes/blog.ts';
+import type {
+  Catalog as CatalogShape,
+  Credits,
+  LedgerEntry,
+  TopUp as TopUpShape,
+  TopUpPack as TopUpPackShape,
+} from '../../functions/routes/shapes/credits.ts';
+import type {
+  BlogVariant as BlogVariantShape,
+  DesignVariant as DesignVariantShape,
+  Generation as GenerationShape,
+  ImageVariant as ImageVariantShape,
+  LockedVariant as LockedVariantShape,
+  ProductContent as ProductContentShape,
+  SeoVariant as SeoVariantShape,
+  TextVariant as TextVariantShape,
+  Upload as UploadShape,
+} from '../../functions/routes/shapes/generations.ts';
+import type { Notification } from '../../functions/routes/shapes/notifications.ts';
 
-export type { FeatureId, PlanId };
+export type { FeatureId, PlanId, Tone };
 
-export type Tone = 'neutral' | 'friendly' | 'professional' | 'playful' | 'luxury';
+// ---- Requests -----------------------------------------------------------------------------------
 
+/** What `POST /v1/generations` takes as `input` for the feature. */
+export type InputOf<F extends FeatureId> = Extract<GenerateRequest, { feature: F }>['input'];
+export type BlogLength = BlogInput['length'];
+export type DesignStyle = NonNullable<DesignInput['style']>;
+
+// ---- Catalog (`GET /v1/catalog`) ------------------------------------------------------------------
+
+export type Catalog = z.infer<typeof CatalogShape>;
+export type CatalogPlan = Catalog['plans'][number];
+export type CatalogFeature = Catalog['features'][number];
+export type TopUpPack = z.infer<typeof TopUpPackShape>;
+
+// ---- Credits, ledger, top-ups ---------------------------------------------------------------------
+
+export type CreditsView = z.infer<typeof Credits>;
+
+/** The page's own settings (`/config.json`), not an API answer. */
 export interface RuntimeConfig {
   mode: 'local' | 'aws';
   apiBaseUrl: string;
@@ -12,84 +57,42 @@ export interface RuntimeConfig {
   upgradeUrl?: string;
 }
 
-export interface CreditsView {
-  accountId: string;
-  plan: PlanId;
-  credits: { available: number; allowance: number; allowanceRemaining: number; purchased: number };
-  period: { start: string; end: string };
-  topUpAvailable: boolean;
-  rateLimit?: {
-    limit: number;
-    remaining: number;
-    windowResetAt: string | null;
-    cooldownUntil: string | null;
-  };
-}
+type ServerLedgerEntry = z.infer<typeof LedgerEntry>;
 
-export type LedgerBucket = 'allowance' | 'purchased' | 'grant';
-
-export interface LedgerItem {
-  id: string;
-  at: string;
-  type: 'grant' | 'reset' | 'refresh' | 'charge' | 'refund' | 'top_up' | 'adjust' | 'expire';
-  amount: number;
+/**
+ * The contract's v2 additions the service's ledger shape does not state yet: a `grant` bucket, `expire`
+ * entries, `grantId`, and `sources` on an entry that spans several buckets. The page reads them when
+ * present, so it keeps working the day the service sends them.
+ */
+export type LedgerBucket = ServerLedgerEntry['bucket'] | 'grant';
+export type LedgerItem = Omit<ServerLedgerEntry, 'type' | 'bucket'> & {
+  type: ServerLedgerEntry['type'] | 'expire';
   /** One bucket per entry today; an entry that spans several lists them in `sources`. */
   bucket?: LedgerBucket;
   sources?: Array<{ bucket: LedgerBucket; id?: string; amount: number }>;
-  balanceAfter: number;
-  feature?: FeatureId;
-  generationId?: string;
-  topUpId?: string;
   grantId?: string;
-  productId?: string;
-  reason?: string;
-}
+};
 
+/** A page of any list: the items, newest first, and the cursor of the next page (null on the last). */
 export interface Page<T> {
   items: T[];
-  nextCursor?: string | null;
+  nextCursor: string | null;
 }
 
-export interface TextVariant {
-  index: number;
-  text?: string;
-  locked?: boolean;
-}
-export interface SeoVariant {
-  index: number;
-  title: string;
-  description: string;
-  locked?: boolean;
-}
-export interface ImageVariant {
-  index: number;
-  imageUrl: string;
-  width: number;
-  height: number;
-  operations: string[];
-  locked?: boolean;
-}
-export interface BlogVariant {
-  index: number;
-  title: string;
-  excerpt: string;
-  bodyMarkdown: string;
-  locked?: boolean;
-}
-export interface DesignSection {
-  type: 'hero' | 'featured_products' | 'testimonials' | 'about' | 'newsletter' | 'faq';
-  headline: string;
-  body: string;
-  cta?: string;
-}
-export interface DesignVariant {
-  index: number;
-  palette: { primary: string; secondary: string; accent: string; background: string; text: string };
-  fonts: { heading: string; body: string };
-  sections: DesignSection[];
-  locked?: boolean;
-}
+export type TopUp = z.infer<typeof TopUpShape>;
 
+// ---- Generations --------------------------------------------------------------------------------
+
+export type TextVariant = z.infer<typeof TextVariantShape>;
+export type SeoVariant = z.infer<typeof SeoVariantShape>;
+export type ImageVariant = z.infer<typeof ImageVariantShape>;
+export type BlogVariant = z.infer<typeof BlogVariantShape>;
+export type DesignVariant = z.infer<typeof DesignVariantShape>;
+export type DesignSection = DesignVariant['sections'][number];
+/** The free plan's teaser in a variant's place: an index and `locked: true`, nothing else. */
+export type LockedVariant = z.infer<typeof LockedVariantShape>;
+
+/** The variant each feature generates. */
 export interface VariantByFeature {
   product_description: TextVariant;
   seo_meta: SeoVariant;
@@ -98,68 +101,35 @@ export interface VariantByFeature {
   website_design: DesignVariant;
 }
 
-export interface Generation<F extends FeatureId = FeatureId> {
-  id: string;
+/**
+ * One entry of a generation's `variants`: the feature's variant or a locked teaser. The shape's
+ * `variants` is a union over every feature; a generation of one feature holds that feature's only,
+ * and `locked` tells the two apart (a generated variant never carries it).
+ */
+export type VariantEntry<F extends FeatureId> = (VariantByFeature[F] & { locked?: undefined }) | LockedVariant;
+
+export type Generation<F extends FeatureId = FeatureId> = Omit<z.infer<typeof GenerationShape>, 'feature' | 'variants'> & {
   feature: F;
-  productId?: string | null;
-  variants: Array<VariantByFeature[F]>;
-  selectedIndex: number | null;
-  regeneratedFrom: string | null;
-  creditsCharged: number;
-  credits: { available: number };
-  createdAt: string;
-}
+  variants: Array<VariantEntry<F>>;
+};
 
-export interface ProductContent {
-  productId: string;
-  description: string | null;
-  seo: { title: string; description: string } | null;
-  image?: string | { imageUrl?: string; url?: string } | null;
-}
+export type ProductContent = z.infer<typeof ProductContentShape>;
 
-export interface TopUpPack {
-  id: string;
-  credits: number;
-  price: { amount: string; currency: string };
-}
+// ---- Blog, notifications, uploads -----------------------------------------------------------------
 
-export interface TopUp {
-  id: string;
-  packId: string;
-  credits: number;
-  status: 'pending' | 'paid' | 'failed';
-  checkoutUrl: string;
-  createdAt: string;
-}
+export type BlogPost = z.infer<typeof BlogPostShape>;
+export type AppNotification = z.infer<typeof Notification>;
+export type Upload = z.infer<typeof UploadShape>;
 
-export interface AppNotification {
-  id: string;
-  type: string;
-  message: string;
-  createdAt: string;
-  readAt: string | null;
-}
+// ---- Errors -------------------------------------------------------------------------------------
 
-export interface BlogPost {
-  id: string;
-  title: string;
-  status: 'scheduled' | 'published' | 'canceled' | string;
-  publishAt: string;
-  publishedAt?: string | null;
-  /** The draft it was made from. */
-  generationId: string;
-  index: number;
-}
-
-export interface Upload {
-  uploadId: string;
-  uploadUrl: string;
-  expiresAt: string;
-}
-
-/** The `error` member of every error response. */
+/**
+ * The `error` member of every error response. The service declares each code's details as a zod shape
+ * in a table keyed by code (functions/routes/errors.ts), typed as any shape, so the details are stated
+ * here; `code` is the service's list, plus the codes the page makes for a failure that never reached it.
+ */
 export interface ApiErrorBody {
-  code: string;
+  code: ErrorCode | 'UPLOAD_FAILED' | `HTTP_${number}`;
   message: string;
   action?: 'upgrade' | 'top_up';
   required?: number;

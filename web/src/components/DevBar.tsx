@@ -3,8 +3,7 @@
  * service clock. Each behaviour of the page can then be shown in a minute.
  */
 import { useEffect, useState } from 'preact/hooks';
-import { PLAN_IDS } from '../../../functions/config.ts';
-import { changePlanLocally, planLabel, setClockOffset, switchAccount } from '../actions.ts';
+import { changePlanLocally, setClockOffset, switchAccount } from '../actions.ts';
 import { useAppState } from '../store.ts';
 import type { PlanId } from '../types.ts';
 
@@ -23,9 +22,11 @@ export function DevBar() {
   const accountId = useAppState((s) => s.accountId);
   const plan = useAppState((s) => s.credits?.plan);
   const offset = useAppState((s) => s.clockOffset);
+  // The plans to switch between are the catalog's (none until it is loaded).
+  const plans = useAppState((s) => s.catalog?.plans ?? []);
   const [account, setAccount] = useState(accountId);
-  // The select shows the plan the account is on; picking another and applying switches it.
-  const [nextPlan, setNextPlan] = useState<PlanId>(plan ?? 'free');
+  // The select shows the plan the account is on (none before the balance is read); picking another and applying switches it.
+  const [nextPlan, setNextPlan] = useState<PlanId | undefined>(plan);
   const [busy, setBusy] = useState(false);
   // Folded by default on phones, where it would push the page below the fold.
   const [open, setOpen] = useState(() => !window.matchMedia('(max-width: 640px)').matches);
@@ -103,18 +104,18 @@ export function DevBar() {
               class="devbar-group"
               onSubmit={(e) => {
                 e.preventDefault();
-                void run(() => changePlanLocally(nextPlan));
+                if (nextPlan) void run(() => changePlanLocally(nextPlan));
               }}
             >
               <label for="dev-plan">Plan</label>
-              <select id="dev-plan" value={nextPlan} onChange={(e) => setNextPlan(e.currentTarget.value as PlanId)} data-testid="dev-plan-select">
-                {PLAN_IDS.map((p) => (
-                  <option key={p} value={p}>
-                    {planLabel(p)}
+              <select id="dev-plan" value={nextPlan ?? ''} onChange={(e) => setNextPlan(e.currentTarget.value as PlanId)} data-testid="dev-plan-select">
+                {plans.map((p) => (
+                  <option key={p.id} value={p.id}>
+                    {p.label}
                   </option>
                 ))}
               </select>
-              <button type="submit" class="button small" disabled={busy || nextPlan === plan} data-testid="dev-plan-apply">
+              <button type="submit" class="button small" disabled={busy || !nextPlan || nextPlan === plan} data-testid="dev-plan-apply">
                 Apply plan
               </button>
             </form>

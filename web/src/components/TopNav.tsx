@@ -3,7 +3,7 @@
  * hover, focus or click) and, on paid plans, the Top Up button.
  */
 import { useEffect, useRef, useState } from 'preact/hooks';
-import { planLabel } from '../actions.ts';
+import { planLabel } from '../catalog.ts';
 import { formatDate } from '../format.ts';
 import { ATTEMPTS_WARNING_AT } from './Banners.tsx';
 import { openModal, useAppState } from '../store.ts';
@@ -34,6 +34,7 @@ function AttemptsLeft({ limit, remaining, cooling }: { limit: number; remaining:
 
 export function TopNav() {
   const credits = useAppState((s) => s.credits);
+  const catalog = useAppState((s) => s.catalog);
   const attempts = useAppState((s) => s.attempts);
   const cooling = useAppState((s) => s.cooldown !== null);
   const pending = useAppState((s) => s.pendingTopUp);
@@ -109,7 +110,7 @@ export function TopNav() {
               <div id="credits-popover" class="popover" role="region" aria-label="AI Credits details" data-testid="credits-popover">
                 <div class="popover-row">
                   <span>Plan</span>
-                  <strong data-testid="credits-plan">{planLabel(credits.plan)}</strong>
+                  <strong data-testid="credits-plan">{planLabel(catalog, credits.plan)}</strong>
                 </div>
                 <div class="popover-row">
                   <span>Available</span>

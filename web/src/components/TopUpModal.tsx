@@ -1,7 +1,8 @@
-/** Top Up modal: packs from the API, then checkout in a new tab; the balance updates when the payment lands. */
-import { useEffect, useState } from 'preact/hooks';
-import { api, idempotencyKey, itemsOf } from '../api.ts';
+/** Top Up modal: the catalog's packs, then checkout in a new tab; the balance updates when the payment lands. */
+import { useState } from 'preact/hooks';
+import { api, idempotencyKey } from '../api.ts';
 import { checkoutUrlFor, reportError, setPendingTopUp, clearPendingTopUp } from '../actions.ts';
+import { useCatalog } from '../catalog.ts';
 import { formatMoney } from '../format.ts';
 import { closeModal, getState, useAppState } from '../store.ts';
 import type { TopUpPack } from '../types.ts';
@@ -31,31 +32,17 @@ export function bestValue(packs: readonly TopUpPack[]): string | null {
 
 export function TopUpModal({ reason }: { reason?: string }) {
   const pending = useAppState((s) => s.pendingTopUp);
-  const [packs, setPacks] = useState<TopUpPack[] | null>(null);
-  const [choice, setChoice] = useState<string>('');
+  const { packs } = useCatalog();
+  const [choice, setChoice] = useState<string>(() => packs[0]?.id ?? '');
   const [busy, setBusy] = useState(false);
   // One key per opening of the modal: a double click never creates two checkouts.
   const [key] = useState(idempotencyKey);
 
-  useEffect(() => {
-    api
-      .packs()
-      .then((page) => {
-        const items = itemsOf(page);
-        setPacks(items);
-        setChoice((c) => c || items[0]?.id || '');
-      })
-      .catch((err) => {
-        setPacks([]);
-        reportError(err, 'Could not load the top-up packs');
-      });
-  }, []);
-
-  const best = packs ? bestValue(packs) : null;
+  const best = bestValue(packs);
 
   const checkout = async (e: Event) => {
     e.preventDefault();
-    const pack = packs?.find((p) => p.id === choice);
+    const pack = packs.find((p) => p.id === choice);
     if (!pack) return;
     // Open the tab inside the click, before awaiting, so no popup blocker gets in the way.
     const tab = window.open('', '_blank');
@@ -100,8 +87,7 @@ export function TopUpModal({ reason }: { reason?: string }) {
         <form onSubmit={checkout}>
           <fieldset class="pack-list" disabled={busy}>
             <legend class="visually-hidden">Choose a pack</legend>
-            {packs === null && <p class="muted">Loading packs…</p>}
-            {packs?.map((p) => (
+            {packs.map((p) => (
               <label key={p.id} class={`pack${choice === p.id ? ' is-chosen' : ''}`} data-testid={`topup-pack-${p.id}`}>
                 <input type="radio" name="pack" value={p.id} checked={choice === p.id} onChange={() => setChoice(p.id)} />
                 <span class="pack-credits">

@@ -1,32 +1,25 @@
-/** Upgrade modal: why the merchant hit a wall, and the paid plans with their monthly allowances. */
+/**
+ * Upgrade modal: why the merchant hit a wall, and the plans with a larger allowance than theirs, each
+ * with what it may do — all from the catalog.
+ */
 import { useState } from 'preact/hooks';
-import { FEATURES, PLANS, PLAN_IDS } from '../../../functions/config.ts';
-import { changePlanLocally, planLabel } from '../actions.ts';
+import { changePlanLocally } from '../actions.ts';
+import { inSentence, joinNames, planOf, useCatalog } from '../catalog.ts';
 import { closeModal, getState, useAppState } from '../store.ts';
 import type { PlanId } from '../types.ts';
 import { Modal } from './Modal.tsx';
 
-const PAID_PLANS = PLAN_IDS.filter((id) => PLANS[id].capabilities.allVariants);
-const PAID_FEATURES = Object.values(FEATURES).filter((f) => !f.plans.includes('free'));
-
-// As they read mid-sentence: "SEO" keeps its capitals.
-const FEATURE_NAMES: Record<string, string> = {
-  product_description: 'product descriptions',
-  seo_meta: 'SEO meta tags',
-  image_enhancement: 'photo enhancement',
-  blog_post: 'blog posts',
-  website_design: 'website designs',
-};
-
-/** "a, b and c". */
-function joinNames(names: string[]): string {
-  return names.length <= 1 ? (names[0] ?? '') : `${names.slice(0, -1).join(', ')} and ${names[names.length - 1]}`;
-}
 
 export function UpgradeModal({ reason }: { reason: string }) {
   const mode = useAppState((s) => s.config.mode);
   const current = useAppState((s) => s.credits?.plan);
   const [busy, setBusy] = useState<PlanId | null>(null);
+  const catalog = useCatalog();
+  // Before the balance is known, the smallest plan stands for the merchant's.
+  const mine = (current && planOf(catalog, current)) || [...catalog.plans].sort((a, b) => a.monthlyAllowance - b.monthlyAllowance)[0];
+  const upgrades = catalog.plans.filter((p) => p.monthlyAllowance > (mine?.monthlyAllowance ?? -1));
+  const gained = catalog.features.filter((f) => !mine?.features.includes(f.id) && upgrades.some((p) => p.features.includes(f.id)));
+  const options = Math.max(...catalog.features.map((f) => f.variants));
 
   const choose = async (plan: PlanId) => {
     const { config } = getState();
@@ -45,29 +38,30 @@ export function UpgradeModal({ reason }: { reason: string }) {
   return (
     <Modal title="Upgrade your plan" onClose={closeModal} testId="upgrade-modal" description={reason}>
       <p class="muted">
-        Paid plans come with more monthly credits, two options to choose from on every generation, and{' '}
-        {joinNames(PAID_FEATURES.map((f) => FEATURE_NAMES[f.id] ?? f.id))}.
+        Paid plans come with more monthly credits
+        {upgrades.every((p) => p.capabilities.allVariants) && !mine?.capabilities.allVariants ? `, ${options} options to choose from on every generation` : ''}
+        {gained.length > 0 ? <>, and {joinNames(gained.map((f) => inSentence(f.label)))}</> : null}.
       </p>
       <ul class="plan-grid" role="list">
-        {PAID_PLANS.map((id) => (
-          <li key={id} class={`plan-card${current === id ? ' is-current' : ''}`} data-testid={`upgrade-plan-${id}`}>
-            <h3>{planLabel(id)}</h3>
+        {upgrades.map((p) => (
+          <li key={p.id} class="plan-card" data-testid={`upgrade-plan-${p.id}`}>
+            <h3>{p.label}</h3>
             <p class="plan-amount">
-              <strong>{PLANS[id].monthlyAllowance}</strong> credits / month
+              <strong>{p.monthlyAllowance}</strong> credits / month
             </p>
             <ul class="plan-perks">
-              <li>2 selectable options</li>
-              <li>Top-ups available</li>
+              {p.capabilities.allVariants && <li>{options} selectable options</li>}
+              {p.capabilities.topUp && <li>Top-ups available</li>}
             </ul>
             <button
               type="button"
               class="button primary block"
-              disabled={busy !== null || current === id}
-              onClick={() => choose(id)}
-              data-testid={`upgrade-choose-${id}`}
-              data-autofocus={id === PAID_PLANS[0] ? '' : undefined}
+              disabled={busy !== null}
+              onClick={() => choose(p.id)}
+              data-testid={`upgrade-choose-${p.id}`}
+              data-autofocus={p.id === upgrades[0]?.id ? '' : undefined}
             >
-              {current === id ? 'Current plan' : busy === id ? 'Switching…' : `Choose ${planLabel(id)}`}
+              {busy === p.id ? 'Switching…' : `Choose ${p.label}`}
             </button>
           </li>
         ))}

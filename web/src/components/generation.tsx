@@ -4,12 +4,12 @@
  */
 import type { ComponentChildren } from 'preact';
 import { useState } from 'preact/hooks';
-import { FEATURES } from '../../../functions/config.ts';
 import { api } from '../api.ts';
 import { reportError, runGeneration, saveGeneration } from '../actions.ts';
+import { featureOf, plansGivingAll, plansWith, joinNames, useCatalog } from '../catalog.ts';
 import { credits as creditsText } from '../format.ts';
 import { openModal, pushToast, useAppState } from '../store.ts';
-import type { FeatureId, Generation, VariantByFeature } from '../types.ts';
+import type { FeatureId, Generation, InputOf, VariantByFeature } from '../types.ts';
 
 /** What the page tells once a variant is chosen, and what it reloads then. */
 export interface SelectedNotice {
@@ -20,6 +20,7 @@ export interface SelectedNotice {
 
 export function useGeneration<F extends FeatureId>(key: string, feature: F, onSelected?: SelectedNotice) {
   const generation = useAppState((s) => s.generations[key] as Generation<F> | undefined);
+  const catalog = useCatalog();
   const [busy, setBusy] = useState<'generate' | 'regenerate' | 'select' | null>(null);
 
   const charged = async (kind: 'generate' | 'regenerate', call: () => Promise<Generation<F>>) => {
@@ -48,8 +49,8 @@ export function useGeneration<F extends FeatureId>(key: string, feature: F, onSe
   return {
     generation,
     busy,
-    cost: FEATURES[feature].cost,
-    generate: (input: Record<string, unknown>, productId?: string) => charged('generate', () => api.generate(feature, input, productId)),
+    cost: featureOf(catalog, feature).cost,
+    generate: (input: InputOf<F>, productId?: string) => charged('generate', () => api.generate(feature, input, productId)),
     regenerate: () => (generation ? charged('regenerate', () => api.regenerate<F>(generation.id)) : Promise.resolve(null)),
     /** Free of charge: stores the chosen variant as the product's content, draft or design, then says so. */
     select: async (index: number): Promise<Generation<F> | null> => {
@@ -210,7 +211,7 @@ export function VariantCards<F extends FeatureId>({ g, testId, heading, selectLa
     <>
       {gen.variants.map((v) =>
         v.locked ? (
-          <LockedVariant key={v.index} index={v.index} />
+          <LockedVariant key={v.index} index={v.index} feature={gen.feature} />
         ) : (
           <VariantCard
             key={v.index}
@@ -246,8 +247,13 @@ export function GeneratedVariants<F extends FeatureId>({ g, name, live, ...cards
   );
 }
 
-/** The free plan's teaser: no text exists for it, so blurred placeholder lines stand in. */
-export function LockedVariant({ index, testId = 'variant-locked' }: { index: number; testId?: string }) {
+/**
+ * The teaser of a plan without all variants: no text exists for it, so blurred placeholder lines stand
+ * in; which plans unlock it and how many options they give come from the catalog.
+ */
+export function LockedVariant({ index, feature, testId = 'variant-locked' }: { index: number; feature: FeatureId; testId?: string }) {
+  const catalog = useCatalog();
+  const { variants } = featureOf(catalog, feature);
   const widths = ['96%', '88%', '92%', '70%', '94%', '84%', '60%'];
   return (
     <article class="variant locked" data-testid={testId} data-index={index} aria-label={`Option ${index + 1}, locked`}>
@@ -267,11 +273,13 @@ export function LockedVariant({ index, testId = 'variant-locked' }: { index: num
             fill="currentColor"
           />
         </svg>
-        <p>A second option comes with every paid plan.</p>
+        <p>
+          Option {index + 1} comes with {plansGivingAll(catalog, feature)}.
+        </p>
         <button
           type="button"
           class="button primary"
-          onClick={() => openModal({ kind: 'upgrade', reason: 'Upgrade to unlock a second option for every generation.' })}
+          onClick={() => openModal({ kind: 'upgrade', reason: `Upgrade to choose from ${variants} options on every generation.` })}
           data-testid="locked-upgrade"
         >
           Upgrade to unlock
@@ -282,14 +290,17 @@ export function LockedVariant({ index, testId = 'variant-locked' }: { index: num
 }
 
 /** A paid feature shown to a free merchant: what it does and the way to unlock it. */
-export function UpgradePrompt({ title, text, testId }: { title: string; text: string; testId: string }) {
+export function UpgradePrompt({ feature, text, testId }: { feature: FeatureId; text: string; testId: string }) {
+  const catalog = useCatalog();
+  const { label } = featureOf(catalog, feature);
+  const plans = joinNames(plansWith(catalog, feature).map((p) => p.label));
   return (
     <div class="upgrade-prompt" data-testid={testId}>
       <div>
-        <strong>{title}</strong>
+        <strong>{label}</strong>
         <p class="muted">{text}</p>
       </div>
-      <button type="button" class="button primary" onClick={() => openModal({ kind: 'upgrade', reason: `${title} is available on paid plans.` })} data-testid={`${testId}-button`}>
+      <button type="button" class="button primary" onClick={() => openModal({ kind: 'upgrade', reason: `${label} come with the ${plans} plans.` })} data-testid={`${testId}-button`}>
         Upgrade to unlock
       </button>
     </div>

@@ -4,6 +4,7 @@
  */
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { api, itemsOf } from '../api.ts';
+import { countWord, featureOf, useCatalog } from '../catalog.ts';
 import { CardHead } from '../components/CardHead.tsx';
 import { SelectField, TONES } from '../components/fields.tsx';
 import { GenerateButton, GeneratedVariants, useGeneration } from '../components/generation.tsx';
@@ -12,7 +13,7 @@ import { PageHeader } from '../components/PageHeader.tsx';
 import { capitalize, formatDateTime, splitList, toDatetimeLocal } from '../format.ts';
 import { useAction, useList } from '../hooks.ts';
 import { pushToast, useAppState } from '../store.ts';
-import type { BlogPost, BlogVariant, Tone } from '../types.ts';
+import type { BlogLength, BlogPost, BlogVariant, InputOf, Tone } from '../types.ts';
 
 const LENGTHS = [
   { id: 'short', label: 'Short (~300 words)' },
@@ -24,7 +25,8 @@ export function BlogPage() {
   const [topic, setTopic] = useState('How to brew the perfect pour-over at home');
   const [keywords, setKeywords] = useState('pour over, coffee ritual, brewing guide');
   const [tone, setTone] = useState<Tone>('friendly');
-  const [length, setLength] = useState<'short' | 'medium' | 'long'>('short');
+  const [length, setLength] = useState<BlogLength>('short');
+  const catalog = useCatalog();
   const g = useGeneration('blog', 'blog_post', { title: 'Draft selected', message: 'Schedule it below.' });
   const gen = g.generation;
   // Moving the service clock (local mode) fires due schedules at once: look again when it moves.
@@ -40,7 +42,7 @@ export function BlogPage() {
 
   const generate = () => {
     if (!topic.trim()) return;
-    const input: Record<string, unknown> = { topic: topic.trim(), tone, length, language: 'en' };
+    const input: InputOf<'blog_post'> = { topic: topic.trim(), tone, length, language: 'en' };
     const kw = splitList(keywords);
     if (kw.length) input.keywords = kw.slice(0, 20);
     void g.generate(input);
@@ -52,7 +54,12 @@ export function BlogPage() {
     <div class="page">
       <PageHeader section="Content" href="#/blog" page="Blog" />
       <section class="card" aria-labelledby="blog-gen-title">
-        <CardHead id="blog-gen-title" title="Write a post with AI" paid note="Two drafts to compare; keep the one you like and schedule it." />
+        <CardHead
+          id="blog-gen-title"
+          title="Write a post with AI"
+          feature="blog_post"
+          note={`${capitalize(countWord(featureOf(catalog, 'blog_post').variants))} drafts to compare; keep the one you like and schedule it.`}
+        />
         <form class="form-grid" onSubmit={(e) => e.preventDefault()}>
           <div class="field span-2">
             <label for="b-topic">Topic</label>

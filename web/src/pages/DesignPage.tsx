@@ -6,11 +6,13 @@ import { useEffect, useState } from 'preact/hooks';
 import { api } from '../api.ts';
 import { reportError } from '../actions.ts';
 import { getState, useAppState } from '../store.ts';
+import { countWord, featureOf, useCatalog } from '../catalog.ts';
 import { CardHead } from '../components/CardHead.tsx';
 import { SelectField } from '../components/fields.tsx';
 import { GenerateButton, GeneratedVariants, useGeneration } from '../components/generation.tsx';
 import { PageHeader } from '../components/PageHeader.tsx';
-import type { DesignSection, DesignVariant, Generation } from '../types.ts';
+import { capitalize } from '../format.ts';
+import type { DesignSection, DesignStyle, DesignVariant, Generation, InputOf } from '../types.ts';
 
 /**
  * The API keeps the chosen design on its generation (`selectedIndex`) but has no "store design" read:
@@ -25,7 +27,8 @@ function useSavedDesign() {
     if (!id) return setSaved(null);
     try {
       const gen = await api.generation<'website_design'>(id);
-      const variant = gen.variants.find((v) => v.index === gen.selectedIndex);
+      // The picked option is a generated design, never a locked teaser (those cannot be selected).
+      const variant = gen.variants.find((v): v is DesignVariant => v.index === gen.selectedIndex && !v.locked);
       setSaved(variant ? { generation: gen, variant } : null);
     } catch (err) {
       // A generation this account no longer sees (another stack, another account): forget it quietly.
@@ -43,7 +46,7 @@ function useSavedDesign() {
   return { saved, remember };
 }
 
-const STYLES = ['minimal', 'bold', 'elegant', 'playful'] as const;
+const STYLES: readonly DesignStyle[] = ['minimal', 'bold', 'elegant', 'playful'];
 const SERIF = /serif|garamond|playfair|georgia|lora|merriweather|baskerville|didot|bodoni|times|crimson|cormorant/i;
 
 /** The proposal's font first; a generic family of the same kind when it is not installed (no web fonts at run time). */
@@ -257,8 +260,9 @@ export function DesignPage() {
   const [storeName, setStoreName] = useState('Aurora Coffee Co.');
   const [industry, setIndustry] = useState('Specialty coffee and brewing gear');
   const [audience, setAudience] = useState('Home baristas who care about craft');
-  const [style, setStyle] = useState<(typeof STYLES)[number]>('elegant');
+  const [style, setStyle] = useState<DesignStyle>('elegant');
   const { saved, remember } = useSavedDesign();
+  const catalog = useCatalog();
   const g = useGeneration('design', 'website_design', {
     title: 'Design saved',
     message: 'It is now your store’s design.',
@@ -273,7 +277,7 @@ export function DesignPage() {
   const blocked = missing.length ? `Enter ${missing.join(' and ')} to generate.` : undefined;
 
   const generate = () => {
-    const input: Record<string, unknown> = { storeName: storeName.trim(), industry: industry.trim(), style };
+    const input: InputOf<'website_design'> = { storeName: storeName.trim(), industry: industry.trim(), style };
     if (audience.trim()) input.audience = audience.trim();
     void g.generate(input);
   };
@@ -282,7 +286,12 @@ export function DesignPage() {
     <div class="page">
       <PageHeader section="Online store" href="#/design" page="Website design" />
       <section class="card" aria-labelledby="design-gen-title">
-        <CardHead id="design-gen-title" title="Design a homepage with AI" paid note="Two proposals, each with a palette, fonts and sections, previewed live." />
+        <CardHead
+          id="design-gen-title"
+          title="Design a homepage with AI"
+          feature="website_design"
+          note={`${capitalize(countWord(featureOf(catalog, 'website_design').variants))} proposals, each with a palette, fonts and sections, previewed live.`}
+        />
         <form class="form-grid" onSubmit={(e) => e.preventDefault()}>
           <div class="field">
             <label for="d-name">Store name</label>

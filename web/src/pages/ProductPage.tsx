@@ -5,6 +5,7 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { api, putUpload } from '../api.ts';
 import { reportError } from '../actions.ts';
+import { featureOf, joinNames, planHasFeature, plansWith, useCatalog } from '../catalog.ts';
 import { CardHead } from '../components/CardHead.tsx';
 import { SelectField, TONES } from '../components/fields.tsx';
 import { ChargedButton, GenerateButton, GeneratedVariants, RegenerateButton, UpgradePrompt, VariantCards, useGeneration } from '../components/generation.tsx';
@@ -12,7 +13,7 @@ import { PageHeader } from '../components/PageHeader.tsx';
 import { backgroundWhitened, describeImageSteps, splitList } from '../format.ts';
 import { useAction } from '../hooks.ts';
 import { useAppState } from '../store.ts';
-import type { ImageVariant, ProductContent, Tone } from '../types.ts';
+import type { ImageVariant, InputOf, ProductContent, Tone } from '../types.ts';
 
 export const SAMPLE_PRODUCT = {
   id: 'prod_aurora_pourover',
@@ -26,8 +27,6 @@ export const SAMPLE_PRODUCT = {
 /** What the API takes (ProductInput): up to 20 features and keywords of at most 100 characters each. */
 export const LIST_MAX = 20;
 const ITEM_MAX = 100;
-const TITLE_MAX = 60;
-const DESCRIPTION_MAX = 160;
 
 interface ProductForm {
   name: string;
@@ -45,8 +44,8 @@ export function featureLines(value: string): string[] {
     .filter(Boolean);
 }
 
-function productInput(f: ProductForm) {
-  const input: Record<string, unknown> = { name: f.name.trim(), tone: f.tone, language: 'en' };
+function productInput(f: ProductForm): InputOf<'product_description'> {
+  const input: InputOf<'product_description'> = { name: f.name.trim(), tone: f.tone, language: 'en' };
   if (f.category.trim()) input.category = f.category.trim();
   const features = featureLines(f.features);
   if (features.length) input.features = features;
@@ -79,14 +78,14 @@ function formProblems(f: ProductForm): { name: string | null; features: string |
   };
 }
 
-function imageUrlOf(image: ProductContent['image']): string | null {
-  if (!image) return null;
-  return typeof image === 'string' ? image : image.imageUrl ?? image.url ?? null;
+/** The saved photo's URL (presigned anew on every read), if there is one. */
+function imageUrlOf(image: ProductContent['image'] | undefined): string | null {
+  return image?.imageUrl ?? null;
 }
 
 export function ProductPage() {
   const plan = useAppState((s) => s.credits?.plan);
-  const paid = plan !== undefined && plan !== 'free';
+  const catalog = useCatalog();
   const [form, setForm] = useState<ProductForm>({
     name: SAMPLE_PRODUCT.name,
     category: SAMPLE_PRODUCT.category,
@@ -102,7 +101,7 @@ export function ProductPage() {
       .then(setContent)
       .catch((err) => {
         // A product nothing was saved for yet may answer 404: that is "no content", not an error.
-        if ((err as { status?: number }).status === 404) setContent({ productId: SAMPLE_PRODUCT.id, description: null, seo: null });
+        if ((err as { status?: number }).status === 404) setContent({ productId: SAMPLE_PRODUCT.id, description: null, seo: null, image: null, updatedAt: null });
         else reportError(err, 'Could not load the saved content');
       });
   useEffect(() => {
@@ -176,9 +175,16 @@ export function ProductPage() {
         </div>
       </section>
 
-      <DescriptionSection form={form} blocked={blocked} paid={paid} saved={content?.description ?? null} onSaved={loadContent} />
-      <SeoSection form={form} blocked={blocked} paid={paid} planKnown={plan !== undefined} saved={content?.seo ?? null} onSaved={loadContent} />
-      <ImageSection paid={paid} saved={imageUrlOf(content?.image)} onSaved={loadContent} />
+      <DescriptionSection form={form} blocked={blocked} saved={content?.description ?? null} onSaved={loadContent} />
+      <SeoSection
+        form={form}
+        blocked={blocked}
+        allowed={planHasFeature(catalog, plan, 'seo_meta')}
+        planKnown={plan !== undefined}
+        saved={content?.seo ?? null}
+        onSaved={loadContent}
+      />
+      <ImageSection allowed={planHasFeature(catalog, plan, 'image_enhancement')} planKnown={plan !== undefined} saved={imageUrlOf(content?.image)} onSaved={loadContent} />
     </div>
   );
 }
@@ -187,7 +193,6 @@ interface SectionProps {
   form: ProductForm;
   /** Why generating from the form is not possible now (null: it is). */
   blocked: string | null;
-  paid: boolean;
   onSaved: () => Promise<unknown>;
 }
 
@@ -199,7 +204,7 @@ function DescriptionSection({ form, blocked, saved, onSaved }: SectionProps & { 
   });
   return (
     <section class="card" aria-labelledby="desc-title" data-testid="description-section">
-      <CardHead id="desc-title" title="Description" note="Write it with AI from the details above, then pick the one to keep.">
+      <CardHead id="desc-title" title="Description" feature="product_description" note="Write it with AI from the details above, then pick the one to keep.">
         <div class="row">
           <GenerateButton
             g={g}
@@ -238,6 +243,7 @@ function Counter({ value, max, testId, label }: { value: string; max: number; te
 }
 
 function SearchPreview({ title, description, name }: { title: string; description: string; name: string }) {
+  const { titleMaxChars, descriptionMaxChars } = useCatalog().limits.seo;
   const slug = name
     .toLowerCase()
     .replace(/[^a-z0-9]+/g, '-')
@@ -253,8 +259,8 @@ function SearchPreview({ title, description, name }: { title: string; descriptio
           <span class="serp-url">yourstore.com › products › {slug || 'product'}</span>
         </span>
       </div>
-      <div class="serp-title">{title.length > TITLE_MAX ? `${title.slice(0, TITLE_MAX - 1)}…` : title}</div>
-      <div class="serp-desc">{description.length > DESCRIPTION_MAX ? `${description.slice(0, DESCRIPTION_MAX - 1)}…` : description}</div>
+      <div class="serp-title">{title.length > titleMaxChars ? `${title.slice(0, titleMaxChars - 1)}…` : title}</div>
+      <div class="serp-desc">{description.length > descriptionMaxChars ? `${description.slice(0, descriptionMaxChars - 1)}…` : description}</div>
     </div>
   );
 }
@@ -262,16 +268,17 @@ function SearchPreview({ title, description, name }: { title: string; descriptio
 function SeoSection({
   form,
   blocked,
-  paid,
+  allowed,
   planKnown,
   saved,
   onSaved,
-}: SectionProps & { planKnown: boolean; saved: ProductContent['seo'] }) {
+}: SectionProps & { allowed: boolean; planKnown: boolean; saved: ProductContent['seo'] }) {
   const g = useGeneration('product.seo', 'seo_meta', { title: 'Meta tags saved', after: onSaved });
+  const { titleMaxChars, descriptionMaxChars } = useCatalog().limits.seo;
   return (
     <section class="card" aria-labelledby="seo-title" data-testid="seo-section">
-      <CardHead id="seo-title" title="SEO meta tags" paid note="A title and a description for search engines, with a preview of the result.">
-        {paid && (
+      <CardHead id="seo-title" title="SEO meta tags" feature="seo_meta" note="A title and a description for search engines, with a preview of the result.">
+        {allowed && (
           <GenerateButton
             g={g}
             label="Generate meta tags"
@@ -282,23 +289,23 @@ function SeoSection({
           />
         )}
       </CardHead>
-      {!paid && planKnown && (
-        <UpgradePrompt title="SEO meta tags" text="Get search-ready titles and descriptions written for every product." testId="seo-upgrade" />
+      {!allowed && planKnown && (
+        <UpgradePrompt feature="seo_meta" text="Get search-ready titles and descriptions written for every product." testId="seo-upgrade" />
       )}
-      {paid && (
+      {allowed && (
         <GeneratedVariants g={g} name="seo">
           {(v) => (
             <>
               <dl class="seo-fields">
                 <div>
                   <dt>
-                    Title <Counter value={v.title} max={TITLE_MAX} testId="seo-title-counter" label="Title length" />
+                    Title <Counter value={v.title} max={titleMaxChars} testId="seo-title-counter" label="Title length" />
                   </dt>
                   <dd data-testid="seo-title">{v.title}</dd>
                 </div>
                 <div>
                   <dt>
-                    Description <Counter value={v.description} max={DESCRIPTION_MAX} testId="seo-description-counter" label="Description length" />
+                    Description <Counter value={v.description} max={descriptionMaxChars} testId="seo-description-counter" label="Description length" />
                   </dt>
                   <dd data-testid="seo-description">{v.description}</dd>
                 </div>
@@ -318,8 +325,20 @@ function SeoSection({
   );
 }
 
-const IMAGE_TYPES = ['image/jpeg', 'image/png', 'image/webp'];
-const MAX_UPLOAD_BYTES = 10 * 1024 * 1024;
+/** How a merchant names each photo type the API accepts (the catalog's `limits.upload.contentTypes`). */
+const TYPE_NAMES: Record<string, string> = { 'image/jpeg': 'JPEG', 'image/png': 'PNG', 'image/webp': 'WebP' };
+const typeName = (contentType: string) => TYPE_NAMES[contentType] ?? contentType.replace(/^image\//, '').toUpperCase();
+
+/** "JPEG, PNG or WebP". */
+function typeNames(contentTypes: readonly string[]): string {
+  const names = contentTypes.map(typeName);
+  return names.length <= 1 ? (names[0] ?? '') : `${names.slice(0, -1).join(', ')} or ${names[names.length - 1]}`;
+}
+
+/** "10 MB" (binary megabytes, as the API counts them). */
+function megabytes(bytes: number): string {
+  return `${Math.round((bytes / (1024 * 1024)) * 10) / 10} MB`;
+}
 
 /**
  * The image type the file's first bytes say it is (null: not a JPEG, PNG or WebP). A file's name and
@@ -345,8 +364,10 @@ function imageAlt(v: ImageVariant): string {
   return backgroundWhitened(v.operations) ? 'Photo on a white background' : 'Enhanced photo with its own background';
 }
 
-function ImageSection({ paid, saved, onSaved }: { paid: boolean; saved: string | null; onSaved: () => Promise<unknown> }) {
+function ImageSection({ allowed, planKnown, saved, onSaved }: { allowed: boolean; planKnown: boolean; saved: string | null; onSaved: () => Promise<unknown> }) {
   const g = useGeneration('product.image', 'image_enhancement', { title: 'Product photo saved', after: onSaved });
+  const catalog = useCatalog();
+  const { contentTypes, maxBytes } = catalog.limits.upload;
   const [file, setFile] = useState<{ blob: File; type: string } | null>(null);
   const [preview, setPreview] = useState<string | null>(null);
   const [problem, setProblem] = useState<string | null>(null);
@@ -368,8 +389,8 @@ function ImageSection({ paid, saved, onSaved }: { paid: boolean; saved: string |
       // The same file chosen again (after the merchant fixed nothing) should say so again.
       el.value = '';
     };
-    if (!type) return refuse(`“${f.name}” is not a JPEG, PNG or WebP image. Choose a photo file.`);
-    if (f.size > MAX_UPLOAD_BYTES) return refuse(`“${f.name}” is larger than 10 MB. Choose a smaller photo.`);
+    if (!type || !(contentTypes as readonly string[]).includes(type)) return refuse(`“${f.name}” is not a ${typeNames(contentTypes)} image. Choose a photo file.`);
+    if (f.size > maxBytes) return refuse(`“${f.name}” is larger than ${megabytes(maxBytes)}. Choose a smaller photo.`);
     setProblem(null);
     setFile({ blob: f, type });
     setPreview(URL.createObjectURL(f));
@@ -389,7 +410,7 @@ function ImageSection({ paid, saved, onSaved }: { paid: boolean; saved: string |
   const busy = uploading || g.busy === 'generate';
   return (
     <section class="card" aria-labelledby="image-title" data-testid="image-section">
-      <CardHead id="image-title" title="Product photo" paid note="Upload a photo: get it enhanced, and cut out on a clean white background." />
+      <CardHead id="image-title" title="Product photo" feature="image_enhancement" note="Upload a photo: get it enhanced, and cut out on a clean white background." />
       <div class="row wrap">
         <button type="button" class="button" onClick={() => input.current?.click()} data-testid="image-choose">
           {file ? 'Change photo' : 'Choose photo'}
@@ -401,11 +422,11 @@ function ImageSection({ paid, saved, onSaved }: { paid: boolean; saved: string |
           tabIndex={-1}
           aria-label="Product photo file"
           type="file"
-          accept={IMAGE_TYPES.join(',')}
+          accept={contentTypes.join(',')}
           onChange={choose}
           data-testid="image-file"
         />
-        <span class="muted">{file ? file.blob.name : 'JPEG, PNG or WebP, up to 10 MB.'}</span>
+        <span class="muted">{file ? file.blob.name : `${typeNames(contentTypes)}, up to ${megabytes(maxBytes)}.`}</span>
         <ChargedButton
           label="Enhance photo"
           cost={g.cost}
@@ -422,7 +443,11 @@ function ImageSection({ paid, saved, onSaved }: { paid: boolean; saved: string |
           {problem}
         </p>
       )}
-      {!paid && <p class="hint">Photo enhancement is part of the paid plans.</p>}
+      {!allowed && planKnown && (
+        <p class="hint">
+          {featureOf(catalog, 'image_enhancement').label} come with the {joinNames(plansWith(catalog, 'image_enhancement').map((p) => p.label))} plans.
+        </p>
+      )}
       {(preview || gen) && (
         <div class="image-compare">
           {preview && (

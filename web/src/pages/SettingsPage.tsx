@@ -4,15 +4,17 @@
  */
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { api } from '../api.ts';
-import { planLabel, refreshCredits, reportError } from '../actions.ts';
+import { refreshCredits, reportError } from '../actions.ts';
+import { planLabel, useCatalog } from '../catalog.ts';
 import { CardHead } from '../components/CardHead.tsx';
 import { PageHeader } from '../components/PageHeader.tsx';
 import { formatDate, formatDateTime, plainMessage } from '../format.ts';
 import { groupLedger, type LedgerRow } from '../ledger.ts';
 import { useAction, useList } from '../hooks.ts';
 import { openModal, useAppState } from '../store.ts';
-import type { AppNotification, CreditsView, LedgerItem } from '../types.ts';
+import type { AppNotification, Catalog, CreditsView, LedgerItem } from '../types.ts';
 
+/** Rows the history reads at a time (a screenful; the API allows up to the catalog's `ledgerPage.max`). */
 const PAGE_SIZE = 20;
 /** Enough history for a month of daily use; the chart stops reading once it passes the period start. */
 const CHART_MAX_PAGES = 10;
@@ -48,23 +50,15 @@ function SourcesLine({ row }: { row: LedgerRow }) {
   );
 }
 
-/** What happened, in words: the feature used, the pack bought, the admin's reason. */
-function activity(row: LedgerRow): string {
+/** What happened, in words: the feature used (as the catalog names one generation), the pack bought, the admin's reason. */
+function activity(row: LedgerRow, catalog: Catalog): string {
   const base = TYPE_LABELS[row.type] ?? row.type;
-  if (row.feature) return `${base} · ${FEATURE_LABELS[row.feature] ?? row.feature}`;
+  if (row.feature) return `${base} · ${catalog.features.find((f) => f.id === row.feature)?.shortLabel ?? row.feature}`;
   // A top-up's reason names the pack by id; its credits say the same thing in words.
   if (row.type === 'top_up') return `${base} · ${row.amount} credits`;
   if (row.reason) return `${base} · ${plainMessage(row.reason)}`;
   return base;
 }
-
-const FEATURE_LABELS: Record<string, string> = {
-  product_description: 'Product description',
-  seo_meta: 'SEO meta tags',
-  image_enhancement: 'Photo enhancement',
-  blog_post: 'Blog post',
-  website_design: 'Website design',
-};
 
 export function SettingsPage() {
   const credits = useAppState((s) => s.credits);
@@ -84,6 +78,7 @@ export function SettingsPage() {
 
 function PlanCard({ credits }: { credits: CreditsView }) {
   const c = credits.credits;
+  const catalog = useCatalog();
   const used = Math.max(0, c.allowance - c.allowanceRemaining);
   const pct = c.allowance ? Math.min(100, (100 * used) / c.allowance) : 0;
   return (
@@ -92,7 +87,7 @@ function PlanCard({ credits }: { credits: CreditsView }) {
         id="plan-title"
         title={
           <>
-            Plan: <span data-testid="settings-plan-name">{planLabel(credits.plan)}</span>
+            Plan: <span data-testid="settings-plan-name">{planLabel(catalog, credits.plan)}</span>
           </>
         }
         note={
@@ -184,6 +179,8 @@ export function usagePerDay(items: LedgerItem[], period: { start: string; end: s
 
 function UsageChart({ period, available }: { period: CreditsView['period']; available: number }) {
   const [items, setItems] = useState<LedgerItem[] | null>(null);
+  // As few requests as the API allows: its largest page.
+  const pageSize = useCatalog().limits.ledgerPage.max;
   useEffect(() => {
     let live = true;
     (async () => {
@@ -191,7 +188,7 @@ function UsageChart({ period, available }: { period: CreditsView['period']; avai
       let cursor: string | null | undefined;
       const start = Date.parse(period.start);
       for (let page = 0; page < CHART_MAX_PAGES; page++) {
-        const res = await api.ledger(100, cursor);
+        const res = await api.ledger(pageSize, cursor);
         all.push(...res.items);
         cursor = res.nextCursor;
         // Newest first: once an entry predates the period, the rest do too.
@@ -309,11 +306,13 @@ function LedgerTable() {
   const available = useAppState((s) => s.credits?.credits.available);
   const [items, setItems] = useState<LedgerItem[]>([]);
   const [cursor, setCursor] = useState<string | null>(null);
+  const catalog = useCatalog();
+  const pageSize = Math.min(PAGE_SIZE, catalog.limits.ledgerPage.max);
   const { busy: loading, run } = useAction('Could not load the usage history', true);
 
   const load = (from: string | null, append: boolean) =>
     run(async () => {
-      const page = await api.ledger(PAGE_SIZE, from);
+      const page = await api.ledger(pageSize, from);
       setItems((prev) => (append ? [...prev, ...page.items] : page.items));
       setCursor(page.nextCursor ?? null);
     });
@@ -344,7 +343,7 @@ function LedgerTable() {
               <tr key={r.id} data-testid="ledger-row" data-type={r.type} data-amount={r.amount}>
                 <td class="ledger-date">{formatDateTime(r.at)}</td>
                 <td class="ledger-activity">
-                  {activity(r)}
+                  {activity(r, catalog)}
                   <SourcesLine row={r} />
                 </td>
                 <td class={`num ledger-amount ${r.amount < 0 ? 'neg' : 'pos'}`} data-testid="ledger-amount">
