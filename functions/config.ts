@@ -124,6 +124,8 @@ export function modelPrice(modelId: string): ModelPrice | undefined {
 
 /** Limits of the contract that are not environment-tunable. */
 export const LIMITS = {
+  /** Grants that are unexpired and hold credits, per account (`POST …/grants` beyond: 409 LIMIT_REACHED). */
+  maxActiveGrants: 20,
   maxBodyBytes: 64 * 1024,
   ledgerPageDefault: 50,
   ledgerPageMax: 100,

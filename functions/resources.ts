@@ -20,6 +20,8 @@ export const TABLE = {
   indexes: [
     /** Accounts by refresh due date, sharded: the monthly job queries `dueShard = n AND periodEnd <= now`. */
     { name: 'refresh-due', partitionKey: 'dueShard', sortKey: 'periodEnd', projection: 'KEYS_ONLY' },
+    /** Accounts whose grants or expiring top-ups are due a notice or their expiry (sparse): the same job queries `sourceDueAt <= now`. */
+    { name: 'source-due', partitionKey: 'dueShard', sortKey: 'sourceDueAt', projection: 'KEYS_ONLY' },
   ],
 } as const;
 

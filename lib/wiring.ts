@@ -105,6 +105,9 @@ export const FUNCTIONS: FunctionSpec[] = [
   http('admin-adjust', {
     access: readWrite,
   }),
+  http('admin-grants-create', {
+    access: readWrite,
+  }),
   http('webhook-subscriptions', {
     // No JWT: the handler verifies the billing system's HMAC signature over the raw body.
     access: ['bus:put', 'webhook-secret'],

@@ -13,12 +13,16 @@
  * | `appliedOps` | string set of idempotent operations applied (top-up credits) |
  * | `hold_<generationId>` | a held charge (see `dynamo-store.ts` for its encoding) |
  * | `rlStart`, `rlEnd`, `rlCount`, `rlCooldown` | the rate-limit window and a running cooldown |
+ * | `src_<sourceId>` | what a grant or expiring top-up still holds (its description is `srm_<sourceId>`) |
+ * | `sv` | the sources' version: bumped when one is added, removed or its expiry noticed (absent: 0) |
  */
 import type { PlanId } from '../config.ts';
 import type { AccountState, Guard } from '../core/ports.ts';
 
 /** Prefix of the attribute that holds a generation's charge on the balance item. */
 export const HOLD = 'hold_';
+/** Prefix of the attribute that holds what a source (grant, expiring top-up) has left. */
+export const SOURCE = 'src_';
 
 /** What a guard predicate sees: the stored account, with the operations applied to it. */
 export type GuardedState = Omit<AccountState, 'pending' | 'seq'> & { appliedOps: ReadonlySet<string> };
@@ -38,6 +42,19 @@ interface Clause<K extends keyof Guard> {
 
 const cond = (expression: string, values: Record<string, unknown> = {}, names: Record<string, string> = {}): Condition => ({ expression, names, values });
 const planName = { '#g_plan': 'plan' }; // `plan` is a reserved word in expressions
+
+/** One comparison per named source, all of which must hold (a source that is absent fails each). */
+function perSource(tag: string, op: '>=' | '=' | '<=', v: Record<string, number>): Condition {
+  const ids = Object.keys(v);
+  return {
+    expression: ids.length ? ids.map((_, i) => `#${tag}${i} ${op} :${tag}${i}`).join(' AND ') : 'attribute_exists(pk)',
+    names: Object.fromEntries(ids.map((id, i) => [`#${tag}${i}`, `${SOURCE}${id}`])),
+    values: Object.fromEntries(ids.map((id, i) => [`:${tag}${i}`, v[id]])),
+  };
+}
+const remainingOf = (s: GuardedState, id: string): number | undefined => s.sources.find((x) => x.id === id)?.remaining;
+const everySource = (v: Record<string, number>, test: (have: number | undefined, want: number) => boolean) => (s: GuardedState) =>
+  Object.entries(v).every(([id, want]) => test(remainingOf(s, id), want));
 
 const CLAUSES: { [K in keyof Guard]-?: Clause<K> } = {
   allowanceAtLeast: { condition: (v) => cond('allowanceRemaining >= :gaal', { ':gaal': v }), holds: (s, v) => s.allowanceRemaining >= v },
@@ -82,6 +99,13 @@ const CLAUSES: { [K in keyof Guard]-?: Clause<K> } = {
     condition: (v) => cond('(attribute_not_exists(rlCooldown) OR rlCooldown <= :gnca)', { ':gnca': v }),
     holds: (s, v) => !s.rate?.cooldownUntil || s.rate.cooldownUntil <= v,
   },
+  sourcesVersionIs: {
+    condition: (v) => cond(v === 0 ? '(attribute_not_exists(sv) OR sv = :gsv)' : 'sv = :gsv', { ':gsv': v }),
+    holds: (s, v) => s.sourcesVersion === v,
+  },
+  sourcesAtLeast: { condition: (v) => perSource('gsl', '>=', v), holds: (s, v) => everySource(v, (have, want) => have !== undefined && have >= want)(s) },
+  sourcesAre: { condition: (v) => perSource('gse', '=', v), holds: (s, v) => everySource(v, (have, want) => have === want)(s) },
+  sourcesAtMost: { condition: (v) => perSource('gsm', '<=', v), holds: (s, v) => everySource(v, (have, want) => have !== undefined && have <= want)(s) },
 };
 
 /** Every guard the port names (the clause table is complete by its type). */

@@ -39,10 +39,12 @@ import {
   type NewLedgerEntry,
   type ChargeHold,
   type CompanionWrite,
+  type CreditSource,
+  type NewAccount,
   type RateState,
 } from '../core/ports.ts';
 import { log } from '../observability/log.ts';
-import { guardConditions, HOLD } from './balance-guards.ts';
+import { guardConditions, HOLD, SOURCE } from './balance-guards.ts';
 import { batchPut, isConditionFailure, refusedItem } from './dynamo-client.ts';
 import { decodeEntry, encodeEntry, FEATURE, FEATURE_OF } from './ledger-codec.ts';
 import { decodeCursor, encodeCursor, LedgerCursor } from './cursor.ts';
@@ -108,7 +110,7 @@ function listPendingOf(item: Item): LedgerEntry[] {
   const list = (item.ob ?? []) as string[];
   const out: LedgerEntry[] = [];
   let seq = item.seq as number;
-  let balance = (item.allowanceRemaining as number) + (item.purchased as number);
+  let balance = (item.allowanceRemaining as number) + (item.purchased as number) + ((item.sourced as number | undefined) ?? 0);
   for (let i = list.length - 1; i >= 0; i--) {
     const e = decodeEntry(list[i]);
     const entry = { ...e, seq: seq--, balanceAfter: balance };
@@ -142,7 +144,42 @@ function toAccount(item: Item): AccountState {
     pending: pendingOf(item),
     holds: holdsOf(item),
     rate: rateOf(item),
+    sources: sourcesOf(item),
+    sourced: (item.sourced as number | undefined) ?? 0,
+    sourcesVersion: (item.sv as number | undefined) ?? 0,
+    expiryNoticed: item.xn instanceof Set ? [...(item.xn as Set<string>)] : [],
   };
+}
+
+/**
+ * Sources are top-level attributes too: `src_<id>` (a number, so a charge is `src_<id> - :n` guarded on
+ * `src_<id> >= :n`) and its description `srm_<id>`: `[bucket letter, category letter or 0, amount,
+ * createdAt ms, expiresAt ms or 0]` (about 45 bytes). The item's TTL attribute is `expiresAt`: nothing on
+ * the balance item may ever be called that.
+ */
+const SOURCE_META = 'srm_';
+type EncodedSource = [string, string | 0, number, number, number];
+const CATEGORY = { promotional: 'p', compensation: 'c' } as const;
+function encodeSource(s: CreditSource): string {
+  const fields: EncodedSource = [s.bucket === 'grant' ? 'g' : 'p', s.category ? CATEGORY[s.category] : 0, s.amount, Date.parse(s.createdAt), s.expiresAt ? Date.parse(s.expiresAt) : 0];
+  return JSON.stringify(fields);
+}
+function sourcesOf(item: Item): CreditSource[] {
+  return Object.keys(item)
+    .filter((k) => k.startsWith(SOURCE_META))
+    .map((k) => {
+      const id = k.slice(SOURCE_META.length);
+      const [b, c, amount, created, expires] = JSON.parse(item[k] as string) as EncodedSource;
+      return {
+        id,
+        bucket: b === 'g' ? 'grant' : 'purchased',
+        ...(c ? { category: c === 'p' ? 'promotional' : 'compensation' } : {}),
+        amount,
+        remaining: (item[`${SOURCE}${id}`] as number | undefined) ?? 0,
+        expiresAt: expires ? new Date(expires).toISOString() : null,
+        createdAt: new Date(created).toISOString(),
+      } satisfies CreditSource;
+    });
 }
 
 /**
@@ -167,15 +204,16 @@ function holdsOf(item: Item): ChargeHold[] {
  * productId?, epoch?], with `at` as epoch milliseconds and the feature as its ledger letter when they
  * round-trip exactly (about 35 bytes instead of 65).
  */
-type EncodedHold = [number, number, string | number, string, (string | null)?, number?];
+type EncodedHold = [number, number, string | number, string, (string | null)?, (number | null)?, Array<[string, number]>?];
 function encodeHold(h: Omit<ChargeHold, 'epoch'> & { epoch?: number }): string {
   const ms = Date.parse(h.at);
   const at = Number.isFinite(ms) && new Date(ms).toISOString() === h.at ? ms : h.at;
   const fields: EncodedHold = [h.allowance, h.purchased, at, FEATURE[h.feature] ?? h.feature, h.productId ?? null];
-  if (h.epoch !== undefined) fields.push(h.epoch);
+  if (h.epoch !== undefined || h.sources?.length) fields.push(h.epoch ?? null);
+  if (h.sources?.length) fields.push(h.sources.map((x): [string, number] => [x.id, x.amount]));
   return JSON.stringify(fields);
 }
-function decodeHold(generationId: string, [allowance, purchased, at, feature, productId, epoch]: EncodedHold): Omit<ChargeHold, 'epoch'> & { epoch?: number } {
+function decodeHold(generationId: string, [allowance, purchased, at, feature, productId, epoch, sources]: EncodedHold): Omit<ChargeHold, 'epoch'> & { epoch?: number } {
   return {
     generationId,
     allowance,
@@ -183,7 +221,8 @@ function decodeHold(generationId: string, [allowance, purchased, at, feature, pr
     at: typeof at === 'number' ? new Date(at).toISOString() : at,
     feature: (FEATURE_OF[feature] ?? feature) as ChargeHold['feature'],
     ...(productId ? { productId } : {}),
-    ...(epoch !== undefined ? { epoch } : {}),
+    ...(epoch !== undefined && epoch !== null ? { epoch } : {}),
+    ...(sources?.length ? { sources: sources.map(([id, amount]) => ({ id, amount })) } : {}),
   };
 }
 
@@ -287,7 +326,7 @@ export class DynamoCreditStore implements CreditStore {
     return out;
   }
 
-  async createAccount(initial: Omit<AccountState, 'seq' | 'pending' | 'holds' | 'allowanceEpoch' | 'rate'>, grant: NewLedgerEntry): Promise<AccountState> {
+  async createAccount(initial: NewAccount, grant: NewLedgerEntry): Promise<AccountState> {
     const item: Item = {
       pk: accountPk(initial.accountId),
       sk: BALANCE,
@@ -336,6 +375,14 @@ export class DynamoCreditStore implements CreditStore {
       sets.push('purchased = purchased + :pd');
       values[':pd'] = change.purchasedDelta ?? 0;
     }
+    const sourceWork = this.sourceUpdates(change, names, values);
+    sets.push(...sourceWork.sets);
+    if (sourceWork.sourcedDelta !== 0 || both) {
+      // The sources' total, kept exact by every write that moves one: the ledger's running balance counts back from it.
+      sets.push('sourced = if_not_exists(sourced, :zero) + :sdsum');
+      values[':sdsum'] = sourceWork.sourcedDelta;
+      values[':zero'] = 0;
+    }
     for (const [k, v] of Object.entries(change.set ?? {})) {
       if (v === undefined) continue;
       names[`#s_${k}`] = k;
@@ -363,7 +410,7 @@ export class DynamoCreditStore implements CreditStore {
       values[':one'] = 1;
     }
 
-    const removes: string[] = [];
+    const removes: string[] = [...sourceWork.removes];
     if (change.rate?.kind === 'count') (sets.push('rlCount = rlCount + :rone'), (values[':rone'] = 1));
     if (change.rate?.kind === 'open') {
       sets.push('rlStart = :rls', 'rlEnd = :rle', 'rlCount = :rone');
@@ -403,10 +450,16 @@ export class DynamoCreditStore implements CreditStore {
       values[':trimHead'] = headOf(trim);
     }
     let expression = [sets.length ? `SET ${sets.join(', ')}` : '', removes.length ? `REMOVE ${removes.join(', ')}` : ''].filter(Boolean).join(' ');
+    const adds: string[] = [];
     if (change.opId) {
-      expression += ' ADD appliedOps :opset';
+      adds.push('appliedOps :opset');
       values[':opset'] = new Set([change.opId]);
     }
+    if (change.noticeExpiry?.length) {
+      adds.push('xn :xnset');
+      values[':xnset'] = new Set(change.noticeExpiry);
+    }
+    if (adds.length) expression += ` ADD ${adds.join(', ')}`;
     if (!expression) return { ok: true, account: (await this.getAccount(accountId))! };
 
     try {
@@ -434,6 +487,7 @@ export class DynamoCreditStore implements CreditStore {
             purchased: updated.purchased as number,
             seq: (updated.seq as number | undefined) ?? base.seq,
             allowanceEpoch: (updated.allowanceEpoch as number | undefined) ?? base.allowanceEpoch,
+            ...this.sourcesAfter(base, change, updated),
             pending: [],
             holds: change.hold
               ? [...base.holds, { ...change.hold, epoch: change.hold.epoch ?? (updated[`${HOLD_EPOCH}${change.hold.generationId}`] as number) }]
@@ -451,7 +505,7 @@ export class DynamoCreditStore implements CreditStore {
         if (Math.floor(length / every) > Math.floor((length - n) / every)) {
           // UPDATED_NEW returns the whole `ob` list, `seq` and both buckets: enough to count back.
           const listed = base
-            ? listPendingOf({ ob: updated.ob, seq: account.seq, allowanceRemaining: account.allowanceRemaining, purchased: account.purchased })
+            ? listPendingOf({ ob: updated.ob, seq: account.seq, allowanceRemaining: account.allowanceRemaining, purchased: account.purchased, sourced: account.sourced })
             : listPendingOf(updated);
           // At most 25 blocks (one BatchWriteItem); a longer backlog is taken by the next crossing.
           const head = listed.slice(0, Math.min(25, Math.floor(listed.length / every)) * every);
@@ -478,6 +532,66 @@ export class DynamoCreditStore implements CreditStore {
       }
       return { ok: false, account: item ? toAccount(item) : null };
     }
+  }
+
+  /**
+   * The parts of an update that move sources: deltas on `src_<id>`, a new source, removed ones, a
+   * version bump and the index key `sourceDueAt`. A removed source's remainder is counted out of
+   * `sourced` only (its attribute goes: a path may not be both set and removed in one update).
+   */
+  private sourceUpdates(change: Change, names: Record<string, string>, values: Record<string, unknown>) {
+    const sets: string[] = [];
+    const removes: string[] = [];
+    let sourcedDelta = 0;
+    const removed = new Set(change.removeSources ?? []);
+    Object.entries(change.sourceDeltas ?? {}).forEach(([id, delta], i) => {
+      sourcedDelta += delta;
+      if (removed.has(id) || delta === 0) return;
+      names[`#sd${i}`] = `${SOURCE}${id}`;
+      values[`:sd${i}`] = delta;
+      sets.push(`#sd${i} = #sd${i} + :sd${i}`);
+    });
+    if (change.addSource) {
+      const s = change.addSource;
+      names['#asr'] = `${SOURCE}${s.id}`;
+      names['#asm'] = `${SOURCE_META}${s.id}`;
+      values[':asr'] = s.remaining;
+      values[':asm'] = encodeSource(s);
+      sets.push('#asr = :asr', '#asm = :asm');
+      sourcedDelta += s.remaining;
+    }
+    [...removed].forEach((id, i) => {
+      names[`#rs${i}`] = `${SOURCE}${id}`;
+      names[`#rm${i}`] = `${SOURCE_META}${id}`;
+      removes.push(`#rs${i}`, `#rm${i}`);
+    });
+    if (change.addSource || removed.size || change.noticeExpiry?.length || change.touchSources) {
+      sets.push('sv = if_not_exists(sv, :zero) + :one');
+      values[':zero'] = 0;
+      values[':one'] = 1;
+    }
+    if (change.sourceDueAt) {
+      sets.push('sourceDueAt = :sda');
+      values[':sda'] = change.sourceDueAt;
+    } else if (change.sourceDueAt === null) removes.push('sourceDueAt');
+    return { sets, removes, sourcedDelta };
+  }
+
+  /** The sources of `base` after a write that answered UPDATED_NEW (`updated` has every attribute it wrote). */
+  private sourcesAfter(base: AccountState, change: Change, updated: Item): Pick<AccountState, 'sources' | 'sourced' | 'sourcesVersion' | 'expiryNoticed'> {
+    const removed = new Set(change.removeSources ?? []);
+    const sources = [...base.sources, ...(change.addSource ? [change.addSource] : [])]
+      .filter((s) => !removed.has(s.id))
+      .map((s) => {
+        const fresh = updated[`${SOURCE}${s.id}`];
+        return typeof fresh === 'number' ? { ...s, remaining: fresh } : s;
+      });
+    return {
+      sources,
+      sourced: (updated.sourced as number | undefined) ?? base.sourced,
+      sourcesVersion: (updated.sv as number | undefined) ?? base.sourcesVersion,
+      expiryNoticed: [...new Set([...base.expiryNoticed, ...(change.noticeExpiry ?? [])])],
+    };
   }
 
   /** The balance item as stored (one consistent read). */
@@ -693,12 +807,21 @@ export class DynamoCreditStore implements CreditStore {
     return { items, nextCursor: items.length === limit && last && last.seq > 1 ? encodeCursor({ before: last.seq }) : null };
   }
 
-  async dueAccounts(now: string, shard: number, cursor?: string, limit = 100): Promise<{ accountIds: string[]; cursor?: string }> {
+  dueAccounts(now: string, shard: number, cursor?: string, limit = 100): Promise<{ accountIds: string[]; cursor?: string }> {
+    return this.dueQuery('refresh-due', 'periodEnd', now, shard, cursor, limit);
+  }
+
+  /** Accounts with a source to notice or expire by `now` (the sparse `source-due` index: only items with a `sourceDueAt`). */
+  sourceDueAccounts(now: string, shard: number, cursor?: string, limit = 100): Promise<{ accountIds: string[]; cursor?: string }> {
+    return this.dueQuery('source-due', 'sourceDueAt', now, shard, cursor, limit);
+  }
+
+  private async dueQuery(index: string, key: string, now: string, shard: number, cursor: string | undefined, limit: number): Promise<{ accountIds: string[]; cursor?: string }> {
     const r = await this.doc.send(
       new QueryCommand({
         TableName: this.table,
-        IndexName: 'refresh-due',
-        KeyConditionExpression: 'dueShard = :s AND periodEnd <= :now',
+        IndexName: index,
+        KeyConditionExpression: `dueShard = :s AND ${key} <= :now`,
         ExpressionAttributeValues: { ':s': `due#${shard}`, ':now': now },
         Limit: limit,
         ExclusiveStartKey: cursor ? decodeCursor(cursor, DueCursor, 'cursor') : undefined,

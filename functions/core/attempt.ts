@@ -10,10 +10,11 @@
  * never counted because nothing was written.
  */
 import { FEATURES, LIMITS, type FeatureId, type PlanId } from '../config.ts';
-import { type ChargeSplit, type CreditsDeps, provisionAccount, refreshAccount, refund, refundAbandoned, ledgerEntry } from './credits.ts';
+import { type ChargeSplit, type CreditsDeps, chargeChange, provisionAccount, refreshAccount, refund, refundAbandoned, settleSources } from './credits.ts';
 import { InsufficientCredits, PlanUpgradeRequired } from './errors.ts';
 import { newId } from './ids.ts';
-import { availableOf, type AccountState, type Guard, type NewLedgerEntry, type RateChange } from './ports.ts';
+import type { AccountState, Guard, RateChange } from './ports.ts';
+import { availableAt, expiredSources, noticeDueSources, planCharge, type ChargePlan } from './sources.ts';
 import { cooldownError, rateView, withRate, type RateLimitDeps, type RateView } from './rate-limit.ts';
 import { outOfCreditsAction } from '../config.ts';
 import { telemetryOf } from './telemetry.ts';
@@ -46,17 +47,12 @@ export async function admitAttempt(deps: CreditsDeps & RateLimitDeps, req: Attem
   const cfg = deps.rateLimit;
   const plans = FEATURES[req.feature].plans;
   const cost = FEATURES[req.feature].cost;
-  const charged = (now: Date, fromAllowance: number, fromPurchased: number): NewLedgerEntry[] => {
-    const base = { type: 'charge' as const, feature: req.feature, generationId: req.generationId, productId: req.productId };
-    const entries: NewLedgerEntry[] = [];
-    if (fromAllowance > 0) entries.push(ledgerEntry(now, { ...base, amount: -fromAllowance, bucket: 'allowance' }));
-    if (fromPurchased > 0) entries.push(ledgerEntry(now, { ...base, amount: -fromPurchased, bucket: 'purchased' }));
-    return entries;
-  };
-  const hold = (now: Date, allowance: number, purchased: number) => ({
+  const fields = { type: 'charge' as const, feature: req.feature, generationId: req.generationId, productId: req.productId };
+  const hold = (now: Date, plan: Pick<ChargePlan, 'allowance' | 'purchased' | 'sources'>) => ({
     generationId: req.generationId,
-    allowance,
-    purchased,
+    allowance: plan.allowance,
+    purchased: plan.purchased,
+    ...(plan.sources.length ? { sources: plan.sources } : {}),
     at: now.toISOString(),
     feature: req.feature,
     productId: req.productId,
@@ -68,10 +64,11 @@ export async function admitAttempt(deps: CreditsDeps & RateLimitDeps, req: Attem
     const now = deps.clock.now();
     const at = now.toISOString();
     if (known === undefined) {
+      // Allowance first is the burn-down order's first rule: the blind write takes the allowance only.
+      const fromAllowance = { allowance: cost, purchased: 0, sources: [], parts: [{ bucket: 'allowance' as const, amount: cost }], guard: {} };
       const r = await deps.store.apply(req.accountId, {
-        allowanceDelta: -cost,
-        entries: charged(now, cost, 0),
-        hold: hold(now, cost, 0),
+        ...chargeChange(now, fromAllowance, fields),
+        hold: hold(now, fromAllowance),
         rate: { kind: 'count' },
         guard: { periodCurrentAt: at, planIn: plans, rateWindowOpenAt: at, rateCountBelow: cfg.maxAttempts, noCooldownAt: at, allowanceAtLeast: cost, holdAbsent: req.generationId },
       });
@@ -109,6 +106,10 @@ export async function admitAttempt(deps: CreditsDeps & RateLimitDeps, req: Attem
       known = (await refreshAccount(deps, account)).account;
       continue;
     }
+    if (expiredSources(account, at).length || noticeDueSources(account, at).length) {
+      known = await settleSources(deps, account);
+      continue;
+    }
     if (!(plans as readonly string[]).includes(account.plan)) throw new PlanUpgradeRequired(req.upgradeMessage);
 
     const rate = account.rate;
@@ -137,26 +138,22 @@ export async function admitAttempt(deps: CreditsDeps & RateLimitDeps, req: Attem
       throw cooldownError(until, now, cfg);
     }
 
-    const available = availableOf(account);
-    if (available < cost) {
+    const plan = planCharge(account, cost, at);
+    if (!plan) {
       // Refused before anything was written: the attempt is not counted.
-      throw withRate(new InsufficientCredits(cost, available, outOfCreditsAction(account.plan)), rateView(rate, cfg, now));
+      throw withRate(new InsufficientCredits(cost, availableAt(account, at), outOfCreditsAction(account.plan)), rateView(rate, cfg, now));
     }
-    const fromAllowance = Math.min(cost, account.allowanceRemaining);
-    const fromPurchased = cost - fromAllowance;
     const rateChange: RateChange = open ? { kind: 'count' } : { kind: 'open', windowStart: at, windowEnd: new Date(now.getTime() + cfg.windowSeconds * 1000).toISOString() };
     const rateGuard: Guard = open
       ? { rateWindowOpenAt: at, rateCountBelow: cfg.maxAttempts, noCooldownAt: at }
       : { rateWindowEndIs: rate?.windowEnd ?? null, noCooldownAt: at };
     const r = await deps.store.apply(req.accountId, {
-      allowanceDelta: -fromAllowance,
-      purchasedDelta: -fromPurchased,
-      entries: charged(now, fromAllowance, fromPurchased),
-      hold: hold(now, fromAllowance, fromPurchased),
+      ...chargeChange(now, plan, fields),
+      hold: hold(now, plan),
       rate: rateChange,
       guard: {
-        // Taking purchased credits is only right while the allowance holds exactly what we saw ("allowance first").
-        ...(fromPurchased === 0 ? { allowanceAtLeast: cost } : { allowanceIs: fromAllowance, purchasedAtLeast: fromPurchased }),
+        // The burn-down order holds at the write: allowance first, then grants and purchased credits (see sources.ts).
+        ...plan.guard,
         periodCurrentAt: at,
         planIn: plans,
         holdAbsent: req.generationId,
@@ -178,7 +175,7 @@ const holdCutoff = (now: Date): string => new Date(now.getTime() - LIMITS.charge
  */
 async function settle(deps: CreditsDeps & RateLimitDeps, req: AttemptRequest, charged: AccountState, now: Date): Promise<ChargedAttempt> {
   const h = charged.holds.find((x) => x.generationId === req.generationId)!;
-  const split: ChargeSplit = { allowance: h.allowance, purchased: h.purchased, epoch: h.epoch, held: true };
+  const split: ChargeSplit = { allowance: h.allowance, purchased: h.purchased, ...(h.sources ? { sources: h.sources } : {}), epoch: h.epoch, held: true };
   const rate = rateView(charged.rate, deps.rateLimit, now);
   let account = charged;
   if (charged.holds.some((x) => x.generationId !== req.generationId && x.at < holdCutoff(now))) {

@@ -6,10 +6,11 @@
  */
 import { PLANS, LIMITS, outOfCreditsAction, type FeatureId, type PlanId } from '../config.ts';
 import type { Clock } from './clock.ts';
-import { Conflict, InsufficientCredits, NotFound } from './errors.ts';
+import { Conflict, InsufficientCredits, NotFound, ValidationFailed } from './errors.ts';
 import { newId } from './ids.ts';
 import { anchorFor, periodContaining } from './period.ts';
-import { availableOf, type AccountState, type Change, type CreditStore, type NewLedgerEntry, type NotificationStore } from './ports.ts';
+import { availableOf, type AccountState, type Change, type CreditSource, type CreditStore, type GrantCategory, type NewLedgerEntry, type NotificationStore, type SourcePart } from './ports.ts';
+import { expiredSources, grantsInUse, nextSourceDue, noticeDueSources, planCharge, refundableSources, type ChargePlan } from './sources.ts';
 
 export interface CreditsDeps {
   store: CreditStore;
@@ -24,6 +25,17 @@ export function ledgerEntry(now: Date, fields: Omit<NewLedgerEntry, 'id' | 'at'>
   return { id: newId('led', now), at: now.toISOString(), ...fields };
 }
 const entry = ledgerEntry;
+
+/** The buckets' deltas and the one ledger entry of a planned charge (its parts listed in burn-down order). */
+export function chargeChange(now: Date, plan: ChargePlan, fields: Pick<NewLedgerEntry, 'type' | 'feature' | 'generationId' | 'productId'>): Pick<Change, 'allowanceDelta' | 'purchasedDelta' | 'sourceDeltas' | 'entries'> {
+  const cost = plan.parts.reduce((n, x) => n + x.amount, 0);
+  return {
+    allowanceDelta: -plan.allowance,
+    purchasedDelta: -plan.purchased,
+    ...(plan.sources.length ? { sourceDeltas: Object.fromEntries(plan.sources.map((x) => [x.id, -x.amount])) } : {}),
+    entries: [entry(now, { ...fields, amount: -cost, bucket: plan.parts[0].bucket, sources: plan.parts.map((x) => ({ ...x, amount: -x.amount })) })],
+  };
+}
 
 /** Creates the account on the free plan unless it exists (idempotent under concurrent first requests). */
 export async function provisionAccount(deps: CreditsDeps, accountId: string): Promise<AccountState> {
@@ -53,14 +65,68 @@ export async function provisionAccount(deps: CreditsDeps, accountId: string): Pr
  */
 export async function ensureAccount(deps: CreditsDeps, accountId: string): Promise<AccountState> {
   const account = (await deps.store.getAccount(accountId)) ?? (await provisionAccount(deps, accountId));
-  return refreshIfDue(deps, account.holds.length ? await refundAbandoned(deps, account) : account);
+  return settleSources(deps, await refreshIfDue(deps, account.holds.length ? await refundAbandoned(deps, account) : account));
 }
 
-/** The account if it exists (refreshed if due); admin routes never create accounts. */
+/** The account if it exists (refreshed and its sources settled if due); admin routes never create accounts. */
 export async function existingAccount(deps: CreditsDeps, accountId: string): Promise<AccountState> {
   const account = await deps.store.getAccount(accountId);
   if (!account) throw new NotFound(`Account ${accountId} does not exist.`);
-  return refreshIfDue(deps, account);
+  return settleSources(deps, await refreshIfDue(deps, account));
+}
+
+const sourceRef = (s: CreditSource): Pick<NewLedgerEntry, 'grantId' | 'topUpId'> => (s.bucket === 'grant' ? { grantId: s.id } : { topUpId: s.id });
+const describe = (s: CreditSource): string => (s.bucket === 'grant' ? `${s.category ?? 'promotional'} grant` : 'top-up');
+
+/**
+ * Applies what the sources' clock says is due, before a request uses the account (and from the scheduled
+ * job): each source past its `expiresAt` leaves the balance with one `expire` entry for what it still held,
+ * and each source 7 days from its expiry that still holds credits gets one `credits_expiring` notice.
+ * Both writes are guarded on the sources' version and the expired amounts, so a concurrent request or
+ * job run applies each once.
+ */
+export async function settleSources(deps: CreditsDeps, start: AccountState): Promise<AccountState> {
+  let account = start;
+  for (let race = 0; race < MAX_RACES; race++) {
+    const now = deps.clock.now();
+    const at = now.toISOString();
+    const expired = expiredSources(account, at);
+    const notice = expired.length ? [] : noticeDueSources(account, at);
+    if (!expired.length && !notice.length) return account;
+    const change: Change = expired.length
+      ? {
+          sourceDeltas: Object.fromEntries(expired.map((x) => [x.id, -x.remaining])),
+          removeSources: expired.map((x) => x.id),
+          entries: expired
+            .filter((x) => x.remaining > 0)
+            .map((x) => entry(now, { type: 'expire', amount: -x.remaining, bucket: x.bucket, ...sourceRef(x), reason: `${x.remaining} credits of a ${describe(x)} expired` })),
+          sourceDueAt: nextSourceDue(account.sources.filter((x) => !expired.includes(x)), account.expiryNoticed),
+          guard: { sourcesVersionIs: account.sourcesVersion, sourcesAre: Object.fromEntries(expired.map((x) => [x.id, x.remaining])) },
+        }
+      : {
+          noticeExpiry: notice.map((x) => x.id),
+          entries: [],
+          sourceDueAt: nextSourceDue(account.sources, [...account.expiryNoticed, ...notice.map((x) => x.id)]),
+          guard: { sourcesVersionIs: account.sourcesVersion },
+        };
+    const result = await deps.store.apply(account.accountId, change);
+    if (!result.ok) {
+      if (!result.account) throw new NotFound(`Account ${account.accountId} does not exist.`);
+      account = result.account;
+      continue;
+    }
+    // The notice is written once, by the write that marked it (an empty source is marked without one).
+    for (const x of notice.filter((n) => n.remaining > 0)) {
+      await deps.notifications.add(account.accountId, {
+        id: newId('ntf', now),
+        type: 'credits_expiring',
+        message: `${x.remaining} AI credits from a ${describe(x)} expire on ${x.expiresAt!.slice(0, 10)}. They are used before your other credits.`,
+        createdAt: at,
+      });
+    }
+    account = result.account;
+  }
+  throw new Error(`settling the sources of ${account.accountId} lost ${MAX_RACES} races`);
 }
 
 /**
@@ -112,6 +178,8 @@ export interface ChargeMeta {
 export interface ChargeSplit {
   allowance: number;
   purchased: number;
+  /** What it took from grants and expiring top-ups, by source id. */
+  sources?: Array<{ id: string; amount: number }>;
   /** The allowance epoch the allowance part came from: it is given back only while that epoch lasts. */
   epoch: number;
   /** The charge is held (see `ChargeMeta.hold`): its refund is guarded on, and removes, the hold. */
@@ -132,40 +200,29 @@ export async function charge(
   for (let race = 0; race < MAX_RACES; race++) {
     const now = deps.clock.now();
     account = await refreshIfDue(deps, account);
-    const available = availableOf(account);
-    if (available < cost) {
-      throw new InsufficientCredits(cost, available, outOfCreditsAction(account.plan));
-    }
-    const fromAllowance = Math.min(cost, account.allowanceRemaining);
-    const fromPurchased = cost - fromAllowance;
-    const base = { type: 'charge' as const, feature: meta.feature, generationId: meta.generationId, productId: meta.productId };
-    const entries: NewLedgerEntry[] = [];
-    if (fromAllowance > 0) entries.push(entry(now, { ...base, amount: -fromAllowance, bucket: 'allowance' }));
-    if (fromPurchased > 0) entries.push(entry(now, { ...base, amount: -fromPurchased, bucket: 'purchased' }));
-    // Taking purchased credits is only right while the allowance holds exactly what we saw: that keeps
-    // "allowance first" true even when a refresh or refund lands concurrently.
+    account = await settleSources(deps, account);
+    const plan = planCharge(account, cost, now.toISOString());
+    if (!plan) throw new InsufficientCredits(cost, availableOf(account), outOfCreditsAction(account.plan));
     const change: Change = {
-      allowanceDelta: -fromAllowance,
-      purchasedDelta: -fromPurchased,
-      entries,
+      ...chargeChange(now, plan, { type: 'charge', feature: meta.feature, generationId: meta.generationId, productId: meta.productId }),
       // Held until the generation ends: a process that dies before releasing or refunding it leaves the
       // hold behind, and the next reader of the account refunds it (see `refundAbandoned`).
       hold: meta.hold
-        ? { generationId: meta.generationId, allowance: fromAllowance, purchased: fromPurchased, at: now.toISOString(), epoch: account.allowanceEpoch, feature: meta.feature, productId: meta.productId }
+        ? { generationId: meta.generationId, allowance: plan.allowance, purchased: plan.purchased, ...(plan.sources.length ? { sources: plan.sources } : {}), at: now.toISOString(), epoch: account.allowanceEpoch, feature: meta.feature, productId: meta.productId }
         : undefined,
       guard: {
-        ...(fromPurchased === 0
-          ? { allowanceAtLeast: cost, periodCurrentAt: now.toISOString() }
-          : { allowanceIs: fromAllowance, purchasedAtLeast: fromPurchased, periodCurrentAt: now.toISOString() }),
+        // The burn-down order's own guard: the write lands only on the state the plan was made from.
+        ...plan.guard,
+        periodCurrentAt: now.toISOString(),
         // The epoch recorded with the charge must be the one the allowance part really came from.
-        ...(fromAllowance > 0 ? { allowanceEpochIs: account.allowanceEpoch } : {}),
+        ...(plan.allowance > 0 ? { allowanceEpochIs: account.allowanceEpoch } : {}),
         // One generation id is charged once at a time, even if two requests race with the same id.
         ...(meta.hold ? { holdAbsent: meta.generationId } : {}),
       },
     };
     const result = await deps.store.apply(account.accountId, change, account);
     if (result.ok) {
-      const split = { allowance: fromAllowance, purchased: fromPurchased, epoch: account.allowanceEpoch, ...(meta.hold ? { held: true } : {}) };
+      const split = { allowance: plan.allowance, purchased: plan.purchased, ...(plan.sources.length ? { sources: plan.sources } : {}), epoch: account.allowanceEpoch, ...(meta.hold ? { held: true } : {}) };
       return { account: result.account, split };
     }
     account = result.account ?? (await provisionAccount(deps, account.accountId));
@@ -191,28 +248,46 @@ export async function refund(deps: CreditsDeps, accountId: string, split: Charge
     const now = deps.clock.now();
     const sameEpoch = account.allowanceEpoch === split.epoch;
     const allowanceBack = sameEpoch ? Math.min(split.allowance, Math.max(0, account.allowance - account.allowanceRemaining)) : 0;
+    const notes: string[] = [];
     const notReturned = split.allowance - allowanceBack;
-    const base = { type: 'refund' as const, feature: meta.feature, generationId: meta.generationId, productId: meta.productId, reason: meta.reason };
-    const entries: NewLedgerEntry[] = [];
-    if (allowanceBack > 0) entries.push(entry(now, { ...base, amount: allowanceBack, bucket: 'allowance' }));
-    if (notReturned > 0) {
-      entries.push(
-        entry(now, {
-          ...base,
-          amount: 0,
-          bucket: 'allowance',
-          reason: `${meta.reason}; ${notReturned} allowance credit${notReturned === 1 ? '' : 's'} not returned: the allowance was reset since the charge`,
-        }),
-      );
-    }
-    if (split.purchased > 0) entries.push(entry(now, { ...base, amount: split.purchased, bucket: 'purchased' }));
+    if (notReturned > 0) notes.push(`${notReturned} allowance credit${notReturned === 1 ? '' : 's'} not returned: the allowance was reset since the charge`);
+    // Grant and expiring top-up parts go back to their sources while those have not expired.
+    const sourcesBack = refundableSources(account, split.sources ?? [], now.toISOString());
+    const lost = sourcesBack.reduce((n, x) => n + x.amount - x.back, 0);
+    if (lost > 0) notes.push(`${lost} credit${lost === 1 ? '' : 's'} not returned: the grant or top-up ${lost === 1 ? 'it' : 'they'} came from expired since the charge`);
+    // One entry per refund, listing what each source got back (0 for a part that no longer exists).
+    const parts: SourcePart[] = [
+      ...(split.allowance > 0 ? [{ bucket: 'allowance' as const, amount: allowanceBack }] : []),
+      ...sourcesBack.map((x) => ({ bucket: x.source?.bucket ?? ('grant' as const), id: x.id, amount: x.back })),
+      ...(split.purchased > 0 ? [{ bucket: 'purchased' as const, amount: split.purchased }] : []),
+    ];
+    const amount = parts.reduce((n, x) => n + x.amount, 0);
+    const entries: NewLedgerEntry[] = parts.length
+      ? [
+          entry(now, {
+            type: 'refund',
+            feature: meta.feature,
+            generationId: meta.generationId,
+            productId: meta.productId,
+            amount,
+            bucket: (parts.find((x) => x.amount > 0) ?? parts[0]).bucket,
+            reason: [meta.reason, ...notes].join('; '),
+            sources: parts,
+          }),
+        ]
+      : [];
+    const returned = sourcesBack.filter((x) => x.back > 0);
     const result = await deps.store.apply(accountId, {
       allowanceDelta: allowanceBack,
       purchasedDelta: split.purchased,
+      // Giving a source credits back bumps the sources' version: a grant that would drop it as empty sees that.
+      ...(returned.length ? { sourceDeltas: Object.fromEntries(returned.map((x) => [x.id, x.back])), touchSources: true } : {}),
       entries,
       guard: {
         ...(split.held ? { holdExists: meta.generationId } : {}),
         ...(allowanceBack > 0 ? { allowanceEpochIs: split.epoch, allowanceAtMost: account.allowance - allowanceBack } : {}),
+        // Never above what a source was created with; a source that expired meanwhile is gone and fails this.
+        ...(returned.length ? { sourcesAtMost: Object.fromEntries(returned.map((x) => [x.id, x.source!.amount - x.back])) } : {}),
       },
       ...(split.held ? { releaseHold: meta.generationId } : {}),
     });
@@ -325,18 +400,75 @@ export async function creditPurchased(
   opId: string,
   credits: number,
   fields: Pick<NewLedgerEntry, 'topUpId' | 'reason'>,
+  /** A pack with `validDays`: the credits become a source of their own that expires this many days from now. */
+  validDays?: number,
 ): Promise<{ credited: boolean; account: AccountState }> {
-  await ensureAccount(deps, accountId);
-  const now = deps.clock.now();
-  const result = await deps.store.apply(accountId, {
-    purchasedDelta: credits,
-    entries: [entry(now, { type: 'top_up', amount: credits, bucket: 'purchased', ...fields })],
-    guard: { opNotApplied: opId },
-    opId,
-  });
-  if (result.ok) return { credited: true, account: result.account };
-  if (!result.account) throw new NotFound(`Account ${accountId} does not exist.`);
-  return { credited: false, account: result.account };
+  let account = await ensureAccount(deps, accountId);
+  for (let race = 0; race < MAX_RACES; race++) {
+    const now = deps.clock.now();
+    const source: CreditSource | undefined =
+      validDays && fields.topUpId
+        ? { id: fields.topUpId, bucket: 'purchased', amount: credits, remaining: credits, expiresAt: new Date(now.getTime() + validDays * 86400_000).toISOString(), createdAt: now.toISOString() }
+        : undefined;
+    const result = await deps.store.apply(accountId, {
+      ...(source ? { addSource: source, sourceDueAt: nextSourceDue([...account.sources, source], account.expiryNoticed) } : { purchasedDelta: credits }),
+      entries: [entry(now, { type: 'top_up', amount: credits, bucket: 'purchased', ...fields })],
+      // A new source changes the index key, computed from the sources seen: they must still be the ones.
+      guard: { opNotApplied: opId, ...(source ? { sourcesVersionIs: account.sourcesVersion } : {}) },
+      opId,
+    });
+    if (result.ok) return { credited: true, account: result.account };
+    if (!result.account) throw new NotFound(`Account ${accountId} does not exist.`);
+    if (result.account.sourcesVersion === account.sourcesVersion || !source) return { credited: false, account: result.account };
+    account = result.account;
+  }
+  throw new Error(`top-up credit on ${accountId} lost ${MAX_RACES} races`);
+}
+
+export interface GrantRequest {
+  amount: number;
+  reason: string;
+  category: GrantCategory;
+  expiresAt?: string;
+}
+
+/**
+ * An admin grant: a source of its own on the balance item, with a `grant` entry naming it. At most
+ * `LIMITS.maxActiveGrants` grants that are unexpired and hold credits (409 LIMIT_REACHED beyond). The
+ * write is guarded on the sources' version, so concurrent grants cannot pass the cap together. Empty
+ * grants no hold refers to are dropped by the same write (it bounds the balance item): only a refund
+ * could give one credits again, and a refund names its source in a hold. A refund to a source bumps the
+ * version, so a drop decided before it fails its guard and is decided again.
+ */
+export async function grantCredits(deps: CreditsDeps, accountId: string, req: GrantRequest, grantId = newId('grt', deps.clock.now())): Promise<{ grant: CreditSource; account: AccountState }> {
+  let account = await existingAccount(deps, accountId);
+  for (let race = 0; race < MAX_RACES; race++) {
+    const now = deps.clock.now();
+    const at = now.toISOString();
+    if (req.expiresAt !== undefined && req.expiresAt <= at) throw new ValidationFailed([{ path: 'body.expiresAt', message: 'must be in the future' }]);
+    if (grantsInUse(account, at) >= LIMITS.maxActiveGrants) {
+      throw new Conflict(`The account already has ${LIMITS.maxActiveGrants} grants in use (unexpired, holding credits).`, 'LIMIT_REACHED', { limit: LIMITS.maxActiveGrants });
+    }
+    const grant: CreditSource = { id: grantId, bucket: 'grant', category: req.category, amount: req.amount, remaining: req.amount, expiresAt: req.expiresAt ?? null, createdAt: at };
+    const referenced = new Set(account.holds.flatMap((h) => (h.sources ?? []).map((x) => x.id)));
+    const dropped = account.sources.filter((x) => x.remaining === 0 && !referenced.has(x.id) && x.bucket === 'grant');
+    const kept = account.sources.filter((x) => !dropped.includes(x));
+    const result = await deps.store.apply(accountId, {
+      addSource: grant,
+      ...(dropped.length ? { removeSources: dropped.map((x) => x.id) } : {}),
+      sourceDueAt: nextSourceDue([...kept, grant], account.expiryNoticed),
+      entries: [entry(now, { type: 'grant', amount: req.amount, bucket: 'grant', grantId, reason: req.reason })],
+      guard: {
+        sourcesVersionIs: account.sourcesVersion,
+        // Still empty, and (the version) given nothing back meanwhile: so no hold taken since can name them.
+        ...(dropped.length ? { sourcesAre: Object.fromEntries(dropped.map((x) => [x.id, 0])) } : {}),
+      },
+    });
+    if (result.ok) return { grant, account: result.account };
+    if (!result.account) throw new NotFound(`Account ${accountId} does not exist.`);
+    account = result.account;
+  }
+  throw new Error(`grant on ${accountId} lost ${MAX_RACES} races`);
 }
 
 /**

@@ -4,8 +4,34 @@
  */
 import type { FeatureId, PlanId } from '../config.ts';
 
-export type Bucket = 'allowance' | 'purchased';
-export type LedgerType = 'grant' | 'reset' | 'refresh' | 'charge' | 'refund' | 'top_up' | 'adjust';
+export type Bucket = 'allowance' | 'purchased' | 'grant';
+export type LedgerType = 'grant' | 'reset' | 'refresh' | 'charge' | 'refund' | 'top_up' | 'adjust' | 'expire';
+export type GrantCategory = 'promotional' | 'compensation';
+
+/** What one entry took from (or gave back to) one source: a charge spanning several sources lists each. */
+export interface SourcePart {
+  bucket: Bucket;
+  /** The grant or top-up id; absent for the allowance and the non-expiring purchased pool. */
+  id?: string;
+  amount: number;
+}
+
+/**
+ * A grant, or a top-up that expires, kept on the balance item beside the two pools (so every charge,
+ * refund and expiry stays one conditional write). Non-expiring purchased credits stay in `purchased`.
+ */
+export interface CreditSource {
+  /** `grt_…` for a grant, the top-up id for a top-up. */
+  id: string;
+  bucket: 'grant' | 'purchased';
+  /** Grants only. */
+  category?: GrantCategory;
+  /** What it was created with. */
+  amount: number;
+  remaining: number;
+  expiresAt: string | null;
+  createdAt: string;
+}
 
 /** A ledger entry as written by a change: the store assigns its sequence number. */
 export interface NewLedgerEntry {
@@ -18,7 +44,10 @@ export interface NewLedgerEntry {
   generationId?: string;
   productId?: string;
   topUpId?: string;
+  grantId?: string;
   reason?: string;
+  /** A charge or refund: what it took from (gave back to) each source, in burn-down order. */
+  sources?: SourcePart[];
 }
 
 export interface LedgerEntry extends NewLedgerEntry {
@@ -55,6 +84,14 @@ export interface AccountState {
   holds: ChargeHold[];
   /** The rate-limit window of generation attempts, kept on this item so one write counts and charges. */
   rate: RateState | null;
+  /** Grants and expiring top-ups, in no particular order (see `sources.ts` for the burn-down order). */
+  sources: CreditSource[];
+  /** Sum of the sources' `remaining`, kept by every write that moves one (the store's own count, exact at each write). */
+  sourced: number;
+  /** Bumped whenever a source is added or removed or its expiry noticed: decisions over the set of sources guard on it. */
+  sourcesVersion: number;
+  /** Sources whose `credits_expiring` notice was handled (sent, or skipped because the source was empty). */
+  expiryNoticed: string[];
 }
 
 /** Generation attempts: a window opened at the first attempt, its count, and a cooldown once it overflowed. */
@@ -76,9 +113,12 @@ export interface ChargeHold {
   epoch: number;
   feature: FeatureId;
   productId?: string;
+  /** What it took from grants and expiring top-ups, by source id. */
+  sources?: Array<{ id: string; amount: number }>;
 }
 
-export const availableOf = (a: Pick<AccountState, 'allowanceRemaining' | 'purchased'>): number => a.allowanceRemaining + a.purchased;
+export const availableOf = (a: Pick<AccountState, 'allowanceRemaining' | 'purchased'> & { sourced?: number }): number =>
+  a.allowanceRemaining + a.purchased + (a.sourced ?? 0);
 
 /**
  * Conditions a change requires of the balance item, checked atomically with the write.
@@ -118,6 +158,14 @@ export interface Guard {
   rateCountAtLeast?: number;
   /** No cooldown is running at this instant. */
   noCooldownAt?: string;
+  /** No source was added, removed or noticed since this version. */
+  sourcesVersionIs?: number;
+  /** Each named source holds at least this much (so it exists: it has not expired). */
+  sourcesAtLeast?: Record<string, number>;
+  /** Each named source holds exactly this much. */
+  sourcesAre?: Record<string, number>;
+  /** Each named source holds at most this much (a refund never lifts a source above what it was created with). */
+  sourcesAtMost?: Record<string, number>;
 }
 
 /** A change of the rate-limit window, written with the rest of the change. */
@@ -150,7 +198,22 @@ export interface Change {
   rate?: RateChange;
   /** Removes the hold of this generation, in the same write. */
   releaseHold?: string;
+  /** Added to the named sources' `remaining` (and to `sourced`). */
+  sourceDeltas?: Record<string, number>;
+  /** A new source, in the same write (bumps `sourcesVersion`). */
+  addSource?: CreditSource;
+  /** Sources removed (expired, or empty and referenced by no hold); their remainders must be taken out by `sourceDeltas`. Bumps `sourcesVersion`. */
+  removeSources?: string[];
+  /** Bumps `sourcesVersion` without adding or removing a source (a refund to one). */
+  touchSources?: boolean;
+  /** Marks these sources' expiry as noticed (bumps `sourcesVersion`). */
+  noticeExpiry?: string[];
+  /** When the job must next visit the account for its sources (index `source-due`); null removes it. */
+  sourceDueAt?: string | null;
 }
+
+/** What creating an account writes; the rest starts empty. */
+export type NewAccount = Omit<AccountState, 'seq' | 'pending' | 'holds' | 'allowanceEpoch' | 'rate' | 'sources' | 'sourced' | 'sourcesVersion' | 'expiryNoticed'>;
 
 export type ChangeResult = { ok: true; account: AccountState } | { ok: false; account: AccountState | null };
 
@@ -174,7 +237,7 @@ export interface CreditStore {
   /** Several accounts in as few requests as the store allows (consistent reads); absent ones are left out. */
   getAccounts(accountIds: string[]): Promise<AccountState[]>;
   /** Creates the account unless it exists; returns the stored state either way (idempotent). */
-  createAccount(initial: Omit<AccountState, 'seq' | 'pending' | 'holds' | 'allowanceEpoch' | 'rate'>, grant: NewLedgerEntry): Promise<AccountState>;
+  createAccount(initial: NewAccount, grant: NewLedgerEntry): Promise<AccountState>;
   /**
    * Applies a change with one conditional write; `ok: false` (with the fresh state) when a guard did not
    * hold. With `base` (the caller's last read) the result is `base` updated with what the write changed,
@@ -186,6 +249,8 @@ export interface CreditStore {
   /** What a held charge's admission left to be written beside its generation, if anything (once). */
   companionWrites?(accountId: string, generationId: string): CompanionWrite | undefined;
   ledgerPage(accountId: string, limit: number, cursor?: string): Promise<LedgerPage>;
+  /** Accounts with a source to expire or notice at or before `now`, a page at a time (for the scheduled job). */
+  sourceDueAccounts(now: string, shard: number, cursor?: string, limit?: number): Promise<{ accountIds: string[]; cursor?: string }>;
   /** Accounts whose period ended before `now`, a page at a time (for the monthly job). */
   dueAccounts(now: string, shard: number, cursor?: string, limit?: number): Promise<{ accountIds: string[]; cursor?: string }>;
 }
@@ -196,7 +261,8 @@ export type NotificationType =
   | 'credits_refreshed'
   | 'low_balance'
   | 'top_up_completed'
-  | 'blog_published';
+  | 'blog_published'
+  | 'credits_expiring';
 
 export interface Notification {
   id: string;

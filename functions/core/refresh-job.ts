@@ -5,7 +5,7 @@
  * due range, so a run cut short (deadline, crash) is resumed by the next one from wherever it stopped.
  */
 import { LIMITS } from '../config.ts';
-import { refreshAccount, type CreditsDeps } from './credits.ts';
+import { refreshAccount, settleSources, type CreditsDeps } from './credits.ts';
 import type { AccountState } from './ports.ts';
 
 export interface RefreshJobOptions {
@@ -24,6 +24,8 @@ export interface RefreshJobResult {
   /** Due accounts found that someone else refreshed first (a request's lazy refresh, a concurrent run). */
   alreadyFresh: number;
   failed: number;
+  /** Accounts whose grants or expiring top-ups were visited for an expiry or a `credits_expiring` notice. */
+  sourcesSettled: number;
   errors: string[];
   /** False when the deadline stopped the run before every shard was exhausted. */
   complete: boolean;
@@ -45,7 +47,7 @@ export async function refreshDueAccounts(deps: CreditsDeps, opts: RefreshJobOpti
   const deadline = opts.deadline ?? Infinity;
   // One instant for the whole run: accounts falling due meanwhile are the next run's.
   const now = deps.clock.now().toISOString();
-  const result: RefreshJobResult = { refreshed: 0, alreadyFresh: 0, failed: 0, errors: [], complete: true };
+  const result: RefreshJobResult = { refreshed: 0, alreadyFresh: 0, failed: 0, sourcesSettled: 0, errors: [], complete: true };
 
   const refreshOne = async (account: AccountState) => {
     try {
@@ -59,18 +61,30 @@ export async function refreshDueAccounts(deps: CreditsDeps, opts: RefreshJobOpti
       if (result.errors.length < 10) result.errors.push(`${account.accountId}: ${String((err as Error)?.message ?? err)}`);
     }
   };
-
-  const runShard = async (shard: number) => {
+  // Expiries and expiry notices: settled accounts leave the `source-due` range the same way.
+  const settleOne = async (account: AccountState) => {
     try {
-      let page = deps.store.dueAccounts(now, shard, undefined, pageSize);
+      await settleSources(deps, account);
+      result.sourcesSettled++;
+    } catch (err) {
+      // One account's failure must not stop the others; the next run retries it (it is still due).
+      result.failed++;
+      opts.onFailure?.({ accountId: account.accountId }, err);
+      if (result.errors.length < 10) result.errors.push(`${account.accountId}: ${String((err as Error)?.message ?? err)}`);
+    }
+  };
+
+  const runShard = async (shard: number, due: typeof deps.store.dueAccounts, work: (a: AccountState) => Promise<void>) => {
+    try {
+      let page = due.call(deps.store, now, shard, undefined, pageSize);
       for (;;) {
         const { accountIds, cursor } = await page;
         // Ask for the next page while this one is refreshed: the index key of refreshed accounts moves past
         // `now`, which does not disturb a cursor that is already beyond them.
-        const next = cursor && Date.now() < deadline ? deps.store.dueAccounts(now, shard, cursor, pageSize) : undefined;
+        const next = cursor && Date.now() < deadline ? due.call(deps.store, now, shard, cursor, pageSize) : undefined;
         next?.catch(() => undefined); // awaited below; this only keeps an early rejection from going unhandled
         // One consistent batch read for the page; the refresh's guarded write re-checks each account anyway.
-        if (accountIds.length) await pool(await deps.store.getAccounts(accountIds), concurrency, refreshOne);
+        if (accountIds.length) await pool(await deps.store.getAccounts(accountIds), concurrency, work);
         if (!next) {
           if (cursor) result.complete = false;
           return;
@@ -85,6 +99,8 @@ export async function refreshDueAccounts(deps: CreditsDeps, opts: RefreshJobOpti
     }
   };
 
-  await Promise.all(Array.from({ length: LIMITS.refreshDueShards }, (_, shard) => runShard(shard)));
+  const shards = Array.from({ length: LIMITS.refreshDueShards }, (_, shard) => shard);
+  await Promise.all(shards.map((shard) => runShard(shard, deps.store.dueAccounts, refreshOne)));
+  await Promise.all(shards.map((shard) => runShard(shard, deps.store.sourceDueAccounts, settleOne)));
   return result;
 }

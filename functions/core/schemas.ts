@@ -91,6 +91,13 @@ export const AdjustmentRequest = z.strictObject({
   reason: text(1, 500),
 });
 
+export const GrantRequest = z.strictObject({
+  amount: z.number().check(z.int(), z.gte(1), z.lte(100_000)),
+  reason: text(1, 500),
+  category: z.enum(['promotional', 'compensation']),
+  expiresAt: z.optional(z.iso.datetime({ offset: true })),
+});
+
 export const TopUpRequest = z.strictObject({
   packId: z.enum(TOP_UP_PACKS.map((p) => p.id) as [string, ...string[]]),
 });

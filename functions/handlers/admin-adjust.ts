@@ -13,5 +13,5 @@ export const composition = compose('admin-adjust', [creditStore, rateStore, idem
 
 export const handler = httpHandler(route, composition, async ({ params, body }, deps) => {
   const account = await adjust(deps, params.accountId, body.amount, body.reason);
-  return { adjustment: { amount: body.amount, reason: body.reason }, ...creditsView(account, await currentRate(deps, params.accountId)) };
+  return { adjustment: { amount: body.amount, reason: body.reason }, ...creditsView(account, await currentRate(deps, params.accountId), deps.clock.now().toISOString()) };
 });

@@ -4,6 +4,7 @@
  */
 import adminAdjust from './admin-adjust.ts';
 import adminCreditsGet from './admin-credits-get.ts';
+import adminGrantsCreate from './admin-grants-create.ts';
 import blogPostsCancel from './blog-posts-cancel.ts';
 import blogPostsCreate from './blog-posts-create.ts';
 import blogPostsGet from './blog-posts-get.ts';
@@ -28,6 +29,7 @@ import type { RouteDefinition } from './route.ts';
 export const ROUTES = {
   'admin-adjust': adminAdjust,
   'admin-credits-get': adminCreditsGet,
+  'admin-grants-create': adminGrantsCreate,
   'blog-posts-cancel': blogPostsCancel,
   'blog-posts-create': blogPostsCreate,
   'blog-posts-get': blogPostsGet,

@@ -6,7 +6,16 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { createRequire } from 'node:module';
 import { createServer } from 'node:net';
 import { Readable } from 'node:stream';
-import { CreateTableCommand, DescribeTableCommand, DynamoDBClient, type CreateTableCommandInput } from '@aws-sdk/client-dynamodb';
+import {
+  BatchWriteItemCommand,
+  CreateTableCommand,
+  DeleteTableCommand,
+  DescribeTableCommand,
+  DynamoDBClient,
+  ScanCommand,
+  type AttributeValue,
+  type CreateTableCommandInput,
+} from '@aws-sdk/client-dynamodb';
 import dynalite from 'dynalite';
 import { IDEMPOTENCY_TABLE, TABLE } from '../wiring.ts';
 
@@ -60,10 +69,17 @@ export function idempotencyTableDefinition(tableName: string): CreateTableComman
   };
 }
 
-/** Creates a table unless it exists (data under `.data/` survives restarts). */
+/**
+ * Creates a table unless it exists (data under `.data/` survives restarts). A table kept from an
+ * earlier version that lacks an index of the definition is rebuilt with it, its items copied over:
+ * dynalite cannot add an index to a table (DynamoDB can; CloudFormation does it on deploy).
+ */
 export async function ensureTable(client: DynamoDBClient, def: CreateTableCommandInput): Promise<void> {
   try {
-    await client.send(new DescribeTableCommand({ TableName: def.TableName }));
+    const { Table } = await client.send(new DescribeTableCommand({ TableName: def.TableName }));
+    const have = new Set((Table?.GlobalSecondaryIndexes ?? []).map((ix) => ix.IndexName));
+    if ((def.GlobalSecondaryIndexes ?? []).every((ix) => have.has(ix.IndexName))) return;
+    await rebuildTable(client, def);
     return;
   } catch (err) {
     if ((err as { name?: string }).name !== 'ResourceNotFoundException') throw err;
@@ -72,6 +88,26 @@ export async function ensureTable(client: DynamoDBClient, def: CreateTableComman
     await client.send(new CreateTableCommand(def));
   } catch (err) {
     if ((err as { name?: string }).name !== 'ResourceInUseException') throw err;
+  }
+}
+
+/** Reads every item, recreates the table from `def` and writes them back (local data, a few MB at most). */
+async function rebuildTable(client: DynamoDBClient, def: CreateTableCommandInput): Promise<void> {
+  const items: Array<Record<string, AttributeValue>> = [];
+  let start: Record<string, AttributeValue> | undefined;
+  do {
+    const page = await client.send(new ScanCommand({ TableName: def.TableName, ExclusiveStartKey: start }));
+    items.push(...(page.Items ?? []));
+    start = page.LastEvaluatedKey;
+  } while (start);
+  await client.send(new DeleteTableCommand({ TableName: def.TableName }));
+  await client.send(new CreateTableCommand(def));
+  for (let i = 0; i < items.length; i += 25) {
+    let batch = items.slice(i, i + 25).map((Item) => ({ PutRequest: { Item } }));
+    while (batch.length) {
+      const r = await client.send(new BatchWriteItemCommand({ RequestItems: { [def.TableName!]: batch } }));
+      batch = (r.UnprocessedItems?.[def.TableName!] ?? []) as typeof batch;
+    }
   }
 }
 

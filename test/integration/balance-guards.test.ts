@@ -30,6 +30,12 @@ const setups = {
   newEpoch: [{ newAllowanceEpoch: true }],
   windowOpen: [{ rate: { kind: 'open' as const, windowStart: T, windowEnd: WINDOW_END } }],
   cooldownUntilT: [{ rate: { kind: 'open' as const, windowStart: EARLIER, windowEnd: WINDOW_END } }, { rate: { kind: 'cooldown' as const, until: T } }],
+  // One grant of 10 with 4 taken (sources version 1), and one of 3 untouched (version 2).
+  granted: [
+    { addSource: { id: 'grt_a', bucket: 'grant' as const, category: 'promotional' as const, amount: 10, remaining: 10, expiresAt: PERIOD_END, createdAt: T } },
+    { sourceDeltas: { grt_a: -4 } },
+    { addSource: { id: 'grt_b', bucket: 'grant' as const, category: 'compensation' as const, amount: 3, remaining: 3, expiresAt: null, createdAt: T } },
+  ],
 } satisfies Record<string, Setup>;
 
 const cases: Array<[keyof typeof setups, Guard, boolean]> = [
@@ -82,6 +88,18 @@ const cases: Array<[keyof typeof setups, Guard, boolean]> = [
   ['windowOpen', { noCooldownAt: T }, true],
   ['cooldownUntilT', { noCooldownAt: T }, true],
   ['cooldownUntilT', { noCooldownAt: EARLIER }, false],
+  ['fresh', { sourcesVersionIs: 0 }, true],
+  ['fresh', { sourcesVersionIs: 1 }, false],
+  ['granted', { sourcesVersionIs: 2 }, true],
+  ['granted', { sourcesVersionIs: 1 }, false],
+  ['granted', { sourcesAtLeast: { grt_a: 6, grt_b: 3 } }, true],
+  ['granted', { sourcesAtLeast: { grt_a: 7 } }, false],
+  ['granted', { sourcesAtLeast: { grt_x: 0 } }, false],
+  ['granted', { sourcesAre: { grt_a: 6 } }, true],
+  ['granted', { sourcesAre: { grt_a: 6, grt_b: 2 } }, false],
+  ['granted', { sourcesAtMost: { grt_a: 6 } }, true],
+  ['granted', { sourcesAtMost: { grt_a: 5 } }, false],
+  ['granted', { sourcesAtMost: { grt_x: 100 } }, false],
   ['fresh', { allowanceAtLeast: 100, planIs: 'plus', rateWindowEndIs: null }, true],
   ['fresh', { allowanceAtLeast: 100, planIs: 'pro', rateWindowEndIs: null }, false],
 ];

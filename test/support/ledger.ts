@@ -26,5 +26,7 @@ export async function expectLedgerMatches(store: CreditStore, accountId: string,
   expect(ledger.reduce((s, e) => s + e.amount, 0)).toBe(availableOf(account));
   expect(ledger[0]?.balanceAfter ?? 0).toBe(availableOf(account));
   for (let i = 0; i + 1 < ledger.length; i++) expect(ledger[i].balanceAfter - ledger[i].amount).toBe(ledger[i + 1].balanceAfter);
+  // An entry that lists its sources accounts for its whole amount with them.
+  for (const e of ledger) if (e.sources) expect(e.sources.reduce((s, x) => s + x.amount, 0)).toBe(e.amount);
   return { account, ledger };
 }

@@ -14,12 +14,13 @@ import {
   type CreditStore,
   type LedgerEntry,
   type LedgerPage,
+  type NewAccount,
   type NewLedgerEntry,
   type Notification,
   type NotificationStore,
 } from '../../functions/core/ports.ts';
 
-type Stored = Omit<AccountState, 'pending'> & { appliedOps: Set<string>; ledger: LedgerEntry[] };
+type Stored = Omit<AccountState, 'pending'> & { appliedOps: Set<string>; ledger: LedgerEntry[]; sourceDueAt?: string };
 
 export class MemoryCreditStore implements CreditStore, NotificationStore {
   readonly accounts = new Map<string, Stored>();
@@ -28,7 +29,7 @@ export class MemoryCreditStore implements CreditStore, NotificationStore {
   writes = 0;
 
   private view(s: Stored): AccountState {
-    const { appliedOps: _a, ledger: _l, ...rest } = s;
+    const { appliedOps: _a, ledger: _l, sourceDueAt: _d, ...rest } = s;
     return structuredClone({ ...rest, pending: [] });
   }
 
@@ -41,9 +42,10 @@ export class MemoryCreditStore implements CreditStore, NotificationStore {
     return ids.flatMap((id) => (this.accounts.has(id) ? [this.view(this.accounts.get(id)!)] : []));
   }
 
-  async createAccount(initial: Omit<AccountState, 'seq' | 'pending' | 'holds' | 'allowanceEpoch' | 'rate'>, grant: NewLedgerEntry) {
+  async createAccount(initial: NewAccount, grant: NewLedgerEntry) {
     if (!this.accounts.has(initial.accountId)) {
-      this.accounts.set(initial.accountId, { ...initial, allowanceEpoch: 0, seq: 1, holds: [], rate: null, appliedOps: new Set(), ledger: [{ ...grant, seq: 1, balanceAfter: availableOf(initial) }] });
+      const empty = { sources: [], sourced: 0, sourcesVersion: 0, expiryNoticed: [] };
+      this.accounts.set(initial.accountId, { ...initial, ...empty, allowanceEpoch: 0, seq: 1, holds: [], rate: null, appliedOps: new Set(), ledger: [{ ...grant, seq: 1, balanceAfter: availableOf(initial) }] });
     }
     return this.view(this.accounts.get(initial.accountId)!);
   }
@@ -67,6 +69,17 @@ export class MemoryCreditStore implements CreditStore, NotificationStore {
     if (change.rate?.kind === 'open') s.rate = { windowStart: change.rate.windowStart, windowEnd: change.rate.windowEnd, count: 1 };
     if (change.rate?.kind === 'cooldown') s.rate = { ...s.rate!, cooldownUntil: change.rate.until, windowEnd: change.rate.until };
     if (change.releaseHold) s.holds = s.holds.filter((h) => h.generationId !== change.releaseHold);
+    // Sources as the DynamoDB store keeps them: deltas, a new one, removed ones, the version and the total.
+    for (const [sid, delta] of Object.entries(change.sourceDeltas ?? {})) {
+      s.sourced += delta;
+      const src = s.sources.find((x) => x.id === sid);
+      if (src) src.remaining += delta;
+    }
+    if (change.addSource) (s.sources.push({ ...change.addSource }), (s.sourced += change.addSource.remaining));
+    if (change.removeSources?.length) s.sources = s.sources.filter((x) => !change.removeSources!.includes(x.id));
+    if (change.noticeExpiry?.length) s.expiryNoticed = [...new Set([...s.expiryNoticed, ...change.noticeExpiry])];
+    if (change.addSource || change.removeSources?.length || change.noticeExpiry?.length || change.touchSources) s.sourcesVersion++;
+    if (change.sourceDueAt !== undefined) s.sourceDueAt = change.sourceDueAt ?? undefined;
     let running = before;
     for (const e of change.entries) {
       running += e.amount;
@@ -80,6 +93,10 @@ export class MemoryCreditStore implements CreditStore, NotificationStore {
     const items = [...(this.accounts.get(id)?.ledger ?? [])].filter((e) => e.seq < before).reverse().slice(0, limit);
     const last = items[items.length - 1];
     return { items, nextCursor: items.length === limit && last && last.seq > 1 ? String(last.seq) : null };
+  }
+
+  async sourceDueAccounts(now: string) {
+    return { accountIds: [...this.accounts.values()].filter((a) => a.sourceDueAt !== undefined && a.sourceDueAt <= now).map((a) => a.accountId) };
   }
 
   async dueAccounts(now: string) {

@@ -11,7 +11,7 @@ vi.mock('../../functions/core/refresh-job.ts', () => ({ refreshDueAccounts: vi.f
 vi.mock('../../functions/composition/compose.ts', () => ({ compose: () => ({ deps: {}, ports: [], envKeys: [] }) }));
 
 const { handler, RefreshIncomplete } = await import('../../functions/handlers/monthly-refresh.ts');
-const ok: RefreshJobResult = { refreshed: 3, alreadyFresh: 1, failed: 0, errors: [], complete: true };
+const ok: RefreshJobResult = { refreshed: 3, alreadyFresh: 1, failed: 0, sourcesSettled: 0, errors: [], complete: true };
 
 describe('monthly-refresh handler', () => {
   beforeEach(() => {

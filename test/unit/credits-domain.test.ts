@@ -137,10 +137,7 @@ describe('held charges (a generation still running)', () => {
     const after = (await deps.store.getAccount('a'))!;
     expect([after.allowanceRemaining, after.purchased, after.holds]).toEqual([1, 2, []]);
     const refunds = (await deps.store.ledgerPage('a', 100)).items.filter((e) => e.type === 'refund');
-    expect(refunds.map((e) => [e.bucket, e.amount, e.reason])).toEqual([
-      ['purchased', 2, 'generation did not finish'],
-      ['allowance', 1, 'generation did not finish'],
-    ]);
+    expect(refunds.map((e) => [e.amount, e.sources, e.reason])).toEqual([[3, [{ bucket: 'allowance', amount: 1 }, { bucket: 'purchased', amount: 2 }], 'generation did not finish']]);
   });
 
   it('given a late refund racing the sweeper, then the credits come back once', async () => {

@@ -3,6 +3,9 @@ import * as z from '#zod';
 
 export const dateTime = z.iso.datetime();
 
+/** The buckets a credit sits in (the ledger and the balance's sources). */
+export const BUCKETS = ['allowance', 'purchased', 'grant'] as const;
+
 /** A count of credits or items: an integer, never negative. */
 export const count = z.int().check(z.gte(0));
 
