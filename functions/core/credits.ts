@@ -445,7 +445,7 @@ export async function grantCredits(deps: CreditsDeps, accountId: string, req: Gr
   for (let race = 0; race < MAX_RACES; race++) {
     const now = deps.clock.now();
     const at = now.toISOString();
-    if (req.expiresAt !== undefined && req.expiresAt <= at) throw new ValidationFailed([{ path: 'body.expiresAt', message: 'must be in the future' }]);
+    if (req.expiresAt !== undefined && req.expiresAt <= at) throw new ValidationFailed([{ path: 'expiresAt', message: 'must be in the future' }]);
     if (grantsInUse(account, at) >= LIMITS.maxActiveGrants) {
       throw new Conflict(`The account already has ${LIMITS.maxActiveGrants} grants in use (unexpired, holding credits).`, 'LIMIT_REACHED', { limit: LIMITS.maxActiveGrants });
     }

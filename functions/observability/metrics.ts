@@ -23,36 +23,49 @@ export interface MetricSpec {
   unit: Unit;
   /** Dimension sets besides `service`; a set is emitted only when all of its dimensions are given. */
   dimensions: readonly (readonly DimensionName[])[];
-  description: string;
 }
 
 const BY_FEATURE_AND_PLAN = [['feature', 'plan'], ['feature'], []] as const;
 
 export const METRICS = {
-  GenerationSucceeded: { unit: MetricUnit.Count, dimensions: BY_FEATURE_AND_PLAN, description: 'Generations stored (201)' },
-  GenerationRefused: {
-    unit: MetricUnit.Count,
-    dimensions: [['feature', 'code'], ['plan', 'code'], ['code'], []],
-    description: 'Generations refused before the model (403, 404, 400, 429, 402), by error code',
-  },
-  GenerationFailed: {
-    unit: MetricUnit.Count,
-    dimensions: [...BY_FEATURE_AND_PLAN, ['reason']],
-    description: 'Generations that failed after the charge (502, refunded), by model failure kind',
-  },
-  CreditsCharged: { unit: MetricUnit.Count, dimensions: BY_FEATURE_AND_PLAN, description: 'Credits charged for generations' },
-  CreditsRefunded: { unit: MetricUnit.Count, dimensions: [...BY_FEATURE_AND_PLAN, ['reason']], description: 'Credits refunded after failed generations' },
-  ModelLatency: { unit: MetricUnit.Milliseconds, dimensions: [['feature'], []], description: 'Time in the model call(s) of a generation' },
-  InputTokens: { unit: MetricUnit.Count, dimensions: BY_FEATURE_AND_PLAN, description: 'Model input tokens' },
-  OutputTokens: { unit: MetricUnit.Count, dimensions: BY_FEATURE_AND_PLAN, description: 'Model output tokens' },
-  ModelCostUsd: { unit: MetricUnit.NoUnit, dimensions: BY_FEATURE_AND_PLAN, description: 'Estimated model cost in USD (MODEL_PRICES in config.ts)' },
-  CooldownStarted: { unit: MetricUnit.Count, dimensions: [[]], description: 'Rate-limit cooldowns started' },
-  TopUpPaid: { unit: MetricUnit.Count, dimensions: [[]], description: 'Top-ups paid and credited' },
-  RefreshAccounts: { unit: MetricUnit.Count, dimensions: [[]], description: 'Accounts the monthly refresh job refreshed' },
-  RefreshFailures: { unit: MetricUnit.Count, dimensions: [[]], description: 'Accounts (or index shards) the refresh job failed on' },
-  RefreshIncomplete: { unit: MetricUnit.Count, dimensions: [[]], description: '1 when a refresh run stopped before every due account was reached' },
-  WebhookRejected: { unit: MetricUnit.Count, dimensions: [['reason'], []], description: 'Billing webhooks refused (bad signature, invalid body)' },
+  GenerationSucceeded: { unit: MetricUnit.Count, dimensions: BY_FEATURE_AND_PLAN },
+  GenerationRefused: { unit: MetricUnit.Count, dimensions: [['feature', 'code'], ['plan', 'code'], ['code'], []] },
+  GenerationFailed: { unit: MetricUnit.Count, dimensions: [...BY_FEATURE_AND_PLAN, ['reason']] },
+  CreditsCharged: { unit: MetricUnit.Count, dimensions: BY_FEATURE_AND_PLAN },
+  CreditsRefunded: { unit: MetricUnit.Count, dimensions: [...BY_FEATURE_AND_PLAN, ['reason']] },
+  ModelLatency: { unit: MetricUnit.Milliseconds, dimensions: [['feature'], []] },
+  InputTokens: { unit: MetricUnit.Count, dimensions: BY_FEATURE_AND_PLAN },
+  OutputTokens: { unit: MetricUnit.Count, dimensions: BY_FEATURE_AND_PLAN },
+  ModelCostUsd: { unit: MetricUnit.NoUnit, dimensions: BY_FEATURE_AND_PLAN },
+  CooldownStarted: { unit: MetricUnit.Count, dimensions: [[]] },
+  TopUpPaid: { unit: MetricUnit.Count, dimensions: [[]] },
+  RefreshAccounts: { unit: MetricUnit.Count, dimensions: [[]] },
+  RefreshFailures: { unit: MetricUnit.Count, dimensions: [[]] },
+  RefreshIncomplete: { unit: MetricUnit.Count, dimensions: [[]] },
+  WebhookRejected: { unit: MetricUnit.Count, dimensions: [['reason'], []] },
 } as const satisfies Record<string, MetricSpec>;
+
+/**
+ * What each metric counts (the catalogue's words for dashboards and docs). Apart from the specs above, so
+ * the function bundles, which emit metrics but never describe them, leave these strings out.
+ */
+export const METRIC_DESCRIPTIONS = {
+  GenerationSucceeded: 'Generations stored (201)',
+  GenerationRefused: 'Generations refused before the model (403, 404, 400, 429, 402), by error code',
+  GenerationFailed: 'Generations that failed after the charge (502, refunded), by model failure kind',
+  CreditsCharged: 'Credits charged for generations',
+  CreditsRefunded: 'Credits refunded after failed generations',
+  ModelLatency: 'Time in the model call(s) of a generation',
+  InputTokens: 'Model input tokens',
+  OutputTokens: 'Model output tokens',
+  ModelCostUsd: 'Estimated model cost in USD (MODEL_PRICES in config.ts)',
+  CooldownStarted: 'Rate-limit cooldowns started',
+  TopUpPaid: 'Top-ups paid and credited',
+  RefreshAccounts: 'Accounts the monthly refresh job refreshed',
+  RefreshFailures: 'Accounts (or index shards) the refresh job failed on',
+  RefreshIncomplete: '1 when a refresh run stopped before every due account was reached',
+  WebhookRejected: 'Billing webhooks refused (bad signature, invalid body)',
+} as const satisfies Record<keyof typeof METRICS, string>;
 
 export type MetricName = keyof typeof METRICS;
 export type Dimensions = Partial<Record<DimensionName, string>>;

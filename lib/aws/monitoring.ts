@@ -16,7 +16,7 @@ import * as subs from 'aws-cdk-lib/aws-sns-subscriptions';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { FEATURE_IDS } from '../../functions/config.ts';
-import { METRICS_NAMESPACE, SERVICE_NAME, type MetricName } from '../../functions/observability/metrics.ts';
+import { METRIC_DESCRIPTIONS, METRICS_NAMESPACE, SERVICE_NAME, type MetricName } from '../../functions/observability/metrics.ts';
 
 /** Thresholds, in one place so the README and the tests can name them. */
 export const ALARM_THRESHOLDS = {
@@ -257,6 +257,14 @@ export class Monitoring extends Construct {
         width: 12,
         left: [serviceMetric('RefreshAccounts', { period: Duration.hours(1), label: 'refreshed' })],
         right: [serviceMetric('RefreshFailures', { period: Duration.hours(1), label: 'failures' }), serviceMetric('RefreshIncomplete', { period: Duration.hours(1), label: 'incomplete runs' })],
+      }),
+    );
+    // What each service metric counts, beside the graphs (the catalogue's own words).
+    dashboard.addWidgets(
+      new cloudwatch.TextWidget({
+        width: 24,
+        height: 6,
+        markdown: ['### Service metrics (namespace `' + METRICS_NAMESPACE + '`)', '', '| Metric | Counts |', '|---|---|', ...Object.entries(METRIC_DESCRIPTIONS).map(([name, what]) => `| ${name} | ${what} |`)].join('\n'),
       }),
     );
     return dashboard;

@@ -8,7 +8,7 @@ import { Template } from 'aws-cdk-lib/assertions';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { FEATURE_IDS } from '#config';
-import { METRICS_NAMESPACE, SERVICE_NAME } from '../../functions/observability/metrics.ts';
+import { METRIC_DESCRIPTIONS, METRICS_NAMESPACE, SERVICE_NAME } from '../../functions/observability/metrics.ts';
 import { CreditsStack } from '#lib/aws/credits-stack.ts';
 import { ALARM_THRESHOLDS } from '#lib/aws/monitoring.ts';
 import { DEFAULT_SETTINGS, settingsFromContext, type Settings } from '#lib/aws/settings.ts';
@@ -167,6 +167,8 @@ describe('dashboard', () => {
     expect(body).toContain('\\"stat\\":\\"p99\\"');
     expect(body).toContain('\\"period\\":86400');
     expect(body).toContain('\\"period\\":60');
+    // And what every service metric counts, in the catalogue's words.
+    for (const [name, what] of Object.entries(METRIC_DESCRIPTIONS)) expect(body).toContain(`| ${name} | ${what} |`);
   });
 });
 

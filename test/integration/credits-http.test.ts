@@ -13,7 +13,7 @@ describe('GET /v1/credits and the ledger, as a merchant integration sees them', 
     const r = await api.get('/v1/credits');
     expect(r.status).toBe(200);
     expect(r.body.plan).toBe('free');
-    expect(r.body.credits).toEqual({ available: 25, allowance: 25, allowanceRemaining: 25, purchased: 0 });
+    expect(r.body.credits).toEqual({ available: 25, allowance: 25, allowanceRemaining: 25, purchased: 0, grants: 0 });
     expect(r.body.topUpAvailable).toBe(false);
     expect(r.body.rateLimit).toEqual({ limit: 10, remaining: 10, windowResetAt: null, cooldownUntil: null });
     const start = new Date(r.body.period.start);
@@ -97,7 +97,7 @@ describe('GET /v1/credits and the ledger, as a merchant integration sees them', 
     const debit = await admin.post(`/v1/admin/accounts/${id}/adjustments`, { amount: -10, reason: 'correction' });
     expect(debit.status).toBe(201);
     const view = await admin.get(`/v1/admin/accounts/${id}/credits`);
-    expect(view.body.credits).toEqual({ available: 45, allowance: 25, allowanceRemaining: 25, purchased: 20 });
+    expect(view.body.credits).toEqual({ available: 45, allowance: 25, allowanceRemaining: 25, purchased: 20, grants: 0 });
     const ledger = await merchant.get('/v1/credits/ledger');
     expect(ledger.body.items.map((e: { type: string; amount: number }) => [e.type, e.amount])).toEqual([
       ['adjust', -10],

@@ -47,7 +47,7 @@ describe('plan changes from subscription webhooks', () => {
       expect((await changePlan(accountId, plan)).status).toBe(202);
       const c = await credits(api);
       expect(c.plan).toBe(plan);
-      expect(c.credits).toEqual({ available: amount + 30, allowance: amount, allowanceRemaining: amount, purchased: 30 });
+      expect(c.credits).toEqual({ available: amount + 30, allowance: amount, allowanceRemaining: amount, purchased: 30, grants: 0 });
       expect(c.period, 'a plan change does not move the period').toEqual(periodBefore);
       await spend(accountId, 7);
     }

@@ -171,7 +171,7 @@ describe('paying a top-up', () => {
     expect(paid.headers.get('location')).toBe('/?topup=done');
 
     const c = await credits(api);
-    expect(c.credits).toEqual({ available: 50, allowance: 100, allowanceRemaining: 0, purchased: 50 });
+    expect(c.credits).toEqual({ available: 50, allowance: 100, allowanceRemaining: 0, purchased: 50, grants: 0 });
     const list = (await api.get('/v1/credits/top-ups')).body.items;
     expect(list[0]).toMatchObject({ id: t.id, status: 'paid' });
     expect(list[0].paidAt).toBeTruthy();
@@ -323,13 +323,13 @@ describe('paying a top-up', () => {
     const t = await buy(api);
     await clickOnCheckout(t, 'pay');
     await call(`${ctx.stack.url}/local/accounts/${accountId}/plan`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ plan: 'pro' }) });
-    expect((await credits(api)).credits).toEqual({ available: 250, allowance: 200, allowanceRemaining: 200, purchased: 50 });
+    expect((await credits(api)).credits).toEqual({ available: 250, allowance: 200, allowanceRemaining: 200, purchased: 50, grants: 0 });
     await spend(accountId, 199);
     expect((await credits(api)).credits).toMatchObject({ allowanceRemaining: 1, purchased: 50 });
     await spend(accountId, 3);
     expect((await credits(api)).credits).toMatchObject({ allowanceRemaining: 0, purchased: 48 });
     await call(`${ctx.stack.url}/local/accounts/${accountId}/plan`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ plan: 'free' }) });
-    expect((await credits(api)).credits).toEqual({ available: 73, allowance: 25, allowanceRemaining: 25, purchased: 48 });
+    expect((await credits(api)).credits).toEqual({ available: 73, allowance: 25, allowanceRemaining: 25, purchased: 48, grants: 0 });
   });
 
   it('leaves nothing in the bus dead-letter list', () => {

@@ -110,9 +110,11 @@ export async function tourEveryFunction(stack: LocalStack): Promise<void> {
   ok(topUp, 201);
   ok(await deliverAndSettle(stack, await billingEvent(stack, 'topup.paid', { accountId: m.id, topUpId: topUp.body.id })), 202);
 
-  // Admin: read and adjust.
+  // Admin: read, adjust and grant (an expiring grant also sets the account's next source-due time).
   ok(await admin.get(`/v1/admin/accounts/${m.id}/credits`), 200);
   ok(await admin.post(`/v1/admin/accounts/${m.id}/adjustments`, { amount: 5, reason: 'tour' }, { 'idempotency-key': 'tour-4' }), 201);
+  const grantExpiry = new Date(Date.now() + 30 * 86_400_000).toISOString();
+  ok(await admin.post(`/v1/admin/accounts/${m.id}/grants`, { amount: 5, reason: 'tour', category: 'promotional', expiresAt: grantExpiry }, { 'idempotency-key': 'tour-4g' }), 201);
 
   // Blog: a post scheduled, one cancelled, one published by its schedule.
   const blog = await m.api.post('/v1/generations', { feature: 'blog_post', input: { topic: 'Caring for wool socks', keywords: ['wool'], tone: 'friendly', length: 'short' } });
