@@ -99,6 +99,10 @@ export const FUNCTIONS: FunctionSpec[] = [
   http('ledger-get', {
     access: readWrite,
   }),
+  // Reading first applies what is due (refresh, expiry), as GET /v1/credits does: the preview is of that state.
+  http('plan-preview-get', {
+    access: readWrite,
+  }),
   http('admin-credits-get', {
     access: readWrite,
   }),

@@ -3,7 +3,7 @@ import { PLANS } from '../config.ts';
 import type { AccountState, Bucket, GrantCategory } from './ports.ts';
 import { burnDownOrder, liveSources } from './sources.ts';
 import { rateView, type RateLimitDeps, type RateView } from './rate-limit.ts';
-import { ensureAccount, existingAccount, type CreditsDeps } from './credits.ts';
+import { ensureAccount, existingAccount, planChangeOf, type CreditsDeps } from './credits.ts';
 
 export interface CreditsView {
   accountId: string;
@@ -67,3 +67,25 @@ export async function getAccountCredits(deps: Deps, accountId: string): Promise<
   const now = deps.clock.now();
   return creditsView(account, rateView(account.rate, deps.rateLimit, now), now.toISOString());
 }
+
+export interface PlanPreviewView {
+  plan: AccountState['plan'];
+  current: CreditsView['credits'];
+  after: CreditsView['credits'];
+  difference: number;
+  period: CreditsView['period'];
+}
+
+/**
+ * What changing the caller's plan to `plan` now would leave, changing nothing: the same reading a request
+ * makes first (refresh and expiry applied, as `GET /v1/credits`), then the change `applyPlan` would write.
+ * The current plan changes nothing (a renewal), so its preview is the current credits.
+ */
+export async function previewPlan(deps: CreditsDeps, accountId: string, plan: AccountState['plan']): Promise<PlanPreviewView> {
+  const account = await ensureAccount(deps, accountId);
+  const at = deps.clock.now().toISOString();
+  const current = balanceView(account, at).credits;
+  const after = account.plan === plan ? current : balanceView({ ...account, ...planChangeOf(plan) }, at).credits;
+  return { plan, current, after, difference: after.available - current.available, period: { start: account.periodStart, end: account.periodEnd } };
+}
+

@@ -349,6 +349,16 @@ export async function adjust(deps: CreditsDeps, accountId: string, amount: numbe
  * last applied one changes nothing, which also makes a duplicate delivery a no-op; so does an event naming
  * the plan the account is already on (`applied: false`), which only records its time.
  */
+/**
+ * What a change to `plan` sets on an account on another plan (reset semantics): the allowance becomes the
+ * plan's and is whole again; purchased credits, grants and the period stay. `applyPlan` writes it and the
+ * plan preview shows it, so the preview is the change by construction.
+ */
+export function planChangeOf(plan: PlanId): Pick<AccountState, 'plan' | 'allowance' | 'allowanceRemaining'> {
+  const amount = PLANS[plan].monthlyAllowance;
+  return { plan, allowance: amount, allowanceRemaining: amount };
+}
+
 export async function applyPlan(
   deps: CreditsDeps,
   accountId: string,
@@ -368,9 +378,10 @@ export async function applyPlan(
       continue;
     }
     const now = deps.clock.now();
-    const amount = PLANS[plan].monthlyAllowance;
+    const change = planChangeOf(plan);
+    const amount = change.allowance;
     const result = await deps.store.apply(accountId, {
-      set: { plan, allowance: amount, allowanceRemaining: amount, lastPlanEventAt: eventAt },
+      set: { ...change, lastPlanEventAt: eventAt },
       newAllowanceEpoch: true,
       entries: [entry(now, { type: 'reset', amount: amount - account.allowanceRemaining, bucket: 'allowance', reason: `Plan changed from ${account.plan} to ${plan}` })],
       guard: { allowanceIs: account.allowanceRemaining, planEventBefore: eventAt, periodCurrentAt: now.toISOString() },

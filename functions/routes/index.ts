@@ -18,6 +18,7 @@ import generationsSelect from './generations-select.ts';
 import ledgerGet from './ledger-get.ts';
 import notificationsList from './notifications-list.ts';
 import notificationsRead from './notifications-read.ts';
+import planPreviewGet from './plan-preview-get.ts';
 import productContentGet from './product-content-get.ts';
 import topUpCreate from './top-up-create.ts';
 import topUpPacksGet from './top-up-packs-get.ts';
@@ -43,6 +44,7 @@ export const ROUTES = {
   'ledger-get': ledgerGet,
   'notifications-list': notificationsList,
   'notifications-read': notificationsRead,
+  'plan-preview-get': planPreviewGet,
   'product-content-get': productContentGet,
   'top-up-create': topUpCreate,
   'top-up-packs-get': topUpPacksGet,

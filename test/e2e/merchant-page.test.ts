@@ -751,7 +751,7 @@ describeInBrowser('merchant page (browser, local stack)', { accountPrefix: 'acct
     expect((sent[1] as { input: { features: string[] } }).input.features).toHaveLength(20);
   });
 
-  it('given a charge that spans the allowance and purchased credits, then the history shows one row for it with both sources, also when the API lists them in one entry', async () => {
+  it('given a charge that spans the allowance and purchased credits, then the history shows one row for it with both sources, also when an older ledger holds one entry per bucket', async () => {
     const account = newAccount('ledger');
     await setPlan(account, 'plus');
     const offset = { seconds: 0 };
@@ -774,13 +774,19 @@ describeInBrowser('merchant page (browser, local stack)', { accountPrefix: 'acct
         await sources.evaluateAll((els) => els.map((e) => [e.getAttribute('data-bucket'), Number(e.getAttribute('data-amount'))] as const)),
       );
       expect(buckets).toEqual({ allowance: -1, purchased: -2 });
-      // The same operation as one API entry with `sources`: the page shows it the same way.
+      // The API lists the charge as one entry with its `sources`; ledgers written before that hold one entry
+      // per bucket for the same generation. Served in that older form, the page shows the same one row.
       await page.route('**/v1/credits/ledger?*', async (route) => {
         const res = await route.fetch();
         const json = await res.json();
-        const [a, b, ...rest] = json.items;
-        const merged = { ...a, amount: a.amount + b.amount, bucket: undefined, balanceAfter: Math.min(a.balanceAfter, b.balanceAfter), sources: [a, b].map((e) => ({ bucket: e.bucket, amount: e.amount })) };
-        await route.fulfill({ response: res, json: { ...json, items: [merged, ...rest] } });
+        const [spanning, ...rest] = json.items;
+        expect(spanning.sources).toEqual([{ bucket: 'allowance', amount: -1 }, { bucket: 'purchased', amount: -2 }]);
+        const { sources: _parts, ...base } = spanning;
+        const split = [
+          { ...base, id: `${base.id}-p`, amount: -2, bucket: 'purchased', balanceAfter: spanning.balanceAfter },
+          { ...base, amount: -1, bucket: 'allowance', balanceAfter: spanning.balanceAfter + 2 },
+        ];
+        await route.fulfill({ response: res, json: { ...json, items: [...split, ...rest] } });
       });
       await page.reload();
       await page.getByTestId('ledger-row').first().waitFor();
