@@ -26,14 +26,22 @@ export interface Plan {
   label: string;
   /** Credits the allowance bucket is set to at creation, plan change and monthly refresh. */
   monthlyAllowance: number;
+  /** The subscription's list price per month, as the billing system charges it (the Upgrade modal, operator margin). */
+  monthlyPrice: Price;
   capabilities: PlanCapabilities;
 }
 
+/** A list price in USD, as a decimal string with two places (never a float). */
+export interface Price {
+  amount: string;
+  currency: 'USD';
+}
+
 export const PLANS: Record<PlanId, Plan> = {
-  free: { id: 'free', label: 'Free', monthlyAllowance: 25, capabilities: { topUp: false, allVariants: false } },
-  plus: { id: 'plus', label: 'Plus', monthlyAllowance: 100, capabilities: { topUp: true, allVariants: true } },
-  pro: { id: 'pro', label: 'Pro', monthlyAllowance: 200, capabilities: { topUp: true, allVariants: true } },
-  premium: { id: 'premium', label: 'Premium', monthlyAllowance: 400, capabilities: { topUp: true, allVariants: true } },
+  free: { id: 'free', label: 'Free', monthlyAllowance: 25, monthlyPrice: { amount: '0.00', currency: 'USD' }, capabilities: { topUp: false, allVariants: false } },
+  plus: { id: 'plus', label: 'Plus', monthlyAllowance: 100, monthlyPrice: { amount: '9.00', currency: 'USD' }, capabilities: { topUp: true, allVariants: true } },
+  pro: { id: 'pro', label: 'Pro', monthlyAllowance: 200, monthlyPrice: { amount: '19.00', currency: 'USD' }, capabilities: { topUp: true, allVariants: true } },
+  premium: { id: 'premium', label: 'Premium', monthlyAllowance: 400, monthlyPrice: { amount: '39.00', currency: 'USD' }, capabilities: { topUp: true, allVariants: true } },
 };
 
 /**
@@ -88,13 +96,17 @@ export const FEATURES: Record<FeatureId, Feature> = {
 export interface TopUpPack {
   id: string;
   credits: number;
-  price: { amount: string; currency: 'USD' };
+  price: Price;
+  /** The credits expire this many days after the top-up is paid; without it they never expire. */
+  validDays?: number;
 }
 
 export const TOP_UP_PACKS: readonly TopUpPack[] = [
   { id: 'pack_50', credits: 50, price: { amount: '4.99', currency: 'USD' } },
   { id: 'pack_150', credits: 150, price: { amount: '12.99', currency: 'USD' } },
   { id: 'pack_500', credits: 500, price: { amount: '39.99', currency: 'USD' } },
+  // A cheaper pack for a campaign: its credits are spent before the non-expiring ones and expire after 30 days.
+  { id: 'pack_100_30d', credits: 100, price: { amount: '6.99', currency: 'USD' }, validDays: 30 },
 ];
 
 /**

@@ -4,7 +4,7 @@
  * reads costs, labels, variant counts, limits and what each plan may do from the service instead of
  * copying them. Every value is read from where the rule is enforced, never restated here.
  */
-import { FEATURE_IDS, FEATURES, LIMITS, PLAN_IDS, PLANS, TOP_UP_PACKS, type FeatureId, type PlanCapabilities, type PlanId, type TopUpPack } from '../config.ts';
+import { FEATURE_IDS, FEATURES, LIMITS, PLAN_IDS, PLANS, TOP_UP_PACKS, type FeatureId, type PlanCapabilities, type PlanId, type Price, type TopUpPack } from '../config.ts';
 import { IMAGE_LIMITS, UPLOAD_CONTENT_TYPES, type UploadContentType } from './images.ts';
 import { OUTPUT_LIMITS } from './model.ts';
 
@@ -52,6 +52,7 @@ export function catalogView(): CatalogView {
       id,
       label: PLANS[id].label,
       monthlyAllowance: PLANS[id].monthlyAllowance,
+      monthlyPrice: { ...PLANS[id].monthlyPrice },
       capabilities: { ...PLANS[id].capabilities },
       features: FEATURE_IDS.filter((f) => FEATURES[f].plans.includes(id)),
     })),

@@ -411,9 +411,9 @@ export async function creditPurchased(
   opId: string,
   credits: number,
   fields: Pick<NewLedgerEntry, 'topUpId' | 'reason'>,
-  /** A pack with `validDays`: the credits become a source of their own that expires this many days from now. */
+  /** A pack with `validDays`: the credits become a source of their own that expires this many days after `creditedAt`. */
   validDays?: number,
-): Promise<{ credited: boolean; account: AccountState }> {
+): Promise<{ credited: boolean; account: AccountState; creditedAt?: string }> {
   let account = await ensureAccount(deps, accountId);
   for (let race = 0; race < MAX_RACES; race++) {
     const now = deps.clock.now();
@@ -428,7 +428,7 @@ export async function creditPurchased(
       guard: { opNotApplied: opId, ...(source ? { sourcesVersionIs: account.sourcesVersion } : {}) },
       opId,
     });
-    if (result.ok) return { credited: true, account: result.account };
+    if (result.ok) return { credited: true, account: result.account, creditedAt: now.toISOString() };
     if (!result.account) throw new NotFound(`Account ${accountId} does not exist.`);
     if (result.account.sourcesVersion === account.sourcesVersion || !source) return { credited: false, account: result.account };
     account = result.account;

@@ -19,6 +19,8 @@ export interface TopUp {
   status: TopUpStatus;
   checkoutUrl: string;
   createdAt: string;
+  /** The pack's `validDays` when bought: the credits expire this many days after payment. */
+  validDays?: number;
   /** When the first `topup.paid` was recorded; `paid` is final. */
   paidAt?: string;
   failedAt?: string;
@@ -80,6 +82,8 @@ export async function createTopUp(deps: TopUpDeps, accountId: string, packId: st
     status: 'pending',
     checkoutUrl: checkoutUrl(checkoutBaseUrl, accountId, id),
     createdAt: now.toISOString(),
+    // The terms bought are the pack's at purchase: a later change of the pack does not move them.
+    ...(pack.validDays ? { validDays: pack.validDays } : {}),
   };
   await deps.topUps.createTopUp(topUp);
   return topUpView(topUp);
@@ -108,12 +112,18 @@ export async function topUpPaid(deps: TopUpDeps, accountId: string, topUpId: str
   let outcome: SettleOutcome = 'already_paid';
   let paid = topUp;
   if (topUp.status !== 'paid') {
-    const r = await creditPurchased(deps, accountId, `topup:${topUp.id}`, topUp.credits, {
-      topUpId: topUp.id,
-      reason: `Top-up ${topUp.packId} (${topUp.credits} credits)`,
-    });
+    const r = await creditPurchased(
+      deps,
+      accountId,
+      `topup:${topUp.id}`,
+      topUp.credits,
+      { topUpId: topUp.id, reason: `Top-up ${topUp.packId} (${topUp.credits} credits${topUp.validDays ? `, valid ${topUp.validDays} days` : ''})` },
+      topUp.validDays,
+    );
     if (r.credited) outcome = 'credited';
-    paid = (await deps.topUps.markPaid(accountId, topUp.id, deps.clock.now().toISOString())) ?? topUp;
+    // `paidAt` is the instant of the credit, so an expiring pack's source expires exactly `validDays` after it
+    // (a retry after a crash between the two writes can only record a later instant).
+    paid = (await deps.topUps.markPaid(accountId, topUp.id, r.creditedAt ?? deps.clock.now().toISOString())) ?? topUp;
   }
   const at = new Date(paid.paidAt ?? paid.createdAt);
   await deps.notifications.add(accountId, {

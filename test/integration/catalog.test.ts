@@ -19,7 +19,7 @@ describe('GET /v1/catalog', () => {
       ['pro', 200],
       ['premium', 400],
     ]);
-    expect(r.body.plans[0]).toEqual({ id: 'free', label: 'Free', monthlyAllowance: 25, capabilities: { topUp: false, allVariants: false }, features: ['product_description'] });
+    expect(r.body.plans[0]).toEqual({ id: 'free', label: 'Free', monthlyAllowance: 25, monthlyPrice: { amount: '0.00', currency: 'USD' }, capabilities: { topUp: false, allVariants: false }, features: ['product_description'] });
     expect(r.body.plans[1].capabilities).toEqual({ topUp: true, allVariants: true });
     expect(r.body.plans[1].features).toEqual(Object.keys(FEATURES));
     expect(r.body.features.map((f: { id: string; cost: number }) => [f.id, f.cost])).toEqual([

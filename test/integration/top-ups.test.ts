@@ -73,6 +73,8 @@ describe('top-up packs and creating a top-up', () => {
     expect(r.status).toBe(200);
     expect(r.body.items).toEqual(TOP_UP_PACKS);
     expect(r.body.items[0]).toEqual({ id: 'pack_50', credits: 50, price: { amount: '4.99', currency: 'USD' } });
+    // A pack may carry validDays; the others never expire.
+    expect(r.body.items.filter((p: { validDays?: number }) => p.validDays).length).toBeGreaterThan(0);
   });
 
   it('given no token, when asking for packs or top-ups, then 401', async () => {
@@ -330,6 +332,46 @@ describe('paying a top-up', () => {
     expect((await credits(api)).credits).toMatchObject({ allowanceRemaining: 0, purchased: 48 });
     await call(`${ctx.stack.url}/local/accounts/${accountId}/plan`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ plan: 'free' }) });
     expect((await credits(api)).credits).toEqual({ available: 73, allowance: 25, allowanceRemaining: 25, purchased: 48, grants: 0 });
+  });
+
+  it('given a pack with validDays, when it is bought and paid, then its credits are a source expiring validDays after payment, spent before non-expiring purchased credits, and gone after with one expire entry naming the top-up', async () => {
+    const pack = TOP_UP_PACKS.find((p) => p.validDays)!;
+    const { accountId, api } = await merchant('plus');
+    const plain = await buy(api, 'pack_50');
+    await clickOnCheckout(plain, 'pay');
+    const t = await buy(api, pack.id);
+    expect(t).toMatchObject({ packId: pack.id, credits: pack.credits, validDays: pack.validDays });
+    await clickOnCheckout(t, 'pay');
+    const paid = (await api.get('/v1/credits/top-ups')).body.items.find((x: { id: string }) => x.id === t.id);
+    expect(paid.status).toBe('paid');
+    const expiresAt = new Date(Date.parse(paid.paidAt) + pack.validDays! * 86_400_000).toISOString();
+
+    const view = (await api.get('/v1/credits')).body;
+    expect(view.credits).toEqual({ available: 100 + 50 + pack.credits, allowance: 100, allowanceRemaining: 100, purchased: 50 + pack.credits, grants: 0 });
+    expect(view.sources).toEqual([
+      { bucket: 'allowance', remaining: 100, expiresAt: view.period.end },
+      { bucket: 'purchased', id: t.id, remaining: pack.credits, expiresAt },
+      { bucket: 'purchased', remaining: 50, expiresAt: null },
+    ]);
+    // Past the allowance, the expiring top-up goes first.
+    await spend(accountId, 103);
+    expect((await credits(api)).credits).toMatchObject({ allowanceRemaining: 0, purchased: 50 + pack.credits - 3 });
+    expect((await api.get('/v1/credits')).body.sources[1]).toMatchObject({ id: t.id, remaining: pack.credits - 3 });
+
+    // The service clock past the expiry (but not past the period end of a fresh allowance): the rest leaves once.
+    const clock = await call(`${ctx.stack.url}/local/clock`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ offsetSeconds: (Date.parse(expiresAt) - Date.now()) / 1000 + 60 }) });
+    expect(clock.status).toBe(200);
+    try {
+      const later = await ctx.api(accountId);
+      const after = (await later.get('/v1/credits')).body;
+      expect(after.sources.some((x: { id?: string }) => x.id === t.id)).toBe(false);
+      const items = (await later.get('/v1/credits/ledger?limit=100')).body.items as Array<{ type: string; amount: number; topUpId?: string }>;
+      expect(items.filter((e) => e.type === 'expire')).toEqual([expect.objectContaining({ amount: -(pack.credits - 3), topUpId: t.id })]);
+      expect(items.reduce((n, e) => n + e.amount, 0)).toBe(after.credits.available);
+      expect(after.credits.purchased).toBe(50);
+    } finally {
+      await call(`${ctx.stack.url}/local/clock`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ offsetSeconds: 0 }) });
+    }
   });
 
   it('leaves nothing in the bus dead-letter list', () => {

@@ -3,7 +3,7 @@ import * as z from '#zod';
 import { FEATURE_IDS, PLAN_IDS } from '../../config.ts';
 import { catalogView } from '../../core/catalog.ts';
 import { count } from './common.ts';
-import { TopUpPack } from './packs.ts';
+import { Price, TopUpPack } from './packs.ts';
 
 export const Catalog = z
   .object({
@@ -12,6 +12,7 @@ export const Catalog = z
         id: z.enum(PLAN_IDS),
         label: z.string(),
         monthlyAllowance: count,
+        monthlyPrice: Price,
         capabilities: z.object({ topUp: z.boolean(), allVariants: z.boolean() }),
         features: z.array(z.enum(FEATURE_IDS)),
       }),

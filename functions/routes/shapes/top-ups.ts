@@ -12,6 +12,7 @@ export const TopUp = z
     status: z.enum(['pending', 'paid', 'failed']),
     checkoutUrl: z.url(),
     createdAt: dateTime,
+    validDays: z.optional(z.int().check(z.gte(1))),
     paidAt: z.optional(dateTime),
     failedAt: z.optional(dateTime),
   }).clone().register(z.globalRegistry, { id: 'TopUp' });
