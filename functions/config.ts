@@ -138,6 +138,8 @@ export function modelPrice(modelId: string): ModelPrice | undefined {
 export const LIMITS = {
   /** Grants that are unexpired and hold credits, per account (`POST …/grants` beyond: 409 LIMIT_REACHED). */
   maxActiveGrants: 20,
+  /** The longest range `GET /v1/credits/usage` and `GET /v1/admin/usage` answer, in days. */
+  usageMaxDays: 400,
   maxBodyBytes: 64 * 1024,
   ledgerPageDefault: 50,
   ledgerPageMax: 100,

@@ -103,6 +103,10 @@ export const FUNCTIONS: FunctionSpec[] = [
   http('plan-preview-get', {
     access: readWrite,
   }),
+  // Reads the ledger; a first request provisions the account, as every merchant route does.
+  http('usage-get', {
+    access: readWrite,
+  }),
   http('admin-credits-get', {
     access: readWrite,
   }),

@@ -113,3 +113,20 @@ export const TokenRequest = z.strictObject({
 export const ClockRequest = z.strictObject({ offsetSeconds: z.number() });
 
 export const accountIdParam = text(1, 100).check(z.regex(/^[A-Za-z0-9_\-:.]+$/, 'letters, digits and _-:. only'));
+
+const DAY_MS = 86_400_000;
+/**
+ * An instant of a usage range: a UTC day (`2026-12-01`) or an ISO date-time with an offset, answered in
+ * UTC. A day as `to` ends the range after that day (`to` is exclusive), so `from=to=2026-12-01` is that day.
+ */
+const rangeBound = (end: boolean) =>
+  z.pipe(
+    z.union([z.iso.date(), z.iso.datetime({ offset: true })]),
+    z.transform((s: string) => (s.length === 10 ? new Date(Date.parse(`${s}T00:00:00Z`) + (end ? DAY_MS : 0)) : new Date(s)).toISOString()),
+  );
+
+export const UsageQuery = z.object({
+  from: z.optional(rangeBound(false)),
+  to: z.optional(rangeBound(true)),
+  groupBy: z._default(z.enum(['feature', 'day', 'product']), 'feature'),
+});

@@ -24,6 +24,7 @@ import topUpCreate from './top-up-create.ts';
 import topUpPacksGet from './top-up-packs-get.ts';
 import topUpsList from './top-ups-list.ts';
 import uploadsCreate from './uploads-create.ts';
+import usageGet from './usage-get.ts';
 import webhookSubscriptions from './webhook-subscriptions.ts';
 import type { RouteDefinition } from './route.ts';
 
@@ -50,6 +51,7 @@ export const ROUTES = {
   'top-up-packs-get': topUpPacksGet,
   'top-ups-list': topUpsList,
   'uploads-create': uploadsCreate,
+  'usage-get': usageGet,
   'webhook-subscriptions': webhookSubscriptions,
 } satisfies Record<string, RouteDefinition>;
 
