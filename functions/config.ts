@@ -134,6 +134,14 @@ export function modelPrice(modelId: string): ModelPrice | undefined {
   return MODEL_PRICES[modelId] ?? MODEL_PRICES[modelId.replace(/^(us|eu|apac|jp|au|ca|us-gov|global)\./, '')];
 }
 
+/** USD of one generation's model use, or undefined for a model without a price (the offline one). */
+export function modelCostUsd(modelId: string, usage: { inputTokens: number; outputTokens: number } | null, calls: number): number | undefined {
+  const price = modelPrice(modelId);
+  if (!price) return undefined;
+  const tokens = usage ? (usage.inputTokens / 1000) * price.inputPer1kTokens + (usage.outputTokens / 1000) * price.outputPer1kTokens : 0;
+  return tokens + calls * price.perCall;
+}
+
 /** Limits of the contract that are not environment-tunable. */
 export const LIMITS = {
   /** Grants that are unexpired and hold credits, per account (`POST …/grants` beyond: 409 LIMIT_REACHED). */

@@ -18,8 +18,11 @@ export const TABLE = {
   sortKey: 'sk',
   ttlAttribute: 'expiresAt',
   indexes: [
-    /** Accounts by refresh due date, sharded: the monthly job queries `dueShard = n AND periodEnd <= now`. */
-    { name: 'refresh-due', partitionKey: 'dueShard', sortKey: 'periodEnd', projection: 'KEYS_ONLY' },
+    /**
+     * Accounts by refresh due date, sharded: the monthly job queries `dueShard = n AND periodEnd <= now`. It
+     * lists every account, so it carries the plan too: operator usage counts subscribers per plan from it.
+     */
+    { name: 'refresh-due', partitionKey: 'dueShard', sortKey: 'periodEnd', projection: 'INCLUDE', include: ['plan'] },
     /** Accounts whose grants or expiring top-ups are due a notice or their expiry (sparse): the same job queries `sourceDueAt <= now`. */
     { name: 'source-due', partitionKey: 'dueShard', sortKey: 'sourceDueAt', projection: 'KEYS_ONLY' },
   ],

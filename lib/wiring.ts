@@ -116,6 +116,10 @@ export const FUNCTIONS: FunctionSpec[] = [
   http('admin-grants-create', {
     access: readWrite,
   }),
+  // Reads the usage counters and the refresh-due index; writes nothing.
+  http('admin-usage-get', {
+    access: ['table:read'],
+  }),
   http('webhook-subscriptions', {
     // No JWT: the handler verifies the billing system's HMAC signature over the raw body.
     access: ['bus:put', 'webhook-secret'],

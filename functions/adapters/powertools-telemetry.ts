@@ -3,7 +3,7 @@
  * (`observability/metrics.ts`), the model cost priced from `MODEL_PRICES`. Emitting is synchronous
  * (one stdout line per dimension group) and never throws into a use case.
  */
-import { modelPrice } from '../config.ts';
+import { modelCostUsd } from '../config.ts';
 import type { Telemetry } from '../core/telemetry.ts';
 import { log } from '../observability/log.ts';
 import { emit, type Dimensions, type MetricName } from '../observability/metrics.ts';
@@ -15,14 +15,6 @@ function safely(values: Partial<Record<MetricName, number>>, dims?: Dimensions):
     // A metric lost is not worth a failed request: say so once per occurrence and carry on.
     log.warn('metric not emitted', { metrics: Object.keys(values), error: String(err) });
   }
-}
-
-/** USD of one generation's model use, or undefined for a model without a price (the offline one). */
-export function modelCostUsd(modelId: string, usage: { inputTokens: number; outputTokens: number } | null, calls: number): number | undefined {
-  const price = modelPrice(modelId);
-  if (!price) return undefined;
-  const tokens = usage ? (usage.inputTokens / 1000) * price.inputPer1kTokens + (usage.outputTokens / 1000) * price.outputPer1kTokens : 0;
-  return tokens + calls * price.perCall;
 }
 
 export const powertoolsTelemetry: Telemetry = {

@@ -18,6 +18,7 @@ import type { ImageModel, UploadStore } from '../core/images.ts';
 import type { BlogPostStore, Scheduler } from '../core/blog-posts.ts';
 import type { CapStore } from '../core/caps.ts';
 import type { Telemetry } from '../core/telemetry.ts';
+import type { UsageStore } from '../core/operator-usage.ts';
 import { powertoolsTelemetry } from '../adapters/powertools-telemetry.ts';
 import type { DynamoClients } from '../adapters/dynamo-client.ts';
 import type { Access } from '../../lib/wiring.ts';
@@ -53,6 +54,8 @@ export interface Deps {
   events: EventPublisher;
   /** Powertools idempotency for the routes that honour `Idempotency-Key` (functions/http/idempotency.ts). */
   idempotency: middy.MiddlewareObj<HttpEvent, HttpResult>;
+  /** Operator usage counters by day (functions/core/operator-usage.ts). */
+  usage: UsageStore;
   /** The accepted webhook signing secrets, current first. */
   webhookSecrets(): Promise<readonly string[]>;
 }

@@ -8,7 +8,7 @@ import { LIMITS, PLAN_IDS, type PlanId } from '../config.ts';
 import { epochSeconds, type Clock } from './clock.ts';
 import { applyPlan, provisionAccount } from './credits.ts';
 import { ValidationFailed } from './errors.ts';
-import { accountIdParam } from './schemas.ts';
+import { accountIdParam } from './requests.ts';
 import { topUpFailed, topUpPaid, type SettleOutcome, type TopUpDeps } from './top-ups.ts';
 import { verify } from './webhook-signature.ts';
 

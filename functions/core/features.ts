@@ -3,6 +3,7 @@
  * the rate limit are written once (`generations.ts`). A feature checks its references before anything
  * is counted or charged, writes its variants, shows them, and stores a selection.
  */
+import type { UsageDeps } from './operator-usage.ts';
 import type { FeatureId } from '../config.ts';
 import type { CreditsDeps } from './credits.ts';
 import { NotFound } from './errors.ts';
@@ -14,7 +15,7 @@ import type { RateLimitDeps } from './rate-limit.ts';
 import type { TelemetryDeps } from './telemetry.ts';
 import type { BlogInput, DesignInput, ProductInput } from './schemas.ts';
 
-export interface GenerationDeps extends CreditsDeps, RateLimitDeps, TelemetryDeps {
+export interface GenerationDeps extends CreditsDeps, RateLimitDeps, TelemetryDeps, UsageDeps {
   generations: GenerationStore;
   model: TextModel;
   /** Time a generation may spend on its model call(s), under API Gateway's 30 s. */

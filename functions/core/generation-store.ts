@@ -19,6 +19,8 @@ export interface GenerationRecord {
   modelId: string;
   usage: { inputTokens: number; outputTokens: number } | null;
   modelCalls: number;
+  /** The model use in USD at `MODEL_PRICES` (config.ts); null for a model without a price (the offline one). */
+  costUsd?: number | null;
 }
 
 export interface ProductContent {

@@ -3,6 +3,7 @@
  * it with a signed `topup.paid` (or `topup.failed`) webhook, and only then are credits added, to the
  * purchased bucket, exactly once per top-up.
  */
+import { recordTopUp, type UsageDeps } from './operator-usage.ts';
 import { PLANS, TOP_UP_PACKS, type TopUpPack } from '../config.ts';
 import { creditPurchased, ensureAccount, type CreditsDeps } from './credits.ts';
 import { NotFound, PlanUpgradeRequired } from './errors.ts';
@@ -41,7 +42,7 @@ export interface TopUpStore {
   markFailed(accountId: string, topUpId: string, at: string): Promise<boolean>;
 }
 
-export interface TopUpDeps extends CreditsDeps {
+export interface TopUpDeps extends CreditsDeps, UsageDeps {
   topUps: TopUpStore;
 }
 
@@ -120,7 +121,10 @@ export async function topUpPaid(deps: TopUpDeps, accountId: string, topUpId: str
       { topUpId: topUp.id, reason: `Top-up ${topUp.packId} (${topUp.credits} credits${topUp.validDays ? `, valid ${topUp.validDays} days` : ''})` },
       topUp.validDays,
     );
-    if (r.credited) outcome = 'credited';
+    if (r.credited) {
+      outcome = 'credited';
+      await recordTopUp(deps, { at: r.creditedAt!, plan: r.account.plan, credits: topUp.credits, price: topUp.price });
+    }
     // `paidAt` is the instant of the credit, so an expiring pack's source expires exactly `validDays` after it
     // (a retry after a crash between the two writes can only record a later instant).
     paid = (await deps.topUps.markPaid(accountId, topUp.id, r.creditedAt ?? deps.clock.now().toISOString())) ?? topUp;

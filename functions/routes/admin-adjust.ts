@@ -1,6 +1,6 @@
 import * as z from '#zod';
 import { ADMIN_SCOPE } from '../config.ts';
-import { AdjustmentRequest, accountIdParam } from '../core/schemas.ts';
+import { AdjustmentRequest, accountIdParam } from '../core/requests.ts';
 import { AdjustmentResult } from './shapes/credits.ts';
 import { route } from './route.ts';
 

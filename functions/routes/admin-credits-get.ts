@@ -1,6 +1,6 @@
 import * as z from '#zod';
 import { ADMIN_SCOPE } from '../config.ts';
-import { accountIdParam } from '../core/schemas.ts';
+import { accountIdParam } from '../core/requests.ts';
 import { Credits } from './shapes/credits.ts';
 import { route } from './route.ts';
 

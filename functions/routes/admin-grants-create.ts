@@ -1,6 +1,6 @@
 import * as z from '#zod';
 import { ADMIN_SCOPE, LIMITS } from '../config.ts';
-import { GrantRequest, accountIdParam } from '../core/schemas.ts';
+import { GrantRequest, accountIdParam } from '../core/requests.ts';
 import { Credits } from './shapes/credits.ts';
 import { Grant } from './shapes/grants.ts';
 import { route } from './route.ts';

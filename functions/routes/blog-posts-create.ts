@@ -1,6 +1,6 @@
 import * as z from '#zod';
 import { LIMITS } from '../config.ts';
-import { BlogPostRequest } from '../core/schemas.ts';
+import { BlogPostRequest } from '../core/requests.ts';
 import { BlogPost } from './shapes/blog.ts';
 import { route } from './route.ts';
 

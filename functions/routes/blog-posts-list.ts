@@ -1,4 +1,4 @@
-import { BlogPostsQuery } from '../core/schemas.ts';
+import { BlogPostsQuery } from '../core/requests.ts';
 import { BlogPostPage } from './shapes/blog.ts';
 import { route } from './route.ts';
 

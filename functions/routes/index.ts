@@ -5,6 +5,7 @@
 import adminAdjust from './admin-adjust.ts';
 import adminCreditsGet from './admin-credits-get.ts';
 import adminGrantsCreate from './admin-grants-create.ts';
+import adminUsageGet from './admin-usage-get.ts';
 import blogPostsCancel from './blog-posts-cancel.ts';
 import blogPostsCreate from './blog-posts-create.ts';
 import blogPostsGet from './blog-posts-get.ts';
@@ -32,6 +33,7 @@ export const ROUTES = {
   'admin-adjust': adminAdjust,
   'admin-credits-get': adminCreditsGet,
   'admin-grants-create': adminGrantsCreate,
+  'admin-usage-get': adminUsageGet,
   'blog-posts-cancel': blogPostsCancel,
   'blog-posts-create': blogPostsCreate,
   'blog-posts-get': blogPostsGet,

@@ -1,4 +1,4 @@
-import { LedgerQuery } from '../core/schemas.ts';
+import { LedgerQuery } from '../core/requests.ts';
 import { LedgerPage } from './shapes/ledger.ts';
 import { route } from './route.ts';
 

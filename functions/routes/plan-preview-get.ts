@@ -1,5 +1,5 @@
 import * as z from '#zod';
-import { PlanId } from '../core/schemas.ts';
+import { PlanId } from '../core/requests.ts';
 import { PlanPreview } from './shapes/plans.ts';
 import { route } from './route.ts';
 

@@ -1,5 +1,5 @@
 import * as z from '#zod';
-import { TopUpRequest } from '../core/schemas.ts';
+import { TopUpRequest } from '../core/requests.ts';
 import { TopUp } from './shapes/top-ups.ts';
 import { route } from './route.ts';
 

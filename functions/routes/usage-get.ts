@@ -1,7 +1,25 @@
 import { LIMITS } from '../config.ts';
-import { UsageQuery } from '../core/schemas.ts';
+import * as z from '#zod';
 import { Usage } from './shapes/usage.ts';
 import { route } from './route.ts';
+
+const DAY_MS = 86_400_000;
+/**
+ * An instant of a usage range: a UTC day (`2026-12-01`) or an ISO date-time with an offset, answered in
+ * UTC. A day as `to` ends the range after that day (`to` is exclusive), so `from=to=2026-12-01` is that day.
+ */
+const rangeBound = (end: boolean) =>
+  z.pipe(
+    z.union([z.iso.date(), z.iso.datetime({ offset: true })]),
+    z.transform((s: string) => (s.length === 10 ? new Date(Date.parse(`${s}T00:00:00Z`) + (end ? DAY_MS : 0)) : new Date(s)).toISOString()),
+  );
+
+const UsageQuery = z.object({
+  from: z.optional(rangeBound(false)),
+  to: z.optional(rangeBound(true)),
+  groupBy: z._default(z.enum(['feature', 'day', 'product']), 'feature'),
+});
+
 
 export default route({
   functionId: 'usage-get',

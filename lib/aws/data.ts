@@ -17,7 +17,7 @@ function attr(name: string): dynamodb.Attribute {
   return { name, type: byLetter[declared ?? 'S'] };
 }
 
-type IndexSpec = (typeof TABLE.indexes)[number] & { projection?: 'ALL' | 'KEYS_ONLY' };
+type IndexSpec = (typeof TABLE.indexes)[number] & { projection?: 'ALL' | 'KEYS_ONLY' | 'INCLUDE'; include?: readonly string[] };
 
 export class DataTables extends Construct {
   readonly table: dynamodb.Table;
@@ -43,7 +43,8 @@ export class DataTables extends Construct {
         indexName: index.name,
         partitionKey: attr(index.partitionKey),
         sortKey: index.sortKey ? attr(index.sortKey) : undefined,
-        projectionType: index.projection === 'KEYS_ONLY' ? dynamodb.ProjectionType.KEYS_ONLY : dynamodb.ProjectionType.ALL,
+        projectionType: index.projection === 'KEYS_ONLY' ? dynamodb.ProjectionType.KEYS_ONLY : index.projection === 'INCLUDE' ? dynamodb.ProjectionType.INCLUDE : dynamodb.ProjectionType.ALL,
+        ...(index.include ? { nonKeyAttributes: [...index.include] } : {}),
       });
     }
 

@@ -7,7 +7,7 @@ import * as z from '#zod';
 import { TOP_UP_PACKS } from '../../functions/config.ts';
 import { epochSeconds, serviceClock } from '../../functions/core/clock.ts';
 import { newId } from '../../functions/core/ids.ts';
-import { PlanId, accountIdParam } from '../../functions/core/schemas.ts';
+import { PlanId, accountIdParam } from '../../functions/core/requests.ts';
 import type { TopUp } from '../../functions/core/top-ups.ts';
 import { signatureHeader } from '../../functions/core/webhook-signature.ts';
 import { deps } from './deps.ts';

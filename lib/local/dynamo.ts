@@ -55,7 +55,7 @@ export function mainTableDefinition(tableName: string): CreateTableCommandInput 
         { AttributeName: ix.partitionKey, KeyType: 'HASH' },
         { AttributeName: ix.sortKey, KeyType: 'RANGE' },
       ],
-      Projection: { ProjectionType: ix.projection },
+      Projection: { ProjectionType: ix.projection, ...('include' in ix ? { NonKeyAttributes: [...ix.include] } : {}) },
     })),
   };
 }
@@ -71,14 +71,17 @@ export function idempotencyTableDefinition(tableName: string): CreateTableComman
 
 /**
  * Creates a table unless it exists (data under `.data/` survives restarts). A table kept from an
- * earlier version that lacks an index of the definition is rebuilt with it, its items copied over:
- * dynalite cannot add an index to a table (DynamoDB can; CloudFormation does it on deploy).
+ * earlier version that lacks an index of the definition, or has it with another projection, is rebuilt
+ * with it, its items copied over: dynalite cannot add or change an index of a table.
  */
 export async function ensureTable(client: DynamoDBClient, def: CreateTableCommandInput): Promise<void> {
   try {
     const { Table } = await client.send(new DescribeTableCommand({ TableName: def.TableName }));
-    const have = new Set((Table?.GlobalSecondaryIndexes ?? []).map((ix) => ix.IndexName));
-    if ((def.GlobalSecondaryIndexes ?? []).every((ix) => have.has(ix.IndexName))) return;
+    // An index is the same when its name and projection are (a projection cannot change in place either).
+    const same = (ix: { IndexName?: string; Projection?: { ProjectionType?: string; NonKeyAttributes?: string[] } }) =>
+      `${ix.IndexName}|${ix.Projection?.ProjectionType}|${[...(ix.Projection?.NonKeyAttributes ?? [])].sort().join(',')}`;
+    const have = new Set((Table?.GlobalSecondaryIndexes ?? []).map(same));
+    if ((def.GlobalSecondaryIndexes ?? []).every((ix) => have.has(same(ix)))) return;
     await rebuildTable(client, def);
     return;
   } catch (err) {

@@ -79,6 +79,8 @@ export async function tourEveryFunction(stack: LocalStack): Promise<void> {
   // First requests: each of these routes may be a merchant's very first and provisions the account.
   const early = await merchant(stack, async (api) => ok(await api.get('/v1/credits'), 200));
   await merchant(stack, async (api) => ok(await api.get('/v1/credits/ledger'), 200));
+  await merchant(stack, async (api) => ok(await api.get('/v1/credits/usage'), 200));
+  await merchant(stack, async (api) => ok(await api.get('/v1/credits/plan-preview?plan=pro'), 200));
   await merchant(stack, async (api) => ok(await api.get('/v1/credits/top-up-packs'), 200));
   await merchant(stack, async (api) => ok(await api.get('/v1/catalog'), 200));
   await merchant(stack, async (api) => ok(await api.get('/v1/credits/top-ups'), 200));
@@ -115,6 +117,7 @@ export async function tourEveryFunction(stack: LocalStack): Promise<void> {
   ok(await admin.post(`/v1/admin/accounts/${m.id}/adjustments`, { amount: 5, reason: 'tour' }, { 'idempotency-key': 'tour-4' }), 201);
   const grantExpiry = new Date(Date.now() + 30 * 86_400_000).toISOString();
   ok(await admin.post(`/v1/admin/accounts/${m.id}/grants`, { amount: 5, reason: 'tour', category: 'promotional', expiresAt: grantExpiry }, { 'idempotency-key': 'tour-4g' }), 201);
+  ok(await admin.get('/v1/admin/usage'), 200);
 
   // Blog: a post scheduled, one cancelled, one published by its schedule.
   const blog = await m.api.post('/v1/generations', { feature: 'blog_post', input: { topic: 'Caring for wool socks', keywords: ['wool'], tone: 'friendly', length: 'short' } });

@@ -1,0 +1,160 @@
+/**
+ * Operator usage (`GET /v1/admin/usage`): what the AI cost against what the service sold, per feature and
+ * per plan, by UTC day. Generation outcomes and paid top-ups add to day counters as they happen (the
+ * ledger stays the record of every credit; these counters are analytics: written after the fact, best
+ * effort, so a process that dies between a generation's outcome and its counter leaves that generation
+ * out of these totals, never in them twice). Subscription revenue is configuration: each plan's monthly
+ * list price times the accounts on it now, over the range's months.
+ */
+import { FEATURE_IDS, LIMITS, PLAN_IDS, PLANS, modelCostUsd, type FeatureId, type PlanId, type Price } from '../config.ts';
+import { ValidationFailed } from './errors.ts';
+import type { TokenUsage } from './model.ts';
+
+/** Day counters: `<counter>|<feature or ->|<plan>` → a non-negative integer. */
+export type UsageCounters = Record<string, number>;
+
+export interface UsageStore {
+  /**
+   * Adds the counters to the day of `at` (atomic ADD; spread over shards so no one item is hot). Never
+   * throws: analytics must not fail a paid-for generation or a top-up (the adapter logs a failure).
+   */
+  add(at: string, counters: UsageCounters): Promise<void>;
+  /** The sum of the counters of the UTC days `fromDay`..`toDay`, inclusive. */
+  sum(fromDay: string, toDay: string): Promise<UsageCounters>;
+  /** Accounts on each plan now. */
+  subscribers(): Promise<Partial<Record<PlanId, number>>>;
+}
+
+export interface UsageDeps {
+  /** Optional: functions that record nothing (and in-memory fakes) have none. */
+  usage?: UsageStore;
+}
+
+const C = {
+  generations: 'g',
+  failures: 'f',
+  creditsCharged: 'c',
+  creditsRefunded: 'r',
+  inputTokens: 'i',
+  outputTokens: 'o',
+  /** Model cost in nano-USD: counters stay integers, so adding them is exact (a generation costs ~1e-5 USD). */
+  costNanoUsd: 'n',
+  topUps: 't',
+  creditsSold: 's',
+  /** Top-up revenue in cents. */
+  revenueCents: 'v',
+} as const;
+const key = (c: string, feature: FeatureId | null, plan: PlanId) => `${c}|${feature ?? '-'}|${plan}`;
+const cents = (p: Price) => Math.round(Number(p.amount) * 100);
+
+const add = async (deps: UsageDeps, at: string, counters: UsageCounters): Promise<void> => await deps.usage?.add(at, counters);
+
+/** A generation's outcome: stored (its charge stands) or failed after the charge (refunded). */
+export function recordGeneration(
+  deps: UsageDeps,
+  g: { at: string; feature: FeatureId; plan: PlanId; credits: number; failed: boolean; usage: TokenUsage | null; costUsd: number | null },
+): Promise<void> {
+  const k = (c: string) => key(c, g.feature, g.plan);
+  return add(deps, g.at, {
+    [k(g.failed ? C.failures : C.generations)]: 1,
+    [k(C.creditsCharged)]: g.credits,
+    ...(g.failed ? { [k(C.creditsRefunded)]: g.credits } : {}),
+    ...(g.usage ? { [k(C.inputTokens)]: g.usage.inputTokens, [k(C.outputTokens)]: g.usage.outputTokens } : {}),
+    ...(g.costUsd ? { [k(C.costNanoUsd)]: Math.round(g.costUsd * 1e9) } : {}),
+  });
+}
+
+/** A paid top-up, credited once (its caller records only the crediting delivery). */
+export function recordTopUp(deps: UsageDeps, t: { at: string; plan: PlanId; credits: number; price: Price }): Promise<void> {
+  return add(deps, t.at, { [key(C.topUps, null, t.plan)]: 1, [key(C.creditsSold, null, t.plan)]: t.credits, [key(C.revenueCents, null, t.plan)]: cents(t.price) });
+}
+
+/** The model cost a stored generation records. */
+export const generationCostUsd = (modelId: string, usage: TokenUsage | null, calls: number): number | null => modelCostUsd(modelId, usage, calls) ?? null;
+
+export interface UsageFigures {
+  generations: number;
+  failures: number;
+  creditsCharged: number;
+  creditsRefunded: number;
+  inputTokens: number;
+  outputTokens: number;
+  modelCostUsd: number;
+}
+
+export interface PlanUsage extends UsageFigures {
+  plan: PlanId;
+  topUps: { count: number; credits: number; revenueUsd: number };
+  subscribers: number;
+  subscriptionRevenueUsd: number;
+  /** Subscription and top-up revenue less the model cost. */
+  marginUsd: number;
+}
+
+export interface OperatorUsageView {
+  from: string;
+  to: string;
+  features: Array<{ feature: FeatureId } & UsageFigures>;
+  plans: PlanUsage[];
+  totals: Omit<PlanUsage, 'plan'>;
+}
+
+const DAY_MS = 86_400_000;
+const usd = (n: number, places: number) => Math.round(n * 10 ** places) / 10 ** places;
+
+/** `from`/`to` are UTC days, inclusive; by default the current month up to today. */
+export function operatorRange(q: { from?: string; to?: string }, now: Date): { from: string; to: string; days: number } {
+  const today = now.toISOString().slice(0, 10);
+  const from = q.from ?? `${today.slice(0, 7)}-01`;
+  const to = q.to ?? today;
+  if (from > to) throw new ValidationFailed([{ path: 'to', message: `the range is empty: to ${to} is before from ${from}` }]);
+  const days = (Date.parse(to) - Date.parse(from)) / DAY_MS + 1;
+  if (days > LIMITS.usageMaxDays) throw new ValidationFailed([{ path: 'from', message: `the range is longer than ${LIMITS.usageMaxDays} days` }]);
+  return { from, to, days };
+}
+
+export async function operatorUsage(deps: Required<UsageDeps> & { clock: { now(): Date } }, q: { from?: string; to?: string }): Promise<OperatorUsageView> {
+  const { from, to, days } = operatorRange(q, deps.clock.now());
+  const [sums, subscribers] = await Promise.all([deps.usage.sum(from, to), deps.usage.subscribers()]);
+  const get = (c: string, feature: FeatureId | '*', plan: PlanId | '*') => {
+    let n = 0;
+    for (const [k, v] of Object.entries(sums)) {
+      const [kc, kf, kp] = k.split('|');
+      if (kc === c && (feature === '*' || kf === feature) && (plan === '*' || kp === plan)) n += v;
+    }
+    return n;
+  };
+  const figures = (feature: FeatureId | '*', plan: PlanId | '*'): UsageFigures => ({
+    generations: get(C.generations, feature, plan),
+    failures: get(C.failures, feature, plan),
+    creditsCharged: get(C.creditsCharged, feature, plan),
+    creditsRefunded: get(C.creditsRefunded, feature, plan),
+    inputTokens: get(C.inputTokens, feature, plan),
+    outputTokens: get(C.outputTokens, feature, plan),
+    modelCostUsd: usd(get(C.costNanoUsd, feature, plan) / 1e9, 6),
+  });
+  // A month of the range is an average month: a subscription is billed monthly at its list price.
+  const months = days / (365.25 / 12);
+  const plans = PLAN_IDS.map((plan): PlanUsage => {
+    const f = figures('*', plan);
+    const topUps = { count: get(C.topUps, '*', plan), credits: get(C.creditsSold, '*', plan), revenueUsd: get(C.revenueCents, '*', plan) / 100 };
+    const count = subscribers[plan] ?? 0;
+    const subscriptionRevenueUsd = usd(count * Number(PLANS[plan].monthlyPrice.amount) * months, 2);
+    return { plan, ...f, topUps, subscribers: count, subscriptionRevenueUsd, marginUsd: usd(subscriptionRevenueUsd + topUps.revenueUsd - f.modelCostUsd, 2) };
+  });
+  const sum = (pick: (p: PlanUsage) => number) => plans.reduce((n, p) => n + pick(p), 0);
+  const all = figures('*', '*');
+  return {
+    from,
+    to,
+    features: FEATURE_IDS.map((feature) => ({ feature, ...figures(feature, '*') })),
+    plans,
+    totals: {
+      ...all,
+      topUps: { count: sum((p) => p.topUps.count), credits: sum((p) => p.topUps.credits), revenueUsd: usd(sum((p) => p.topUps.revenueUsd), 2) },
+      subscribers: sum((p) => p.subscribers),
+      subscriptionRevenueUsd: usd(sum((p) => p.subscriptionRevenueUsd), 2),
+      marginUsd: usd(sum((p) => p.subscriptionRevenueUsd) + sum((p) => p.topUps.revenueUsd) - all.modelCostUsd, 2),
+    },
+  };
+}
