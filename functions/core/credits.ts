@@ -7,10 +7,10 @@
 import { PLANS, LIMITS, outOfCreditsAction, type FeatureId, type PlanId } from '../config.ts';
 import type { Clock } from './clock.ts';
 import { Conflict, InsufficientCredits, NotFound, ValidationFailed } from './errors.ts';
-import { newId } from './ids.ts';
+import { derivedId, newId } from './ids.ts';
 import { anchorFor, periodContaining } from './period.ts';
 import { availableOf, type AccountState, type Change, type CreditSource, type CreditStore, type GrantCategory, type NewLedgerEntry, type NotificationStore, type SourcePart } from './ports.ts';
-import { expiredSources, grantsInUse, nextSourceDue, noticeDueSources, planCharge, refundableSources, type ChargePlan } from './sources.ts';
+import { EXPIRY_NOTICE_DAYS, expiredSources, grantsInUse, nextSourceDue, noticeDueSources, planCharge, refundableSources, type ChargePlan } from './sources.ts';
 
 export interface CreditsDeps {
   store: CreditStore;
@@ -75,6 +75,8 @@ export async function existingAccount(deps: CreditsDeps, accountId: string): Pro
   return settleSources(deps, await refreshIfDue(deps, account));
 }
 
+/** When a source's expiry notice fell due (never before the source existed): the same for every writer of it. */
+const noticeInstant = (s: CreditSource): Date => new Date(Math.max(Date.parse(s.expiresAt!) - EXPIRY_NOTICE_DAYS * 86400_000, Date.parse(s.createdAt)));
 const sourceRef = (s: CreditSource): Pick<NewLedgerEntry, 'grantId' | 'topUpId'> => (s.bucket === 'grant' ? { grantId: s.id } : { topUpId: s.id });
 const describe = (s: CreditSource): string => (s.bucket === 'grant' ? `${s.category ?? 'promotional'} grant` : 'top-up');
 
@@ -109,20 +111,22 @@ export async function settleSources(deps: CreditsDeps, start: AccountState): Pro
           sourceDueAt: nextSourceDue(account.sources, [...account.expiryNoticed, ...notice.map((x) => x.id)]),
           guard: { sourcesVersionIs: account.sourcesVersion },
         };
+    // The notice is written before the write that marks it (an empty source is marked without one), under
+    // an id derived from the source: a process that dies between the two leaves the source unmarked, and
+    // whoever settles it next writes the same notification again, which the store keeps once.
+    for (const x of notice.filter((n) => n.remaining > 0)) {
+      await deps.notifications.add(account.accountId, {
+        id: derivedId('ntf', noticeInstant(x), `credits_expiring:${x.id}`),
+        type: 'credits_expiring',
+        message: `${x.remaining} AI credits from a ${describe(x)} expire on ${x.expiresAt!.slice(0, 10)}. They are used before your other credits.`,
+        createdAt: at,
+      });
+    }
     const result = await deps.store.apply(account.accountId, change);
     if (!result.ok) {
       if (!result.account) throw new NotFound(`Account ${account.accountId} does not exist.`);
       account = result.account;
       continue;
-    }
-    // The notice is written once, by the write that marked it (an empty source is marked without one).
-    for (const x of notice.filter((n) => n.remaining > 0)) {
-      await deps.notifications.add(account.accountId, {
-        id: newId('ntf', now),
-        type: 'credits_expiring',
-        message: `${x.remaining} AI credits from a ${describe(x)} expire on ${x.expiresAt!.slice(0, 10)}. They are used before your other credits.`,
-        createdAt: at,
-      });
     }
     account = result.account;
   }
