@@ -262,7 +262,7 @@ export async function refund(deps: CreditsDeps, accountId: string, split: Charge
     // One entry per refund, listing what each source got back (0 for a part that no longer exists).
     const parts: SourcePart[] = [
       ...(split.allowance > 0 ? [{ bucket: 'allowance' as const, amount: allowanceBack }] : []),
-      ...sourcesBack.map((x) => ({ bucket: x.source?.bucket ?? ('grant' as const), id: x.id, amount: x.back })),
+      ...sourcesBack.map((x) => ({ bucket: x.bucket, id: x.id, amount: x.back })),
       ...(split.purchased > 0 ? [{ bucket: 'purchased' as const, amount: split.purchased }] : []),
     ];
     const amount = parts.reduce((n, x) => n + x.amount, 0);

@@ -87,6 +87,14 @@ export function planCharge(a: AccountState, cost: number, at: string): ChargePla
   return { allowance, purchased, sources, parts, guard };
 }
 
+/**
+ * The bucket of a source a charge took from, also once it is gone (expired and removed): a hold names
+ * its sources by id only, and the ids say it. Expiring top-ups are sources under their top-up's id
+ * (`tu_…`, `creditPurchased`); every other source is a grant.
+ */
+export const bucketOfSource = (a: Pick<AccountState, 'sources'>, id: string): CreditSource['bucket'] =>
+  a.sources.find((s) => s.id === id)?.bucket ?? (id.startsWith('tu_') ? 'purchased' : 'grant');
+
 /** The part of a held charge's sources a refund at `at` can give back: to sources that still exist and have not expired. */
 export function refundableSources(a: Pick<AccountState, 'sources'>, taken: ReadonlyArray<{ id: string; amount: number }>, at: string) {
   const live = new Map(liveSources(a, at).map((s) => [s.id, s]));
@@ -94,7 +102,7 @@ export function refundableSources(a: Pick<AccountState, 'sources'>, taken: Reado
     const s = live.get(t.id);
     // Never above what the source was created with (a refund gives back, it never mints).
     const back = s ? Math.min(t.amount, Math.max(0, s.amount - s.remaining)) : 0;
-    return { ...t, back, source: s };
+    return { ...t, back, source: s, bucket: bucketOfSource(a, t.id) };
   });
 }
 
