@@ -449,7 +449,8 @@ export interface GrantRequest {
 
 /**
  * An admin grant: a source of its own on the balance item, with a `grant` entry naming it. At most
- * `LIMITS.maxActiveGrants` grants that are unexpired and hold credits (409 LIMIT_REACHED beyond). The
+ * `LIMITS.maxActiveGrants` grants that are unexpired and hold credits or are named by a hold (409
+ * LIMIT_REACHED beyond; see `grantsInUse`). The
  * write is guarded on the sources' version, so concurrent grants cannot pass the cap together. Empty
  * grants no hold refers to are dropped by the same write (it bounds the balance item): only a refund
  * could give one credits again, and a refund names its source in a hold. A refund to a source bumps the
@@ -462,7 +463,7 @@ export async function grantCredits(deps: CreditsDeps, accountId: string, req: Gr
     const at = now.toISOString();
     if (req.expiresAt !== undefined && req.expiresAt <= at) throw new ValidationFailed([{ path: 'expiresAt', message: 'must be in the future' }]);
     if (grantsInUse(account, at) >= LIMITS.maxActiveGrants) {
-      throw new Conflict(`The account already has ${LIMITS.maxActiveGrants} grants in use (unexpired, holding credits).`, 'LIMIT_REACHED', { limit: LIMITS.maxActiveGrants });
+      throw new Conflict(`The account already has ${LIMITS.maxActiveGrants} grants in use (unexpired, holding credits or charged by a generation still running).`, 'LIMIT_REACHED', { limit: LIMITS.maxActiveGrants });
     }
     const grant: CreditSource = { id: grantId, bucket: 'grant', category: req.category, amount: req.amount, remaining: req.amount, expiresAt: req.expiresAt ?? null, createdAt: at };
     const referenced = new Set(account.holds.flatMap((h) => (h.sources ?? []).map((x) => x.id)));

@@ -129,6 +129,12 @@ export function nextSourceDue(sources: readonly CreditSource[], noticed: readonl
   return next;
 }
 
-/** Grants that count against the per-account cap at `at`: unexpired and still holding credits. */
-export const grantsInUse = (a: Pick<AccountState, 'sources'>, at: string): number =>
-  liveSources(a, at).filter((s) => s.bucket === 'grant' && s.remaining > 0).length;
+/**
+ * Grants that count against the per-account cap at `at`: unexpired, and holding credits or named by a
+ * hold. A grant a running generation emptied is not used up yet: that generation's refund gives it its
+ * credits back, so leaving its place free would let the cap be passed once the refund lands.
+ */
+export function grantsInUse(a: Pick<AccountState, 'sources' | 'holds'>, at: string): number {
+  const held = new Set(a.holds.flatMap((h) => (h.sources ?? []).map((x) => x.id)));
+  return liveSources(a, at).filter((s) => s.bucket === 'grant' && (s.remaining > 0 || held.has(s.id))).length;
+}
