@@ -9,8 +9,9 @@
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { describe, expect, it } from 'vitest';
 import { LIMITS } from '../../functions/config.ts';
-import { applyPlan, charge, creditPurchased, ensureAccount, grantCredits, refund, releaseCharge, settleSources } from '../../functions/core/credits.ts';
-import { Conflict } from '../../functions/core/errors.ts';
+import { admitAttempt } from '../../functions/core/attempt.ts';
+import { applyPlan, charge, creditPurchased, ensureAccount, grantCredits, refreshIfDue, refund, releaseCharge, settleSources } from '../../functions/core/credits.ts';
+import { Conflict, InsufficientCredits } from '../../functions/core/errors.ts';
 import { availableOf, type AccountState, type NotificationStore } from '../../functions/core/ports.ts';
 import { refreshDueAccounts } from '../../functions/core/refresh-job.ts';
 import { useCore } from '../support/core.ts';
@@ -135,6 +136,161 @@ describe('attacks on grants and expiring sources (dynalite)', () => {
     const gone = [g.grant.id, used.grant.id, 'tu_noticed'];
     const leftovers = Object.keys(item).filter((k) => /^(src_|srm_)/.test(k) && gone.includes(k.slice(4)));
     expect({ leftovers, noticed: (await read()).expiryNoticed }).toEqual({ leftovers: [], noticed: [] });
+    await expectSound(id);
+  });
+});
+
+describe('attacks that held (dynalite)', () => {
+  it('given a held charge from a grant at T - 5 ms, when its refund and the expiry race across T (ten times), then the grant leaves with exactly what it held after the refund, never more, never twice', async () => {
+    for (let round = 0; round < 10; round++) {
+      const { deps, clock, id, read } = await setup();
+      const g = await grantCredits(deps, id, { amount: 6, reason: 'promo', category: 'promotional', expiresAt: at(1) });
+      let account = await read();
+      ({ account } = await charge(deps, account, 25, meta('allowance')));
+      clock.set(at(1, -5));
+      const { split } = await charge(deps, account, 4, meta(`held${round}`, true));
+      // The instant passes after the first write of the race lands, whichever it is.
+      const store = Object.create(deps.store) as typeof deps.store;
+      let landed = 0;
+      store.apply = async (...args) => {
+        const r = await deps.store.apply(...args);
+        if (r.ok && ++landed === round % 2) clock.set(at(1));
+        return r;
+      };
+      if (round % 2 === 0) clock.set(at(1));
+      const racing = { ...deps, store };
+      await Promise.all([refund(racing, id, split, { ...meta(`held${round}`), reason: 'model failed' }), settleSources(racing, await read()), settleSources(racing, await read())]);
+      clock.set(at(1));
+      await ensureAccount(deps, id);
+      const { account: end, ledger } = await expectSound(id);
+      const expired = ledger.filter((e) => e.type === 'expire');
+      const back = ledger.filter((e) => e.type === 'refund');
+      expect(back).toHaveLength(1);
+      expect(expired).toHaveLength(1);
+      // What the refund gave back to the grant is exactly what the expiry took beyond the 2 it kept.
+      expect(-expired[0].amount).toBe(2 + back[0].amount);
+      expect(expired[0].grantId).toBe(g.grant.id);
+      expect(availableOf(end)).toBe(0);
+      expect(end.holds).toEqual([]);
+    }
+  });
+
+  it('given a held charge over allowance and a grant, when the plan changes and the month refreshes before its refund, then only the grant part comes back and the allowance never exceeds the plan', async () => {
+    const { deps, clock, id, read } = await setup('plus');
+    const g = await grantCredits(deps, id, { amount: 10, reason: 'sorry', category: 'compensation' });
+    let account = await read();
+    ({ account } = await charge(deps, account, 97, meta('pre')));
+    const { split } = await charge(deps, account, 8, meta('span', true));
+    expect(split).toMatchObject({ allowance: 3, sources: [{ id: g.grant.id, amount: 5 }] });
+    await applyPlan(deps, id, 'free', clock.now().toISOString());
+    clock.set(new Date(Date.parse((await read()).periodEnd) + 1000).toISOString());
+    await refreshIfDue(deps, await read());
+    const after = await refund(deps, id, split, { ...meta('span'), reason: 'model failed' });
+    expect(after.allowanceRemaining).toBe(after.allowance);
+    expect(after.sources.find((s) => s.id === g.grant.id)?.remaining).toBe(10);
+    const { ledger } = await expectSound(id);
+    expect(ledger.find((e) => e.type === 'refund')).toMatchObject({ amount: 5, reason: expect.stringMatching(/3 allowance credits not returned/) });
+  });
+
+  it('given two expiring top-ups and two grants expiring at the same instant, then the promotional grant burns first, then compensation, then the top-ups; at the instant nothing more is charged and each top-up leaves with its own expire entry', async () => {
+    const { deps, clock, id, read } = await setup();
+    // Paid at the same instant with the same validDays: one expiry instant for both.
+    await creditPurchased(deps, id, 'op_b', 2, { topUpId: 'tu_b', reason: 'pack' }, 10);
+    await creditPurchased(deps, id, 'op_a', 1, { topUpId: 'tu_a', reason: 'pack' }, 10);
+    const expiry = at(10);
+    expect((await read()).sources.map((s) => s.expiresAt)).toEqual([expiry, expiry]);
+    const comp = await grantCredits(deps, id, { amount: 1, reason: 'c', category: 'compensation', expiresAt: expiry });
+    const promo = await grantCredits(deps, id, { amount: 1, reason: 'p', category: 'promotional', expiresAt: expiry });
+    let account = await read();
+    ({ account } = await charge(deps, account, 25, meta('allowance')));
+    const order: string[] = [];
+    for (let i = 0; i < 2; i++) {
+      const r = await charge(deps, account, 1, meta(`o${i}`));
+      account = r.account;
+      order.push(r.split.sources![0].id);
+    }
+    expect(order).toEqual([promo.grant.id, comp.grant.id]);
+    clock.set(expiry);
+    await expect(charge(deps, await read(), 1, meta('at-expiry'))).rejects.toBeInstanceOf(InsufficientCredits);
+    const { ledger, account: end } = await expectSound(id);
+    expect(end.sources).toEqual([]);
+    const expired = ledger.filter((e) => e.type === 'expire');
+    expect(expired.map((e) => [e.topUpId, e.amount]).sort()).toEqual([['tu_a', -1], ['tu_b', -2]]);
+    // One write took both: the same instant, adjacent sequence numbers.
+    expect(expired[0].at).toBe(expired[1].at);
+    expect(Math.abs(expired[0].seq - expired[1].seq)).toBe(1);
+  });
+
+  it('given a generation that charged a grant and whose process died, when the grant expires before anyone sweeps the hold, then the sweep gives nothing back to it and the expiry takes only what it held', async () => {
+    const { deps, clock, id, read } = await setup();
+    await grantCredits(deps, id, { amount: 5, reason: 'promo', category: 'promotional', expiresAt: at(1) });
+    let account = await read();
+    ({ account } = await charge(deps, account, 25, meta('allowance')));
+    clock.set(at(1, -60_000));
+    await charge(deps, account, 3, meta('dead', true));
+    clock.set(at(2));
+    const end = await ensureAccount(deps, id);
+    expect(end.holds).toEqual([]);
+    expect(availableOf(end)).toBe(0);
+    const { ledger } = await expectSound(id);
+    expect(ledger.filter((e) => e.type === 'expire').map((e) => e.amount)).toEqual([-2]);
+    expect(ledger.find((e) => e.type === 'refund')).toMatchObject({ amount: 0, reason: expect.stringMatching(/generation did not finish; 3 credits not returned/) });
+  });
+
+  it('given allowance spent and three grants, when 30 generation admissions race a concurrent grant, a top-up, the expiry instant of one grant and the settling, then every admission is charged from live sources only, once, and the ledger sums', async () => {
+    const { deps, clock, id, read } = await setup();
+    const attemptDeps = { ...deps, rateLimit: { ...deps.rateLimit, maxAttempts: 1000 } };
+    const soon = await grantCredits(deps, id, { amount: 10, reason: 'soon', category: 'promotional', expiresAt: at(1) });
+    await grantCredits(deps, id, { amount: 5, reason: 'later', category: 'compensation', expiresAt: at(5) });
+    await grantCredits(deps, id, { amount: 5, reason: 'never', category: 'promotional' });
+    const account = await read();
+    await charge(deps, account, 25, meta('allowance'));
+    clock.set(at(1, -3));
+    let landed = 0;
+    const store = Object.create(deps.store) as typeof deps.store;
+    store.apply = async (...args) => {
+      const r = await deps.store.apply(...args);
+      if (r.ok && ++landed === 6) clock.set(at(1));
+      return r;
+    };
+    const racing = { ...attemptDeps, store };
+    const admissions = Array.from({ length: 30 }, (_, i) =>
+      admitAttempt(racing, { accountId: id, feature: 'product_description', generationId: `gen_race${i}`, upgradeMessage: 'upgrade' }),
+    );
+    const others = [
+      grantCredits(racing, id, { amount: 3, reason: 'racing', category: 'compensation' }),
+      creditPurchased(racing, id, 'op_race', 2, { topUpId: 'tu_race', reason: 'pack' }, 3),
+      refreshDueAccounts(racing),
+    ];
+    const results = await Promise.allSettled(admissions);
+    expect((await Promise.allSettled(others)).map((r) => r.status)).toEqual(['fulfilled', 'fulfilled', 'fulfilled']);
+    for (const r of results) if (r.status === 'rejected') expect(r.reason).toBeInstanceOf(InsufficientCredits);
+    const charged = results.filter((r) => r.status === 'fulfilled').length;
+    expect(charged).toBeGreaterThan(0);
+    for (let i = 0; i < 30; i++) await releaseCharge(deps, id, `gen_race${i}`);
+    await ensureAccount(deps, id);
+    const { ledger, account: end } = await expectSound(id);
+    const charges = ledger.filter((e) => e.type === 'charge' && e.generationId?.startsWith('gen_race'));
+    expect(charges).toHaveLength(charged);
+    expect(new Set(charges.map((c) => c.generationId)).size).toBe(charges.length);
+    for (const e of charges) {
+      for (const part of e.sources ?? []) if (part.id === soon.grant.id) expect(e.at < at(1)).toBe(true);
+    }
+    // Nothing minted: what came in (20 + 3 + 2) is what the charges and the expiry took, plus what is left.
+    const expired = ledger.filter((e) => e.type === 'expire').reduce((n, e) => n - e.amount, 0);
+    expect(charged + expired + availableOf(end)).toBe(25);
+  });
+
+  it('given 20 grants with 500-character reasons, an expiring top-up and 10 generations in flight spanning grants, then the balance item stays far below the 400 KB limit', async () => {
+    const { deps, id, read } = await setup();
+    for (let i = 0; i < LIMITS.maxActiveGrants; i++) await grantCredits(deps, id, { amount: 2, reason: 'r'.repeat(500), category: i % 2 ? 'promotional' : 'compensation', expiresAt: at(20 + i) });
+    await creditPurchased(deps, id, 'op_big', 100, { topUpId: 'tu_big', reason: 'pack' }, 30);
+    let account = await read();
+    ({ account } = await charge(deps, account, 25, meta('allowance')));
+    for (let i = 0; i < 10; i++) ({ account } = await charge(deps, account, 3, meta(`big${i}`, true)));
+    const item = await rawItem(id);
+    const size = Object.entries(item).reduce((n, [k, v]) => n + Buffer.byteLength(k) + Buffer.byteLength(JSON.stringify(v instanceof Set ? [...v] : v)), 0);
+    expect(size).toBeLessThan(40_000);
     await expectSound(id);
   });
 });
