@@ -7,17 +7,19 @@
  * no bucket negative, `allowanceRemaining <= allowance`.
  */
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
-import { describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LIMITS } from '../../functions/config.ts';
 import { admitAttempt } from '../../functions/core/attempt.ts';
 import { applyPlan, charge, creditPurchased, ensureAccount, grantCredits, refreshIfDue, refund, releaseCharge, settleSources } from '../../functions/core/credits.ts';
 import { Conflict, InsufficientCredits } from '../../functions/core/errors.ts';
 import { availableOf, type AccountState, type NotificationStore } from '../../functions/core/ports.ts';
 import { refreshDueAccounts } from '../../functions/core/refresh-job.ts';
+import { createTables, startDynalite, type LocalDynamo } from '../../lib/local/dynamo.ts';
 import { useCore } from '../support/core.ts';
+import { startKillableStack } from '../support/killable-stack.ts';
 import { expectLedgerMatches } from '../support/ledger.ts';
 import { manualClock } from '../support/memory-store.ts';
-import { freshAccount } from '../support/stack.ts';
+import { call, freshAccount } from '../support/stack.ts';
 
 const core = useCore();
 const T0 = '2026-06-01T10:00:00.000Z';
@@ -292,5 +294,55 @@ describe('attacks that held (dynalite)', () => {
     const size = Object.entries(item).reduce((n, [k, v]) => n + Buffer.byteLength(k) + Buffer.byteLength(JSON.stringify(v instanceof Set ? [...v] : v)), 0);
     expect(size).toBeLessThan(40_000);
     await expectSound(id);
+  });
+});
+
+describe('an admin grant whose process dies before answering (dynalite, a stack in a child process)', () => {
+  let dynamo: LocalDynamo;
+  beforeAll(async () => {
+    dynamo = await startDynalite({});
+    await createTables(dynamo.endpoint, 'ai-credits-local', 'ai-credits-idempotency-local');
+  });
+  afterAll(async () => {
+    await dynamo?.close();
+  });
+
+  it('given the process dies after the grant is written and before its idempotency record is completed, when the operator retries with the same Idempotency-Key, then the account has the grant once', { timeout: 150_000 }, async () => {
+    const stack = await startKillableStack(dynamo.endpoint);
+    try {
+      const token = async (accountId: string, scopes?: string[]) =>
+        (await call<{ token: string }>(`${stack.url}/local/token`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ accountId, scopes }) })).body.token;
+      const id = freshAccount('grantcrash');
+      const merchant = { authorization: `Bearer ${await token(id)}` };
+      const admin = { authorization: `Bearer ${await token(freshAccount('admin'), ['credits:admin'])}` };
+      expect((await call(`${stack.url}/v1/credits`, { headers: merchant })).body.credits.available).toBe(25);
+      const grant = () =>
+        call(`${stack.url}/v1/admin/accounts/${id}/grants`, {
+          method: 'POST',
+          headers: { ...admin, 'content-type': 'application/json', 'idempotency-key': 'apology-7' },
+          body: JSON.stringify({ amount: 50, reason: 'outage apology', category: 'compensation' }),
+        });
+      const isIdempotencyTable = (b: Record<string, any>) => String(b.TableName ?? '').includes('idempotency');
+      stack.killWhen((c) => isIdempotencyTable(c.body) && c.operation === 'UpdateItem' && JSON.stringify(c.body.ExpressionAttributeValues ?? {}).includes('COMPLETED'));
+      const lost = await grant().catch((err: unknown) => err);
+      await stack.killed();
+      expect(lost).toBeInstanceOf(Error);
+      await stack.restart();
+
+      // The first attempt's record stays "in progress" until the function's timeout has passed; then the retry runs.
+      let retry = await grant();
+      const deadline = Date.now() + 90_000;
+      while (retry.status === 409 && Date.now() < deadline) {
+        await new Promise((res) => setTimeout(res, 1000));
+        retry = await grant();
+      }
+      expect(retry.status).toBe(201);
+      const credits = (await call(`${stack.url}/v1/credits`, { headers: merchant })).body;
+      expect({ grants: credits.credits.grants, sources: credits.sources.filter((x: { bucket: string }) => x.bucket === 'grant').length }).toEqual({ grants: 50, sources: 1 });
+      const ledger = (await call(`${stack.url}/v1/credits/ledger?limit=100`, { headers: merchant })).body.items as Array<{ type: string; grantId?: string }>;
+      expect(ledger.filter((e) => e.type === 'grant' && e.grantId)).toHaveLength(1);
+    } finally {
+      await stack.close();
+    }
   });
 });
