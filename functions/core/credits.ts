@@ -454,11 +454,18 @@ export interface GrantRequest {
  * write is guarded on the sources' version, so concurrent grants cannot pass the cap together. Empty
  * grants no hold refers to are dropped by the same write (it bounds the balance item): only a refund
  * could give one credits again, and a refund names its source in a hold. A refund to a source bumps the
- * version, so a drop decided before it fails its guard and is decided again.
+ * version, so a drop decided before it fails its guard and is decided again. A grant is made once per
+ * `grantId` (recorded as an applied operation): a keyed request passes an id derived from its key, so a
+ * retry after a process died between the grant and its answer answers that grant instead of a second one.
  */
 export async function grantCredits(deps: CreditsDeps, accountId: string, req: GrantRequest, grantId = newId('grt', deps.clock.now())): Promise<{ grant: CreditSource; account: AccountState }> {
   let account = await existingAccount(deps, accountId);
+  // Recorded with the grant: a retry under the same id (a keyed request whose answer was lost) grants nothing.
+  const opId = `grant:${grantId}`;
   for (let race = 0; race < MAX_RACES; race++) {
+    // The grant landed before (its answer was lost): it is the answer, before any check a new grant faces.
+    const landed = account.sources.find((x) => x.id === grantId);
+    if (landed) return { grant: landed, account };
     const now = deps.clock.now();
     const at = now.toISOString();
     if (req.expiresAt !== undefined && req.expiresAt <= at) throw new ValidationFailed([{ path: 'expiresAt', message: 'must be in the future' }]);
@@ -475,13 +482,20 @@ export async function grantCredits(deps: CreditsDeps, accountId: string, req: Gr
       sourceDueAt: nextSourceDue([...kept, grant], account.expiryNoticed),
       entries: [entry(now, { type: 'grant', amount: req.amount, bucket: 'grant', grantId, reason: req.reason })],
       guard: {
+        opNotApplied: opId,
         sourcesVersionIs: account.sourcesVersion,
         // Still empty, and (the version) given nothing back meanwhile: so no hold taken since can name them.
         ...(dropped.length ? { sourcesAre: Object.fromEntries(dropped.map((x) => [x.id, 0])) } : {}),
       },
+      opId,
     });
     if (result.ok) return { grant, account: result.account };
     if (!result.account) throw new NotFound(`Account ${accountId} does not exist.`);
+    // Same sources' version and no such source: only the op guard can have failed. The grant was made
+    // before and has since been used up and dropped (or expired): nothing is left of it to answer.
+    if (result.account.sourcesVersion === account.sourcesVersion && !result.account.sources.some((x) => x.id === grantId)) {
+      return { grant: { ...grant, remaining: 0 }, account: result.account };
+    }
     account = result.account;
   }
   throw new Error(`grant on ${accountId} lost ${MAX_RACES} races`);

@@ -140,6 +140,22 @@ describe('attacks on grants and expiring sources (dynalite)', () => {
     expect({ leftovers, noticed: (await read()).expiryNoticed }).toEqual({ leftovers: [], noticed: [] });
     await expectSound(id);
   });
+
+  it('given a grant made under a request-derived id, then asking again under that id grants nothing: while it exists (also in parallel), and after it was used up and dropped', async () => {
+    const { deps, id, read } = await setup();
+    const req = { amount: 3, reason: 'keyed', category: 'compensation' as const };
+    const first = await Promise.all([grantCredits(deps, id, req, 'grt_keyed'), grantCredits(deps, id, req, 'grt_keyed')]);
+    expect(first.map((r) => r.grant.id)).toEqual(['grt_keyed', 'grt_keyed']);
+    let account = await read();
+    ({ account } = await charge(deps, account, 25 + 3, meta('use-it')));
+    await grantCredits(deps, id, { amount: 1, reason: 'drops the empty one', category: 'promotional' });
+    expect((await read()).sources.map((s) => s.id)).not.toContain('grt_keyed');
+    const again = await grantCredits(deps, id, req, 'grt_keyed');
+    expect(again.grant).toMatchObject({ id: 'grt_keyed', remaining: 0 });
+    const { ledger, account: end } = await expectSound(id);
+    expect(ledger.filter((e) => e.grantId === 'grt_keyed')).toHaveLength(1);
+    expect(availableOf(end)).toBe(1);
+  });
 });
 
 describe('attacks that held (dynalite)', () => {
