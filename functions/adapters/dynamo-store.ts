@@ -460,6 +460,12 @@ export class DynamoCreditStore implements CreditStore {
       values[':xnset'] = new Set(change.noticeExpiry);
     }
     if (adds.length) expression += ` ADD ${adds.join(', ')}`;
+    if (change.removeSources?.length && !change.noticeExpiry?.length) {
+      // A removed source's notice mark goes with it (ids are never reused): the item does not keep one
+      // mark for every source the account ever had. Deleting ids not in the set (or no set) is a no-op.
+      expression += ' DELETE xn :xnrm';
+      values[':xnrm'] = new Set(change.removeSources);
+    }
     if (!expression) return { ok: true, account: (await this.getAccount(accountId))! };
 
     try {
@@ -590,7 +596,7 @@ export class DynamoCreditStore implements CreditStore {
       sources,
       sourced: (updated.sourced as number | undefined) ?? base.sourced,
       sourcesVersion: (updated.sv as number | undefined) ?? base.sourcesVersion,
-      expiryNoticed: [...new Set([...base.expiryNoticed, ...(change.noticeExpiry ?? [])])],
+      expiryNoticed: [...new Set([...base.expiryNoticed, ...(change.noticeExpiry ?? [])])].filter((id) => !removed.has(id)),
     };
   }
 

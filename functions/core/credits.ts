@@ -7,10 +7,10 @@
 import { PLANS, LIMITS, outOfCreditsAction, type FeatureId, type PlanId } from '../config.ts';
 import type { Clock } from './clock.ts';
 import { Conflict, InsufficientCredits, NotFound, ValidationFailed } from './errors.ts';
-import { newId } from './ids.ts';
+import { derivedId, newId } from './ids.ts';
 import { anchorFor, periodContaining } from './period.ts';
 import { availableOf, type AccountState, type Change, type CreditSource, type CreditStore, type GrantCategory, type NewLedgerEntry, type NotificationStore, type SourcePart } from './ports.ts';
-import { expiredSources, grantsInUse, nextSourceDue, noticeDueSources, planCharge, refundableSources, type ChargePlan } from './sources.ts';
+import { EXPIRY_NOTICE_DAYS, expiredSources, grantsInUse, nextSourceDue, noticeDueSources, planCharge, refundableSources, type ChargePlan } from './sources.ts';
 
 export interface CreditsDeps {
   store: CreditStore;
@@ -75,6 +75,8 @@ export async function existingAccount(deps: CreditsDeps, accountId: string): Pro
   return settleSources(deps, await refreshIfDue(deps, account));
 }
 
+/** When a source's expiry notice fell due (never before the source existed): the same for every writer of it. */
+const noticeInstant = (s: CreditSource): Date => new Date(Math.max(Date.parse(s.expiresAt!) - EXPIRY_NOTICE_DAYS * 86400_000, Date.parse(s.createdAt)));
 const sourceRef = (s: CreditSource): Pick<NewLedgerEntry, 'grantId' | 'topUpId'> => (s.bucket === 'grant' ? { grantId: s.id } : { topUpId: s.id });
 const describe = (s: CreditSource): string => (s.bucket === 'grant' ? `${s.category ?? 'promotional'} grant` : 'top-up');
 
@@ -109,20 +111,22 @@ export async function settleSources(deps: CreditsDeps, start: AccountState): Pro
           sourceDueAt: nextSourceDue(account.sources, [...account.expiryNoticed, ...notice.map((x) => x.id)]),
           guard: { sourcesVersionIs: account.sourcesVersion },
         };
+    // The notice is written before the write that marks it (an empty source is marked without one), under
+    // an id derived from the source: a process that dies between the two leaves the source unmarked, and
+    // whoever settles it next writes the same notification again, which the store keeps once.
+    for (const x of notice.filter((n) => n.remaining > 0)) {
+      await deps.notifications.add(account.accountId, {
+        id: derivedId('ntf', noticeInstant(x), `credits_expiring:${x.id}`),
+        type: 'credits_expiring',
+        message: `${x.remaining} AI credits from a ${describe(x)} expire on ${x.expiresAt!.slice(0, 10)}. They are used before your other credits.`,
+        createdAt: at,
+      });
+    }
     const result = await deps.store.apply(account.accountId, change);
     if (!result.ok) {
       if (!result.account) throw new NotFound(`Account ${account.accountId} does not exist.`);
       account = result.account;
       continue;
-    }
-    // The notice is written once, by the write that marked it (an empty source is marked without one).
-    for (const x of notice.filter((n) => n.remaining > 0)) {
-      await deps.notifications.add(account.accountId, {
-        id: newId('ntf', now),
-        type: 'credits_expiring',
-        message: `${x.remaining} AI credits from a ${describe(x)} expire on ${x.expiresAt!.slice(0, 10)}. They are used before your other credits.`,
-        createdAt: at,
-      });
     }
     account = result.account;
   }
@@ -258,7 +262,7 @@ export async function refund(deps: CreditsDeps, accountId: string, split: Charge
     // One entry per refund, listing what each source got back (0 for a part that no longer exists).
     const parts: SourcePart[] = [
       ...(split.allowance > 0 ? [{ bucket: 'allowance' as const, amount: allowanceBack }] : []),
-      ...sourcesBack.map((x) => ({ bucket: x.source?.bucket ?? ('grant' as const), id: x.id, amount: x.back })),
+      ...sourcesBack.map((x) => ({ bucket: x.bucket, id: x.id, amount: x.back })),
       ...(split.purchased > 0 ? [{ bucket: 'purchased' as const, amount: split.purchased }] : []),
     ];
     const amount = parts.reduce((n, x) => n + x.amount, 0);
@@ -445,20 +449,28 @@ export interface GrantRequest {
 
 /**
  * An admin grant: a source of its own on the balance item, with a `grant` entry naming it. At most
- * `LIMITS.maxActiveGrants` grants that are unexpired and hold credits (409 LIMIT_REACHED beyond). The
+ * `LIMITS.maxActiveGrants` grants that are unexpired and hold credits or are named by a hold (409
+ * LIMIT_REACHED beyond; see `grantsInUse`). The
  * write is guarded on the sources' version, so concurrent grants cannot pass the cap together. Empty
  * grants no hold refers to are dropped by the same write (it bounds the balance item): only a refund
  * could give one credits again, and a refund names its source in a hold. A refund to a source bumps the
- * version, so a drop decided before it fails its guard and is decided again.
+ * version, so a drop decided before it fails its guard and is decided again. A grant is made once per
+ * `grantId` (recorded as an applied operation): a keyed request passes an id derived from its key, so a
+ * retry after a process died between the grant and its answer answers that grant instead of a second one.
  */
 export async function grantCredits(deps: CreditsDeps, accountId: string, req: GrantRequest, grantId = newId('grt', deps.clock.now())): Promise<{ grant: CreditSource; account: AccountState }> {
   let account = await existingAccount(deps, accountId);
+  // Recorded with the grant: a retry under the same id (a keyed request whose answer was lost) grants nothing.
+  const opId = `grant:${grantId}`;
   for (let race = 0; race < MAX_RACES; race++) {
+    // The grant landed before (its answer was lost): it is the answer, before any check a new grant faces.
+    const landed = account.sources.find((x) => x.id === grantId);
+    if (landed) return { grant: landed, account };
     const now = deps.clock.now();
     const at = now.toISOString();
     if (req.expiresAt !== undefined && req.expiresAt <= at) throw new ValidationFailed([{ path: 'expiresAt', message: 'must be in the future' }]);
     if (grantsInUse(account, at) >= LIMITS.maxActiveGrants) {
-      throw new Conflict(`The account already has ${LIMITS.maxActiveGrants} grants in use (unexpired, holding credits).`, 'LIMIT_REACHED', { limit: LIMITS.maxActiveGrants });
+      throw new Conflict(`The account already has ${LIMITS.maxActiveGrants} grants in use (unexpired, holding credits or charged by a generation still running).`, 'LIMIT_REACHED', { limit: LIMITS.maxActiveGrants });
     }
     const grant: CreditSource = { id: grantId, bucket: 'grant', category: req.category, amount: req.amount, remaining: req.amount, expiresAt: req.expiresAt ?? null, createdAt: at };
     const referenced = new Set(account.holds.flatMap((h) => (h.sources ?? []).map((x) => x.id)));
@@ -470,13 +482,20 @@ export async function grantCredits(deps: CreditsDeps, accountId: string, req: Gr
       sourceDueAt: nextSourceDue([...kept, grant], account.expiryNoticed),
       entries: [entry(now, { type: 'grant', amount: req.amount, bucket: 'grant', grantId, reason: req.reason })],
       guard: {
+        opNotApplied: opId,
         sourcesVersionIs: account.sourcesVersion,
         // Still empty, and (the version) given nothing back meanwhile: so no hold taken since can name them.
         ...(dropped.length ? { sourcesAre: Object.fromEntries(dropped.map((x) => [x.id, 0])) } : {}),
       },
+      opId,
     });
     if (result.ok) return { grant, account: result.account };
     if (!result.account) throw new NotFound(`Account ${accountId} does not exist.`);
+    // Same sources' version and no such source: only the op guard can have failed. The grant was made
+    // before and has since been used up and dropped (or expired): nothing is left of it to answer.
+    if (result.account.sourcesVersion === account.sourcesVersion && !result.account.sources.some((x) => x.id === grantId)) {
+      return { grant: { ...grant, remaining: 0 }, account: result.account };
+    }
     account = result.account;
   }
   throw new Error(`grant on ${accountId} lost ${MAX_RACES} races`);

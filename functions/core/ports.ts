@@ -202,7 +202,7 @@ export interface Change {
   sourceDeltas?: Record<string, number>;
   /** A new source, in the same write (bumps `sourcesVersion`). */
   addSource?: CreditSource;
-  /** Sources removed (expired, or empty and referenced by no hold); their remainders must be taken out by `sourceDeltas`. Bumps `sourcesVersion`. */
+  /** Sources removed (expired, or empty and referenced by no hold), with their notice marks; their remainders must be taken out by `sourceDeltas`. Bumps `sourcesVersion`. */
   removeSources?: string[];
   /** Bumps `sourcesVersion` without adding or removing a source (a refund to one). */
   touchSources?: boolean;

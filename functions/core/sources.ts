@@ -87,6 +87,14 @@ export function planCharge(a: AccountState, cost: number, at: string): ChargePla
   return { allowance, purchased, sources, parts, guard };
 }
 
+/**
+ * The bucket of a source a charge took from, also once it is gone (expired and removed): a hold names
+ * its sources by id only, and the ids say it. Expiring top-ups are sources under their top-up's id
+ * (`tu_…`, `creditPurchased`); every other source is a grant.
+ */
+export const bucketOfSource = (a: Pick<AccountState, 'sources'>, id: string): CreditSource['bucket'] =>
+  a.sources.find((s) => s.id === id)?.bucket ?? (id.startsWith('tu_') ? 'purchased' : 'grant');
+
 /** The part of a held charge's sources a refund at `at` can give back: to sources that still exist and have not expired. */
 export function refundableSources(a: Pick<AccountState, 'sources'>, taken: ReadonlyArray<{ id: string; amount: number }>, at: string) {
   const live = new Map(liveSources(a, at).map((s) => [s.id, s]));
@@ -94,7 +102,7 @@ export function refundableSources(a: Pick<AccountState, 'sources'>, taken: Reado
     const s = live.get(t.id);
     // Never above what the source was created with (a refund gives back, it never mints).
     const back = s ? Math.min(t.amount, Math.max(0, s.amount - s.remaining)) : 0;
-    return { ...t, back, source: s };
+    return { ...t, back, source: s, bucket: bucketOfSource(a, t.id) };
   });
 }
 
@@ -121,6 +129,12 @@ export function nextSourceDue(sources: readonly CreditSource[], noticed: readonl
   return next;
 }
 
-/** Grants that count against the per-account cap at `at`: unexpired and still holding credits. */
-export const grantsInUse = (a: Pick<AccountState, 'sources'>, at: string): number =>
-  liveSources(a, at).filter((s) => s.bucket === 'grant' && s.remaining > 0).length;
+/**
+ * Grants that count against the per-account cap at `at`: unexpired, and holding credits or named by a
+ * hold. A grant a running generation emptied is not used up yet: that generation's refund gives it its
+ * credits back, so leaving its place free would let the cap be passed once the refund lands.
+ */
+export function grantsInUse(a: Pick<AccountState, 'sources' | 'holds'>, at: string): number {
+  const held = new Set(a.holds.flatMap((h) => (h.sources ?? []).map((x) => x.id)));
+  return liveSources(a, at).filter((s) => s.bucket === 'grant' && (s.remaining > 0 || held.has(s.id))).length;
+}

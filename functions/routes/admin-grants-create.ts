@@ -15,7 +15,7 @@ export default route({
   params: z.object({ accountId: accountIdParam }),
   body: GrantRequest.clone().register(z.globalRegistry, {
     id: 'GrantRequest',
-    description: `\`amount\` 1..100000; \`expiresAt\` (optional) must be in the future. At most ${LIMITS.maxActiveGrants} grants unexpired and holding credits per account.`,
+    description: `\`amount\` 1..100000; \`expiresAt\` (optional) must be in the future. At most ${LIMITS.maxActiveGrants} grants unexpired and holding credits (or charged by a generation still running) per account.`,
   }),
   success: {
     status: 201,

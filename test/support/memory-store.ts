@@ -76,7 +76,10 @@ export class MemoryCreditStore implements CreditStore, NotificationStore {
       if (src) src.remaining += delta;
     }
     if (change.addSource) (s.sources.push({ ...change.addSource }), (s.sourced += change.addSource.remaining));
-    if (change.removeSources?.length) s.sources = s.sources.filter((x) => !change.removeSources!.includes(x.id));
+    if (change.removeSources?.length) {
+      s.sources = s.sources.filter((x) => !change.removeSources!.includes(x.id));
+      s.expiryNoticed = s.expiryNoticed.filter((x) => !change.removeSources!.includes(x));
+    }
     if (change.noticeExpiry?.length) s.expiryNoticed = [...new Set([...s.expiryNoticed, ...change.noticeExpiry])];
     if (change.addSource || change.removeSources?.length || change.noticeExpiry?.length || change.touchSources) s.sourcesVersion++;
     if (change.sourceDueAt !== undefined) s.sourceDueAt = change.sourceDueAt ?? undefined;
