@@ -146,6 +146,8 @@ export function modelCostUsd(modelId: string, usage: { inputTokens: number; outp
 export const LIMITS = {
   /** Grants that are unexpired and hold credits, per account (`POST …/grants` beyond: 409 LIMIT_REACHED). */
   maxActiveGrants: 20,
+  /** What a product's input may hold (`ProductInput`, the page's product form reads them from the catalog). */
+  productInput: { nameMaxChars: 200, categoryMaxChars: 100, listMaxItems: 20, listItemMaxChars: 100, notesMaxChars: 1000 },
   /** The longest range `GET /v1/credits/usage` and `GET /v1/admin/usage` answer, in days. */
   usageMaxDays: 400,
   maxBodyBytes: 64 * 1024,
