@@ -9,10 +9,11 @@
  */
 import { brotliCompressSync, brotliDecompressSync, constants } from 'node:zlib';
 import { GetCommand, PutCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import type { GenerationRecord, GenerationStore, ProductContent, PutOptions } from '../core/generation-store.ts';
+import type { FailedGeneration, GenerationRecord, GenerationStore, ProductContent, PutOptions } from '../core/generation-store.ts';
 import { batchPut, isConditionFailure } from './dynamo-client.ts';
 import { TABLE } from '../resources.ts';
 import { accountPk } from './dynamo-store.ts';
+import { log } from '../observability/log.ts';
 
 const TTL = TABLE.ttlAttribute;
 
@@ -24,14 +25,25 @@ const TTL = TABLE.ttlAttribute;
  */
 const BROTLI = { params: { [constants.BROTLI_PARAM_QUALITY]: 6, [constants.BROTLI_PARAM_MODE]: constants.BROTLI_MODE_TEXT } };
 
+/** The shard of the `usage-by-time` index an item goes to (stable by generation id, so writes spread). */
+export const USAGE_SHARDS = 8;
+export function usageShardOf(id: string): string {
+  let h = 0;
+  for (let i = 0; i < id.length; i++) h = (h * 31 + id.charCodeAt(i)) >>> 0;
+  return `use#${h % USAGE_SHARDS}`;
+}
+
 function toItem(g: GenerationRecord, ttlDays: number): Record<string, unknown> {
   const { id, accountId, input, variants, ...rest } = g;
   const expiresAt = Math.ceil(Date.parse(g.createdAt) / 1000) + ttlDays * 86_400;
-  return { pk: accountPk(accountId), sk: `GEN#${id}`, ...rest, z: brotliCompressSync(JSON.stringify({ input, variants }), BROTLI), [TTL]: expiresAt };
+  return { pk: accountPk(accountId), sk: `GEN#${id}`, ...rest, ush: usageShardOf(id), z: brotliCompressSync(JSON.stringify({ input, variants }), BROTLI), [TTL]: expiresAt };
 }
 
+/** A failed generation's fact is read by the daily rollup within two days; it is kept a little longer. */
+const FAILURE_TTL_DAYS = 7;
+
 function fromItem(accountId: string, id: string, item: Record<string, unknown>): GenerationRecord {
-  const { pk: _p, sk: _s, [TTL]: _e, z, ...rest } = item;
+  const { pk: _p, sk: _s, [TTL]: _e, ush: _u, z, ...rest } = item;
   const body = z instanceof Uint8Array ? (JSON.parse(brotliDecompressSync(z).toString('utf8')) as Pick<GenerationRecord, 'input' | 'variants'>) : {};
   return { id, accountId, ...rest, ...body } as GenerationRecord;
 }
@@ -124,6 +136,17 @@ export class DynamoGenerationStore implements GenerationStore {
         ExpressionAttributeValues: values,
       }),
     );
+  }
+
+  async putFailure(f: FailedGeneration): Promise<void> {
+    const { accountId, id, ...rest } = f;
+    const expiresAt = Math.ceil(Date.parse(f.createdAt) / 1000) + FAILURE_TTL_DAYS * 86_400;
+    await this.doc
+      .send(new PutCommand({ TableName: this.table, Item: { pk: accountPk(accountId), sk: `GENFAIL#${id}`, ...rest, failed: true, ush: usageShardOf(id), [TTL]: expiresAt } }))
+      .catch((err: unknown) => {
+        // Operator usage misses this failure; the merchant's refund and 502 stand. Names only, no merchant data.
+        log.warn('failed generation not recorded for operator usage', { generationId: id, error: err instanceof Error ? err.name : String(err) });
+      });
   }
 
   async setStoreDesign(accountId: string, design: unknown, generationId: string, at: string): Promise<void> {
