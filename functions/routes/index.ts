@@ -21,6 +21,9 @@ import notificationsList from './notifications-list.ts';
 import notificationsRead from './notifications-read.ts';
 import planPreviewGet from './plan-preview-get.ts';
 import productContentGet from './product-content-get.ts';
+import productContentHistoryGet from './product-content-history-get.ts';
+import productContentPut from './product-content-put.ts';
+import productContentRestore from './product-content-restore.ts';
 import topUpCreate from './top-up-create.ts';
 import topUpPacksGet from './top-up-packs-get.ts';
 import topUpsList from './top-ups-list.ts';
@@ -49,6 +52,9 @@ export const ROUTES = {
   'notifications-read': notificationsRead,
   'plan-preview-get': planPreviewGet,
   'product-content-get': productContentGet,
+  'product-content-history-get': productContentHistoryGet,
+  'product-content-put': productContentPut,
+  'product-content-restore': productContentRestore,
   'top-up-create': topUpCreate,
   'top-up-packs-get': topUpPacksGet,
   'top-ups-list': topUpsList,
