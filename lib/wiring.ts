@@ -180,6 +180,9 @@ export const FUNCTIONS: FunctionSpec[] = [
   http('product-content-get', {
     access: ['table:read', 'selected:read'],
   }),
+  http('generations-list', {
+    access: ['table:read'],
+  }),
   // Content history: reads and writes the account's product items only (no credits: edits and restores are free).
   http('product-content-history-get', {
     access: ['table:read'],

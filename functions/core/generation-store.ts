@@ -25,6 +25,9 @@ export interface GenerationRecord {
   plan?: PlanId;
 }
 
+/** A generation as a list shows it: `GET /v1/generations/{id}` gives its variants. */
+export type GenerationSummary = Pick<GenerationRecord, 'id' | 'feature' | 'productId' | 'selectedIndex' | 'regeneratedFrom' | 'creditsCharged' | 'createdAt'>;
+
 /** What a generation that failed after its charge leaves for operator usage (it was refunded; no generation is stored). */
 export interface FailedGeneration {
   accountId: string;
@@ -59,6 +62,8 @@ export interface GenerationStore {
   setSelected(accountId: string, id: string, index: number): Promise<void>;
   getProduct(accountId: string, productId: string): Promise<ProductContent | null>;
   updateProduct(accountId: string, productId: string, patch: Partial<Omit<ProductContent, 'productId'>>, at: string): Promise<void>;
+  /** The account's generations, newest first, optionally of one product and/or feature (a summary of each). */
+  listGenerations?(accountId: string, filter: { productId?: string; feature?: FeatureId }, limit: number, cursor?: string): Promise<{ items: GenerationSummary[]; nextCursor: string | null }>;
   /** Records a failed generation for operator usage (kept a few days: the daily rollup reads it). */
   putFailure?(f: FailedGeneration): Promise<void>;
   /** The store-wide design the merchant picked (website_design). */

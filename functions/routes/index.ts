@@ -14,6 +14,7 @@ import catalogGet from './catalog-get.ts';
 import creditsGet from './credits-get.ts';
 import generationsCreate from './generations-create.ts';
 import generationsGet from './generations-get.ts';
+import generationsList from './generations-list.ts';
 import generationsRegenerate from './generations-regenerate.ts';
 import generationsSelect from './generations-select.ts';
 import ledgerGet from './ledger-get.ts';
@@ -45,6 +46,7 @@ export const ROUTES = {
   'credits-get': creditsGet,
   'generations-create': generationsCreate,
   'generations-get': generationsGet,
+  'generations-list': generationsList,
   'generations-regenerate': generationsRegenerate,
   'generations-select': generationsSelect,
   'ledger-get': ledgerGet,

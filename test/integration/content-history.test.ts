@@ -108,4 +108,26 @@ describe('content history and restore', () => {
     expect((await owner.put(`/v1/products/${encodeURIComponent('prod_x#description')}/content`, { description: 'other' })).status).toBe(200);
     expect((await history(owner, 'prod_x', 'description')).map((v) => v.value)).toEqual(['mine 2', 'mine 1', 'mine 0']);
   });
+
+  it('given generations of two products and features, when listed, then newest first, filtered by product and feature, paged, and only the account’s own', async () => {
+    const { api } = await ctx.paid('plus', 'hist');
+    const made: Array<{ id: string; productId: string; feature: string }> = [];
+    for (const [productId, feature] of [['prod_l1', 'product_description'], ['prod_l2', 'product_description'], ['prod_l1', 'seo_meta'], ['prod_l1', 'product_description']] as const) {
+      const g = await api.post('/v1/generations', { feature, productId, input }, { 'idempotency-key': `list-${productId}-${feature}-${made.length}` });
+      expect(g.status).toBe(201);
+      made.push({ id: g.body.id, productId, feature });
+    }
+    const all = (await api.get('/v1/generations')).body;
+    expect(all.items.map((g: { id: string }) => g.id)).toEqual(made.map((g) => g.id).reverse());
+    expect(all.items[0]).toMatchObject({ feature: 'product_description', productId: 'prod_l1', selectedIndex: null, creditsCharged: 1 });
+    const one = (await api.get('/v1/generations?productId=prod_l1&feature=product_description')).body.items.map((g: { id: string }) => g.id);
+    expect(one).toEqual([made[3]!.id, made[0]!.id]);
+    const first = (await api.get('/v1/generations?limit=3')).body;
+    const rest = (await api.get(`/v1/generations?limit=3&cursor=${encodeURIComponent(first.nextCursor)}`)).body;
+    expect([...first.items, ...rest.items].map((g: { id: string }) => g.id)).toEqual(made.map((g) => g.id).reverse());
+    expect(rest.nextCursor).toBeNull();
+    const other = await ctx.api(freshAccount('hist'));
+    expect((await other.get('/v1/generations')).body.items).toEqual([]);
+    for (const q of ['?feature=poem', '?cursor=garbage', '?limit=0']) expect((await api.get(`/v1/generations${q}`)).status, q).toBe(400);
+  });
 });
