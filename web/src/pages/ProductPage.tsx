@@ -13,7 +13,7 @@ import { PageHeader } from '../components/PageHeader.tsx';
 import { backgroundWhitened, describeImageSteps, splitList } from '../format.ts';
 import { useAction } from '../hooks.ts';
 import { useAppState } from '../store.ts';
-import type { ImageVariant, InputOf, ProductContent, Tone } from '../types.ts';
+import type { Catalog, ImageVariant, InputOf, ProductContent, Tone } from '../types.ts';
 
 export const SAMPLE_PRODUCT = {
   id: 'prod_aurora_pourover',
@@ -24,9 +24,8 @@ export const SAMPLE_PRODUCT = {
   tone: 'friendly' as Tone,
 };
 
-/** What the API takes (ProductInput): up to 20 features and keywords of at most 100 characters each. */
-export const LIST_MAX = 20;
-const ITEM_MAX = 100;
+/** What the API takes for a product (ProductInput), as the catalog states it. */
+type InputLimits = Catalog['limits']['productInput'];
 
 interface ProductForm {
   name: string;
@@ -55,7 +54,8 @@ function productInput(f: ProductForm): InputOf<'product_description'> {
 }
 
 /** What keeps the form from being sent as it is, in the merchant's words (null: nothing). */
-function formProblems(f: ProductForm): { name: string | null; features: string | null; keywords: string | null } {
+function formProblems(f: ProductForm, limits: InputLimits): { name: string | null; features: string | null; keywords: string | null } {
+  const { listMaxItems: LIST_MAX, listItemMaxChars: ITEM_MAX } = limits;
   const features = featureLines(f.features);
   const keywords = splitList(f.keywords);
   const tooLong = (items: string[]) => items.findIndex((x) => x.length > ITEM_MAX);
@@ -109,7 +109,8 @@ export function ProductPage() {
   }, []);
 
   const set = (k: keyof ProductForm) => (e: Event) => setForm({ ...form, [k]: (e.currentTarget as HTMLInputElement).value });
-  const problems = formProblems(form);
+  const limits = catalog.limits.productInput;
+  const problems = formProblems(form, limits);
   const blocked = problems.name ?? (problems.features || problems.keywords ? 'Fix the product details above to generate.' : null);
   const featureCount = featureLines(form.features).length;
 
@@ -126,11 +127,11 @@ export function ProductPage() {
         <div class="form-grid" data-testid="product-details">
           <div class="field">
             <label for="p-name">Name</label>
-            <input id="p-name" value={form.name} onInput={set('name')} maxLength={200} required data-testid="product-name" />
+            <input id="p-name" value={form.name} onInput={set('name')} maxLength={limits.nameMaxChars} required data-testid="product-name" />
           </div>
           <div class="field">
             <label for="p-category">Category</label>
-            <input id="p-category" value={form.category} onInput={set('category')} maxLength={100} data-testid="product-category" />
+            <input id="p-category" value={form.category} onInput={set('category')} maxLength={limits.categoryMaxChars} data-testid="product-category" />
           </div>
           <div class="field span-2">
             <label for="p-features">Features</label>
@@ -144,7 +145,7 @@ export function ProductPage() {
               data-testid="product-features"
             />
             <span id="p-features-hint" class="hint">
-              One per line, up to {LIST_MAX} ({featureCount} now).
+              One per line, up to {limits.listMaxItems} ({featureCount} now).
             </span>
             {problems.features && (
               <span id="p-features-error" class="field-error" role="alert" data-testid="product-features-error">
