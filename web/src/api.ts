@@ -15,10 +15,13 @@ import type {
   LedgerItem,
   Page,
   PlanId,
+  PlanPreview,
   ProductContent,
   RuntimeConfig,
   TopUp,
   Upload,
+  Usage,
+  UsageGroupBy,
 } from './types.ts';
 
 export class ApiError extends Error {
@@ -165,6 +168,10 @@ export const api = {
   credits: () => request<CreditsView>('GET', '/v1/credits'),
   ledger: (limit: number, cursor?: string | null) =>
     request<Page<LedgerItem>>('GET', `/v1/credits/ledger?limit=${limit}${cursor ? `&cursor=${enc(cursor)}` : ''}`),
+  /** What changing to `plan` now would leave; changes nothing. */
+  planPreview: (plan: PlanId) => request<PlanPreview>('GET', `/v1/credits/plan-preview?plan=${enc(plan)}`),
+  /** Usage over the current period (the service's default range) by `groupBy`. */
+  usage: (groupBy: UsageGroupBy) => request<Usage>('GET', `/v1/credits/usage?groupBy=${enc(groupBy)}`),
   createTopUp: (packId: string, key: string) =>
     request<TopUp>('POST', '/v1/credits/top-ups', { body: { packId }, idempotencyKey: key }),
   topUps: () => request<Page<TopUp> | TopUp[]>('GET', '/v1/credits/top-ups'),

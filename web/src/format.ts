@@ -84,6 +84,20 @@ export function plainMessage(message: string, aroundIso?: string): string {
     });
 }
 
+/** A catalog price (`{ amount: '9.00', currency: 'USD' }`) in the merchant's locale: "$9.00". */
+export function formatPrice(price: { amount: string; currency: string }): string {
+  try {
+    return new Intl.NumberFormat(undefined, { style: 'currency', currency: price.currency }).format(Number(price.amount));
+  } catch {
+    return `${price.amount} ${price.currency}`;
+  }
+}
+
+/** A signed difference as copy writes it: "+75", "−25" (a minus sign), "±0". */
+export function signed(n: number): string {
+  return n > 0 ? `+${n}` : n < 0 ? `\u2212${-n}` : '\u00b10';
+}
+
 /** A price per credit with one more significant digit than the currency has (e.g. $0.080). */
 export function formatMoney(amount: number, currency: string, extraDigits = 0): string {
   try {

@@ -13,8 +13,11 @@ export interface LedgerRow {
   at: string;
   type: LedgerItem['type'];
   amount: number;
-  /** Per bucket, in the order the entries give them; amounts carry the sign of the operation. */
-  sources: Array<{ bucket: LedgerBucket; amount: number }>;
+  /**
+   * Per source (bucket, and the grant or top-up within it), in the order the entries give them; amounts
+   * carry the sign of the operation. A charge may take from two grants: two parts of bucket `grant`.
+   */
+  sources: Array<{ bucket: LedgerBucket; id?: string; amount: number }>;
   balanceAfter: number;
   feature?: LedgerItem['feature'];
   generationId?: string;
@@ -31,7 +34,7 @@ function operationKey(e: LedgerItem): string {
 }
 
 function sourcesOf(e: LedgerItem): LedgerRow['sources'] {
-  if (e.sources?.length) return e.sources.map((s) => ({ bucket: s.bucket, amount: s.amount }));
+  if (e.sources?.length) return e.sources.map((s) => ({ bucket: s.bucket, ...(s.id ? { id: s.id } : {}), amount: s.amount }));
   return e.bucket ? [{ bucket: e.bucket, amount: e.amount }] : [];
 }
 
@@ -74,7 +77,7 @@ export function groupLedger(entries: readonly LedgerItem[]): LedgerRow[] {
 function mergeSources(into: LedgerRow['sources'], more: LedgerRow['sources']): LedgerRow['sources'] {
   const out = into.map((s) => ({ ...s }));
   for (const s of more) {
-    const same = out.find((o) => o.bucket === s.bucket);
+    const same = out.find((o) => o.bucket === s.bucket && o.id === s.id);
     if (same) same.amount += s.amount;
     else out.push({ ...s });
   }

@@ -9,13 +9,13 @@ import type { FeatureId, PlanId } from '../../functions/config.ts';
 import type { BlogInput, DesignInput, GenerateRequest, Tone } from '../../functions/core/schemas.ts';
 import type { ErrorCode } from '../../functions/routes/route.ts';
 import type { BlogPost as BlogPostShape } from '../../functions/routes/shapes/blog.ts';
-import type {
-  Catalog as CatalogShape,
-  Credits,
-  LedgerEntry,
-  TopUp as TopUpShape,
-  TopUpPack as TopUpPackShape,
-} from '../../functions/routes/shapes/credits.ts';
+import type { Catalog as CatalogShape } from '../../functions/routes/shapes/catalog.ts';
+import type { CreditSource as CreditSourceShape, Credits } from '../../functions/routes/shapes/credits.ts';
+import type { LedgerEntry } from '../../functions/routes/shapes/ledger.ts';
+import type { TopUpPack as TopUpPackShape } from '../../functions/routes/shapes/packs.ts';
+import type { PlanPreview as PlanPreviewShape } from '../../functions/routes/shapes/plans.ts';
+import type { TopUp as TopUpShape } from '../../functions/routes/shapes/top-ups.ts';
+import type { Usage as UsageShape } from '../../functions/routes/shapes/usage.ts';
 import type {
   BlogVariant as BlogVariantShape,
   DesignVariant as DesignVariantShape,
@@ -57,21 +57,18 @@ export interface RuntimeConfig {
   upgradeUrl?: string;
 }
 
-type ServerLedgerEntry = z.infer<typeof LedgerEntry>;
+export type CreditAmounts = CreditsView['credits'];
+/** One source of credits on the balance (`GET /v1/credits` `sources`), in burn-down order. */
+export type CreditSource = z.infer<typeof CreditSourceShape>;
+/** `GET /v1/credits/plan-preview?plan=`: the credits now and after a change to the plan. */
+export type PlanPreview = z.infer<typeof PlanPreviewShape>;
+/** `GET /v1/credits/usage`: generations and credits by feature, day or product over a range. */
+export type Usage = z.infer<typeof UsageShape>;
+export type UsageGroupBy = Usage['groupBy'];
 
-/**
- * The contract's v2 additions the service's ledger shape does not state yet: a `grant` bucket, `expire`
- * entries, `grantId`, and `sources` on an entry that spans several buckets. The page reads them when
- * present, so it keeps working the day the service sends them.
- */
-export type LedgerBucket = ServerLedgerEntry['bucket'] | 'grant';
-export type LedgerItem = Omit<ServerLedgerEntry, 'type' | 'bucket'> & {
-  type: ServerLedgerEntry['type'] | 'expire';
-  /** One bucket per entry today; an entry that spans several lists them in `sources`. */
-  bucket?: LedgerBucket;
-  sources?: Array<{ bucket: LedgerBucket; id?: string; amount: number }>;
-  grantId?: string;
-};
+/** One ledger entry: `bucket` is its first source; a charge or refund lists every part in `sources`. */
+export type LedgerItem = z.infer<typeof LedgerEntry>;
+export type LedgerBucket = LedgerItem['bucket'];
 
 /** A page of any list: the items, newest first, and the cursor of the next page (null on the last). */
 export interface Page<T> {

@@ -6,6 +6,7 @@ import { useEffect, useRef, useState } from 'preact/hooks';
 import { planLabel } from '../catalog.ts';
 import { formatDate } from '../format.ts';
 import { ATTEMPTS_WARNING_AT } from './Banners.tsx';
+import { CreditSources } from './CreditSources.tsx';
 import { openModal, useAppState } from '../store.ts';
 
 /**
@@ -129,6 +130,12 @@ export function TopNav() {
                   <span>Purchased</span>
                   <span data-testid="credits-purchased">{c.purchased}</span>
                 </div>
+                {credits.sources.length > 0 && (
+                  <>
+                    <p class="popover-subhead">Used in this order</p>
+                    <CreditSources sources={credits.sources} testId="credits-sources" compact />
+                  </>
+                )}
                 <div class="popover-row small">
                   <span>Next refresh</span>
                   <span data-testid="credits-refresh-date">{formatDate(credits.period.end)}</span>

@@ -3,19 +3,10 @@ import { useState } from 'preact/hooks';
 import { api, idempotencyKey } from '../api.ts';
 import { checkoutUrlFor, reportError, setPendingTopUp, clearPendingTopUp } from '../actions.ts';
 import { useCatalog } from '../catalog.ts';
-import { formatMoney } from '../format.ts';
+import { formatMoney, formatPrice, plural } from '../format.ts';
 import { closeModal, getState, useAppState } from '../store.ts';
 import type { TopUpPack } from '../types.ts';
 import { Modal, lastUsedTestId } from './Modal.tsx';
-
-function price(p: TopUpPack['price']): string {
-  const n = Number(p.amount);
-  try {
-    return new Intl.NumberFormat(undefined, { style: 'currency', currency: p.currency }).format(n);
-  } catch {
-    return `${p.amount} ${p.currency}`;
-  }
-}
 
 /** What one credit costs in a pack, from the pack's own price. */
 export function pricePerCredit(p: TopUpPack): number {
@@ -97,9 +88,14 @@ export function TopUpModal({ reason }: { reason?: string }) {
                       Best value
                     </span>
                   )}
+                  {p.validDays !== undefined && (
+                    <span class="pack-expiry" data-testid="topup-pack-expiry">
+                      expires {plural(p.validDays, 'day')} after purchase
+                    </span>
+                  )}
                 </span>
                 <span class="pack-price">
-                  <span data-testid="topup-price">{price(p.price)}</span>
+                  <span data-testid="topup-price">{formatPrice(p.price)}</span>
                   <span class="pack-unit" data-testid="topup-unit">
                     {formatMoney(pricePerCredit(p), p.price.currency, 1)} per credit
                   </span>
@@ -107,7 +103,9 @@ export function TopUpModal({ reason }: { reason?: string }) {
               </label>
             ))}
           </fieldset>
-          <p class="hint">Purchased credits never expire with the monthly refresh and are used after your allowance.</p>
+          <p class="hint">
+            Purchased credits stay through the monthly refresh and are used after your allowance; a pack that expires says when.
+          </p>
           <div class="modal-actions">
             <button type="button" class="button ghost" onClick={closeModal}>
               Cancel

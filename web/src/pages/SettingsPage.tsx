@@ -4,15 +4,17 @@
  */
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { api } from '../api.ts';
+import { ledgerCsv, readWholeLedger } from '../csv.ts';
 import { refreshCredits, reportError } from '../actions.ts';
 import { planLabel, useCatalog } from '../catalog.ts';
 import { CardHead } from '../components/CardHead.tsx';
+import { CreditSources } from '../components/CreditSources.tsx';
 import { PageHeader } from '../components/PageHeader.tsx';
 import { formatDate, formatDateTime, plainMessage } from '../format.ts';
 import { groupLedger, type LedgerRow } from '../ledger.ts';
 import { useAction, useList } from '../hooks.ts';
 import { openModal, useAppState } from '../store.ts';
-import type { AppNotification, Catalog, CreditsView, LedgerItem } from '../types.ts';
+import type { AppNotification, Catalog, CreditsView, LedgerItem, Usage } from '../types.ts';
 
 /** Rows the history reads at a time (a screenful; the API allows up to the catalog's `ledgerPage.max`). */
 const PAGE_SIZE = 20;
@@ -40,7 +42,8 @@ function SourcesLine({ row }: { row: LedgerRow }) {
     <span class="ledger-sources" data-testid="ledger-sources" data-count={row.sources.length}>
       {dir}{' '}
       {row.sources.map((s, i) => (
-        <span key={s.bucket} data-testid="ledger-source" data-bucket={s.bucket} data-amount={s.amount}>
+        // Parts of one bucket (two grants) are told apart by their id; the index keeps even equal parts apart.
+        <span key={`${s.bucket}:${s.id ?? ''}:${i}`} data-testid="ledger-source" data-bucket={s.bucket} data-id={s.id} data-amount={s.amount}>
           {i > 0 ? ' · ' : ''}
           {BUCKET_LABELS[s.bucket] ?? s.bucket}
           {row.sources.length > 1 ? ` ${Math.abs(s.amount)}` : ''}
@@ -69,6 +72,7 @@ export function SettingsPage() {
     <div class="page">
       <PageHeader section="Settings" href="#/settings" page="AI Credits" />
       {credits ? <PlanCard credits={credits} /> : <p class="muted">Loading…</p>}
+      {credits && <UsageByFeature available={credits.credits.available} />}
       {credits && <UsageChart period={credits.period} available={credits.credits.available} />}
       <LedgerTable />
       <Notifications />
@@ -98,9 +102,20 @@ function PlanCard({ credits }: { credits: CreditsView }) {
       >
         <div class="row">
           {credits.topUpAvailable ? (
-            <button type="button" class="button primary" onClick={() => openModal({ kind: 'topup' })} data-testid="settings-topup">
-              Top Up
-            </button>
+            <>
+              {/* A paid merchant may move to another plan too: the same dialog, with every other plan. */}
+              <button
+                type="button"
+                class="button"
+                onClick={() => openModal({ kind: 'upgrade', reason: 'Compare the plans: what each costs a month and the credits you would have.' })}
+                data-testid="settings-change-plan"
+              >
+                Change plan
+              </button>
+              <button type="button" class="button primary" onClick={() => openModal({ kind: 'topup' })} data-testid="settings-topup">
+                Top Up
+              </button>
+            </>
           ) : (
             <button
               type="button"
@@ -149,8 +164,146 @@ function PlanCard({ credits }: { credits: CreditsView }) {
       <div class="meter large" role="meter" aria-label="Allowance used" aria-valuemin={0} aria-valuemax={c.allowance} aria-valuenow={used}>
         <span style={{ width: `${pct}%` }} />
       </div>
-      <p class="hint">Generations use your monthly allowance first, then purchased credits. Unused allowance does not roll over.</p>
+      {credits.sources.length > 0 && (
+        <div class="sources-card">
+          <h3>Your credits, in the order they are used</h3>
+          <CreditSources sources={credits.sources} testId="settings-sources" />
+        </div>
+      )}
+      <p class="hint">Unused allowance does not roll over.</p>
     </section>
+  );
+}
+
+/** The feature's name as the catalog writes it (the id of a feature the catalog no longer lists). */
+function featureLabel(catalog: Catalog, key: string | null): string {
+  return catalog.features.find((f) => f.id === key)?.label ?? key ?? 'Other';
+}
+
+/** Usage this period by feature (`GET /v1/credits/usage`, the service's default range is the current period). */
+function UsageByFeature({ available }: { available: number }) {
+  const session = useAppState((s) => s.session);
+  const catalog = useCatalog();
+  const [usage, setUsage] = useState<Usage | null>(null);
+  useEffect(() => {
+    let live = true;
+    api
+      .usage('feature')
+      .then((u) => live && setUsage(u))
+      .catch((err) => {
+        if (!live) return;
+        setUsage({ from: '', to: '', groupBy: 'feature', items: [], totals: { generations: 0, creditsCharged: 0, creditsRefunded: 0 } });
+        reportError(err, 'Could not load the usage by feature');
+      });
+    return () => {
+      live = false;
+    };
+    // Read again when the balance moves: a generation just made shows here at once.
+  }, [session, available]);
+
+  return (
+    <section class="card" aria-labelledby="usage-features-title" data-testid="usage-features">
+      <CardHead
+        id="usage-features-title"
+        title="Usage this period"
+        note={usage?.from ? <>{formatDate(usage.from)} – {formatDate(usage.to)}, by feature</> : 'By feature'}
+      />
+      {usage === null ? (
+        <p class="muted">Loading…</p>
+      ) : (
+        <div class="table-wrap">
+          <table class="table usage-table">
+            <thead>
+              <tr>
+                <th scope="col">Feature</th>
+                <th scope="col" class="num">
+                  Generations
+                </th>
+                <th scope="col" class="num">
+                  Credits charged
+                </th>
+                <th scope="col" class="num">
+                  Refunded
+                </th>
+              </tr>
+            </thead>
+            <tbody>
+              {usage.items.map((item) => (
+                <tr
+                  key={item.key ?? ''}
+                  data-testid="usage-feature-row"
+                  data-feature={item.key ?? ''}
+                  data-generations={item.generations}
+                  data-charged={item.creditsCharged}
+                  data-refunded={item.creditsRefunded}
+                >
+                  <th scope="row">{featureLabel(catalog, item.key)}</th>
+                  <td class="num">{item.generations}</td>
+                  <td class="num">{item.creditsCharged}</td>
+                  <td class="num">{item.creditsRefunded}</td>
+                </tr>
+              ))}
+              {usage.items.length === 0 && (
+                <tr>
+                  <td colSpan={4} class="muted">
+                    No generations this period yet.
+                  </td>
+                </tr>
+              )}
+            </tbody>
+            {usage.items.length > 0 && (
+              <tfoot>
+                <tr
+                  data-testid="usage-feature-total"
+                  data-generations={usage.totals.generations}
+                  data-charged={usage.totals.creditsCharged}
+                  data-refunded={usage.totals.creditsRefunded}
+                >
+                  <th scope="row">Total</th>
+                  <td class="num">{usage.totals.generations}</td>
+                  <td class="num">{usage.totals.creditsCharged}</td>
+                  <td class="num">{usage.totals.creditsRefunded}</td>
+                </tr>
+              </tfoot>
+            )}
+          </table>
+        </div>
+      )}
+    </section>
+  );
+}
+
+/** Offers a text as a file download: a Blob behind a link with `download`, clicked once. */
+function download(filename: string, text: string, type: string): void {
+  const url = URL.createObjectURL(new Blob([text], { type }));
+  const a = document.createElement('a');
+  a.href = url;
+  a.download = filename;
+  a.hidden = true;
+  document.body.append(a);
+  a.click();
+  a.remove();
+  // The browser has taken the URL once the click is handled; freeing it later costs nothing and is safe everywhere.
+  window.setTimeout(() => URL.revokeObjectURL(url), 30_000);
+}
+
+/** Every ledger entry as a CSV file, read page by page at the API's largest page size. */
+function ExportCsv() {
+  const accountId = useAppState((s) => s.accountId);
+  const pageSize = useCatalog().limits.ledgerPage.max;
+  const { busy, run } = useAction('Could not export the usage history');
+  const exportCsv = () =>
+    run(async () => {
+      const entries = await readWholeLedger((cursor) => api.ledger(pageSize, cursor));
+      const day = new Date().toISOString().slice(0, 10);
+      const name = `ai-credits-ledger-${accountId.replace(/[^A-Za-z0-9_-]/g, '_')}-${day}.csv`;
+      // A byte order mark, so spreadsheet apps read the reasons' accents as UTF-8.
+      download(name, `\ufeff${ledgerCsv(entries)}`, 'text/csv;charset=utf-8');
+    });
+  return (
+    <button type="button" class="button small" aria-disabled={busy ? 'true' : undefined} onClick={() => !busy && void exportCsv()} data-testid="ledger-export">
+      {busy ? 'Exporting…' : 'Export CSV'}
+    </button>
   );
 }
 
@@ -323,7 +476,9 @@ function LedgerTable() {
 
   return (
     <section class="card" aria-labelledby="ledger-title" data-testid="ledger">
-      <h2 id="ledger-title">Usage history</h2>
+      <CardHead id="ledger-title" title="Usage history" note="Every credit in and out, newest first">
+        <ExportCsv />
+      </CardHead>
       <div class="table-wrap">
         <table class="table ledger-table">
           <thead>
