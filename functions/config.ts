@@ -146,6 +146,12 @@ export function modelCostUsd(modelId: string, usage: { inputTokens: number; outp
 export const LIMITS = {
   /** Grants that are unexpired and hold credits, per account (`POST …/grants` beyond: 409 LIMIT_REACHED). */
   maxActiveGrants: 20,
+  /** What a product's input may hold (`ProductInput`, the page's product form reads them from the catalog). */
+  productInput: { nameMaxChars: 200, categoryMaxChars: 100, listMaxItems: 20, listItemMaxChars: 100, notesMaxChars: 1000 },
+  /** Versions kept per product and field in the content history (the oldest go first). */
+  contentVersionsKept: 50,
+  /** A manual edit's description (`PUT /v1/products/{id}/content`). */
+  manualDescriptionMaxChars: 5000,
   /** The longest range `GET /v1/credits/usage` and `GET /v1/admin/usage` answer, in days. */
   usageMaxDays: 400,
   maxBodyBytes: 64 * 1024,

@@ -25,6 +25,12 @@ export const TABLE = {
     { name: 'refresh-due', partitionKey: 'dueShard', sortKey: 'periodEnd', projection: 'INCLUDE', include: ['plan'] },
     /** Accounts whose grants or expiring top-ups are due a notice or their expiry (sparse): the same job queries `sourceDueAt <= now`. */
     { name: 'source-due', partitionKey: 'dueShard', sortKey: 'sourceDueAt', projection: 'KEYS_ONLY' },
+    /**
+     * Generations (and the facts of failed ones) by time, sharded (`ush`, only those items carry it): operator
+     * usage reads a day's figures from it. Its write is the one extra write unit a generation costs for it;
+     * no extra request (the attribute rides on the generation's own write).
+     */
+    { name: 'usage-by-time', partitionKey: 'ush', sortKey: 'createdAt', projection: 'INCLUDE', include: ['feature', 'plan', 'creditsCharged', 'usage', 'costUsd', 'failed'] },
   ],
 } as const;
 

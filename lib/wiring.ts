@@ -180,6 +180,19 @@ export const FUNCTIONS: FunctionSpec[] = [
   http('product-content-get', {
     access: ['table:read', 'selected:read'],
   }),
+  http('generations-list', {
+    access: ['table:read'],
+  }),
+  // Content history: reads and writes the account's product items only (no credits: edits and restores are free).
+  http('product-content-history-get', {
+    access: ['table:read'],
+  }),
+  http('product-content-put', {
+    access: readWrite,
+  }),
+  http('product-content-restore', {
+    access: readWrite,
+  }),
   http('uploads-create', {
     // Presigns a PUT: the URL carries this function's permission to write uploads/.
     access: [...readWrite, 'uploads:put'],

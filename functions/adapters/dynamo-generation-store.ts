@@ -8,11 +8,15 @@
  * and the ledger never carry the attribute.
  */
 import { brotliCompressSync, brotliDecompressSync, constants } from 'node:zlib';
-import { GetCommand, PutCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import type { GenerationRecord, GenerationStore, ProductContent, PutOptions } from '../core/generation-store.ts';
+import { GetCommand, PutCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import * as z from '#zod';
+import type { FeatureId } from '../config.ts';
+import type { FailedGeneration, GenerationRecord, GenerationStore, GenerationSummary, ProductContent, PutOptions } from '../core/generation-store.ts';
+import { decodeCursor, encodeCursor } from './cursor.ts';
 import { batchPut, isConditionFailure } from './dynamo-client.ts';
 import { TABLE } from '../resources.ts';
 import { accountPk } from './dynamo-store.ts';
+import { log } from '../observability/log.ts';
 
 const TTL = TABLE.ttlAttribute;
 
@@ -24,14 +28,29 @@ const TTL = TABLE.ttlAttribute;
  */
 const BROTLI = { params: { [constants.BROTLI_PARAM_QUALITY]: 6, [constants.BROTLI_PARAM_MODE]: constants.BROTLI_MODE_TEXT } };
 
+/** The shard of the `usage-by-time` index an item goes to (stable by generation id, so writes spread). */
+export const USAGE_SHARDS = 8;
+export function usageShardOf(id: string): string {
+  let h = 0;
+  for (let i = 0; i < id.length; i++) h = (h * 31 + id.charCodeAt(i)) >>> 0;
+  return `use#${h % USAGE_SHARDS}`;
+}
+
 function toItem(g: GenerationRecord, ttlDays: number): Record<string, unknown> {
   const { id, accountId, input, variants, ...rest } = g;
   const expiresAt = Math.ceil(Date.parse(g.createdAt) / 1000) + ttlDays * 86_400;
-  return { pk: accountPk(accountId), sk: `GEN#${id}`, ...rest, z: brotliCompressSync(JSON.stringify({ input, variants }), BROTLI), [TTL]: expiresAt };
+  return { pk: accountPk(accountId), sk: `GEN#${id}`, ...rest, ush: usageShardOf(id), z: brotliCompressSync(JSON.stringify({ input, variants }), BROTLI), [TTL]: expiresAt };
 }
 
+/** The most generation summaries one list request reads (a few months of a busy account). */
+const LIST_READ_MAX = 5000;
+const ListCursor = z.strictObject({ createdAt: z.iso.datetime(), id: z.string().check(z.minLength(1), z.maxLength(200)) });
+
+/** A failed generation's fact is read by the daily rollup within two days; it is kept a little longer. */
+const FAILURE_TTL_DAYS = 7;
+
 function fromItem(accountId: string, id: string, item: Record<string, unknown>): GenerationRecord {
-  const { pk: _p, sk: _s, [TTL]: _e, z, ...rest } = item;
+  const { pk: _p, sk: _s, [TTL]: _e, ush: _u, z, ...rest } = item;
   const body = z instanceof Uint8Array ? (JSON.parse(brotliDecompressSync(z).toString('utf8')) as Pick<GenerationRecord, 'input' | 'variants'>) : {};
   return { id, accountId, ...rest, ...body } as GenerationRecord;
 }
@@ -124,6 +143,58 @@ export class DynamoGenerationStore implements GenerationStore {
         ExpressionAttributeValues: values,
       }),
     );
+  }
+
+  /**
+   * Generation ids are not all in time order (a keyed one is derived from its key), so the list reads the
+   * account's generations' summaries (a projection, up to `LIST_READ_MAX`), filters and sorts them by
+   * time; the cursor is the last one shown. Unselected generations expire after the TTL, so the set is a
+   * few months of an account's generations.
+   */
+  async listGenerations(accountId: string, filter: { productId?: string; feature?: FeatureId }, limit: number, cursor?: string): Promise<{ items: GenerationSummary[]; nextCursor: string | null }> {
+    const after = cursor ? decodeCursor(cursor, ListCursor) : undefined;
+    const names: Record<string, string> = { '#f': 'feature', '#p': 'productId', '#c': 'createdAt' };
+    const values: Record<string, unknown> = { ':pk': accountPk(accountId), ':gen': 'GEN#' };
+    const filters: string[] = [];
+    if (filter.productId !== undefined) (filters.push('#p = :pid'), (values[':pid'] = filter.productId));
+    if (filter.feature !== undefined) (filters.push('#f = :feat'), (values[':feat'] = filter.feature));
+    const rows: GenerationSummary[] = [];
+    let start: Record<string, unknown> | undefined;
+    do {
+      const r = await this.doc.send(
+        new QueryCommand({
+          TableName: this.table,
+          KeyConditionExpression: 'pk = :pk AND begins_with(sk, :gen)',
+          ...(filters.length ? { FilterExpression: filters.join(' AND ') } : {}),
+          ProjectionExpression: 'sk, #f, #p, selectedIndex, regeneratedFrom, creditsCharged, #c',
+          ExpressionAttributeNames: names,
+          ExpressionAttributeValues: values,
+          ExclusiveStartKey: start,
+        }),
+      );
+      for (const i of r.Items ?? []) {
+        const { sk, ...rest } = i as Record<string, unknown>;
+        rows.push({ id: String(sk).slice(4), productId: null, selectedIndex: null, regeneratedFrom: null, ...rest } as GenerationSummary);
+      }
+      start = r.LastEvaluatedKey;
+    } while (start && rows.length < LIST_READ_MAX);
+    const order = (g: GenerationSummary) => `${g.createdAt}|${g.id}`;
+    rows.sort((a, b) => order(b).localeCompare(order(a)));
+    const from = after ? rows.filter((g) => order(g) < `${after.createdAt}|${after.id}`) : rows;
+    const items = from.slice(0, limit);
+    const last = items[items.length - 1];
+    return { items, nextCursor: from.length > limit && last ? encodeCursor({ createdAt: last.createdAt, id: last.id }) : null };
+  }
+
+  async putFailure(f: FailedGeneration): Promise<void> {
+    const { accountId, id, ...rest } = f;
+    const expiresAt = Math.ceil(Date.parse(f.createdAt) / 1000) + FAILURE_TTL_DAYS * 86_400;
+    await this.doc
+      .send(new PutCommand({ TableName: this.table, Item: { pk: accountPk(accountId), sk: `GENFAIL#${id}`, ...rest, failed: true, ush: usageShardOf(id), [TTL]: expiresAt } }))
+      .catch((err: unknown) => {
+        // Operator usage misses this failure; the merchant's refund and 502 stand. Names only, no merchant data.
+        log.warn('failed generation not recorded for operator usage', { generationId: id, error: err instanceof Error ? err.name : String(err) });
+      });
   }
 
   async setStoreDesign(accountId: string, design: unknown, generationId: string, at: string): Promise<void> {

@@ -1,16 +1,33 @@
 /**
- * Operator usage counters on DynamoDB: one item per UTC day and shard (`USAGE#<shard>` / `<YYYY-MM-DD>`)
- * whose attributes are the counters, added to atomically (UpdateItem ADD). A write picks a shard at random,
- * so a burst of generations spreads over `USAGE_SHARDS` partitions; a read sums the shards' days.
- * Subscribers per plan come from the refresh-due index, which lists every account with its plan.
+ * Operator usage on DynamoDB. Generations: the `usage-by-time` index over generation items (and failed
+ * generations' facts), sharded by `ush`, and one rollup item per finished day (`USAGE#rollup` / `<day>`).
+ * Top-ups: one counter item per UTC day and shard (`USAGE#<shard>` / `<day>`), added to atomically (ADD)
+ * on the billing path; a write picks a shard at random, a read sums the shards' days. Subscribers per plan
+ * come from the refresh-due index, which lists every account with its plan.
  */
-import { QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { PutCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { LIMITS, PLAN_IDS, type PlanId } from '../config.ts';
-import type { UsageCounters, UsageStore } from '../core/operator-usage.ts';
+import type { GenerationUsageRow, UsageCounters, UsageStore } from '../core/operator-usage.ts';
+import { USAGE_SHARDS as GENERATION_SHARDS } from './dynamo-generation-store.ts';
 import { log } from '../observability/log.ts';
 
 const USAGE_SHARDS = 8;
 const usagePk = (shard: number) => `USAGE#${shard}`;
+const ROLLUP_PK = 'USAGE#rollup';
+const counterOf = (item: Record<string, unknown>): UsageCounters =>
+  Object.fromEntries(Object.entries(item).filter(([k, v]) => k !== 'pk' && k !== 'sk' && typeof v === 'number')) as UsageCounters;
+
+/** Every page of a query. */
+async function queryAll(doc: DynamoDBDocumentClient, input: ConstructorParameters<typeof QueryCommand>[0]): Promise<Record<string, unknown>[]> {
+  const out: Record<string, unknown>[] = [];
+  let start: Record<string, unknown> | undefined;
+  do {
+    const r = await doc.send(new QueryCommand({ ...input, ExclusiveStartKey: start }));
+    out.push(...(r.Items ?? []));
+    start = r.LastEvaluatedKey;
+  } while (start);
+  return out;
+}
 
 export class DynamoUsageStore implements UsageStore {
   constructor(
@@ -35,6 +52,34 @@ export class DynamoUsageStore implements UsageStore {
         // The counters are lost, the outcome they count stands: say which (names only, no merchant data).
         log.warn('usage counters not written', { counters: entries.map(([k]) => k), error: err instanceof Error ? err.name : String(err) });
       });
+  }
+
+  async generationRows(from: string, to: string): Promise<GenerationUsageRow[]> {
+    const shards = await Promise.all(
+      Array.from({ length: GENERATION_SHARDS }, (_, n) =>
+        queryAll(this.doc, {
+          TableName: this.table,
+          IndexName: 'usage-by-time',
+          KeyConditionExpression: 'ush = :s AND createdAt BETWEEN :from AND :to',
+          ExpressionAttributeValues: { ':s': `use#${n}`, ':from': from, ':to': to },
+        }),
+      ),
+    );
+    // BETWEEN is inclusive: `to` is not.
+    return shards.flat().filter((i) => (i.createdAt as string) < to) as unknown as GenerationUsageRow[];
+  }
+
+  async rollups(fromDay: string, toDay: string): Promise<Record<string, UsageCounters>> {
+    const items = await queryAll(this.doc, {
+      TableName: this.table,
+      KeyConditionExpression: 'pk = :pk AND sk BETWEEN :from AND :to',
+      ExpressionAttributeValues: { ':pk': ROLLUP_PK, ':from': fromDay, ':to': toDay },
+    });
+    return Object.fromEntries(items.map((i) => [i.sk as string, counterOf(i)]));
+  }
+
+  async putRollup(day: string, counters: UsageCounters): Promise<void> {
+    await this.doc.send(new PutCommand({ TableName: this.table, Item: { ...counters, pk: ROLLUP_PK, sk: day } }));
   }
 
   async sum(fromDay: string, toDay: string): Promise<UsageCounters> {

@@ -15,9 +15,11 @@ import { rateStore } from './rate-store.ts';
 import { scheduler } from './scheduler.ts';
 import { textModelPort } from './text-model.ts';
 import { uploads } from './uploads.ts';
+import { usageStore } from './usage-store.ts';
+import { contentHistory } from './content-history.ts';
 import { webhookSecrets } from './webhook-secrets.ts';
 
-export const ALL_PORTS: readonly Port<any>[] = [creditStore, rateStore, billingStore, generationStore, blogStore, capStore, idempotency, textModelPort, uploads, images, scheduler, events, webhookSecrets];
+export const ALL_PORTS: readonly Port<any>[] = [creditStore, rateStore, billingStore, generationStore, blogStore, capStore, idempotency, textModelPort, uploads, images, scheduler, events, webhookSecrets, usageStore, contentHistory];
 
 export function composeAll(source: NodeJS.ProcessEnv = process.env): Composition {
   return compose('local', ALL_PORTS, ['CHECKOUT_BASE_URL'], source);

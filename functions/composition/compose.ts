@@ -19,6 +19,7 @@ import type { BlogPostStore, Scheduler } from '../core/blog-posts.ts';
 import type { CapStore } from '../core/caps.ts';
 import type { Telemetry } from '../core/telemetry.ts';
 import type { UsageStore } from '../core/operator-usage.ts';
+import type { ContentHistoryStore } from '../core/content-history.ts';
 import { powertoolsTelemetry } from '../adapters/powertools-telemetry.ts';
 import type { DynamoClients } from '../adapters/dynamo-client.ts';
 import type { Access } from '../../lib/wiring.ts';
@@ -54,6 +55,8 @@ export interface Deps {
   events: EventPublisher;
   /** Powertools idempotency for the routes that honour `Idempotency-Key` (functions/http/idempotency.ts). */
   idempotency: middy.MiddlewareObj<HttpEvent, HttpResult>;
+  /** Versions of products' content (functions/core/content-history.ts). */
+  history: ContentHistoryStore;
   /** Operator usage counters by day (functions/core/operator-usage.ts). */
   usage: UsageStore;
   /** The accepted webhook signing secrets, current first. */

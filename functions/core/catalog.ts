@@ -37,6 +37,8 @@ export interface CatalogLimits {
   upload: { contentTypes: UploadContentType[]; maxBytes: number };
   /** `GET /v1/credits/ledger?limit=`: the page size without one, and the largest accepted. */
   ledgerPage: { default: number; max: number };
+  /** A product's input (the product form): name, category, features/keywords lists and notes. */
+  productInput: typeof LIMITS.productInput;
 }
 
 export interface CatalogView {
@@ -71,6 +73,7 @@ export function catalogView(): CatalogView {
       seo: { titleMaxChars: OUTPUT_LIMITS.seoTitleMaxChars, descriptionMaxChars: OUTPUT_LIMITS.seoDescriptionMaxChars },
       upload: { contentTypes: [...UPLOAD_CONTENT_TYPES], maxBytes: IMAGE_LIMITS.maxUploadBytes },
       ledgerPage: { default: LIMITS.ledgerPageDefault, max: LIMITS.ledgerPageMax },
+      productInput: { ...LIMITS.productInput },
     },
   };
 }

@@ -3,6 +3,7 @@
  * the rate limit are written once (`generations.ts`). A feature checks its references before anything
  * is counted or charged, writes its variants, shows them, and stores a selection.
  */
+import { setProductContent, type ContentHistoryStore } from './content-history.ts';
 import type { UsageDeps } from './operator-usage.ts';
 import type { FeatureId } from '../config.ts';
 import type { CreditsDeps } from './credits.ts';
@@ -16,6 +17,8 @@ import type { TelemetryDeps } from './telemetry.ts';
 import type { BlogInput, DesignInput, ProductInput } from './schemas.ts';
 
 export interface GenerationDeps extends CreditsDeps, RateLimitDeps, TelemetryDeps, UsageDeps {
+  /** The content history a selected variant is written to (generations-select). */
+  history?: ContentHistoryStore;
   generations: GenerationStore;
   model: TextModel;
   /** Time a generation may spend on its model call(s), under API Gateway's 30 s. */
@@ -65,7 +68,7 @@ export const productDescription: FeatureModule<ProductInput> = {
   async select(deps, g, variant, at) {
     // The name is kept with the text so that blog posts can name the product they quote.
     const name = (g.input as ProductInput).name;
-    await deps.generations.updateProduct(g.accountId, g.productId!, { description: (variant as DescriptionVariant).text, name }, at);
+    await setProductContent(deps, g.accountId, g.productId!, { description: (variant as DescriptionVariant).text, name }, 'generation', at, g.id);
   },
 };
 
@@ -73,7 +76,7 @@ export const seoMeta: FeatureModule<ProductInput> = {
   generate: textGenerate('seo_meta'),
   async select(deps, g, variant, at) {
     const v = variant as SeoVariant;
-    await deps.generations.updateProduct(g.accountId, g.productId!, { seo: { title: v.title, description: v.description }, name: (g.input as ProductInput).name }, at);
+    await setProductContent(deps, g.accountId, g.productId!, { seo: { title: v.title, description: v.description }, name: (g.input as ProductInput).name }, 'generation', at, g.id);
   },
 };
 

@@ -1,5 +1,5 @@
 /** Persistence port of generations and of what merchants selected from them. */
-import type { FeatureId } from '../config.ts';
+import type { FeatureId, PlanId } from '../config.ts';
 import type { CompanionWrite } from './ports.ts';
 
 export interface GenerationRecord {
@@ -21,6 +21,21 @@ export interface GenerationRecord {
   modelCalls: number;
   /** The model use in USD at `MODEL_PRICES` (config.ts); null for a model without a price (the offline one). */
   costUsd?: number | null;
+  /** The account's plan when it generated (operator usage per plan). */
+  plan?: PlanId;
+}
+
+/** A generation as a list shows it: `GET /v1/generations/{id}` gives its variants. */
+export type GenerationSummary = Pick<GenerationRecord, 'id' | 'feature' | 'productId' | 'selectedIndex' | 'regeneratedFrom' | 'creditsCharged' | 'createdAt'>;
+
+/** What a generation that failed after its charge leaves for operator usage (it was refunded; no generation is stored). */
+export interface FailedGeneration {
+  accountId: string;
+  id: string;
+  feature: FeatureId;
+  plan: PlanId;
+  creditsCharged: number;
+  createdAt: string;
 }
 
 export interface ProductContent {
@@ -47,6 +62,10 @@ export interface GenerationStore {
   setSelected(accountId: string, id: string, index: number): Promise<void>;
   getProduct(accountId: string, productId: string): Promise<ProductContent | null>;
   updateProduct(accountId: string, productId: string, patch: Partial<Omit<ProductContent, 'productId'>>, at: string): Promise<void>;
+  /** The account's generations, newest first, optionally of one product and/or feature (a summary of each). */
+  listGenerations?(accountId: string, filter: { productId?: string; feature?: FeatureId }, limit: number, cursor?: string): Promise<{ items: GenerationSummary[]; nextCursor: string | null }>;
+  /** Records a failed generation for operator usage (kept a few days: the daily rollup reads it). */
+  putFailure?(f: FailedGeneration): Promise<void>;
   /** The store-wide design the merchant picked (website_design). */
   setStoreDesign(accountId: string, design: unknown, generationId: string, at: string): Promise<void>;
 }

@@ -16,7 +16,7 @@ import { keyedId, newId } from './ids.ts';
 import { availableOf } from './ports.ts';
 import { rateView, withRate, type RateView } from './rate-limit.ts';
 import { telemetryOf } from './telemetry.ts';
-import { generationCostUsd, recordGeneration } from './operator-usage.ts';
+import { generationCostUsd, recordFailure } from './operator-usage.ts';
 
 export interface GenerateInput {
   accountId: string;
@@ -126,6 +126,7 @@ async function generateOnce(deps: GenerationDeps, req: GenerateInput, seen: { pl
       usage: written.usage,
       modelCalls: written.calls,
       costUsd: generationCostUsd(written.modelId, written.usage, written.calls),
+      plan: account.plan,
     };
     // The ledger block this admission completed, if any, rides on the generation's write.
     const alongside = deps.store.companionWrites?.(req.accountId, generationId);
@@ -140,7 +141,7 @@ async function generateOnce(deps: GenerationDeps, req: GenerateInput, seen: { pl
   } catch (err) {
     const reason = err instanceof ModelFailure ? `model ${err.kind}` : 'generation could not be completed';
     await refund(deps, req.accountId, charged.split, { ...meta, reason });
-    await recordGeneration(deps, { at: deps.clock.now().toISOString(), feature: req.feature, plan: account.plan, credits: feature.cost, failed: true, usage: null, costUsd: null });
+    await recordFailure(deps, { accountId: req.accountId, id: generationId, feature: req.feature, plan: account.plan, creditsCharged: feature.cost, createdAt: deps.clock.now().toISOString() });
     telemetryOf(deps).generationFailed({ feature: req.feature, plan: account.plan, credits: feature.cost, reason: err instanceof ModelFailure ? err.kind : 'internal', modelMs: modelMs || performance.now() - modelStarted });
     const failure = new GenerationFailed(
       feature.cost,
@@ -155,7 +156,6 @@ async function generateOnce(deps: GenerationDeps, req: GenerateInput, seen: { pl
   // The generation is stored: the charge stands. (Had this process stalled past the hold timeout, a
   // reader has refunded it already and the merchant keeps this one for free.)
   await releaseCharge(deps, req.accountId, generationId);
-  await recordGeneration(deps, { at: record.createdAt, feature: req.feature, plan: account.plan, credits: feature.cost, failed: false, usage: record.usage, costUsd: record.costUsd ?? null });
   telemetryOf(deps).generationSucceeded({ feature: req.feature, plan: account.plan, credits: feature.cost, modelId: record.modelId, modelCalls: record.modelCalls, usage: record.usage, modelMs });
   // Best effort: a lost low-balance notice must not fail a paid-for generation.
   await noticeLowBalance(deps, charged.account).catch(() => undefined);

@@ -16,6 +16,7 @@
  *
  * Registered by `composition/image-feature.ts`, in the functions that read or write image generations.
  */
+import { setProductContent } from './content-history.ts';
 import { ModelFailure, NotFound } from './errors.ts';
 import type { FeatureModule, GenerationDeps } from './features.ts';
 import { checkImage, type ImageFormat } from './image-check.ts';
@@ -85,6 +86,6 @@ export const imageEnhancement: FeatureModule<ImageInput, PreparedImage> = {
     const v = variant as StoredImageVariant;
     const kept = keptKey(v.key);
     await uploadsOf(deps).keepResult(v.key, kept);
-    await deps.generations.updateProduct(g.accountId, g.productId, { image: { key: kept, width: v.width, height: v.height, generationId: g.id } }, at);
+    await setProductContent(deps, g.accountId, g.productId, { image: { key: kept, width: v.width, height: v.height, generationId: g.id } }, 'generation', at, g.id);
   },
 };

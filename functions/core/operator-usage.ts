@@ -1,19 +1,40 @@
 /**
  * Operator usage (`GET /v1/admin/usage`): what the AI cost against what the service sold, per feature and
- * per plan, by UTC day. Generation outcomes and paid top-ups add to day counters as they happen (the
- * ledger stays the record of every credit; these counters are analytics: written after the fact, best
- * effort, so a process that dies between a generation's outcome and its counter leaves that generation
- * out of these totals, never in them twice). Subscription revenue is configuration: each plan's monthly
- * list price times the accounts on it now, over the range's months.
+ * per plan, by UTC day. Generations are read from their own items (each stores its plan, credits, tokens
+ * and cost) through the `usage-by-time` index, so the generation path makes no request for it; a failed
+ * generation leaves a small fact item on its (refund) path. The hourly job rolls finished days up into one
+ * item per day, so a range of months reads a few hundred items and outlives the generations' TTL. Paid
+ * top-ups add to day counters on the billing path. Subscription revenue is configuration: each plan's
+ * monthly list price times the accounts on it now, over the range's months.
  */
 import { FEATURE_IDS, LIMITS, PLAN_IDS, PLANS, modelCostUsd, type FeatureId, type PlanId, type Price } from '../config.ts';
 import { ValidationFailed } from './errors.ts';
 import type { TokenUsage } from './model.ts';
+import type { FailedGeneration, GenerationStore } from './generation-store.ts';
+
+const DAY_MS = 86_400_000;
 
 /** Day counters: `<counter>|<feature or ->|<plan>` → a non-negative integer. */
 export type UsageCounters = Record<string, number>;
 
+/** One generation (or failed generation) as the `usage-by-time` index gives it. */
+export interface GenerationUsageRow {
+  feature: FeatureId;
+  plan?: PlanId;
+  creditsCharged: number;
+  usage?: TokenUsage | null;
+  costUsd?: number | null;
+  failed?: boolean;
+  createdAt: string;
+}
+
 export interface UsageStore {
+  /** Generations created in [`from`, `to`) (ISO instants), from every shard of the index. */
+  generationRows(from: string, to: string): Promise<GenerationUsageRow[]>;
+  /** The day rollups of the UTC days `fromDay`..`toDay` (inclusive) that exist, by day. */
+  rollups(fromDay: string, toDay: string): Promise<Record<string, UsageCounters>>;
+  /** Writes a day's rollup (a Put: recomputing a day rewrites the same item). */
+  putRollup(day: string, counters: UsageCounters): Promise<void>;
   /**
    * Adds the counters to the day of `at` (atomic ADD; spread over shards so no one item is hot). Never
    * throws: analytics must not fail a paid-for generation or a top-up (the adapter logs a failure).
@@ -49,19 +70,43 @@ const cents = (p: Price) => Math.round(Number(p.amount) * 100);
 
 const add = async (deps: UsageDeps, at: string, counters: UsageCounters): Promise<void> => await deps.usage?.add(at, counters);
 
-/** A generation's outcome: stored (its charge stands) or failed after the charge (refunded). */
-export function recordGeneration(
-  deps: UsageDeps,
-  g: { at: string; feature: FeatureId; plan: PlanId; credits: number; failed: boolean; usage: TokenUsage | null; costUsd: number | null },
-): Promise<void> {
-  const k = (c: string) => key(c, g.feature, g.plan);
-  return add(deps, g.at, {
-    [k(g.failed ? C.failures : C.generations)]: 1,
-    [k(C.creditsCharged)]: g.credits,
-    ...(g.failed ? { [k(C.creditsRefunded)]: g.credits } : {}),
-    ...(g.usage ? { [k(C.inputTokens)]: g.usage.inputTokens, [k(C.outputTokens)]: g.usage.outputTokens } : {}),
-    ...(g.costUsd ? { [k(C.costNanoUsd)]: Math.round(g.costUsd * 1e9) } : {}),
-  });
+/** A generation that failed after its charge (refunded): its fact for operator usage, on the failure path only. */
+export async function recordFailure(deps: { generations: Pick<GenerationStore, 'putFailure'> }, f: FailedGeneration): Promise<void> {
+  await deps.generations.putFailure?.(f);
+}
+
+/** The counters of generation rows (a stored generation, or a failed one, which was refunded). */
+export function countRows(rows: readonly GenerationUsageRow[]): UsageCounters {
+  const out: UsageCounters = {};
+  const inc = (k: string, n: number) => {
+    if (n) out[k] = (out[k] ?? 0) + n;
+  };
+  for (const r of rows) {
+    const k = (c: string) => key(c, r.feature, r.plan ?? 'free');
+    inc(k(r.failed ? C.failures : C.generations), 1);
+    inc(k(C.creditsCharged), r.creditsCharged);
+    if (r.failed) inc(k(C.creditsRefunded), r.creditsCharged);
+    if (r.usage) {
+      inc(k(C.inputTokens), r.usage.inputTokens);
+      inc(k(C.outputTokens), r.usage.outputTokens);
+    }
+    if (r.costUsd) inc(k(C.costNanoUsd), Math.round(r.costUsd * 1e9));
+  }
+  return out;
+}
+
+const dayStart = (day: string) => `${day}T00:00:00.000Z`;
+const addDays = (day: string, n: number) => new Date(Date.parse(dayStart(day)) + n * DAY_MS).toISOString().slice(0, 10);
+
+/**
+ * The hourly job's part: rolls yesterday and the day before up from the index (both are recomputed each
+ * run, so a generation finishing across midnight or a run that failed is caught up; a Put rewrites the day).
+ */
+export async function rollUpUsage(deps: Required<UsageDeps> & { clock: { now(): Date } }): Promise<number> {
+  const today = deps.clock.now().toISOString().slice(0, 10);
+  const days = [addDays(today, -2), addDays(today, -1)];
+  for (const day of days) await deps.usage.putRollup(day, countRows(await deps.usage.generationRows(dayStart(day), dayStart(addDays(day, 1)))));
+  return days.length;
 }
 
 /** A paid top-up, credited once (its caller records only the crediting delivery). */
@@ -99,7 +144,6 @@ export interface OperatorUsageView {
   totals: Omit<PlanUsage, 'plan'>;
 }
 
-const DAY_MS = 86_400_000;
 const usd = (n: number, places: number) => Math.round(n * 10 ** places) / 10 ** places;
 
 /** `from`/`to` are UTC days, inclusive; by default the current month up to today. */
@@ -115,7 +159,16 @@ export function operatorRange(q: { from?: string; to?: string }, now: Date): { f
 
 export async function operatorUsage(deps: Required<UsageDeps> & { clock: { now(): Date } }, q: { from?: string; to?: string }): Promise<OperatorUsageView> {
   const { from, to, days } = operatorRange(q, deps.clock.now());
-  const [sums, subscribers] = await Promise.all([deps.usage.sum(from, to), deps.usage.subscribers()]);
+  // Finished days (up to the day before yesterday) from their rollups; any other day of the range live.
+  const today = deps.clock.now().toISOString().slice(0, 10);
+  const [topUps, rolled, subscribers] = await Promise.all([deps.usage.sum(from, to), deps.usage.rollups(from, to), deps.usage.subscribers()]);
+  const live: string[] = [];
+  for (let day = from; day <= to; day = addDays(day, 1)) if (!(day <= addDays(today, -2) && rolled[day])) live.push(day);
+  const rows = live.length ? (await deps.usage.generationRows(dayStart(live[0]!), dayStart(addDays(live[live.length - 1]!, 1)))).filter((r) => live.includes(r.createdAt.slice(0, 10))) : [];
+  const sums: UsageCounters = { ...topUps };
+  for (const counters of [...Object.entries(rolled).filter(([day]) => !live.includes(day)).map(([, c]) => c), countRows(rows)]) {
+    for (const [k, v] of Object.entries(counters)) sums[k] = (sums[k] ?? 0) + v;
+  }
   const get = (c: string, feature: FeatureId | '*', plan: PlanId | '*') => {
     let n = 0;
     for (const [k, v] of Object.entries(sums)) {

@@ -46,12 +46,4 @@ export const TopUpRequest = z.strictObject({
 
 export const PlanId = z.enum(PLAN_IDS);
 
-export const TokenRequest = z.strictObject({
-  accountId: text(1, 100),
-  scopes: z.optional(z.array(text(1, 100)).check(z.maxLength(20))),
-  sub: z.optional(text(1, 100)),
-});
-
-export const ClockRequest = z.strictObject({ offsetSeconds: z.number() });
-
 export const accountIdParam = text(1, 100).check(z.regex(/^[A-Za-z0-9_\-:.]+$/, 'letters, digits and _-:. only'));

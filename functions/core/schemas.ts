@@ -4,22 +4,24 @@
  * Every string and list is capped as docs/contract.md says; unknown keys are refused (`strict`).
  */
 import * as z from '#zod';
+import { LIMITS } from '../config.ts';
 import { text } from './requests.ts';
 import { IMAGE_LIMITS, IMAGE_STYLES, UPLOAD_CONTENT_TYPES } from './images.ts';
 
-const shortList = z.array(text(1, 100)).check(z.maxLength(20));
+const P = LIMITS.productInput;
+const shortList = z.array(text(1, P.listItemMaxChars)).check(z.maxLength(P.listMaxItems));
 
 export const Tone = z.enum(['neutral', 'friendly', 'professional', 'playful', 'luxury']);
 export type Tone = z.infer<typeof Tone>;
 
 export const ProductInput = z.strictObject({
-  name: text(1, 200),
-  category: z.optional(text(1, 100)),
+  name: text(1, P.nameMaxChars),
+  category: z.optional(text(1, P.categoryMaxChars)),
   features: z.optional(shortList),
   keywords: z.optional(shortList),
   tone: z.optional(Tone),
   language: z.optional(z.literal('en')),
-  notes: z.optional(z.string().check(z.maxLength(1000))),
+  notes: z.optional(z.string().check(z.maxLength(P.notesMaxChars))),
 });
 export type ProductInput = z.infer<typeof ProductInput>;
 

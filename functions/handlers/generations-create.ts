@@ -1,4 +1,3 @@
-import { usageStore } from '../composition/usage-store.ts';
 import { generate } from '../core/generations.ts';
 import { httpHandler, Reply } from '../http/handler.ts';
 import { rateLimitHeaders } from '../http/rate-limit-headers.ts';
@@ -12,7 +11,7 @@ import { textModelPort } from '../composition/text-model.ts';
 import route from '../routes/generations-create.ts';
 
 /** The ports this function uses: its bundle carries these adapters and its environment schema their keys. */
-export const composition = compose('generations-create', [creditStore, rateStore, generationStore, textModelPort, images, usageStore, idempotency]);
+export const composition = compose('generations-create', [creditStore, rateStore, generationStore, textModelPort, images, idempotency]);
 
 export const handler = httpHandler(route, composition, async ({ caller, body, idempotencyKey }, deps) => {
   const { generation, rate } = await generate(deps, { accountId: caller.accountId, ...body, idempotencyKey });

@@ -1,4 +1,3 @@
-import { usageStore } from '../composition/usage-store.ts';
 import { regenerate } from '../core/generations.ts';
 import { httpHandler, Reply } from '../http/handler.ts';
 import { rateLimitHeaders } from '../http/rate-limit-headers.ts';
@@ -12,7 +11,7 @@ import { textModelPort } from '../composition/text-model.ts';
 import route from '../routes/generations-regenerate.ts';
 
 /** The ports this function uses: its bundle carries these adapters and its environment schema their keys. */
-export const composition = compose('generations-regenerate', [creditStore, rateStore, generationStore, textModelPort, images, usageStore, idempotency]);
+export const composition = compose('generations-regenerate', [creditStore, rateStore, generationStore, textModelPort, images, idempotency]);
 
 export const handler = httpHandler(route, composition, async ({ caller, params, idempotencyKey }, deps) => {
   const { generation, rate } = await regenerate(deps, caller.accountId, params.id, idempotencyKey);

@@ -1,13 +1,15 @@
 import type { Context } from 'aws-lambda';
 import { handlerMetrics } from '../adapters/powertools-telemetry.ts';
 import { refreshDueAccounts } from '../core/refresh-job.ts';
+import { rollUpUsage } from '../core/operator-usage.ts';
 import { log } from '../observability/log.ts';
 import { compose } from '../composition/compose.ts';
 import { creditStore } from '../composition/credit-store.ts';
+import { usageStore } from '../composition/usage-store.ts';
 import { eventHandler } from '../observability/middleware.ts';
 
 /** The ports this function uses: its bundle carries these adapters and its environment schema their keys. */
-export const composition = compose('monthly-refresh', [creditStore]);
+export const composition = compose('monthly-refresh', [creditStore, usageStore]);
 const deps = composition.deps;
 
 /**
@@ -28,6 +30,8 @@ export const handler = eventHandler(async (_event: unknown, context?: Context): 
     onFailure: (where, err) => log.error('monthly refresh failed on an account', { ...where, error: errorOf(err) }),
   });
   handlerMetrics.refreshRun(r);
+  // Operator usage: yesterday and the day before rolled up from the generations index (recomputed each run).
+  await rollUpUsage(deps);
   const summary = { refreshed: r.refreshed, complete: r.complete, failed: r.failed };
   if (r.failed || !r.complete) {
     log.warn('monthly refresh incomplete', { refreshed: r.refreshed, alreadyFresh: r.alreadyFresh, failed: r.failed, complete: r.complete });

@@ -14,6 +14,7 @@ import catalogGet from './catalog-get.ts';
 import creditsGet from './credits-get.ts';
 import generationsCreate from './generations-create.ts';
 import generationsGet from './generations-get.ts';
+import generationsList from './generations-list.ts';
 import generationsRegenerate from './generations-regenerate.ts';
 import generationsSelect from './generations-select.ts';
 import ledgerGet from './ledger-get.ts';
@@ -21,6 +22,9 @@ import notificationsList from './notifications-list.ts';
 import notificationsRead from './notifications-read.ts';
 import planPreviewGet from './plan-preview-get.ts';
 import productContentGet from './product-content-get.ts';
+import productContentHistoryGet from './product-content-history-get.ts';
+import productContentPut from './product-content-put.ts';
+import productContentRestore from './product-content-restore.ts';
 import topUpCreate from './top-up-create.ts';
 import topUpPacksGet from './top-up-packs-get.ts';
 import topUpsList from './top-ups-list.ts';
@@ -42,6 +46,7 @@ export const ROUTES = {
   'credits-get': creditsGet,
   'generations-create': generationsCreate,
   'generations-get': generationsGet,
+  'generations-list': generationsList,
   'generations-regenerate': generationsRegenerate,
   'generations-select': generationsSelect,
   'ledger-get': ledgerGet,
@@ -49,6 +54,9 @@ export const ROUTES = {
   'notifications-read': notificationsRead,
   'plan-preview-get': planPreviewGet,
   'product-content-get': productContentGet,
+  'product-content-history-get': productContentHistoryGet,
+  'product-content-put': productContentPut,
+  'product-content-restore': productContentRestore,
   'top-up-create': topUpCreate,
   'top-up-packs-get': topUpPacksGet,
   'top-ups-list': topUpsList,

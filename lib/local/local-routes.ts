@@ -2,7 +2,7 @@
  * Routes that exist only in the local stack (never deployed): tokens, the clock, running schedules
  * now, the metric totals. Later capabilities add theirs here (plan switching, checkout pages).
  */
-import { ClockRequest, TokenRequest } from '../../functions/core/requests.ts';
+import { ClockRequest, TokenRequest } from './requests.ts';
 import { clockOffsetSeconds, serviceClock, setClockOffset } from '../../functions/core/clock.ts';
 import type { LocalBus } from './bus.ts';
 import { UnknownSchedule, type LocalScheduler } from './scheduler.ts';

@@ -7,6 +7,7 @@
  */
 import { expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
+import { TOP_UP_PACKS } from '../../functions/config.ts';
 import {
   api,
   appUrl,
@@ -222,7 +223,7 @@ describeInBrowser('merchant page (browser, local stack)', { accountPrefix: 'acct
     await modal.waitFor();
     expect(await modal.getAttribute('role')).toBe('dialog');
     await page.getByTestId('topup-pack-pack_50').waitFor();
-    expect(await page.locator('[data-testid^="topup-pack-"]').count()).toBe(3);
+    expect(await page.locator('[data-testid^="topup-pack-"]').count()).toBe(TOP_UP_PACKS.length);
     await page.getByTestId('topup-pack-pack_150').click();
     await page.getByTestId('topup-pack-pack_50').click();
     await shot(page, '03-topup-modal', false);

@@ -55,7 +55,30 @@ describe('GET /v1/catalog', () => {
       seo: { titleMaxChars: 60, descriptionMaxChars: 160 },
       upload: { contentTypes: ['image/jpeg', 'image/png', 'image/webp'], maxBytes: 10 * 1024 * 1024 },
       ledgerPage: { default: 50, max: 100 },
+      productInput: { nameMaxChars: 200, categoryMaxChars: 100, listMaxItems: 20, listItemMaxChars: 100, notesMaxChars: 1000 },
     });
+  });
+
+  it('given the product input limits it states, then a description request at every limit is generated and one past any of them is 400 VALIDATION_FAILED naming the field', async () => {
+    const api = await ctx.api(freshAccount());
+    const { productInput: p } = (await api.get('/v1/catalog')).body.limits;
+    const list = (n: number, chars: number) => Array.from({ length: n }, (_, i) => `${i}`.padEnd(chars, 'x'));
+    const input = { name: 'n'.repeat(p.nameMaxChars), category: 'c'.repeat(p.categoryMaxChars), features: list(p.listMaxItems, p.listItemMaxChars), keywords: list(p.listMaxItems, p.listItemMaxChars), notes: 'o'.repeat(p.notesMaxChars) };
+    const ok = await api.post('/v1/generations', { feature: 'product_description', productId: 'prod_limits', input });
+    expect(ok.status, JSON.stringify(ok.body).slice(0, 300)).toBe(201);
+    const over: Array<[string, Record<string, unknown>]> = [
+      ['name', { name: 'n'.repeat(p.nameMaxChars + 1) }],
+      ['category', { category: 'c'.repeat(p.categoryMaxChars + 1) }],
+      ['features', { features: list(p.listMaxItems + 1, 5) }],
+      ['keywords', { keywords: list(1, p.listItemMaxChars + 1) }],
+      ['notes', { notes: 'o'.repeat(p.notesMaxChars + 1) }],
+    ];
+    for (const [field, change] of over) {
+      const r = await api.post('/v1/generations', { feature: 'product_description', productId: 'prod_limits', input: { ...input, ...change } });
+      expect(r.status, field).toBe(400);
+      expect(r.body.error.code).toBe('VALIDATION_FAILED');
+      expect(r.body.error.issues.map((i: { path: string }) => i.path).join(' '), field).toContain(field);
+    }
   });
 
   it('given the ledger page limits it states, then the ledger accepts the largest and refuses one more with 400 VALIDATION_FAILED', async () => {

@@ -6,7 +6,8 @@
 import { describe, expect, it } from 'vitest';
 import { modelCostUsd, PLANS, TOP_UP_PACKS } from '../../functions/config.ts';
 import { useFakeConverse } from '../support/fake-converse.ts';
-import { freshAccount, useStack, type Api } from '../support/stack.ts';
+import { deps } from '../../lib/local/deps.ts';
+import { call, freshAccount, useStack, type Api } from '../support/stack.ts';
 
 const converse = useFakeConverse();
 const ctx = useStack({ env: { AI_PROVIDER: 'bedrock', AWS_ACCESS_KEY_ID: 'test', AWS_SECRET_ACCESS_KEY: 'test', MODEL_TIME_BUDGET_MS: '1500' } });
@@ -86,6 +87,30 @@ describe('GET /v1/admin/usage', () => {
       expect(r.status, q).toBe(400);
       expect(r.body.error.code, q).toBe('VALIDATION_FAILED');
       expect(r.body.error.issues.map((i: { path: string }) => i.path).join(' '), q).toContain(param);
+    }
+  });
+
+  it('given generations two days ago, when the hourly job has run, then that day is read from its rollup, with the same figures as live', async () => {
+    const setClock = (offsetSeconds: number) => call(`${ctx.stack.url}/local/clock`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ offsetSeconds }) });
+    const admin = await ctx.api(freshAccount('admin'), ['credits:admin']);
+    const day = new Date().toISOString().slice(0, 10);
+    const before = (await admin.get(`/v1/admin/usage?from=${day}&to=${day}`)).body.totals;
+    const { api } = await ctx.paid('pro', 'ops');
+    expect((await api.post('/v1/generations', body('p9'))).status).toBe(201);
+    const live = (await admin.get(`/v1/admin/usage?from=${day}&to=${day}`)).body;
+    expect(live.totals.generations).toBe(before.generations + 1);
+    try {
+      expect((await setClock(2 * 86_400 + 60)).status).toBe(200);
+      const r = await call(`${ctx.stack.url}/local/schedules/monthly-refresh`, { method: 'POST' });
+      expect(r.status).toBe(200);
+      const rolled = await deps().usage.rollups(day, day);
+      expect(Object.keys(rolled)).toEqual([day]);
+      const later = await ctx.api(freshAccount('admin'), ['credits:admin']);
+      const fromRollup = (await later.get(`/v1/admin/usage?from=${day}&to=${day}`)).body;
+      expect(fromRollup.features).toEqual(live.features);
+      expect(fromRollup.totals).toMatchObject({ generations: live.totals.generations, failures: live.totals.failures, creditsCharged: live.totals.creditsCharged, modelCostUsd: live.totals.modelCostUsd });
+    } finally {
+      await setClock(0);
     }
   });
 });

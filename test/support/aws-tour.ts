@@ -107,6 +107,12 @@ export async function tourEveryFunction(stack: LocalStack): Promise<void> {
   // Regenerating a photo reads the upload again and writes new results.
   ok(await m.api.post(`/v1/generations/${enhanced.body.id}/regenerate`), 201);
   ok(await m.api.get('/v1/products/prod_tour/content'), 200);
+  ok(await m.api.get('/v1/generations?productId=prod_tour'), 200);
+  // Content history: the selections above are versions; a manual edit, the history and a restore.
+  ok(await m.api.put('/v1/products/prod_tour/content', { description: 'Edited by hand.' }), 200);
+  const versions = await m.api.get('/v1/products/prod_tour/content/history?field=description');
+  ok(versions, 200);
+  ok(await m.api.post('/v1/products/prod_tour/content/restore', { versionId: versions.body.items.at(-1).versionId }), 200);
 
   const topUp = await m.api.post('/v1/credits/top-ups', { packId: 'pack_50' }, { 'idempotency-key': 'tour-3' });
   ok(topUp, 201);

@@ -18,6 +18,7 @@ export interface ApiResponse<T = any> {
 export interface Api {
   get<T = any>(path: string, headers?: Record<string, string>): Promise<ApiResponse<T>>;
   post<T = any>(path: string, body?: unknown, headers?: Record<string, string>): Promise<ApiResponse<T>>;
+  put<T = any>(path: string, body?: unknown, headers?: Record<string, string>): Promise<ApiResponse<T>>;
   del<T = any>(path: string, headers?: Record<string, string>): Promise<ApiResponse<T>>;
 }
 
@@ -47,6 +48,7 @@ export function apiFor(stack: LocalStack, token?: string): Api {
   return {
     get: (p, h) => req('GET', p, undefined, h),
     post: (p, b, h) => req('POST', p, b, h),
+    put: (p, b, h) => req('PUT', p, b, h),
     del: (p, h) => req('DELETE', p, undefined, h),
   };
 }

@@ -7,6 +7,8 @@ import type { RefreshJobResult } from '#core/refresh-job.ts';
 
 const job = vi.hoisted(() => ({ result: undefined as unknown as RefreshJobResult }));
 vi.mock('../../functions/core/refresh-job.ts', () => ({ refreshDueAccounts: vi.fn(async () => job.result) }));
+const rollUp = vi.hoisted(() => vi.fn(async () => 2));
+vi.mock('../../functions/core/operator-usage.ts', () => ({ rollUpUsage: rollUp }));
 // No environment here: the composition is not built (the job, mocked above, never reads its ports).
 vi.mock('../../functions/composition/compose.ts', () => ({ compose: () => ({ deps: {}, ports: [], envKeys: [] }) }));
 
@@ -18,8 +20,15 @@ describe('monthly-refresh handler', () => {
     job.result = ok;
   });
 
-  it('given a run that refreshed every due account, then it returns the counts', async () => {
+  it('given a run that refreshed every due account, then it returns the counts, having rolled operator usage up', async () => {
+    rollUp.mockClear();
     await expect(handler({})).resolves.toEqual({ refreshed: 3, complete: true, failed: 0 });
+    expect(rollUp).toHaveBeenCalledTimes(1);
+  });
+
+  it('given a rollup that fails, then the invocation fails (the whole run is safe to retry)', async () => {
+    rollUp.mockRejectedValueOnce(new Error('throttled'));
+    await expect(handler({})).rejects.toThrow(/throttled/);
   });
 
   it('given a run where one account failed, then the invocation fails with the counts and the first error', async () => {

@@ -8,7 +8,8 @@
 import { describe, expect, it } from 'vitest';
 import * as classic from 'zod';
 import { GenerateRequest, SelectRequest } from '#core/schemas.ts';
-import { AdjustmentRequest, BlogPostRequest, BlogPostsQuery, TokenRequest, accountIdParam } from '#core/requests.ts';
+import { AdjustmentRequest, BlogPostRequest, BlogPostsQuery, accountIdParam } from '#core/requests.ts';
+import { TokenRequest } from '../../lib/local/requests.ts';
 import { LIMITS } from '#config';
 
 type Parser = { safeParse(v: unknown): { success: boolean; data?: unknown; error?: { issues: Array<{ code: string; path: PropertyKey[]; message: string }> } } };

@@ -34,5 +34,12 @@ export const Catalog = z
       seo: z.object({ titleMaxChars: z.int().check(z.gte(1)), descriptionMaxChars: z.int().check(z.gte(1)) }),
       upload: z.object({ contentTypes: z.array(z.string()), maxBytes: z.int().check(z.gte(1)) }),
       ledgerPage: z.object({ default: z.int().check(z.gte(1)), max: z.int().check(z.gte(1)) }),
+      productInput: z.object({
+        nameMaxChars: z.int().check(z.gte(1)),
+        categoryMaxChars: z.int().check(z.gte(1)),
+        listMaxItems: z.int().check(z.gte(1)),
+        listItemMaxChars: z.int().check(z.gte(1)),
+        notesMaxChars: z.int().check(z.gte(1)),
+      }),
     }),
   }).clone().register(z.globalRegistry, { id: 'Catalog', example: catalogView() });

@@ -25,3 +25,6 @@ export const pageQuery = (defaultLimit: number, cursorMax: number) =>
     limit: z._default(z.coerce.number().check(z.int(), z.gte(1), z.lte(100)), defaultLimit),
     cursor: z.optional(z.string().check(z.minLength(1), z.maxLength(cursorMax))),
   });
+
+/** `{productId}` in a path: the merchant's own product id. */
+export const productIdParam = z.string().check(z.minLength(1), z.maxLength(100));

@@ -2,7 +2,7 @@
 import * as z from '#zod';
 import { FEATURE_IDS } from '../../config.ts';
 import { OUTPUT_LIMITS } from '../../core/model.ts';
-import { dateTime } from './common.ts';
+import { dateTime, page } from './common.ts';
 
 const index = z.int().check(z.gte(0), z.lte(1));
 const hex = z.string().check(z.regex(/^#[0-9a-fA-F]{6}$/));
@@ -63,3 +63,15 @@ export const ProductContent = z
 
 export const Upload = z
   .object({ uploadId: z.string(), uploadUrl: z.url().clone().register(z.globalRegistry, { description: 'PUT the file here (S3 presigned URL).' }), expiresAt: dateTime }).clone().register(z.globalRegistry, { id: 'Upload' });
+
+export const GenerationSummary = z
+  .object({
+    id: z.string(),
+    feature: z.enum(FEATURE_IDS),
+    productId: z.nullable(z.string()),
+    selectedIndex: z.nullable(z.int()),
+    regeneratedFrom: z.nullable(z.string()),
+    creditsCharged: z.int().check(z.gte(0)),
+    createdAt: dateTime,
+  }).clone().register(z.globalRegistry, { id: 'GenerationSummary', description: '`GET /v1/generations/{id}` gives its variants.' });
+export const GenerationPage = page(GenerationSummary, 'GenerationPage', 'Newest first.');
