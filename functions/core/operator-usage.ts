@@ -82,7 +82,8 @@ export function countRows(rows: readonly GenerationUsageRow[]): UsageCounters {
     if (n) out[k] = (out[k] ?? 0) + n;
   };
   for (const r of rows) {
-    const k = (c: string) => key(c, r.feature, r.plan ?? 'free');
+    // A generation stored before plans were recorded counts in its feature and the totals, under no plan.
+    const k = (c: string) => `${c}|${r.feature}|${r.plan ?? '-'}`;
     inc(k(r.failed ? C.failures : C.generations), 1);
     inc(k(C.creditsCharged), r.creditsCharged);
     if (r.failed) inc(k(C.creditsRefunded), r.creditsCharged);
@@ -151,9 +152,9 @@ export function operatorRange(q: { from?: string; to?: string }, now: Date): { f
   const today = now.toISOString().slice(0, 10);
   const from = q.from ?? `${today.slice(0, 7)}-01`;
   const to = q.to ?? today;
-  if (from > to) throw new ValidationFailed([{ path: 'to', message: `the range is empty: to ${to} is before from ${from}` }]);
+  if (from > to) throw new ValidationFailed([{ path: 'query.to', message: `the range is empty: to ${to} is before from ${from}` }]);
   const days = (Date.parse(to) - Date.parse(from)) / DAY_MS + 1;
-  if (days > LIMITS.usageMaxDays) throw new ValidationFailed([{ path: 'from', message: `the range is longer than ${LIMITS.usageMaxDays} days` }]);
+  if (days > LIMITS.usageMaxDays) throw new ValidationFailed([{ path: 'query.from', message: `the range is longer than ${LIMITS.usageMaxDays} days` }]);
   return { from, to, days };
 }
 
@@ -165,7 +166,8 @@ export async function operatorUsage(deps: Required<UsageDeps> & { clock: { now()
   const live: string[] = [];
   for (let day = from; day <= to; day = addDays(day, 1)) if (!(day <= addDays(today, -2) && rolled[day])) live.push(day);
   const rows = live.length ? (await deps.usage.generationRows(dayStart(live[0]!), dayStart(addDays(live[live.length - 1]!, 1)))).filter((r) => live.includes(r.createdAt.slice(0, 10))) : [];
-  const sums: UsageCounters = { ...topUps };
+  // The day counters hold the top-up figures only (generations are counted from their own items).
+  const sums: UsageCounters = Object.fromEntries(Object.entries(topUps).filter(([k]) => [C.topUps, C.creditsSold, C.revenueCents].includes(k.split('|')[0] as never)));
   for (const counters of [...Object.entries(rolled).filter(([day]) => !live.includes(day)).map(([, c]) => c), countRows(rows)]) {
     for (const [k, v] of Object.entries(counters)) sums[k] = (sums[k] ?? 0) + v;
   }

@@ -4,7 +4,8 @@
  *
  * Order: the allowance first (it ends with the period), then every source with an expiry, soonest
  * first (promotional before compensation before purchased at the same instant), then those without one
- * (grants before purchased credits; among grants the oldest first). A source whose `expiresAt` is at or
+ * (grants before purchased credits; among grants promotional before compensation, then the oldest first).
+ * A source whose `expiresAt` is at or
  * before the instant is never taken from, whether or not its `expire` entry has been written yet.
  */
 import type { AccountState, CreditSource, Guard, SourcePart } from './ports.ts';

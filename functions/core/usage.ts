@@ -41,9 +41,9 @@ const keyOf = (e: LedgerEntry, groupBy: UsageGroup): string | null =>
 export function usageRange(q: Pick<UsageQuery, 'from' | 'to'>, period: { start: string; end: string }): { from: string; to: string } {
   const from = q.from ?? period.start;
   const to = q.to ?? period.end;
-  if (from >= to) throw new ValidationFailed([{ path: q.to === undefined ? 'from' : 'to', message: `the range is empty: from ${from} is not before to ${to}` }]);
+  if (from >= to) throw new ValidationFailed([{ path: q.to === undefined ? 'query.from' : 'query.to', message: `the range is empty: from ${from} is not before to ${to}` }]);
   if (Date.parse(to) - Date.parse(from) > LIMITS.usageMaxDays * 86_400_000) {
-    throw new ValidationFailed([{ path: q.from === undefined ? 'to' : 'from', message: `the range is longer than ${LIMITS.usageMaxDays} days` }]);
+    throw new ValidationFailed([{ path: q.from === undefined ? 'query.to' : 'query.from', message: `the range is longer than ${LIMITS.usageMaxDays} days` }]);
   }
   return { from, to };
 }
@@ -71,6 +71,17 @@ export async function merchantUsage(deps: CreditsDeps, accountId: string, q: Usa
 
   const groups = new Map<string | null, UsageCounts>();
   const totals = zero();
+  // A generation counts once: ledgers written before charges listed their sources hold one charge entry
+  // per bucket for the same generation.
+  const counted = new Map<UsageCounts, Set<string>>();
+  const countOnce = (c: UsageCounts, e: LedgerEntry) => {
+    if (e.generationId && refunded.has(e.generationId)) return;
+    const seen = counted.get(c) ?? new Set<string>();
+    counted.set(c, seen);
+    if (e.generationId && seen.has(e.generationId)) return;
+    if (e.generationId) seen.add(e.generationId);
+    c.generations += 1;
+  };
   for (const e of inRange) {
     const key = keyOf(e, q.groupBy);
     const g = groups.get(key) ?? zero();
@@ -78,7 +89,7 @@ export async function merchantUsage(deps: CreditsDeps, accountId: string, q: Usa
     for (const c of [g, totals]) {
       if (e.type === 'charge') {
         c.creditsCharged += -e.amount;
-        if (!e.generationId || !refunded.has(e.generationId)) c.generations += 1;
+        countOnce(c, e);
       } else c.creditsRefunded += e.amount;
     }
   }

@@ -41,7 +41,7 @@ export const ERRORS: Record<ErrorCode, ErrorDoc> = {
   ALREADY_PUBLISHED: { status: 409, description: 'The blog post was already published.' },
   LIMIT_REACHED: {
     status: 409,
-    description: `A per-account cap reached (${LIMITS.maxScheduledPosts} scheduled blog posts, ${LIMITS.maxUploadsPerWindow} uploads per rolling ${LIMITS.uploadWindowSeconds / 3600} h); nothing was created or charged.`,
+    description: `A per-account cap reached (${LIMITS.maxScheduledPosts} scheduled blog posts, ${LIMITS.maxUploadsPerWindow} uploads per rolling ${LIMITS.uploadWindowSeconds / 3600} h, ${LIMITS.maxActiveGrants} grants in use); nothing was created or charged.`,
     details: { limit: z.int().check(z.gte(1)) },
   },
   IDEMPOTENCY_CONFLICT: { status: 409, description: 'The same `Idempotency-Key` with a different body, or one still in progress.' },

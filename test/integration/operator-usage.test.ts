@@ -86,7 +86,7 @@ describe('GET /v1/admin/usage', () => {
       const r = await admin.get(`/v1/admin/usage${q}`);
       expect(r.status, q).toBe(400);
       expect(r.body.error.code, q).toBe('VALIDATION_FAILED');
-      expect(r.body.error.issues.map((i: { path: string }) => i.path).join(' '), q).toContain(param);
+      expect(r.body.error.issues.map((i: { path: string }) => i.path), q).toContain(`query.${param}`);
     }
   });
 

@@ -125,7 +125,7 @@ describe('GET /v1/credits/usage', () => {
       const r = await api.get(`/v1/credits/usage${q}`);
       expect(r.status, q).toBe(400);
       expect(r.body.error.code, q).toBe('VALIDATION_FAILED');
-      expect(r.body.error.issues.map((i: { path: string }) => i.path).join(' '), q).toContain(param);
+      expect(r.body.error.issues.map((i: { path: string }) => i.path), q).toContain(`query.${param}`);
     }
     expect((await (await ctx.api()).get('/v1/credits/usage')).status).toBe(401);
   });
