@@ -79,7 +79,7 @@ async function wholeLedger(account: string): Promise<any[]> {
   const all: any[] = [];
   let cursor: string | null = null;
   do {
-    const r = await api(account, 'GET', `/v1/credits/ledger?limit=100${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`);
+    const r: { status: number; body: any } = await api(account, 'GET', `/v1/credits/ledger?limit=100${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`);
     expect(r.status).toBe(200);
     all.push(...r.body.items);
     cursor = r.body.nextCursor;
