@@ -289,7 +289,7 @@ describeInBrowser('grants, plan previews and usage on the merchant page (browser
     await page.getByTestId('topup-button').click();
     await page.getByTestId('topup-modal').waitFor();
     for (const pack of catalog.packs) {
-      const note = page.getByTestId(`topup-pack-${pack.id}`).getByTestId('topup-pack-expiry');
+      const note = page.getByTestId(`topup-pack-${pack.id}`).getByTestId('topup-expiry');
       if (pack.validDays === undefined) expect(await note.count()).toBe(0);
       else await expectText(note, `expires ${pack.validDays} days after purchase`);
     }
