@@ -1,5 +1,6 @@
 /**
- * Accessibility pass: axe-core on every page and every dialog of the merchant page, at a desktop
+ * Accessibility pass: axe-core on every page and every dialog of the merchant page (the credit sources,
+ * usage by feature, the Upgrade and Change plan dialogs with their previews among them), at a desktop
  * (1440×900) and a phone (390×844) viewport, as a free and as a paid merchant: no serious or
  * critical violation. Each page is also photographed at both sizes (test-output/screenshots/a11y-*).
  *
@@ -37,13 +38,29 @@ async function visit(page: Page, route: string): Promise<void> {
   await expect.poll(() => page.locator('main .muted', { hasText: /^Loading/ }).count(), { timeout: 15_000 }).toBe(0);
 }
 
+/** An admin grant to the account. */
+async function grant(account: string, body: { amount: number; reason: string; category: 'promotional' | 'compensation'; expiresAt?: string }): Promise<void> {
+  const r = await api(account, 'POST', `/v1/admin/accounts/${account}/grants`, body, ['credits:admin']);
+  expect(r.status, JSON.stringify(r.body)).toBe(201);
+}
+
+/** The open Upgrade dialog has read every plan's preview (none still loading, none failed). */
+async function previewsRead(page: Page): Promise<void> {
+  const previews = page.locator('[data-testid^="upgrade-preview-"]');
+  await expect.poll(() => previews.count()).toBeGreaterThan(0);
+  await expect.poll(async () => (await previews.evaluateAll((els) => els.map((el) => el.getAttribute('data-state')))).every((s) => s === 'ready')).toBe(true);
+}
+
 describeInBrowser('accessibility (browser, local stack)', { accountPrefix: 'acct_e2e_a11y' }, () => {
   for (const { name, size } of VIEWPORTS) {
     it(`given a paid merchant at ${size.width}×${size.height}, then every page with its generated options and photo results, the credits popover, the Top Up dialog, the checkout page and the waiting banner have no serious or critical violation`, async () => {
       const account = newAccount(`paid_${name}`);
       await setPlan(account, 'plus');
+      // Sources beyond the allowance: a grant that expires and one that does not (popover and Settings list them).
+      await grant(account, { amount: 5, reason: 'Welcome offer', category: 'promotional', expiresAt: new Date(Date.now() + 7 * 86_400_000).toISOString() });
+      await grant(account, { amount: 3, reason: 'Sorry for the outage', category: 'compensation' });
       const { page, context, errors } = await open(account, 'product', size);
-      await expectText(page.getByTestId('credits-count'), /^100$/);
+      await expectText(page.getByTestId('credits-count'), /^108$/);
 
       // Pages with their AI options on show, as a merchant mostly sees them.
       await page.getByTestId('generate-description').click();
@@ -67,9 +84,20 @@ describeInBrowser('accessibility (browser, local stack)', { accountPrefix: 'acct
         await shot(page, `a11y-${name}-${route}-paid`);
       }
 
-      // The popover of the credits button.
+      // Settings' usage by feature and its export button are on the page checked above; the plan
+      // change dialog a paid merchant opens from there, with every plan's price and preview read.
+      await page.getByTestId('settings-change-plan').click();
+      await page.getByTestId('upgrade-modal').waitFor();
+      await previewsRead(page);
+      await expectAccessible(page, `${name} Change plan dialog`);
+      await shot(page, `a11y-${name}-change-plan-modal`, false);
+      await page.keyboard.press('Escape');
+      await page.getByTestId('upgrade-modal').waitFor({ state: 'detached' });
+
+      // The popover of the credits button, with the credit sources.
       await page.getByTestId('credits-button').click();
       await page.getByTestId('credits-popover').waitFor();
+      await page.getByTestId('credits-sources').getByTestId('credit-source').nth(2).waitFor();
       await expectAccessible(page, `${name} credits popover`);
       await page.keyboard.press('Escape');
 
@@ -129,6 +157,7 @@ describeInBrowser('accessibility (browser, local stack)', { accountPrefix: 'acct
       }
       await page.getByTestId('settings-upgrade').click();
       await page.getByTestId('upgrade-modal').waitFor();
+      await previewsRead(page);
       await expectAccessible(page, `${name} Upgrade dialog`);
       await shot(page, `a11y-${name}-upgrade-modal`, false);
       await page.keyboard.press('Escape');

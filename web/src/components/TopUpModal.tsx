@@ -89,7 +89,7 @@ export function TopUpModal({ reason }: { reason?: string }) {
                     </span>
                   )}
                   {p.validDays !== undefined && (
-                    <span class="pack-expiry" data-testid="topup-pack-expiry">
+                    <span class="pack-expiry" data-testid="topup-expiry">
                       expires {plural(p.validDays, 'day')} after purchase
                     </span>
                   )}

@@ -238,9 +238,18 @@ function UsageByFeature({ available }: { available: number }) {
                   data-refunded={item.creditsRefunded}
                 >
                   <th scope="row">{featureLabel(catalog, item.key)}</th>
-                  <td class="num">{item.generations}</td>
-                  <td class="num">{item.creditsCharged}</td>
-                  <td class="num">{item.creditsRefunded}</td>
+                  <td class="num">
+                    <span class="usage-cell-label">Generations </span>
+                    {item.generations}
+                  </td>
+                  <td class="num">
+                    <span class="usage-cell-label">Credits charged </span>
+                    {item.creditsCharged}
+                  </td>
+                  <td class="num">
+                    <span class="usage-cell-label">Refunded </span>
+                    {item.creditsRefunded}
+                  </td>
                 </tr>
               ))}
               {usage.items.length === 0 && (
@@ -260,9 +269,18 @@ function UsageByFeature({ available }: { available: number }) {
                   data-refunded={usage.totals.creditsRefunded}
                 >
                   <th scope="row">Total</th>
-                  <td class="num">{usage.totals.generations}</td>
-                  <td class="num">{usage.totals.creditsCharged}</td>
-                  <td class="num">{usage.totals.creditsRefunded}</td>
+                  <td class="num">
+                    <span class="usage-cell-label">Generations </span>
+                    {usage.totals.generations}
+                  </td>
+                  <td class="num">
+                    <span class="usage-cell-label">Credits charged </span>
+                    {usage.totals.creditsCharged}
+                  </td>
+                  <td class="num">
+                    <span class="usage-cell-label">Refunded </span>
+                    {usage.totals.creditsRefunded}
+                  </td>
                 </tr>
               </tfoot>
             )}
