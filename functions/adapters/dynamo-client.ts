@@ -3,7 +3,7 @@
  * Every request passes a counting middleware so benchmarks report requests, not estimates.
  */
 import { DynamoDBClient, type AttributeValue } from '@aws-sdk/client-dynamodb';
-import { BatchWriteCommand, DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { BatchWriteCommand, DynamoDBDocumentClient, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import type { Env } from '../env.ts';
 import { traced } from '../observability/tracer.ts';
@@ -57,6 +57,18 @@ export function isConditionFailure(err: unknown): boolean {
 export function refusedItem(err: unknown): Record<string, unknown> | undefined {
   const item = (err as { Item?: Record<string, AttributeValue> } | null)?.Item;
   return item ? unmarshall(item) : undefined;
+}
+
+/** Every page of a query (at most about `max` items): the reads that sum or sort what they find. */
+export async function queryAll(doc: DynamoDBDocumentClient, input: ConstructorParameters<typeof QueryCommand>[0], max = Infinity): Promise<Record<string, unknown>[]> {
+  const out: Record<string, unknown>[] = [];
+  let start: Record<string, unknown> | undefined;
+  do {
+    const r = await doc.send(new QueryCommand({ ...input, ExclusiveStartKey: start }));
+    out.push(...(r.Items ?? []));
+    start = r.LastEvaluatedKey;
+  } while (start && out.length < max);
+  return out;
 }
 
 /**

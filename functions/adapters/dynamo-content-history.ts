@@ -28,32 +28,19 @@ export class DynamoContentHistory implements ContentHistoryStore {
   async putVersion(accountId: string, productId: string, v: ContentVersion, keep: number): Promise<void> {
     const pk = accountPk(accountId);
     await this.doc.send(new PutCommand({ TableName: this.table, Item: { pk, sk: `${prefix(productId, v.field)}${v.versionId}`, ...v } }));
-    // The ones past the newest `keep` go (usually one, or none).
-    const kept = await this.doc.send(
+    // The ones past the newest `keep` go (usually one, or none): one read of the newest keys, a little past `keep`.
+    const newest = await this.doc.send(
       new QueryCommand({
         TableName: this.table,
         KeyConditionExpression: 'pk = :pk AND begins_with(sk, :p)',
         ExpressionAttributeValues: { ':pk': pk, ':p': prefix(productId, v.field) },
         ScanIndexForward: false,
-        Limit: keep,
+        Limit: keep + 25,
         ProjectionExpression: 'pk, sk',
       }),
     );
-    if (!kept.LastEvaluatedKey) return;
-    const older = await this.doc.send(
-      new QueryCommand({
-        TableName: this.table,
-        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :p)',
-        ExpressionAttributeValues: { ':pk': pk, ':p': prefix(productId, v.field) },
-        ScanIndexForward: false,
-        ExclusiveStartKey: kept.LastEvaluatedKey,
-        Limit: 25,
-        ProjectionExpression: 'pk, sk',
-      }),
-    );
-    if (older.Items?.length) {
-      await this.doc.send(new BatchWriteCommand({ RequestItems: { [this.table]: older.Items.map((Key) => ({ DeleteRequest: { Key } })) } }));
-    }
+    const older = (newest.Items ?? []).slice(keep);
+    if (older.length) await this.doc.send(new BatchWriteCommand({ RequestItems: { [this.table]: older.map((Key) => ({ DeleteRequest: { Key } })) } }));
   }
 
   async listVersions(accountId: string, productId: string, field: ContentField, limit: number, cursor?: string) {

@@ -8,12 +8,12 @@
  * and the ledger never carry the attribute.
  */
 import { brotliCompressSync, brotliDecompressSync, constants } from 'node:zlib';
-import { GetCommand, PutCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import * as z from '#zod';
 import type { FeatureId } from '../config.ts';
 import type { FailedGeneration, GenerationRecord, GenerationStore, GenerationSummary, ProductContent, PutOptions } from '../core/generation-store.ts';
 import { decodeCursor, encodeCursor } from './cursor.ts';
-import { batchPut, isConditionFailure } from './dynamo-client.ts';
+import { batchPut, isConditionFailure, queryAll } from './dynamo-client.ts';
 import { TABLE } from '../resources.ts';
 import { accountPk } from './dynamo-store.ts';
 import { log } from '../observability/log.ts';
@@ -158,26 +158,19 @@ export class DynamoGenerationStore implements GenerationStore {
     const filters: string[] = [];
     if (filter.productId !== undefined) (filters.push('#p = :pid'), (values[':pid'] = filter.productId));
     if (filter.feature !== undefined) (filters.push('#f = :feat'), (values[':feat'] = filter.feature));
-    const rows: GenerationSummary[] = [];
-    let start: Record<string, unknown> | undefined;
-    do {
-      const r = await this.doc.send(
-        new QueryCommand({
-          TableName: this.table,
-          KeyConditionExpression: 'pk = :pk AND begins_with(sk, :gen)',
-          ...(filters.length ? { FilterExpression: filters.join(' AND ') } : {}),
-          ProjectionExpression: 'sk, #f, #p, selectedIndex, regeneratedFrom, creditsCharged, #c',
-          ExpressionAttributeNames: names,
-          ExpressionAttributeValues: values,
-          ExclusiveStartKey: start,
-        }),
-      );
-      for (const i of r.Items ?? []) {
-        const { sk, ...rest } = i as Record<string, unknown>;
-        rows.push({ id: String(sk).slice(4), productId: null, selectedIndex: null, regeneratedFrom: null, ...rest } as GenerationSummary);
-      }
-      start = r.LastEvaluatedKey;
-    } while (start && rows.length < LIST_READ_MAX);
+    const found = await queryAll(
+      this.doc,
+      {
+        TableName: this.table,
+        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :gen)',
+        ...(filters.length ? { FilterExpression: filters.join(' AND ') } : {}),
+        ProjectionExpression: 'sk, #f, #p, selectedIndex, regeneratedFrom, creditsCharged, #c',
+        ExpressionAttributeNames: names,
+        ExpressionAttributeValues: values,
+      },
+      LIST_READ_MAX,
+    );
+    const rows = found.map(({ sk, ...rest }) => ({ id: String(sk).slice(4), productId: null, selectedIndex: null, regeneratedFrom: null, ...rest }) as GenerationSummary);
     const order = (g: GenerationSummary) => `${g.createdAt}|${g.id}`;
     rows.sort((a, b) => order(b).localeCompare(order(a)));
     const from = after ? rows.filter((g) => order(g) < `${after.createdAt}|${after.id}`) : rows;

@@ -5,7 +5,8 @@
  * on the billing path; a write picks a shard at random, a read sums the shards' days. Subscribers per plan
  * come from the refresh-due index, which lists every account with its plan.
  */
-import { PutCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { PutCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { queryAll } from './dynamo-client.ts';
 import { LIMITS, PLAN_IDS, type PlanId } from '../config.ts';
 import type { GenerationUsageRow, UsageCounters, UsageStore } from '../core/operator-usage.ts';
 import { USAGE_SHARDS as GENERATION_SHARDS } from './dynamo-generation-store.ts';
@@ -16,18 +17,6 @@ const usagePk = (shard: number) => `USAGE#${shard}`;
 const ROLLUP_PK = 'USAGE#rollup';
 const counterOf = (item: Record<string, unknown>): UsageCounters =>
   Object.fromEntries(Object.entries(item).filter(([k, v]) => k !== 'pk' && k !== 'sk' && typeof v === 'number')) as UsageCounters;
-
-/** Every page of a query. */
-async function queryAll(doc: DynamoDBDocumentClient, input: ConstructorParameters<typeof QueryCommand>[0]): Promise<Record<string, unknown>[]> {
-  const out: Record<string, unknown>[] = [];
-  let start: Record<string, unknown> | undefined;
-  do {
-    const r = await doc.send(new QueryCommand({ ...input, ExclusiveStartKey: start }));
-    out.push(...(r.Items ?? []));
-    start = r.LastEvaluatedKey;
-  } while (start);
-  return out;
-}
 
 export class DynamoUsageStore implements UsageStore {
   constructor(
@@ -40,14 +29,14 @@ export class DynamoUsageStore implements UsageStore {
     if (entries.length === 0) return;
     await this.doc
       .send(
-      new UpdateCommand({
-        TableName: this.table,
-        Key: { pk: usagePk(Math.floor(Math.random() * USAGE_SHARDS)), sk: at.slice(0, 10) },
-        UpdateExpression: `ADD ${entries.map((_, i) => `#c${i} :v${i}`).join(', ')}`,
-        ExpressionAttributeNames: Object.fromEntries(entries.map(([k], i) => [`#c${i}`, k])),
-        ExpressionAttributeValues: Object.fromEntries(entries.map(([, v], i) => [`:v${i}`, v])),
-      }),
-    )
+        new UpdateCommand({
+          TableName: this.table,
+          Key: { pk: usagePk(Math.floor(Math.random() * USAGE_SHARDS)), sk: at.slice(0, 10) },
+          UpdateExpression: `ADD ${entries.map((_, i) => `#c${i} :v${i}`).join(', ')}`,
+          ExpressionAttributeNames: Object.fromEntries(entries.map(([k], i) => [`#c${i}`, k])),
+          ExpressionAttributeValues: Object.fromEntries(entries.map(([, v], i) => [`:v${i}`, v])),
+        }),
+      )
       .catch((err: unknown) => {
         // The counters are lost, the outcome they count stands: say which (names only, no merchant data).
         log.warn('usage counters not written', { counters: entries.map(([k]) => k), error: err instanceof Error ? err.name : String(err) });
@@ -83,54 +72,38 @@ export class DynamoUsageStore implements UsageStore {
   }
 
   async sum(fromDay: string, toDay: string): Promise<UsageCounters> {
-    const out: UsageCounters = {};
-    await Promise.all(
-      Array.from({ length: USAGE_SHARDS }, async (_, shard) => {
-        let start: Record<string, unknown> | undefined;
-        do {
-          const r = await this.doc.send(
-            new QueryCommand({
-              TableName: this.table,
-              KeyConditionExpression: 'pk = :pk AND sk BETWEEN :from AND :to',
-              ExpressionAttributeValues: { ':pk': usagePk(shard), ':from': fromDay, ':to': toDay },
-              ExclusiveStartKey: start,
-            }),
-          );
-          for (const item of r.Items ?? []) {
-            for (const [k, v] of Object.entries(item)) if (k !== 'pk' && k !== 'sk' && typeof v === 'number') out[k] = (out[k] ?? 0) + v;
-          }
-          start = r.LastEvaluatedKey;
-        } while (start);
-      }),
+    const days = await Promise.all(
+      Array.from({ length: USAGE_SHARDS }, (_, shard) =>
+        queryAll(this.doc, {
+          TableName: this.table,
+          KeyConditionExpression: 'pk = :pk AND sk BETWEEN :from AND :to',
+          ExpressionAttributeValues: { ':pk': usagePk(shard), ':from': fromDay, ':to': toDay },
+        }),
+      ),
     );
+    const out: UsageCounters = {};
+    for (const item of days.flat()) for (const [k, v] of Object.entries(counterOf(item))) out[k] = (out[k] ?? 0) + v;
     return out;
   }
 
   async subscribers(): Promise<Partial<Record<PlanId, number>>> {
-    const out: Partial<Record<PlanId, number>> = {};
-    await Promise.all(
-      Array.from({ length: LIMITS.refreshDueShards }, async (_, shard) => {
-        let start: Record<string, unknown> | undefined;
-        do {
-          const r = await this.doc.send(
-            new QueryCommand({
-              TableName: this.table,
-              IndexName: 'refresh-due',
-              KeyConditionExpression: 'dueShard = :s',
-              ExpressionAttributeValues: { ':s': `due#${shard}` },
-              ProjectionExpression: '#p',
-              ExpressionAttributeNames: { '#p': 'plan' },
-              ExclusiveStartKey: start,
-            }),
-          );
-          for (const item of r.Items ?? []) {
-            const plan = item.plan as PlanId;
-            if (PLAN_IDS.includes(plan)) out[plan] = (out[plan] ?? 0) + 1;
-          }
-          start = r.LastEvaluatedKey;
-        } while (start);
-      }),
+    const shards = await Promise.all(
+      Array.from({ length: LIMITS.refreshDueShards }, (_, shard) =>
+        queryAll(this.doc, {
+          TableName: this.table,
+          IndexName: 'refresh-due',
+          KeyConditionExpression: 'dueShard = :s',
+          ExpressionAttributeValues: { ':s': `due#${shard}` },
+          ProjectionExpression: '#p',
+          ExpressionAttributeNames: { '#p': 'plan' },
+        }),
+      ),
     );
+    const out: Partial<Record<PlanId, number>> = {};
+    for (const item of shards.flat()) {
+      const plan = item.plan as PlanId;
+      if (PLAN_IDS.includes(plan)) out[plan] = (out[plan] ?? 0) + 1;
+    }
     return out;
   }
 }

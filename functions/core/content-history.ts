@@ -41,6 +41,13 @@ const FIELD_LETTER: Record<ContentField, string> = { description: 'd', seo: 's',
 export const fieldOfVersion = (versionId: string): ContentField | undefined =>
   (Object.entries(FIELD_LETTER).find(([, l]) => versionId.startsWith(`ver_${l}`))?.[0] as ContentField | undefined);
 
+/** A version as the API shows it: an image's stored result key stays inside (`GET …/content` presigns the current one). */
+export function shownVersion(v: ContentVersion): ContentVersion {
+  if (v.field !== 'image' || !v.value || typeof v.value !== 'object' || !('key' in v.value)) return v;
+  const { key: _key, ...shown } = v.value;
+  return { ...v, value: shown as ContentVersion['value'] };
+}
+
 /** Sets the given fields as the product's current content, each as a new version. */
 export async function setProductContent(
   deps: ContentDeps,

@@ -88,4 +88,3 @@ export async function previewPlan(deps: CreditsDeps, accountId: string, plan: Ac
   const after = account.plan === plan ? current : balanceView({ ...account, ...planChangeOf(plan) }, at).credits;
   return { plan, current, after, difference: after.available - current.available, period: { start: account.periodStart, end: account.periodEnd } };
 }
-

@@ -1,3 +1,4 @@
+import { shownVersion } from '../core/content-history.ts';
 import { httpHandler } from '../http/handler.ts';
 import { compose } from '../composition/compose.ts';
 import { contentHistory } from '../composition/content-history.ts';
@@ -8,6 +9,5 @@ export const composition = compose('product-content-history-get', [contentHistor
 
 export const handler = httpHandler(route, composition, async ({ caller, params, query }, deps) => {
   const page = await deps.history.listVersions(caller.accountId, params.productId, query.field, query.limit, query.cursor);
-  // The stored result's key stays inside: the current image is presigned by GET …/content.
-  return { items: page.items.map(({ value, ...v }) => ({ ...v, value: v.field === 'image' && value && typeof value === 'object' && 'key' in value ? (({ key: _k, ...shown }) => shown)(value) : value })), nextCursor: page.nextCursor };
+  return { items: page.items.map(shownVersion), nextCursor: page.nextCursor };
 });

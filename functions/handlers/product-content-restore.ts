@@ -1,4 +1,4 @@
-import { restoreVersion } from '../core/content-history.ts';
+import { restoreVersion, shownVersion } from '../core/content-history.ts';
 import { httpHandler } from '../http/handler.ts';
 import { compose } from '../composition/compose.ts';
 import { contentHistory } from '../composition/content-history.ts';
@@ -10,7 +10,5 @@ export const composition = compose('product-content-restore', [generationStore, 
 
 export const handler = httpHandler(route, composition, async ({ caller, params, body }, deps) => {
   const version = await restoreVersion(deps, caller.accountId, params.productId, body.versionId);
-  const { value, ...v } = version;
-  const shown = v.field === 'image' && value && typeof value === 'object' && 'key' in value ? (({ key: _k, ...rest }) => rest)(value) : value;
-  return { productId: params.productId, versions: [{ ...v, value: shown }] };
+  return { productId: params.productId, versions: [shownVersion(version)] };
 });

@@ -7,34 +7,21 @@
  * no bucket negative, `allowanceRemaining <= allowance`.
  */
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { LIMITS } from '../../functions/config.ts';
 import { admitAttempt } from '../../functions/core/attempt.ts';
 import { applyPlan, charge, creditPurchased, ensureAccount, grantCredits, refreshIfDue, refund, releaseCharge, settleSources } from '../../functions/core/credits.ts';
 import { Conflict, InsufficientCredits } from '../../functions/core/errors.ts';
 import { availableOf, type AccountState, type NotificationStore } from '../../functions/core/ports.ts';
 import { refreshDueAccounts } from '../../functions/core/refresh-job.ts';
-import { createTables, startDynalite, type LocalDynamo } from '../../lib/local/dynamo.ts';
 import { useCore } from '../support/core.ts';
-import { startKillableStack } from '../support/killable-stack.ts';
+import { at, grantAccount, meta } from '../support/grants.ts';
+import { startKillableStack, useDynaliteForStacks } from '../support/killable-stack.ts';
 import { expectLedgerMatches } from '../support/ledger.ts';
-import { manualClock } from '../support/memory-store.ts';
 import { call, freshAccount } from '../support/stack.ts';
 
 const core = useCore();
-const T0 = '2026-06-01T10:00:00.000Z';
-const at = (days: number, ms = 0) => new Date(Date.parse(T0) + days * 86400_000 + ms).toISOString();
-const meta = (n: number | string, hold = false) => ({ feature: 'product_description' as const, generationId: `gen_${n}`, hold });
-
-async function setup(plan: 'free' | 'plus' = 'free') {
-  const clock = manualClock(T0);
-  const deps = { ...core.deps, clock };
-  const id = freshAccount('attack');
-  await ensureAccount(deps, id);
-  if (plan !== 'free') await applyPlan(deps, id, plan, clock.now().toISOString());
-  const read = async () => (await deps.store.getAccount(id))!;
-  return { deps, clock, id, read };
-}
+const setup = (plan: 'free' | 'plus' = 'free') => grantAccount(core, 'attack', plan);
 
 /** The ledger check plus what the balance item itself must satisfy. */
 async function expectSound(id: string) {
@@ -314,14 +301,7 @@ describe('attacks that held (dynalite)', () => {
 });
 
 describe('an admin grant whose process dies before answering (dynalite, a stack in a child process)', () => {
-  let dynamo: LocalDynamo;
-  beforeAll(async () => {
-    dynamo = await startDynalite({});
-    await createTables(dynamo.endpoint, 'ai-credits-local', 'ai-credits-idempotency-local');
-  });
-  afterAll(async () => {
-    await dynamo?.close();
-  });
+  const dynamo = useDynaliteForStacks();
 
   it('given the process dies after the grant is written and before its idempotency record is completed, when the operator retries with the same Idempotency-Key, then the account has the grant once', { timeout: 150_000 }, async () => {
     const stack = await startKillableStack(dynamo.endpoint);

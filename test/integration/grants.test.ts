@@ -5,30 +5,16 @@
  */
 import { describe, expect, it } from 'vitest';
 import { LIMITS } from '../../functions/config.ts';
-import { applyPlan, charge, creditPurchased, ensureAccount, grantCredits, refund, releaseCharge } from '../../functions/core/credits.ts';
+import { charge, creditPurchased, ensureAccount, grantCredits, refund, releaseCharge } from '../../functions/core/credits.ts';
 import { balanceView } from '../../functions/core/credits-view.ts';
 import { Conflict, InsufficientCredits } from '../../functions/core/errors.ts';
 import { availableOf } from '../../functions/core/ports.ts';
 import { refreshDueAccounts } from '../../functions/core/refresh-job.ts';
 import { useCore } from '../support/core.ts';
-import { expectLedgerMatches } from '../support/ledger.ts';
-import { manualClock } from '../support/memory-store.ts';
-import { freshAccount } from '../support/stack.ts';
+import { at, grantAccount, meta } from '../support/grants.ts';
 
 const core = useCore();
-const T0 = '2026-06-01T10:00:00.000Z';
-const at = (days: number, ms = 0) => new Date(Date.parse(T0) + days * 86400_000 + ms).toISOString();
-// Unheld by default: a held charge older than the hold timeout is refunded as abandoned when the clock jumps days.
-const meta = (n: number | string, hold = false) => ({ feature: 'product_description' as const, generationId: `gen_${n}`, hold });
-
-async function setup(plan: 'free' | 'plus' = 'plus') {
-  const clock = manualClock(T0);
-  const deps = { ...core.deps, clock };
-  const id = freshAccount('grant');
-  await ensureAccount(deps, id);
-  if (plan !== 'free') await applyPlan(deps, id, plan, clock.now().toISOString());
-  return { deps, clock, id, ledger: () => expectLedgerMatches(core.deps.store, id) };
-}
+const setup = (plan: 'free' | 'plus' = 'plus') => grantAccount(core, 'grant', plan);
 
 describe('grants and the burn-down order (dynalite)', () => {
   it('given allowance, an expiring grant, a non-expiring grant and purchased credits, when one charge needs all four, then it takes them in burn-down order in one entry listing each, and its refund gives each back', async () => {

@@ -3,19 +3,11 @@
  * after charging and before answering. The stack runs in a child process that is SIGKILLed at each point
  * between the charge and the completed idempotency record; a new process then takes the client's retry.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTables, startDynalite, type LocalDynamo } from '../../lib/local/dynamo.ts';
-import { startKillableStack, type DynamoCall, type KillableStack } from '../support/killable-stack.ts';
+import { describe, expect, it } from 'vitest';
+import { startKillableStack, useDynaliteForStacks, type DynamoCall, type KillableStack } from '../support/killable-stack.ts';
 import { call, freshAccount } from '../support/stack.ts';
 
-let dynamo: LocalDynamo;
-beforeAll(async () => {
-  dynamo = await startDynalite({});
-  await createTables(dynamo.endpoint, 'ai-credits-local', 'ai-credits-idempotency-local');
-});
-afterAll(async () => {
-  await dynamo?.close();
-});
+const dynamo = useDynaliteForStacks();
 
 const isMain = (c: DynamoCall) => typeof c.body.TableName === 'string' && !c.body.TableName.includes('idempotency');
 /** The points at which the process dies, each a DynamoDB request it was about to send. */

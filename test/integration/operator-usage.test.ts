@@ -109,6 +109,11 @@ describe('GET /v1/admin/usage', () => {
       const fromRollup = (await later.get(`/v1/admin/usage?from=${day}&to=${day}`)).body;
       expect(fromRollup.features).toEqual(live.features);
       expect(fromRollup.totals).toMatchObject({ generations: live.totals.generations, failures: live.totals.failures, creditsCharged: live.totals.creditsCharged, modelCostUsd: live.totals.modelCostUsd });
+      // And the answer is the rollup's, not a live read that happens to agree: a changed rollup shows.
+      const counters = rolled[day]!;
+      const generationKey = Object.keys(counters).find((k) => k.startsWith('g|'))!;
+      await deps().usage.putRollup(day, { ...counters, [generationKey]: counters[generationKey]! + 100 });
+      expect((await later.get(`/v1/admin/usage?from=${day}&to=${day}`)).body.totals.generations).toBe(live.totals.generations + 100);
     } finally {
       await setClock(0);
     }

@@ -11,10 +11,33 @@ import { createServer, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
+import { afterAll, beforeAll } from 'vitest';
+import { createTables, startDynalite, type LocalDynamo } from '../../lib/local/dynamo.ts';
 
 const ROOT = resolve(import.meta.dirname, '..', '..');
 
 /** One DynamoDB request as the proxy sees it: the operation (`PutItem`, …) and the JSON body. */
+/**
+ * One dynalite (with the service's tables) for a test file's killable stacks, started before its tests and
+ * closed after them; a stack killed mid-request leaves its writes there for the next one to find.
+ */
+export function useDynaliteForStacks(): { readonly endpoint: string } {
+  let dynamo: LocalDynamo | undefined;
+  beforeAll(async () => {
+    dynamo = await startDynalite({});
+    await createTables(dynamo.endpoint, 'ai-credits-local', 'ai-credits-idempotency-local');
+  });
+  afterAll(async () => {
+    await dynamo?.close();
+  });
+  return {
+    get endpoint() {
+      if (!dynamo) throw new Error('dynalite is not started yet: read the endpoint inside a test');
+      return dynamo.endpoint;
+    },
+  };
+}
+
 export interface DynamoCall {
   operation: string;
   body: Record<string, any>;
