@@ -192,6 +192,18 @@ export const LIMITS = {
   /** How far ahead a blog post may be scheduled. */
   blogScheduleMaxDays: 365,
   blogPostsPageDefault: 50,
+  /** Outbound webhook endpoints registered at once, platform-wide (`POST /v1/admin/webhook-endpoints` beyond: 409 LIMIT_REACHED). */
+  maxWebhookEndpoints: 20,
+  /** A delivery attempt that has not answered in this long is a timeout (retried). */
+  webhookTimeoutSeconds: 10,
+  /** Backoff after a failed attempt: this, doubling per attempt, at most `webhookRetryCapSeconds`... */
+  webhookRetryBaseSeconds: 60,
+  webhookRetryCapSeconds: 3600,
+  /** ...until this long after the first attempt; then the delivery is given up. */
+  webhookRetryWindowSeconds: 24 * 3600,
+  webhookDeliveriesPageDefault: 50,
+  /** Delivery attempts stay in the deliveries log this long (TTL). */
+  webhookDeliveriesKeptDays: 30,
 } as const;
 
 

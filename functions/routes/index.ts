@@ -30,6 +30,10 @@ import topUpPacksGet from './top-up-packs-get.ts';
 import topUpsList from './top-ups-list.ts';
 import uploadsCreate from './uploads-create.ts';
 import usageGet from './usage-get.ts';
+import webhookDeliveriesList from './webhook-deliveries-list.ts';
+import webhookEndpointsCreate from './webhook-endpoints-create.ts';
+import webhookEndpointsDelete from './webhook-endpoints-delete.ts';
+import webhookEndpointsList from './webhook-endpoints-list.ts';
 import webhookSubscriptions from './webhook-subscriptions.ts';
 import type { RouteDefinition } from './route.ts';
 
@@ -62,6 +66,10 @@ export const ROUTES = {
   'top-ups-list': topUpsList,
   'uploads-create': uploadsCreate,
   'usage-get': usageGet,
+  'webhook-deliveries-list': webhookDeliveriesList,
+  'webhook-endpoints-create': webhookEndpointsCreate,
+  'webhook-endpoints-delete': webhookEndpointsDelete,
+  'webhook-endpoints-list': webhookEndpointsList,
   'webhook-subscriptions': webhookSubscriptions,
 } satisfies Record<string, RouteDefinition>;
 

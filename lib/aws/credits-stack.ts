@@ -139,6 +139,7 @@ export class CreditsStack extends Stack {
       bus: this.bus,
       uploads: once(() => this.uploadsBucket(logBucket, webOrigins, settings)),
       webhookSecret: once(() => this.webhookSecret()),
+      outboundSigningKey: once(() => this.outboundSigningKey()),
       scheduler: once(() => this.schedulerResources(specs)),
       queue: (id) => this.workQueue(specs, id),
     };
@@ -409,6 +410,25 @@ export class CreditsStack extends Stack {
       'A secret shared with the billing system: rotating it is a coordinated change on both sides (the old value stays accepted meanwhile), which a rotation Lambda cannot do.',
     );
     new CfnOutput(this, 'WebhookSecretArn', { value: secret.secretArn, description: 'Put the billing system signing secret here' });
+    return secret;
+  }
+
+  /**
+   * The root of every outbound webhook endpoint's signing secret (HMAC of it and the endpoint id): generated
+   * here, read only by the functions that sign or show a secret, never output. Retained: a stack replacement
+   * that lost it would change every endpoint's secret.
+   */
+  private outboundSigningKey(): secretsmanager.Secret {
+    const secret = new secretsmanager.Secret(this, 'OutboundSigningKey', {
+      description: 'Root key of the outbound webhook endpoint secrets (each endpoint secret is HMAC(key, endpoint id))',
+      generateSecretString: { passwordLength: 64, excludePunctuation: true },
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    acknowledge(
+      secret,
+      'AwsSolutions-SMG4',
+      'Every registered endpoint holds a secret derived from this key: rotating it changes all of them at once, a coordinated change with every receiver, which a rotation Lambda cannot do.',
+    );
     return secret;
   }
 
