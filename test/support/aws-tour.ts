@@ -17,6 +17,7 @@ import { startFakeConverse, type FakeConverse } from './fake-converse.ts';
 import { startFakeRemoveBackground, type FakeRemoveBackground } from './fake-remove-background.ts';
 import { dimProductPhoto } from './images.ts';
 import { apiFor, call, freshAccount, type Api } from './stack.ts';
+import { outboundQueueOf, sampleEvent, startReceiver } from './webhook-receiver.ts';
 
 /** One Bedrock endpoint for both fakes: Converse to the text fake, InvokeModel to the image fake. */
 export async function startBedrockFakes(): Promise<{ url: string; text: FakeConverse; image: FakeRemoveBackground; close(): Promise<void> }> {
@@ -124,6 +125,23 @@ export async function tourEveryFunction(stack: LocalStack): Promise<void> {
   const grantExpiry = new Date(Date.now() + 30 * 86_400_000).toISOString();
   ok(await admin.post(`/v1/admin/accounts/${m.id}/grants`, { amount: 5, reason: 'tour', category: 'promotional', expiresAt: grantExpiry }, { 'idempotency-key': 'tour-4g' }), 201);
   ok(await admin.get('/v1/admin/usage'), 200);
+
+  // Outbound webhooks: an endpoint registered, an event delivered to it (its first attempt fails, so the
+  // consumer also queues a retry), its log read, the endpoint listed and removed (the retry is then dropped).
+  const hooks = await startReceiver([500, 200]);
+  try {
+    const endpoint = await admin.post('/v1/admin/webhook-endpoints', { url: hooks.url, events: ['credits.low_balance'] });
+    ok(endpoint, 201);
+    await outboundQueueOf(stack).enqueue([sampleEvent('credits.low_balance')]);
+    // The message is queued before the send answers; idle resolves once its consumer has finished.
+    await stack.queues.idle('outbound');
+    expect(hooks.received).toHaveLength(1);
+    ok(await admin.get(`/v1/admin/webhook-endpoints/${endpoint.body.id}/deliveries`), 200);
+    ok(await admin.get('/v1/admin/webhook-endpoints'), 200);
+    ok(await admin.del(`/v1/admin/webhook-endpoints/${endpoint.body.id}`), 200);
+  } finally {
+    await hooks.close();
+  }
 
   // Blog: a post scheduled, one cancelled, one published by its schedule.
   const blog = await m.api.post('/v1/generations', { feature: 'blog_post', input: { topic: 'Caring for wool socks', keywords: ['wool'], tone: 'friendly', length: 'short' } });
