@@ -8,7 +8,7 @@
  * - Log: `WHEP#<endpoint id>` / `DLV#<attempt id>` (time-ordered ids, newest first by a backward query),
  *   kept `webhookDeliveriesKeptDays` by TTL (expiry is also compared on read).
  */
-import { GetCommand, PutCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import * as z from '#zod';
 import { LIMITS } from '../config.ts';
 import type { Clock } from '../core/clock.ts';
@@ -17,7 +17,7 @@ import { newId } from '../core/ids.ts';
 import type { DeliveryAttempt, WebhookEndpoint, WebhookStore } from '../core/webhooks.ts';
 import { log } from '../observability/log.ts';
 import { decodeCursor, encodeCursor, idOf } from './cursor.ts';
-import { isConditionFailure } from './dynamo-client.ts';
+import { isConditionFailure, newestFirst } from './dynamo-client.ts';
 
 const REGISTRY = { pk: 'WEBHOOKS', sk: 'ENDPOINTS' } as const;
 const EP = 'ep#';
@@ -33,44 +33,34 @@ export class DynamoWebhookStore implements WebhookStore {
     private readonly clock: Clock,
   ) {}
 
-  async add(endpoint: WebhookEndpoint, max: number): Promise<boolean> {
-    const { id, ...value } = endpoint;
+  /** One guarded write of the registry item on endpoint `id` (`#e`) and the count (`#n`): false when the guard failed. */
+  private async guarded(id: string, update: string, condition: string, values: Record<string, unknown>): Promise<boolean> {
     try {
       await this.doc.send(
         new UpdateCommand({
           TableName: this.table,
           Key: REGISTRY,
-          UpdateExpression: 'SET #e = :e ADD #n :one',
-          ConditionExpression: 'attribute_not_exists(#e) AND (attribute_not_exists(#n) OR #n < :max)',
+          UpdateExpression: update,
+          ConditionExpression: condition,
           ExpressionAttributeNames: { '#e': `${EP}${id}`, '#n': 'n' },
-          ExpressionAttributeValues: { ':e': value, ':one': 1, ':max': max },
+          ExpressionAttributeValues: values,
         }),
       );
       return true;
     } catch (err) {
-      // The id is fresh and random: a failed guard is the cap.
       if (isConditionFailure(err)) return false;
       throw err;
     }
   }
 
-  async remove(id: string): Promise<boolean> {
-    try {
-      await this.doc.send(
-        new UpdateCommand({
-          TableName: this.table,
-          Key: REGISTRY,
-          UpdateExpression: 'REMOVE #e ADD #n :minus',
-          ConditionExpression: 'attribute_exists(#e)',
-          ExpressionAttributeNames: { '#e': `${EP}${id}`, '#n': 'n' },
-          ExpressionAttributeValues: { ':minus': -1 },
-        }),
-      );
-      return true;
-    } catch (err) {
-      if (isConditionFailure(err)) return false;
-      throw err;
-    }
+  /** The id is fresh and random: a failed guard is the cap. */
+  add(endpoint: WebhookEndpoint, max: number): Promise<boolean> {
+    const { id, ...value } = endpoint;
+    return this.guarded(id, 'SET #e = :e ADD #n :one', 'attribute_not_exists(#e) AND (attribute_not_exists(#n) OR #n < :max)', { ':e': value, ':one': 1, ':max': max });
+  }
+
+  remove(id: string): Promise<boolean> {
+    return this.guarded(id, 'REMOVE #e ADD #n :minus', 'attribute_exists(#e)', { ':minus': -1 });
   }
 
   async list(): Promise<WebhookEndpoint[]> {
@@ -99,19 +89,11 @@ export class DynamoWebhookStore implements WebhookStore {
 
   async attempts(endpointId: string, limit: number, cursor?: string): Promise<{ items: DeliveryAttempt[]; nextCursor: string | null }> {
     const before = cursor ? decodeCursor(cursor, DeliveryCursor).id : undefined;
-    const r = await this.doc.send(
-      new QueryCommand({
-        TableName: this.table,
-        KeyConditionExpression: before ? 'pk = :pk AND sk BETWEEN :lo AND :hi' : 'pk = :pk AND begins_with(sk, :lo)',
-        ExpressionAttributeValues: before ? { ':pk': logPk(endpointId), ':lo': DLV, ':hi': `${DLV}${before}` } : { ':pk': logPk(endpointId), ':lo': DLV },
-        ScanIndexForward: false,
-        Limit: limit + 2,
-      }),
-    );
     const now = epochSeconds(this.clock.now());
-    const rows = (r.Items ?? []).filter((i) => i.id !== before && !(typeof i.expiresAt === 'number' && i.expiresAt <= now));
+    // Newest first: an expired attempt (TTL deletes it within days) is older than every one kept.
+    const rows = (await newestFirst(this.doc, this.table, logPk(endpointId), DLV, limit, before)).filter((i) => !(typeof i.expiresAt === 'number' && i.expiresAt <= now));
     const page = rows.slice(0, limit);
-    const items = page.map((i): DeliveryAttempt => ({ eventId: i.eventId, type: i.type, statusCode: i.statusCode ?? null, attempt: i.attempt, at: i.at }));
+    const items = page.map((i) => ({ eventId: i.eventId, type: i.type, statusCode: i.statusCode ?? null, attempt: i.attempt, at: i.at }) as DeliveryAttempt);
     return { items, nextCursor: rows.length > limit ? encodeCursor({ id: page[page.length - 1]!.id }) : null };
   }
 }

@@ -124,21 +124,26 @@ describe('outbound webhooks', () => {
     expect((await api.get(`${PATH}/${ep.id}/deliveries`)).status).toBe(404);
   });
 
-  it('given a deliveries log longer than a page, then the cursor pages through it newest first, and a cursor the API did not issue is a 400', async () => {
+  it('given a deliveries log of five attempts, then pages of two follow the cursor newest first (2, 2, 1) with each attempt once, and a cursor the API did not issue is a 400', async () => {
     const api = await admin();
     const r = await receiver();
     const ep = (await api.post(PATH, { url: r.url, events: ['credits.reset'] })).body;
-    const events = [0, 1, 2].map((i) => sampleEvent('credits.reset', new Date(Date.now() + i)));
+    const events = [0, 1, 2, 3, 4].map((i) => sampleEvent('credits.reset', new Date(Date.now() + i)));
     await outboundQueueOf(ctx.stack).enqueue(events);
-    await expect.poll(() => r.received.length).toBe(3);
+    await expect.poll(() => r.received.length).toBe(5);
     await ctx.stack.queues.idle('outbound');
-    const first = await api.get(`${PATH}/${ep.id}/deliveries?limit=2`);
-    expect(first.body.items).toHaveLength(2);
-    expect(first.body.nextCursor).toEqual(expect.any(String));
-    const second = await api.get(`${PATH}/${ep.id}/deliveries?limit=2&cursor=${first.body.nextCursor}`);
-    expect(second.body.items).toHaveLength(1);
-    expect(second.body.nextCursor).toBeNull();
-    expect(new Set([...first.body.items, ...second.body.items].map((d: { eventId: string }) => d.eventId))).toEqual(new Set(events.map((e) => e.id)));
+    const pages: Array<Array<{ eventId: string; at: string }>> = [];
+    let cursor: string | null = null;
+    do {
+      const page: { status: number; body: { items: Array<{ eventId: string; at: string }>; nextCursor: string | null } } = await api.get(`${PATH}/${ep.id}/deliveries?limit=2${cursor ? `&cursor=${cursor}` : ''}`);
+      expect(page.status).toBe(200);
+      pages.push(page.body.items);
+      cursor = page.body.nextCursor;
+    } while (cursor && pages.length < 10);
+    expect(pages.map((p) => p.length)).toEqual([2, 2, 1]);
+    const all = pages.flat();
+    expect(new Set(all.map((d) => d.eventId))).toEqual(new Set(events.map((e) => e.id)));
+    expect(all.map((d) => d.at)).toEqual([...all.map((d) => d.at)].sort().reverse());
     const bad = await api.get(`${PATH}/${ep.id}/deliveries?cursor=bm9wZQ`);
     expect(bad.status).toBe(400);
     expect(bad.body.error.code).toBe('VALIDATION_FAILED');
