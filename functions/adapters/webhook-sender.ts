@@ -36,6 +36,8 @@ export class AddressRefused extends Error {
 }
 
 const LOCAL_HOST = '127.0.0.1';
+/** Longest wait for a DNS answer. */
+const RESOLVE_TIMEOUT_MS = 3000;
 
 /** Why `address` may not receive deliveries, or null when it may. */
 function addressProblem(address: string, hostname: string, policy: UrlPolicy): string | null {
@@ -71,10 +73,17 @@ async function allowedAddresses(hostname: string, policy: UrlPolicy, resolve: Re
   let addresses: LookupAddress[];
   if (isIP(host)) addresses = [{ address: host, family: isIP(host) }];
   else {
+    // Bounded: a resolver that hangs must not hold a registration past the function's timeout.
+    let timer: NodeJS.Timeout | undefined;
     try {
-      addresses = await resolve(host);
+      addresses = await Promise.race([
+        resolve(host),
+        new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error('timeout')), RESOLVE_TIMEOUT_MS))),
+      ]);
     } catch {
       throw new AddressRefused(`${host} does not resolve`);
+    } finally {
+      clearTimeout(timer);
     }
   }
   if (addresses.length === 0) throw new AddressRefused(`${host} does not resolve`);

@@ -55,8 +55,11 @@ describe('registration check', () => {
     await expect(checkWebhookUrl('https://hooks.example.test/x', AWS, dns({ 'hooks.example.test': addresses }))).rejects.toThrow(new RegExp(`a ${range} address`));
   });
 
-  it('a name that does not resolve is refused', async () => {
+  it('a name that does not resolve, or whose resolver never answers, is refused (the latter within seconds)', async () => {
     await expect(checkWebhookUrl('https://nowhere.example.test/x', AWS, dns({}))).rejects.toThrow(/does not resolve/);
+    const started = Date.now();
+    await expect(checkWebhookUrl('https://slow.example.test/x', AWS, () => new Promise(() => undefined))).rejects.toThrow(/does not resolve/);
+    expect(Date.now() - started).toBeLessThan(5000);
   });
 
   it('on the local stack, http://127.0.0.1 is accepted, but not another loopback spelling or a name resolving there', async () => {
