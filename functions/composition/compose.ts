@@ -20,7 +20,6 @@ import type { CapStore } from '../core/caps.ts';
 import type { Telemetry } from '../core/telemetry.ts';
 import type { UsageStore } from '../core/operator-usage.ts';
 import type { ContentHistoryStore } from '../core/content-history.ts';
-import type { OutboundQueue } from '../core/outbound.ts';
 import type { SigningKey, UrlCheck, WebhookStore } from '../core/webhooks.ts';
 import type { DeliveryQueue, WebhookSender } from '../core/webhook-delivery.ts';
 import { powertoolsTelemetry } from '../adapters/powertools-telemetry.ts';
@@ -64,12 +63,7 @@ export interface Deps {
   usage: UsageStore;
   /** The accepted webhook signing secrets, current first. */
   webhookSecrets(): Promise<readonly string[]>;
-  /**
-   * Outbound events to the platform's webhook endpoints. Optional: a function without the port reads it
-   * as undefined and leaves the events its changes record in the account's outbox for the next relay.
-   */
-  outbound?: OutboundQueue;
-  /** The outbound queue again, for the delivering function's delayed retries. */
+  /** The outbound queue, for the delivering function's delayed retries. */
   deliveryQueue: DeliveryQueue;
   /** Webhook endpoints (platform-wide) and their deliveries log. */
   webhooks: WebhookStore;

@@ -1,7 +1,7 @@
 /**
  * Outbound webhooks, the delivery side. The outbound queue carries two kinds of message:
- * - an event as the outbox relay hands it on (no endpoint): the consumer fans it out to every endpoint
- *   subscribed to its type, one POST each, in parallel;
+ * - an event as the outbox relay hands it on (the message body is the event itself; here `{ event }`):
+ *   the consumer fans it out to every endpoint subscribed to its type, one POST each, in parallel;
  * - a retry of one event to one endpoint (`endpointId`, `attempt` ≥ 2), made only for the endpoints whose
  *   attempt failed, so an endpoint that answered 2xx never gets that event again from a retry.
  * A failed attempt (non-2xx, a timeout, no connection, an address refused) is retried with exponential

@@ -6,21 +6,23 @@ import { log } from '../observability/log.ts';
 import { emit } from '../observability/metrics.ts';
 import { eventHandler } from '../observability/middleware.ts';
 import { compose } from '../composition/compose.ts';
-import { outbound } from '../composition/outbound.ts';
+import { deliveryQueue } from '../composition/delivery-queue.ts';
 import { webhookSigning } from '../composition/webhook-signing.ts';
 import { webhookStore } from '../composition/webhook-store.ts';
 
 /** The ports this function uses: its bundle carries these adapters and its environment schema their keys. */
-export const composition = compose('webhook-deliver', [webhookStore, webhookSigning, outbound]);
+export const composition = compose('webhook-deliver', [webhookStore, webhookSigning, deliveryQueue]);
 const deps = composition.deps;
 
-const Message = z.object({
-  event: z.object({
-    id: z.string().check(z.regex(/^evt_[0-9a-z]{1,40}$/)),
-    type: z.enum(OUTBOUND_EVENT_TYPES as [OutboundEventType, ...OutboundEventType[]]),
-    createdAt: z.string(),
-    data: z.looseObject({ accountId: z.string() }),
-  }),
+const Event = z.object({
+  id: z.string().check(z.regex(/^evt_[0-9a-z]{1,40}$/)),
+  type: z.enum(OUTBOUND_EVENT_TYPES as [OutboundEventType, ...OutboundEventType[]]),
+  createdAt: z.string(),
+  data: z.looseObject({ accountId: z.string() }),
+});
+/** A retry: the event with its one endpoint and where its attempts stand. */
+const Retry = z.object({
+  event: Event,
   endpointId: z.optional(z.string().check(z.regex(/^whe_[0-9a-z]{1,40}$/))),
   attempt: z.optional(z.int().check(z.gte(1))),
   firstAt: z.optional(z.iso.datetime()),
@@ -51,7 +53,9 @@ export const handler = eventHandler(async (event: SQSEvent): Promise<SQSBatchRes
     event.Records.map(async (record) => {
       let message: DeliveryMessage;
       try {
-        message = Message.parse(JSON.parse(record.body)) as DeliveryMessage;
+        // A first delivery is the event itself, as the outbox relay sends it; a retry wraps it.
+        const body = JSON.parse(record.body) as Record<string, unknown>;
+        message = ('event' in body ? Retry.parse(body) : { event: Event.parse(body) }) as DeliveryMessage;
       } catch {
         // Retrying cannot mend it: its receives run out and it waits in the DLQ (alarmed) for a look.
         log.error('unreadable outbound message', { messageId: record.messageId });

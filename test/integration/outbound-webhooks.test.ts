@@ -6,6 +6,8 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { LIMITS } from '../../functions/config.ts';
+import { makeWorkQueue } from '../../functions/adapters/sqs-queue.ts';
+import { FUNCTIONS } from '../../lib/wiring.ts';
 import { serviceClock, epochSeconds } from '../../functions/core/clock.ts';
 import { verify } from '../../functions/core/webhook-signature.ts';
 import { call, freshAccount, useStack, type Api } from '../support/stack.ts';
@@ -147,6 +149,20 @@ describe('outbound webhooks', () => {
     const bad = await api.get(`${PATH}/${ep.id}/deliveries?cursor=bm9wZQ`);
     expect(bad.status).toBe(400);
     expect(bad.body.error.code).toBe('VALIDATION_FAILED');
+  });
+
+  it('given a message that is no event, then the consumer reports it failed each time it is received, and after maxReceiveCount it waits in the dead-letter queue', async () => {
+    const spec = FUNCTIONS.find((f) => f.id === 'webhook-deliver')!.consumes!;
+    const before = ctx.stack.queues.deadLetters.length;
+    outboundQueueOf(ctx.stack);
+    await makeWorkQueue({ AWS_REGION: 'us-east-1', OUTBOUND_QUEUE_URL: ctx.stack.queues.url('outbound') }, 'outbound').send([{ id: 'junk', body: '{"not":"an event"}' }]);
+    for (let i = 1; i <= spec.maxReceiveCount; i++) {
+      await ctx.stack.queues.idle('outbound');
+      await setClock(i * (spec.visibilityTimeoutSeconds + 1));
+    }
+    await ctx.stack.queues.idle('outbound');
+    expect(ctx.stack.queues.deadLetters.slice(before).map((m) => [m.body, m.receiveCount])).toEqual([['{"not":"an event"}', spec.maxReceiveCount]]);
+    expect(ctx.stack.queues.depth('outbound')).toBe(0);
   });
 
   it(`given ${LIMITS.maxWebhookEndpoints + 10} registrations at once, then exactly ${LIMITS.maxWebhookEndpoints} are registered and the rest answer 409 LIMIT_REACHED; removing one makes room for one`, async () => {
