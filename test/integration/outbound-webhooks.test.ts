@@ -8,6 +8,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { LIMITS } from '../../functions/config.ts';
 import { makeWorkQueue } from '../../functions/adapters/sqs-queue.ts';
 import { FUNCTIONS } from '../../lib/wiring.ts';
+import { SERVICE_NAME } from '../../functions/observability/metrics.ts';
 import { serviceClock, epochSeconds } from '../../functions/core/clock.ts';
 import { verify } from '../../functions/core/webhook-signature.ts';
 import { call, freshAccount, useStack, type Api } from '../support/stack.ts';
@@ -26,6 +27,13 @@ async function receiver(statuses?: number[]): Promise<Receiver> {
   const r = await startReceiver(statuses);
   receivers.push(r);
   return r;
+}
+
+/** A metric's running total on the local stack (`GET /local/metrics`), with exactly these dimensions besides `service`. */
+async function metric(name: string, dims: Record<string, string> = {}): Promise<number> {
+  const want = JSON.stringify(Object.fromEntries(Object.entries({ service: SERVICE_NAME, ...dims }).sort()));
+  const r = await call(`${ctx.stack.url}/local/metrics`, {});
+  return (r.body.metrics as Array<{ name: string; dimensions: unknown; value: number }>).find((m) => m.name === name && JSON.stringify(m.dimensions) === want)?.value ?? 0;
 }
 
 const admin = (): Promise<Api> => ctx.api(freshAccount('admin'), ['credits:admin']);
@@ -86,6 +94,7 @@ describe('outbound webhooks', () => {
     const a = (await api.post(PATH, { url: flaky.url, events: ['credits.depleted'] })).body;
     const b = (await api.post(PATH, { url: steady.url, events: ['credits.depleted'] })).body;
     const event = sampleEvent('credits.depleted');
+    const [delivered, failed] = [await metric('WebhookDelivered'), await metric('WebhookAttemptFailed', { reason: 'status' })];
     await outboundQueueOf(ctx.stack).enqueue([event]);
     await expect.poll(() => flaky.received.length + steady.received.length).toBe(2);
     await ctx.stack.queues.idle('outbound');
@@ -99,6 +108,9 @@ describe('outbound webhooks', () => {
     expect(flaky.ids()).toEqual([event.id, event.id]);
     expect(steady.ids()).toEqual([event.id]);
     expect(ctx.stack.queues.depth('outbound')).toBe(0);
+    // Counted as attempts: two delivered, one failed for its status.
+    await expect.poll(() => metric('WebhookDelivered')).toBe(delivered + 2);
+    await expect.poll(() => metric('WebhookAttemptFailed', { reason: 'status' })).toBe(failed + 1);
 
     const log = (await api.get(`${PATH}/${a.id}/deliveries`)).body.items;
     expect(log.map((d: { statusCode: number; attempt: number }) => [d.statusCode, d.attempt])).toEqual([
