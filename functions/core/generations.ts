@@ -17,7 +17,7 @@ import { availableOf } from './ports.ts';
 import { rateView, withRate, type RateView } from './rate-limit.ts';
 import { telemetryOf } from './telemetry.ts';
 import { generationCostUsd, recordFailure } from './operator-usage.ts';
-import { applyVoice, appliedVoice, DEFAULT_VOICE, type AppliedVoice } from './brand-voice.ts';
+import { applyVoice, appliedVoice, type AppliedVoice } from './brand-voice.ts';
 import { assertQuotableUnderVoice } from './voice-check.ts';
 
 /** The features that write copy, to which the brand voice applies. */
@@ -83,8 +83,9 @@ async function generateOnce(deps: GenerationDeps, req: GenerateInput, seen: { pl
   // language, else the voice's; the stored generation keeps the request's input as it was sent.
   let modelInput = req.input;
   let voice: AppliedVoice | undefined;
-  if (TEXT_FEATURES.has(req.feature)) {
-    const stored = (await deps.voices.get(req.accountId)) ?? DEFAULT_VOICE;
+  const stored = TEXT_FEATURES.has(req.feature) ? await deps.voices.get(req.accountId) : null;
+  // No voice set: the model gets the request as it came (the default voice adds nothing).
+  if (stored) {
     voice = appliedVoice(stored);
     modelInput = applyVoice(req.feature, req.input as Record<string, unknown>, stored);
     assertQuotableUnderVoice(req.feature, modelInput as Record<string, unknown>, voice);
