@@ -10,6 +10,7 @@ import {
   OUTPUT_LIMITS,
   type BlogVariant,
   type DescriptionVariant,
+  type DesignVariant,
   type GenerateOptions,
   type SeoVariant,
   type TextGenerationRequest,
@@ -26,7 +27,7 @@ import { audienceLineFil, describeProductFil, seoMetaFil } from './offline/fil/p
 import { describeProduct, seoMeta } from './offline/product-copy.ts';
 import { productFacts } from './offline/product-facts.ts';
 import { createRng, seedOf, type Rng } from './offline/random.ts';
-import { clean } from './offline/text.ts';
+import { clean, fitWords } from './offline/text.ts';
 import { audienceSentence, decorateBlog, decorateDescription, decorateDesign, hasAvoided, scrub, seoMentionTail, withoutAvoided } from './offline/voice.ts';
 
 type DesignBase = ReturnType<typeof designBase>;
@@ -59,7 +60,7 @@ export class OfflineModel implements TextModel {
         written = this.write(request, i, rngFor(i, attempt), variants, base);
         if (!voice || !voiceBreaks(request.feature, [written], voice)) break;
       }
-      variants.push(voice?.avoidWords.length && voiceBreaks(request.feature, [written], voice) ? scrubVariant(request.feature, written, voice) : written);
+      variants.push(voice?.avoidWords.length && voiceBreaks(request.feature, [written], voice) ? scrubVariant(request, written, voice) : written);
     }
     assertWithinLimits(request.feature, variants);
     return { variants: variants as VariantOf<R['feature']>[], modelId: OFFLINE_MODEL_ID, usage: null, calls: 1 };
@@ -104,11 +105,25 @@ export class OfflineModel implements TextModel {
 }
 
 /** The last resort when no seed dodged an avoided word: its sentences go. */
-function scrubVariant(feature: TextGenerationRequest['feature'], v: unknown, voice: AppliedVoice): unknown {
+function scrubVariant(request: TextGenerationRequest, v: unknown, voice: AppliedVoice): unknown {
+  const feature = request.feature;
+  if (request.feature === 'seo_meta') {
+    // The name was checked before the charge: a title that cannot keep its suffix is the name alone.
+    const { title, description } = v as SeoVariant;
+    return { title: hasAvoided(title, voice) ? fitWords(clean(request.input.name), OUTPUT_LIMITS.seoTitleMaxChars) : title, description: scrub(description, voice) };
+  }
   if (feature === 'product_description') return { text: scrub((v as DescriptionVariant).text, voice) };
   if (feature === 'blog_post') {
     const b = v as BlogVariant;
     return { ...b, excerpt: scrub(b.excerpt, voice) || b.excerpt, bodyMarkdown: scrub(b.bodyMarkdown, voice) };
+  }
+  if (feature === 'website_design') {
+    // A section left without copy goes (the hero stays: it opens every proposal).
+    const d = v as DesignVariant;
+    const sections = d.sections
+      .map((x) => ({ ...x, headline: scrub(x.headline, voice) || x.headline, body: scrub(x.body, voice), ...(x.cta ? { cta: scrub(x.cta, voice) || undefined } : {}) }))
+      .filter((x, i) => i === 0 || x.body);
+    return { ...d, sections };
   }
   return v;
 }

@@ -31,7 +31,9 @@ export function withoutAvoided(input: ProductInput, voice: AppliedVoice | undefi
 
 /** The phrases as sentences: "Free shipping over $50. Handmade in Cebu." */
 export function mentionSentences(phrases: readonly string[]): string {
-  return phrases.map((p) => (/[.!?]$/.test(p) ? capitalize(p) : `${capitalize(p)}.`)).join(' ');
+  // A phrase is quoted as the merchant wrote it; only an all-lowercase first word gets its capital ("iPhone" stays).
+  const start = (p: string) => (/^[a-z]+(?:\s|$)/.test(p) ? capitalize(p) : p);
+  return phrases.map((p) => (/[.!?]$/.test(p) ? start(p) : `${start(p)}.`)).join(' ');
 }
 
 export function audienceSentence(rng: Rng, audience: string): string {
