@@ -1,9 +1,9 @@
 /**
- * Brand voices as one item per account (`sk = VOICE`, beside the balance item, never part of it), read
- * through a small in-process cache: every text generation needs the voice, and a read per generation
- * would add a fourth DynamoDB request to the three of the hot path. The cache holds an answer (also "no
- * voice set") for `VOICE_CACHE_SECONDS` of the service clock, so a changed voice reaches a warm execution
- * environment of another function within that time; the function that wrote it sees it at once.
+ * Brand voices as one item per account (`sk = VOICE`, beside the balance item, never part of it). The
+ * generation functions read it through a small in-process cache (`cacheSeconds`): every text generation
+ * needs the voice, and a read per generation would add a fourth DynamoDB request to the three of the hot
+ * path. The cache holds an answer (also "no voice set") for that long on the service clock, so a changed
+ * voice reaches a warm generation environment within it. The voice routes read and write uncached.
  */
 import { GetCommand, PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { BrandVoice, VoiceStore } from '../core/brand-voice.ts';
@@ -23,12 +23,15 @@ export class DynamoVoiceStore implements VoiceStore {
     private readonly doc: DynamoDBDocumentClient,
     private readonly table: string,
     private readonly clock: Clock,
+    /** 0: every read goes to the table. */
+    private readonly cacheSeconds = 0,
   ) {}
 
   async get(accountId: string): Promise<BrandVoice | null> {
     const now = this.clock.now().getTime();
     const hit = this.cache.get(accountId);
     if (hit && hit.until > now) return hit.voice;
+    if (hit) this.cache.delete(accountId);
     const r = await this.doc.send(new GetCommand({ TableName: this.table, Key: { pk: accountPk(accountId), sk: SK } }));
     const voice = r.Item ? toVoice(r.Item) : null;
     this.remember(accountId, voice, now);
@@ -41,9 +44,10 @@ export class DynamoVoiceStore implements VoiceStore {
   }
 
   private remember(accountId: string, voice: BrandVoice | null, now: number): void {
+    if (!this.cacheSeconds) return;
     this.cache.delete(accountId);
     if (this.cache.size >= CACHE_ENTRIES) this.cache.delete(this.cache.keys().next().value!);
-    this.cache.set(accountId, { voice, until: now + VOICE_CACHE_SECONDS * 1000 });
+    this.cache.set(accountId, { voice, until: now + this.cacheSeconds * 1000 });
   }
 }
 
