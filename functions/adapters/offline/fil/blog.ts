@@ -47,7 +47,8 @@ function productsSection(products: ProductFact[], length: BlogInput['length'], h
 
 export function writeBlogPostFil(input: BlogInput, products: ProductFact[], rng: Rng, index: number, audience?: string | null): BlogVariant {
   const raw = clean(input.topic).replace(/[.?!:;,\s]+$/, '') || 'Pamimili';
-  const topic = midSentence(raw);
+  // Filipino topics start with ordinary words ("Pag-aalaga ng…", "Paano pumili…") that read lowercase mid-sentence.
+  const topic = /^(?:Pag|Pagpili|Paano|Bakit|Mga|Ang|Gabay|Tamang|Ilang|Lahat)(?:[\s-]|$)/.test(raw) ? raw.charAt(0).toLowerCase() + raw.slice(1) : midSentence(raw);
   const tone: Tone = input.tone ?? 'neutral';
   const keywords = cleanList(input.keywords, 5);
   const outline = PHRASES.outlines[index];
