@@ -3,7 +3,8 @@
  * (case-insensitive, whole word), and each must contain every phrase to always mention where the
  * feature's limits leave room (the SEO title never has to; the SEO description holds the phrases that
  * fit beside the product, `mentionsFor`). Reasons are safe to log: they name the rule and the variant,
- * never the merchant's words or the model's text; the feedback for a retried model call names the words.
+ * never the merchant's words or the model's text. The feedback for a retried model call names avoided
+ * words (single words, by their schema) and points at phrases by their number in the voice.
  */
 import { ValidationFailed } from './errors.ts';
 import { containsWord, type AppliedVoice } from './brand-voice.ts';
@@ -45,7 +46,7 @@ function textsOf(feature: Feature, variant: any): { all: string[]; mentionIn: st
 export interface VoiceBreak {
   /** For logs and the failure: the rule and the variant only. */
   reason: string;
-  /** For the model's second try: what to change, naming the words. */
+  /** For the model's second try: what to change. */
   feedback: string;
 }
 
@@ -61,11 +62,12 @@ export function voiceBreaks(feature: Feature, variants: unknown[], voice: Applie
         feedback: `variant ${i + 1} uses words the brand voice forbids (${avoided.map((w) => JSON.stringify(w)).join(', ')}); write it without them`,
       };
     }
-    const missing = mentions.filter((m) => !containsWord(mentionIn, m));
+    const missing = mentions.flatMap((m, n) => (containsWord(mentionIn, m) ? [] : [n + 1]));
     if (missing.length) {
+      // Phrases are free merchant text: the feedback, which sits outside the data block, points at them by number.
       return {
         reason: `variant ${i} lacks ${missing.length} phrase(s) the brand voice always mentions`,
-        feedback: `variant ${i + 1} must include these phrases word for word: ${missing.map((m) => JSON.stringify(m)).join(', ')}`,
+        feedback: `variant ${i + 1} lacks phrase number ${missing.join(', ')} of brandVoice.alwaysMention; include every phrase word for word`,
       };
     }
   }

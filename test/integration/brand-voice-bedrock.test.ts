@@ -77,7 +77,9 @@ describe('brand voice through Bedrock', () => {
     converse.fake.script(descriptions('A woven banig.', 'A banig, gawa sa Samar.'), descriptions('A woven banig, Gawa sa Samar.', 'Gawa sa Samar: a banig.'));
     const ok = await api.post('/v1/generations', describeReq);
     expect(ok.status, JSON.stringify(ok.body)).toBe(201);
-    expect(userOf(1)).toMatch(/variant 1 must include these phrases word for word: "Gawa sa Samar"/);
+    // The phrase is merchant text: the retry points at it in the data block instead of quoting it.
+    expect(userOf(1)).toMatch(/variant 1 lacks phrase number 1 of brandVoice\.alwaysMention; include every phrase word for word/);
+    expect(userOf(1).split('</merchant_data>')[1]).not.toContain('Gawa sa Samar');
 
     converse.fake.reset();
     // The fake's own answers never hold the phrase.
