@@ -22,6 +22,7 @@ import type { UsageStore } from '../core/operator-usage.ts';
 import type { ContentHistoryStore } from '../core/content-history.ts';
 import type { SigningKey, UrlCheck, WebhookStore } from '../core/webhooks.ts';
 import type { DeliveryQueue, WebhookSender } from '../core/webhook-delivery.ts';
+import type { VoiceStore } from '../core/brand-voice.ts';
 import { powertoolsTelemetry } from '../adapters/powertools-telemetry.ts';
 import type { DynamoClients } from '../adapters/dynamo-client.ts';
 import type { Access } from '../../lib/wiring.ts';
@@ -59,6 +60,8 @@ export interface Deps {
   idempotency: middy.MiddlewareObj<HttpEvent, HttpResult>;
   /** Versions of products' content (functions/core/content-history.ts). */
   history: ContentHistoryStore;
+  /** Brand voices (functions/core/brand-voice.ts), cached briefly per process. */
+  voices: VoiceStore;
   /** Operator usage counters by day (functions/core/operator-usage.ts). */
   usage: UsageStore;
   /** The accepted webhook signing secrets, current first. */
