@@ -6,6 +6,8 @@ import adminAdjust from './admin-adjust.ts';
 import adminCreditsGet from './admin-credits-get.ts';
 import adminGrantsCreate from './admin-grants-create.ts';
 import adminUsageGet from './admin-usage-get.ts';
+import autoTopUpGet from './auto-top-up-get.ts';
+import autoTopUpPut from './auto-top-up-put.ts';
 import blogPostsCancel from './blog-posts-cancel.ts';
 import blogPostsCreate from './blog-posts-create.ts';
 import blogPostsGet from './blog-posts-get.ts';
@@ -38,6 +40,8 @@ export const ROUTES = {
   'admin-credits-get': adminCreditsGet,
   'admin-grants-create': adminGrantsCreate,
   'admin-usage-get': adminUsageGet,
+  'auto-top-up-get': autoTopUpGet,
+  'auto-top-up-put': autoTopUpPut,
   'blog-posts-cancel': blogPostsCancel,
   'blog-posts-create': blogPostsCreate,
   'blog-posts-get': blogPostsGet,
