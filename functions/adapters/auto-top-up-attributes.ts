@@ -86,7 +86,8 @@ const CLAUSES: { [K in keyof AutoTopUpGuard]-?: Clause<K> } = {
   },
   bucketsAtMost: {
     condition: (v) => ({
-      expression: 'allowanceRemaining <= :atga AND purchased <= :atgb AND (attribute_not_exists(sourced) OR sourced <= :atgc)',
+      // An item without `sourced` has no sources: 0.
+      expression: `allowanceRemaining <= :atga AND purchased <= :atgb AND ${v.sourced >= 0 ? '(attribute_not_exists(sourced) OR sourced <= :atgc)' : 'sourced <= :atgc'}`,
       values: { ':atga': v.allowanceRemaining, ':atgb': v.purchased, ':atgc': v.sourced },
     }),
     holds: (s, v) => s.buckets.allowanceRemaining <= v.allowanceRemaining && s.buckets.purchased <= v.purchased && s.buckets.sourced <= v.sourced,
