@@ -5,6 +5,7 @@
  */
 import * as z from '#zod';
 import { TOP_UP_PACKS } from '../../functions/config.ts';
+import { autoTopUpFromMarker } from '../../functions/core/auto-top-up.ts';
 import { epochSeconds, serviceClock } from '../../functions/core/clock.ts';
 import { newId } from '../../functions/core/ids.ts';
 import { PlanId, accountIdParam } from '../../functions/core/requests.ts';
@@ -60,7 +61,11 @@ async function findTopUp(params: Record<string, string>): Promise<TopUp | null> 
   const accountId = accountIdParam.safeParse(params.accountId);
   const topUpId = TopUpIdParam.safeParse(params.topUpId);
   if (!accountId.success || !topUpId.success) return null;
-  return await deps().topUps.getTopUp(accountId.data, topUpId.data);
+  const stored = await deps().topUps.getTopUp(accountId.data, topUpId.data);
+  if (stored) return stored;
+  // An auto top-up whose writer died after its pending marker: the billing system knows it (topup.requested).
+  const account = await deps().store.getAccount(accountId.data);
+  return account ? autoTopUpFromMarker(deps(), account, topUpId.data) : null;
 }
 
 const escape = (s: unknown): string =>
