@@ -228,6 +228,13 @@ export const FUNCTIONS: FunctionSpec[] = [
     // Presigns a PUT: the URL carries this function's permission to write uploads/.
     access: [...readWrite, 'uploads:put'],
   }),
+  // Brand voice: its own item, any plan; the GET answers the default without provisioning the account.
+  http('brand-voice-get', {
+    access: ['table:read'],
+  }),
+  http('brand-voice-put', {
+    access: ['table:write'],
+  }),
   http('notifications-list', {
     access: ['table:read'],
   }),

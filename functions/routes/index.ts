@@ -9,6 +9,8 @@ import adminUsageGet from './admin-usage-get.ts';
 import autoTopUpGet from './auto-top-up-get.ts';
 import autoTopUpPut from './auto-top-up-put.ts';
 import blogPostsCancel from './blog-posts-cancel.ts';
+import brandVoiceGet from './brand-voice-get.ts';
+import brandVoicePut from './brand-voice-put.ts';
 import blogPostsCreate from './blog-posts-create.ts';
 import blogPostsGet from './blog-posts-get.ts';
 import blogPostsList from './blog-posts-list.ts';
@@ -43,6 +45,8 @@ export const ROUTES = {
   'auto-top-up-get': autoTopUpGet,
   'auto-top-up-put': autoTopUpPut,
   'blog-posts-cancel': blogPostsCancel,
+  'brand-voice-get': brandVoiceGet,
+  'brand-voice-put': brandVoicePut,
   'blog-posts-create': blogPostsCreate,
   'blog-posts-get': blogPostsGet,
   'blog-posts-list': blogPostsList,
