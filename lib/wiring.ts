@@ -186,6 +186,13 @@ export const FUNCTIONS: FunctionSpec[] = [
   http('top-ups-list', {
     access: readWrite,
   }),
+  // Reading may provision the account, and writes a pending auto top-up's item if its writer died.
+  http('auto-top-up-get', {
+    access: readWrite,
+  }),
+  http('auto-top-up-put', {
+    access: readWrite,
+  }),
   http('generations-create', {
     access: [...readWrite, 'bedrock:invoke', 'uploads:read', 'results:write', 'results:read'],
     timeoutSeconds: 29,

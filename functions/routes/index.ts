@@ -6,6 +6,8 @@ import adminAdjust from './admin-adjust.ts';
 import adminCreditsGet from './admin-credits-get.ts';
 import adminGrantsCreate from './admin-grants-create.ts';
 import adminUsageGet from './admin-usage-get.ts';
+import autoTopUpGet from './auto-top-up-get.ts';
+import autoTopUpPut from './auto-top-up-put.ts';
 import blogPostsCancel from './blog-posts-cancel.ts';
 import brandVoiceGet from './brand-voice-get.ts';
 import brandVoicePut from './brand-voice-put.ts';
@@ -44,6 +46,8 @@ export const ROUTES = {
   'admin-credits-get': adminCreditsGet,
   'admin-grants-create': adminGrantsCreate,
   'admin-usage-get': adminUsageGet,
+  'auto-top-up-get': autoTopUpGet,
+  'auto-top-up-put': autoTopUpPut,
   'blog-posts-cancel': blogPostsCancel,
   'brand-voice-get': brandVoiceGet,
   'brand-voice-put': brandVoicePut,

@@ -85,12 +85,15 @@ export async function tourEveryFunction(stack: LocalStack): Promise<void> {
   await merchant(stack, async (api) => ok(await api.get('/v1/credits/top-up-packs'), 200));
   await merchant(stack, async (api) => ok(await api.get('/v1/catalog'), 200));
   await merchant(stack, async (api) => ok(await api.get('/v1/credits/top-ups'), 200));
+  await merchant(stack, async (api) => ok(await api.get('/v1/credits/auto-top-up'), 200));
   await merchant(stack, async (api) => ok(await api.get('/v1/notifications'), 200));
   await merchant(stack, async (api) => ok(await api.get('/v1/blog-posts'), 200));
   await merchant(stack, async (api) => ok(await api.get('/v1/products/prod_tour/content'), 200));
 
   // A paid merchant: text generations (regenerated, selected), an image enhanced and selected, top-ups.
   const m = await merchant(stack, async (api) => ok(await api.get('/v1/credits'), 200), 'pro');
+  // Auto top-up below 10,000 credits: the first generation requests one (its item written by generations-create).
+  ok(await m.api.put('/v1/credits/auto-top-up', { enabled: true, packId: 'pack_50', thresholdCredits: 10_000, monthlyLimit: 1 }), 200);
   // A brand voice the generations below read (and keep in their environment's cache).
   ok(await m.api.put('/v1/brand-voice', { tone: 'friendly', language: 'en' }), 200);
   ok(await m.api.get('/v1/brand-voice'), 200);
@@ -121,6 +124,11 @@ export async function tourEveryFunction(stack: LocalStack): Promise<void> {
   const topUp = await m.api.post('/v1/credits/top-ups', { packId: 'pack_50' }, { 'idempotency-key': 'tour-3' });
   ok(topUp, 201);
   ok(await deliverAndSettle(stack, await billingEvent(stack, 'topup.paid', { accountId: m.id, topUpId: topUp.body.id })), 202);
+  // The auto top-up the first generation requested: the billing system's answer, and the setting's view of it.
+  const auto = await m.api.get('/v1/credits/auto-top-up');
+  ok(auto, 200);
+  expect(auto.body.pending).not.toBeNull();
+  ok(await deliverAndSettle(stack, await billingEvent(stack, 'topup.failed', { accountId: m.id, topUpId: auto.body.pending.topUpId })), 202);
 
   // Admin: read, adjust and grant (an expiring grant also sets the account's next source-due time).
   ok(await admin.get(`/v1/admin/accounts/${m.id}/credits`), 200);
