@@ -9,7 +9,9 @@ export function useCore(env: Record<string, string> = {}) {
   const ctx = {} as { deps: Deps; dynamo: LocalDynamo };
   beforeAll(async () => {
     ctx.dynamo = await startDynalite({});
-    const source = { ...LOCAL_ENV, CHECKOUT_BASE_URL: 'http://127.0.0.1/local/checkout', ...process.env, DYNAMODB_ENDPOINT: ctx.dynamo.endpoint, LOG_LEVEL: 'SILENT', ...env };
+    // No queue runs here: the queue URLs only satisfy the schema (a use case that sends would fail to connect).
+    const queues = { OUTBOUND_QUEUE_URL: 'http://127.0.0.1:9/000000000000/outbound', GENERATION_JOBS_QUEUE_URL: 'http://127.0.0.1:9/000000000000/generation-jobs' };
+    const source = { ...LOCAL_ENV, CHECKOUT_BASE_URL: 'http://127.0.0.1/local/checkout', ...queues, ...process.env, DYNAMODB_ENDPOINT: ctx.dynamo.endpoint, LOG_LEVEL: 'SILENT', ...env };
     const parsed = parseEnv(source);
     await createTables(ctx.dynamo.endpoint, parsed.TABLE_NAME, parsed.IDEMPOTENCY_TABLE_NAME);
     ctx.deps = buildDeps(source);
