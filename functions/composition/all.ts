@@ -9,6 +9,7 @@ import { compose, type Composition, type Port } from './compose.ts';
 import { creditStore } from './credit-store.ts';
 import { events } from './events.ts';
 import { generationStore } from './generation-store.ts';
+import { jobStore } from './job-store.ts';
 import { idempotency } from './idempotency.ts';
 import { images } from './images.ts';
 import { rateStore } from './rate-store.ts';
@@ -19,7 +20,7 @@ import { usageStore } from './usage-store.ts';
 import { contentHistory } from './content-history.ts';
 import { webhookSecrets } from './webhook-secrets.ts';
 
-export const ALL_PORTS: readonly Port<any>[] = [creditStore, rateStore, billingStore, generationStore, blogStore, capStore, idempotency, textModelPort, uploads, images, scheduler, events, webhookSecrets, usageStore, contentHistory];
+export const ALL_PORTS: readonly Port<any>[] = [creditStore, rateStore, billingStore, generationStore, blogStore, capStore, idempotency, textModelPort, uploads, images, scheduler, events, webhookSecrets, usageStore, contentHistory, jobStore];
 
 export function composeAll(source: NodeJS.ProcessEnv = process.env): Composition {
   return compose('local', ALL_PORTS, ['CHECKOUT_BASE_URL'], source);

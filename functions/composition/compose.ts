@@ -20,6 +20,8 @@ import type { CapStore } from '../core/caps.ts';
 import type { Telemetry } from '../core/telemetry.ts';
 import type { UsageStore } from '../core/operator-usage.ts';
 import type { ContentHistoryStore } from '../core/content-history.ts';
+import type { JobStore } from '../core/job-store.ts';
+import type { JobQueue } from '../core/generation-jobs.ts';
 import { powertoolsTelemetry } from '../adapters/powertools-telemetry.ts';
 import type { DynamoClients } from '../adapters/dynamo-client.ts';
 import type { Access } from '../../lib/wiring.ts';
@@ -59,6 +61,10 @@ export interface Deps {
   history: ContentHistoryStore;
   /** Operator usage counters by day (functions/core/operator-usage.ts). */
   usage: UsageStore;
+  /** Bulk generation jobs and their items (functions/core/generation-jobs.ts). */
+  jobs: JobStore;
+  /** The `generation-jobs` queue the items run from. */
+  jobQueue: JobQueue;
   /** The accepted webhook signing secrets, current first. */
   webhookSecrets(): Promise<readonly string[]>;
 }

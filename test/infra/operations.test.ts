@@ -104,7 +104,8 @@ describe('alarms', () => {
 
   it('every queue of deadLetterQueues (rule and schedule DLQs, the one-time schedules DLQ, on-failure queues): non-empty', () => {
     expect(b.stack.deadLetterQueues.length).toBeGreaterThanOrEqual(3);
-    expect(ofType(b, 'AWS::SQS::Queue')).toHaveLength(b.stack.deadLetterQueues.length);
+    // Besides the dead-letter queues, only the work queues (each with one of them as its DLQ).
+    expect(ofType(b, 'AWS::SQS::Queue')).toHaveLength(b.stack.deadLetterQueues.length + b.stack.workQueues.size);
     for (const q of b.stack.deadLetterQueues) {
       const found = alarms(b).filter(
         (a) => a.MetricName === 'ApproximateNumberOfMessagesVisible' && JSON.stringify(a.Dimensions) === JSON.stringify([{ Name: 'QueueName', Value: { 'Fn::GetAtt': [logicalId(b, q), 'QueueName'] } }]),
@@ -146,8 +147,8 @@ describe('alarms', () => {
     for (const m of a.Metrics.filter((x: any) => x.MetricStat)) expect(m.MetricStat).toMatchObject({ Period: 900, Stat: 'Sum' });
   });
 
-  it('are exactly those: 2 API, 2 per function, 1 per queue, refresh, Bedrock and generation failure rate', () => {
-    expect(alarms(b)).toHaveLength(2 + 2 * FUNCTIONS.length + b.stack.deadLetterQueues.length + 3);
+  it('are exactly those: 2 API, 2 per function, 1 per queue, 1 backlog per work queue, refresh, Bedrock and generation failure rate', () => {
+    expect(alarms(b)).toHaveLength(2 + 2 * FUNCTIONS.length + b.stack.deadLetterQueues.length + b.stack.workQueues.size + 3);
   });
 });
 
