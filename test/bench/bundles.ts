@@ -32,7 +32,7 @@ async function floorMs(runs: number): Promise<number[]> {
 
 export async function benchBundles(): Promise<Record<string, number | string>> {
   const bundles = await buildBundles();
-  const env = { ...LOCAL_ENV, CHECKOUT_BASE_URL: 'http://127.0.0.1:3000/local/checkout', DYNAMODB_ENDPOINT: 'http://127.0.0.1:1', S3_ENDPOINT: 'http://127.0.0.1:1', LOG_LEVEL: 'SILENT' };
+  const env = { ...LOCAL_ENV, CHECKOUT_BASE_URL: 'http://127.0.0.1:3000/local/checkout', DYNAMODB_ENDPOINT: 'http://127.0.0.1:1', S3_ENDPOINT: 'http://127.0.0.1:1', LOG_LEVEL: 'SILENT', OUTBOUND_QUEUE_URL: 'http://127.0.0.1:1/000000000000/outbound', GENERATION_JOBS_QUEUE_URL: 'http://127.0.0.1:1/000000000000/generation-jobs' };
   const refuse = () => Promise.reject(new Error('not in the bench'));
   const runs = 3;
   const figures: Record<string, number | string> = {};
