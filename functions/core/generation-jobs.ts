@@ -161,7 +161,8 @@ export async function createJob(
     const attempt = await admitAttempt(deps, { accountId: req.accountId, feature: req.feature, generationId: jobId, keyed: req.idempotencyKey !== undefined, upgradeMessage: upgradeMessage(req.feature), cost });
     plan = attempt.account.plan;
     rate = attempt.rate;
-    void noticeLowBalance(deps, attempt.account).catch(() => undefined);
+    // Best effort: a lost notice must not fail a job that is paid for.
+    await noticeLowBalance(deps, attempt.account).catch(() => undefined);
   } else {
     const account = await ensureAccount(deps, req.accountId);
     plan = account.plan;
