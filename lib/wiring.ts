@@ -197,6 +197,8 @@ export const FUNCTIONS: FunctionSpec[] = [
   // Bulk generation jobs: the create route takes the credits and queues the items; the worker runs them.
   http('generation-jobs-create', {
     access: [...readWrite, 'queue-send:generation-jobs'],
+    // Writes up to 500 items and 50 message batches before it answers: API Gateway's limit, not the default 10 s.
+    timeoutSeconds: 29,
   }),
   http('generation-jobs-get', {
     access: ['table:read'],
