@@ -20,6 +20,7 @@ import type { CapStore } from '../core/caps.ts';
 import type { Telemetry } from '../core/telemetry.ts';
 import type { UsageStore } from '../core/operator-usage.ts';
 import type { ContentHistoryStore } from '../core/content-history.ts';
+import type { OutboundQueue, OutboxStore } from '../core/outbound.ts';
 import { powertoolsTelemetry } from '../adapters/powertools-telemetry.ts';
 import type { DynamoClients } from '../adapters/dynamo-client.ts';
 import type { Access } from '../../lib/wiring.ts';
@@ -61,6 +62,13 @@ export interface Deps {
   usage: UsageStore;
   /** The accepted webhook signing secrets, current first. */
   webhookSecrets(): Promise<readonly string[]>;
+  /**
+   * Outbound events to the platform's webhook endpoints. Optional: a function without the port reads it
+   * as undefined and leaves the events its changes record in the account's outbox for the next relay.
+   */
+  outbound?: OutboundQueue;
+  /** The relay's trim and the `events-due` index: provided with `outbound`. */
+  outbox?: OutboxStore;
 }
 
 /** Always present: the parsed environment, the service clock and telemetry. */
@@ -108,8 +116,8 @@ export function envKeysOf(ports: readonly Port<any>[], extra: readonly EnvKey[] 
   return [...new Set([...BASE_ENV, ...extra, ...closure(ports).flatMap((p) => p.env)])];
 }
 
-// Asked by runtimes and libraries of any object (promises, inspectors): not ports.
-const NOT_PORTS = new Set(['then', 'toJSON', 'constructor', 'asymmetricMatch', 'nodeType', '$$typeof']);
+// Asked by runtimes and libraries of any object (promises, inspectors): not ports. Optional ports read as undefined without their port.
+const NOT_PORTS = new Set(['then', 'toJSON', 'constructor', 'asymmetricMatch', 'nodeType', '$$typeof', 'outbound', 'outbox']);
 
 /**
  * The dependencies of one function. Parses its environment now (the cold start), builds each port on

@@ -7,10 +7,12 @@ import * as z from '#zod';
 import { LIMITS, PLAN_IDS, type PlanId } from '../config.ts';
 import { epochSeconds, type Clock } from './clock.ts';
 import { applyPlan, provisionAccount } from './credits.ts';
+import { afterChange, type RelayDeps } from './outbox.ts';
 import { ValidationFailed } from './errors.ts';
 import { accountIdParam } from './requests.ts';
 import { topUpFailed, topUpPaid, type SettleOutcome, type TopUpDeps } from './top-ups.ts';
 import { verify } from './webhook-signature.ts';
+import type { OutboundEvent } from './outbound.ts';
 
 /** `createdAt` is compared as a string against the last applied one, so it is normalised to one ISO form. */
 const Instant = z.pipe(z.iso.datetime({ offset: true }), z.transform((s) => new Date(s).toISOString()));
@@ -44,6 +46,8 @@ export type BillingEvent = z.infer<typeof BillingEvent>;
 export interface EventPublisher {
   /** Resolves once the bus has accepted the event; throws otherwise (the webhook then answers 503). */
   publish(event: BillingEvent): Promise<void>;
+  /** A `topup.requested` outbound event, as detail-type `TopUpRequested` (the outbox relay sends it). */
+  publishTopUpRequested(event: OutboundEvent): Promise<void>;
 }
 
 const issuesOf = (err: z.core.$ZodError, prefix: string) =>
@@ -111,7 +115,7 @@ export interface ProcessedEventStore {
   recordProcessed(accountId: string, eventId: string, record: { outcome: string; processedAt: string; expiresAt: number }): Promise<void>;
 }
 
-export interface BillingDeps extends TopUpDeps {
+export interface BillingDeps extends TopUpDeps, RelayDeps {
   processedEvents: ProcessedEventStore;
 }
 
@@ -143,7 +147,9 @@ export async function applyBillingEvent(deps: BillingDeps, event: BillingEvent):
 async function changePlan(deps: BillingDeps, event: Extract<BillingEvent, { plan: PlanId }>): Promise<BillingOutcome> {
   const now = deps.clock.now();
   if (await deps.processedEvents.wasProcessed(event.accountId, event.id, now)) return 'duplicate';
-  const { applied } = await applyPlan(deps, event.accountId, event.plan, event.createdAt);
+  const { applied, account } = await applyPlan(deps, event.accountId, event.plan, event.createdAt);
+  // The reset's events (and a dip it ended) are relayed now; the outbox keeps them if that fails.
+  if (applied) await afterChange(deps, account);
   const outcome = applied ? 'applied' : 'ignored';
   await deps.processedEvents.recordProcessed(event.accountId, event.id, {
     outcome,

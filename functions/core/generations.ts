@@ -8,7 +8,8 @@
  */
 import { FEATURES, PLANS, type FeatureId, type PlanId } from '../config.ts';
 import { admitAttempt } from './attempt.ts';
-import { ensureAccount, noticeLowBalance, refund, releaseCharge } from './credits.ts';
+import { ensureAccount, refund, releaseCharge } from './credits.ts';
+import { afterChange } from './outbox.ts';
 import { DomainError, GenerationFailed, IdempotencyConflict, ModelFailure, NotFound, PlanUpgradeRequired } from './errors.ts';
 import { featureModule, type GenerationDeps } from './features.ts';
 import type { GenerationRecord } from './generation-store.ts';
@@ -157,8 +158,9 @@ async function generateOnce(deps: GenerationDeps, req: GenerateInput, seen: { pl
   // reader has refunded it already and the merchant keeps this one for free.)
   await releaseCharge(deps, req.accountId, generationId);
   telemetryOf(deps).generationSucceeded({ feature: req.feature, plan: account.plan, credits: feature.cost, modelId: record.modelId, modelCalls: record.modelCalls, usage: record.usage, modelMs });
-  // Best effort: a lost low-balance notice must not fail a paid-for generation.
-  await noticeLowBalance(deps, charged.account).catch(() => undefined);
+  // Balance alerts the charge calls for, and the relay of the outbox the admission answered (best effort:
+  // neither may fail a paid-for generation; what is left is picked up by the next writer or the job).
+  await afterChange(deps, charged.account);
   return { generation: await toView(deps, record, availableOf(charged.account)), rate: attempt.rate };
 }
 

@@ -3,6 +3,7 @@
  * with single-item conditional writes on DynamoDB (dynalite locally).
  */
 import type { FeatureId, PlanId } from '../config.ts';
+import type { OutboundEvent } from './outbound.ts';
 
 export type Bucket = 'allowance' | 'purchased' | 'grant';
 export type LedgerType = 'grant' | 'reset' | 'refresh' | 'charge' | 'refund' | 'top_up' | 'adjust' | 'expire';
@@ -92,6 +93,30 @@ export interface AccountState {
   sourcesVersion: number;
   /** Sources whose `credits_expiring` notice was handled (sent, or skipped because the source was empty). */
   expiryNoticed: string[];
+  /** Balance alerts of the current alert period (absent: none yet, or written by an earlier version). */
+  alerts?: AlertState;
+  /** Outbound events recorded with the changes that emitted them and not yet relayed, oldest first. */
+  outbox: OutboundEvent[];
+}
+
+/**
+ * The balance alerts of one alert period (an allowance epoch: a reset or refresh starts a new one). Every
+ * transition is one write guarded on the state it was decided from (`Guard.alertsAre`), so concurrent
+ * writers agree on each alert once.
+ */
+export interface AlertState {
+  /** The `allowanceEpoch` it belongs to; a state of an earlier epoch counts as a fresh one. */
+  epoch: number;
+  /** Thresholds whose `low_balance` fired this period. */
+  notified: number[];
+  /** `credits_depleted` fired this period. */
+  depleted: boolean;
+  /** The lowest threshold available was below at the last transition (0: above them all). */
+  band: number;
+  /** The lowest threshold crossed since the last recovery or the period start (0: no dip). */
+  dip: number;
+  /** Recoveries so far this period (names each dip's `credits_recovered` once). */
+  recoveries: number;
 }
 
 /** Generation attempts: a window opened at the first attempt, its count, and a cooldown once it overflowed. */
@@ -166,6 +191,10 @@ export interface Guard {
   sourcesAre?: Record<string, number>;
   /** Each named source holds at most this much (a refund never lifts a source above what it was created with). */
   sourcesAtMost?: Record<string, number>;
+  /** The alert state is exactly this one (null: none is stored). */
+  alertsAre?: AlertState | null;
+  /** The event outbox holds fewer events than this (it is bounded; see `LIMITS.outboxMaxEvents`). */
+  outboxBelow?: number;
 }
 
 /** A change of the rate-limit window, written with the rest of the change. */
@@ -210,10 +239,17 @@ export interface Change {
   noticeExpiry?: string[];
   /** When the job must next visit the account for its sources (index `source-due`); null removes it. */
   sourceDueAt?: string | null;
+  /** Replaces the alert state, in the same write. */
+  alerts?: AlertState;
+  /**
+   * Outbound events this change emits, appended to the event outbox in the same write (so a process that
+   * dies after the change still delivers them); the item is in the `events-due` index while any wait.
+   */
+  events?: OutboundEvent[];
 }
 
 /** What creating an account writes; the rest starts empty. */
-export type NewAccount = Omit<AccountState, 'seq' | 'pending' | 'holds' | 'allowanceEpoch' | 'rate' | 'sources' | 'sourced' | 'sourcesVersion' | 'expiryNoticed'>;
+export type NewAccount = Omit<AccountState, 'seq' | 'pending' | 'holds' | 'allowanceEpoch' | 'rate' | 'sources' | 'sourced' | 'sourcesVersion' | 'expiryNoticed' | 'alerts' | 'outbox'>;
 
 export type ChangeResult = { ok: true; account: AccountState } | { ok: false; account: AccountState | null };
 
@@ -262,7 +298,9 @@ export type NotificationType =
   | 'low_balance'
   | 'top_up_completed'
   | 'blog_published'
-  | 'credits_expiring';
+  | 'credits_expiring'
+  | 'credits_depleted'
+  | 'credits_recovered';
 
 export interface Notification {
   id: string;
@@ -270,6 +308,8 @@ export interface Notification {
   message: string;
   createdAt: string;
   readAt: string | null;
+  /** `low_balance`: the share of the allowance crossed. */
+  threshold?: number;
 }
 
 export interface NotificationStore {

@@ -20,6 +20,8 @@ const EARLIER = '2026-12-03T09:59:59.999Z';
 const WINDOW_END = '2026-12-03T10:10:00.000Z';
 
 type Setup = Array<Omit<Change, 'guard' | 'entries'>>;
+const ALERTS = { epoch: 0, notified: [0.5], depleted: false, band: 0.5, dip: 0.5, recoveries: 0 };
+const event = (id: string) => ({ id, type: 'credits.low_balance' as const, createdAt: T, data: { accountId: 'a', threshold: 0.5 } });
 const setups = {
   fresh: [],
   purchased5: [{ purchasedDelta: 5 }],
@@ -36,6 +38,8 @@ const setups = {
     { sourceDeltas: { grt_a: -4 } },
     { addSource: { id: 'grt_b', bucket: 'grant' as const, category: 'compensation' as const, amount: 3, remaining: 3, expiresAt: null, createdAt: T } },
   ],
+  alerted: [{ alerts: ALERTS }],
+  twoEvents: [{ events: [event('evt_1'), event('evt_2')] }],
 } satisfies Record<string, Setup>;
 
 const cases: Array<[keyof typeof setups, Guard, boolean]> = [
@@ -100,6 +104,14 @@ const cases: Array<[keyof typeof setups, Guard, boolean]> = [
   ['granted', { sourcesAtMost: { grt_a: 6 } }, true],
   ['granted', { sourcesAtMost: { grt_a: 5 } }, false],
   ['granted', { sourcesAtMost: { grt_x: 100 } }, false],
+  ['fresh', { alertsAre: null }, true],
+  ['fresh', { alertsAre: ALERTS }, false],
+  ['alerted', { alertsAre: ALERTS }, true],
+  ['alerted', { alertsAre: null }, false],
+  ['alerted', { alertsAre: { ...ALERTS, recoveries: 1 } }, false],
+  ['fresh', { outboxBelow: 1 }, true],
+  ['twoEvents', { outboxBelow: 3 }, true],
+  ['twoEvents', { outboxBelow: 2 }, false],
   ['fresh', { allowanceAtLeast: 100, planIs: 'plus', rateWindowEndIs: null }, true],
   ['fresh', { allowanceAtLeast: 100, planIs: 'pro', rateWindowEndIs: null }, false],
 ];
