@@ -110,12 +110,12 @@ export async function noticeAlerts(deps: AlertDeps, start: AccountState): Promis
 export function alertNotification(e: OutboundEvent): Omit<Notification, 'readAt'> | undefined {
   const d = e.data as unknown as { available: number; allowance: number; plan: AccountState['plan']; threshold?: number };
   const base = { id: derivedId('ntf', new Date(e.createdAt), e.id), createdAt: e.createdAt };
-  const action = outOfCreditsAction(d.plan) === 'top_up' ? 'Top up to keep generating.' : 'Upgrade for more monthly credits.';
+  const action = () => (outOfCreditsAction(d.plan) === 'top_up' ? 'Top up to keep generating.' : 'Upgrade for more monthly credits.');
   switch (e.type) {
     case 'credits.low_balance':
-      return { ...base, type: 'low_balance', threshold: d.threshold, message: `You have ${d.available} AI credits left this period, under ${Math.round(d.threshold! * 100)}% of your ${d.allowance} monthly credits. ${action}` };
+      return { ...base, type: 'low_balance', threshold: d.threshold, message: `You have ${d.available} AI credits left this period, under ${Math.round(d.threshold! * 100)}% of your ${d.allowance} monthly credits. ${action()}` };
     case 'credits.depleted':
-      return { ...base, type: 'credits_depleted', message: `You have used all your AI credits. ${action}` };
+      return { ...base, type: 'credits_depleted', message: `You have used all your AI credits. ${action()}` };
     case 'credits.recovered':
       return { ...base, type: 'credits_recovered', threshold: d.threshold, message: `Your AI credits are back to ${d.available}.` };
     default:
