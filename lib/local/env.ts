@@ -52,6 +52,9 @@ const LOCAL_ACCESS_ENV: Record<Access, readonly EnvKey[]> = {
   'scheduler:create': ['SCHEDULER_ROLE_ARN', 'PUBLISH_FUNCTION_ARN', 'SCHEDULER_DLQ_ARN', 'SCHEDULER_GROUP'],
   'scheduler:delete': ['SCHEDULER_ROLE_ARN', 'PUBLISH_FUNCTION_ARN', 'SCHEDULER_DLQ_ARN', 'SCHEDULER_GROUP'],
   'webhook-secret': ['WEBHOOK_SECRET', 'WEBHOOK_SECRETS_PREVIOUS', 'WEBHOOK_SECRET_ROTATED_AT', 'WEBHOOK_PREVIOUS_SECRET_TTL_SECONDS'],
+  // The local queues' URLs (lib/local/queues.ts), set by the stack when it starts them.
+  'queue-send:outbound': ['OUTBOUND_QUEUE_URL'],
+  'queue-send:generation-jobs': ['GENERATION_JOBS_QUEUE_URL'],
 };
 
 /** What every function gets: the stack's LOG_LEVEL (CDK sets it everywhere), the runtime's region. */
