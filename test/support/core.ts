@@ -10,7 +10,8 @@ export function useCore(env: Record<string, string> = {}) {
   beforeAll(async () => {
     ctx.dynamo = await startDynalite({});
     const source = { ...LOCAL_ENV, CHECKOUT_BASE_URL: 'http://127.0.0.1/local/checkout', ...process.env, DYNAMODB_ENDPOINT: ctx.dynamo.endpoint, LOG_LEVEL: 'SILENT', ...env };
-    const parsed = parseEnv(source);
+    // The whole schema names the queues' URLs too; no port of these deps sends to a queue.
+    const parsed = parseEnv({ OUTBOUND_QUEUE_URL: 'http://127.0.0.1/no-queue', GENERATION_JOBS_QUEUE_URL: 'http://127.0.0.1/no-queue', ...source });
     await createTables(ctx.dynamo.endpoint, parsed.TABLE_NAME, parsed.IDEMPOTENCY_TABLE_NAME);
     ctx.deps = buildDeps(source);
   });
