@@ -4,7 +4,12 @@
  * relaying is relayed by the hourly job (through `events-due`), and a relay that died between the enqueue
  * and the trim sends the same ids again.
  */
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { makeWorkQueue } from '../../functions/adapters/sqs-queue.ts';
+import { queueOutbound } from '../../functions/composition/outbound.ts';
+import { LOCAL_ROLE_CREDENTIALS } from '../../lib/local/env.ts';
+import { LocalQueues } from '../../lib/local/queues.ts';
+import type { FunctionSpec } from '../../lib/wiring.ts';
 import { DynamoOutbox } from '../../functions/adapters/dynamo-outbox.ts';
 import { dueShardOf, type DynamoCreditStore } from '../../functions/adapters/dynamo-store.ts';
 import { noticeAlerts } from '../../functions/core/alerts.ts';
@@ -137,5 +142,40 @@ describe('event outbox', () => {
     const { account } = await grantCredits(writer, id, { amount: 10, reason: 'back', category: 'compensation' });
     await relayOutbox(relayer, await noticeAlerts(writer, account));
     expect(queue.sent.filter((e) => e.type === 'credits.recovered')).toMatchObject([{ data: { threshold: 0.2, available: 10 } }]);
+  });
+
+  describe("through the outbound SQS queue (the local stack's, with the functions' adapter)", () => {
+    const saved = { ...process.env };
+    beforeAll(() => Object.assign(process.env, LOCAL_ROLE_CREDENTIALS));
+    afterAll(() => {
+      for (const k of Object.keys(LOCAL_ROLE_CREDENTIALS)) if (saved[k] === undefined) delete process.env[k];
+    });
+    const consumer: FunctionSpec = { id: 'outbound-consumer', entry: 'unused.ts', access: [], timeoutSeconds: 10, consumes: { queue: 'outbound', batchSize: 10, maxReceiveCount: 3, visibilityTimeoutSeconds: 60, maxConcurrency: 2 } };
+
+    it('given a relay killed after its SendMessageBatch, when the next relay runs, then the consumer receives each event twice with the same message body and id, and nothing stays in the outbox', async () => {
+      const received: Array<{ messageId: string; body: string }> = [];
+      const queues = new LocalQueues({ log: () => undefined, functions: [consumer], invoke: async (_fn, e) => (received.push(...(e as { Records: Array<{ messageId: string; body: string }> }).Records), { batchItemFailures: [] }) });
+      await queues.listen();
+      try {
+        const { clock, writer, relayer, read } = setup();
+        const sqs = { ...relayer, outbound: queueOutbound(makeWorkQueue({ AWS_REGION: 'us-east-1', OUTBOUND_QUEUE_URL: queues.url('outbound') }, 'outbound')) };
+        const id = freshAccount('outbox');
+        await ensureAccount(writer, id);
+        await applyPlan(writer, id, 'plus', clock.now().toISOString());
+        const recorded = (await read(id)).outbox;
+        relayFaults.beforeTrim = () => {
+          throw new Error('killed');
+        };
+        await expect(relayOutbox(sqs, await read(id))).rejects.toThrow('killed');
+        relayFaults.beforeTrim = undefined;
+        expect(await relayOutbox(sqs, await read(id))).toBe(1);
+        queues.start(10);
+        await queues.idle();
+        expect(received.map((r) => JSON.parse(r.body) as OutboundEvent)).toEqual([...recorded, ...recorded]);
+        expect((await read(id)).outbox).toEqual([]);
+      } finally {
+        await queues.close();
+      }
+    });
   });
 });
