@@ -117,10 +117,16 @@ export function alertNotification(e: OutboundEvent): Omit<Notification, 'readAt'
     case 'credits.depleted':
       return { ...base, type: 'credits_depleted', message: `You have used all your AI credits. ${action()}` };
     case 'credits.recovered':
-      return { ...base, type: 'credits_recovered', threshold: d.threshold, message: `Your AI credits are back to ${d.available}.` };
+      return recoveredNotification(e);
     default:
       return undefined;
   }
+}
+
+/** The notification of a `credits.recovered` (also written by the reset or refresh that ended a dip, see credits.ts). */
+export function recoveredNotification(e: OutboundEvent): Omit<Notification, 'readAt'> {
+  const d = e.data as unknown as { available: number; threshold: number };
+  return { id: derivedId('ntf', new Date(e.createdAt), e.id), createdAt: e.createdAt, type: 'credits_recovered', threshold: d.threshold, message: `Your AI credits are back to ${d.available}.` };
 }
 
 export async function writeNotification(deps: Pick<AlertDeps, 'notifications'>, e: OutboundEvent): Promise<void> {

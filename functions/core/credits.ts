@@ -9,6 +9,7 @@ import type { Clock } from './clock.ts';
 import { Conflict, InsufficientCredits, NotFound, ValidationFailed } from './errors.ts';
 import { derivedId, newId } from './ids.ts';
 import { anchorFor, periodContaining } from './period.ts';
+import { recoveredNotification } from './alerts.ts';
 import { outboundEvent, type OutboundEvent } from './outbound.ts';
 import { availableOf, type AccountState, type Change, type CreditSource, type CreditStore, type GrantCategory, type NewLedgerEntry, type NotificationStore, type SourcePart } from './ports.ts';
 import { EXPIRY_NOTICE_DAYS, expiredSources, grantsInUse, nextSourceDue, noticeDueSources, planCharge, refundableSources, type ChargePlan } from './sources.ts';
@@ -168,6 +169,7 @@ export async function refreshAccount(deps: CreditsDeps, start: AccountState): Pr
         message: `Your ${amount} monthly AI credits were refreshed. Next refresh: ${period.end.toISOString().slice(0, 10)}.`,
         createdAt: now.toISOString(),
       });
+      await noteRecovery(deps, account.accountId, alerts.events);
       return { account: result.account, refreshed: true };
     }
     if (!result.account) throw new NotFound(`Account ${account.accountId} does not exist.`);
@@ -190,6 +192,11 @@ function newAlertPeriod(account: AccountState, now: Date, allowance: number, eve
     events: [event, ...(open ? [outboundEvent(now, 'credits.recovered', account.accountId, { threshold: open.dip, available, allowance, plan: account.plan })] : [])],
     guard: { alertsAre: account.alerts ?? null },
   };
+}
+
+/** The notification of a dip a reset or refresh ended (its id derives from the event: the relay writing it again keeps one). */
+async function noteRecovery(deps: CreditsDeps, accountId: string, events: readonly OutboundEvent[] = []): Promise<void> {
+  for (const e of events) if (e.type === 'credits.recovered') await deps.notifications.add(accountId, recoveredNotification(e));
 }
 
 export interface ChargeMeta {
@@ -421,6 +428,7 @@ export async function applyPlan(
         message: `Your plan is now ${plan}: your monthly AI credits were reset to ${amount}.`,
         createdAt: now.toISOString(),
       });
+      await noteRecovery(deps, accountId, alerts.events);
       return { applied: true, account: result.account };
     }
     if (!result.account) throw new NotFound(`Account ${accountId} does not exist.`);

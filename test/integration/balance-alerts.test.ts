@@ -94,6 +94,7 @@ describe('balance alerts', () => {
     const reset = events.findIndex((e) => e.type === 'credits.reset');
     expect(reset).toBeGreaterThan(0);
     expect(events[reset + 1]).toMatchObject({ type: 'credits.recovered', data: { threshold: 0.2, available: 100 } });
+    expect((await alertNotes(api)).filter((n) => n.type === 'credits_recovered')).toHaveLength(1);
     // The reset began a new alert period: 51 of the new 100 charged, the 50% alert fires again.
     expect((await generateAll(api, 51)).every((s) => s === 201)).toBe(true);
     await expect.poll(async () => summary(await alertEvents(id)).filter((t) => t === 'credits.low_balance@0.5')).toHaveLength(2);
@@ -113,6 +114,7 @@ describe('balance alerts', () => {
       expect((await api.get('/v1/credits')).body.credits.available).toBe(25);
       const types = (await outbox(id)).map((e) => e.type);
       expect(types.slice(-2)).toEqual(['credits.refreshed', 'credits.recovered']);
+      expect((await alertNotes(api)).filter((n) => n.type === 'credits_recovered')).toMatchObject([{ threshold: 0.2, message: 'Your AI credits are back to 25.' }]);
       expect((await generateAll(api, 25)).every((s) => s === 201)).toBe(true);
       await expect.poll(async () => summary(await alertEvents(id)).filter((t) => t === 'credits.depleted')).toHaveLength(2);
       expect(summary(await alertEvents(id)).filter((t) => t.startsWith('credits.low_balance'))).toHaveLength(4);
