@@ -144,6 +144,24 @@ describe('event outbox', () => {
     expect(queue.sent.filter((e) => e.type === 'credits.recovered')).toMatchObject([{ data: { threshold: 0.2, available: 10 } }]);
   });
 
+  it('given an alert writer that dies after its transition write, before its notification, when the job relays the outbox, then the notification is written from the event (once)', async () => {
+    const { clock, writer, relayer, read } = setup();
+    const id = freshAccount('outbox');
+    await ensureAccount(writer, id);
+    const { account } = await charge(writer, await read(id), 21, { feature: 'product_description', generationId: 'gen_dies' });
+    const dying = { ...writer, notifications: { ...core.deps.notifications, add: async () => Promise.reject(new Error('killed')) } };
+    await expect(noticeAlerts(dying, account)).rejects.toThrow('killed');
+    expect((await read(id)).outbox.map((e) => e.type)).toEqual(['credits.low_balance', 'credits.low_balance']);
+    expect((await core.deps.notifications.list(id, 10)).items).toEqual([]);
+    clock.advance(RELAY_GRACE_SECONDS + 1);
+    await refreshDueAccounts(relayer);
+    const notes = (await core.deps.notifications.list(id, 10)).items;
+    expect(notes.map((n) => n.threshold).sort()).toEqual([0.2, 0.5]);
+    // The writer's own decision is not made again: the transition landed.
+    await noticeAlerts(writer, await read(id));
+    expect((await read(id)).outbox).toEqual([]);
+  });
+
   describe("through the outbound SQS queue (the local stack's, with the functions' adapter)", () => {
     const saved = { ...process.env };
     beforeAll(() => Object.assign(process.env, LOCAL_ROLE_CREDENTIALS));
