@@ -137,10 +137,12 @@ export const FUNCTIONS: FunctionSpec[] = [
     access: readWrite,
   }),
   http('admin-adjust', {
-    access: readWrite,
+    // Relays the outbox its change left (balance alerts, recoveries) to the outbound webhooks.
+    access: [...readWrite, 'queue-send:outbound'],
   }),
   http('admin-grants-create', {
-    access: readWrite,
+    // Relays the outbox its change left (balance alerts, recoveries) to the outbound webhooks.
+    access: [...readWrite, 'queue-send:outbound'],
   }),
   // Reads the usage counters and the refresh-due index; writes nothing.
   http('admin-usage-get', {
@@ -160,7 +162,8 @@ export const FUNCTIONS: FunctionSpec[] = [
         detailTypes: [DETAIL_TYPES.accountCreated, DETAIL_TYPES.subscriptionChanged, DETAIL_TYPES.topUpPaid, DETAIL_TYPES.topUpFailed],
       },
     ],
-    access: readWrite,
+    // Relays the outbox its changes left (resets, paid top-ups, alerts) to the outbound webhooks.
+    access: [...readWrite, 'queue-send:outbound'],
     // Plan changes and paid top-ups must apply during a merchant burst; EventBridge retries any throttle.
     reservedConcurrency: 10,
   },
@@ -168,7 +171,8 @@ export const FUNCTIONS: FunctionSpec[] = [
     id: 'monthly-refresh',
     entry: 'functions/handlers/monthly-refresh.ts',
     schedules: [{ id: 'monthly-refresh', expression: 'rate(1 hour)' }],
-    access: readWrite,
+    // Relays every outbox a dead writer left (the events-due index), `topup.requested` also to the bus.
+    access: [...readWrite, 'queue-send:outbound', 'bus:put'],
     timeoutSeconds: 900,
     memoryMb: 1024,
     // One run at a time: a late run never overlaps the next, and a burst cannot take its slot.
@@ -194,18 +198,20 @@ export const FUNCTIONS: FunctionSpec[] = [
     access: readWrite,
   }),
   http('generations-create', {
-    access: [...readWrite, 'bedrock:invoke', 'uploads:read', 'results:write', 'results:read'],
+    // The outbox relay: alerts and auto top-up requests to the outbound webhooks, `topup.requested` to the bus.
+    access: [...readWrite, 'bedrock:invoke', 'uploads:read', 'results:write', 'results:read', 'queue-send:outbound', 'bus:put'],
     timeoutSeconds: 29,
     memoryMb: 1024,
   }),
   http('generations-regenerate', {
-    access: [...readWrite, 'bedrock:invoke', 'uploads:read', 'results:write', 'results:read'],
+    // The outbox relay: alerts and auto top-up requests to the outbound webhooks, `topup.requested` to the bus.
+    access: [...readWrite, 'bedrock:invoke', 'uploads:read', 'results:write', 'results:read', 'queue-send:outbound', 'bus:put'],
     timeoutSeconds: 29,
     memoryMb: 1024,
   }),
   // Bulk generation jobs: the create route takes the credits and queues the items; the worker runs them.
   http('generation-jobs-create', {
-    access: [...readWrite, 'queue-send:generation-jobs'],
+    access: [...readWrite, 'queue-send:generation-jobs', 'queue-send:outbound', 'bus:put'],
     // Writes up to 500 items and 50 message batches before it answers: API Gateway's limit, not the default 10 s.
     timeoutSeconds: 29,
   }),

@@ -1,17 +1,9 @@
 import { DynamoOutbox } from '../adapters/dynamo-outbox.ts';
 import type { DynamoCreditStore } from '../adapters/dynamo-store.ts';
-import { makeWorkQueue, type WorkQueue } from '../adapters/sqs-queue.ts';
-import type { OutboundQueue } from '../core/outbound.ts';
+import { SqsOutboundQueue } from '../adapters/outbound-queue.ts';
+import { makeWorkQueue } from '../adapters/sqs-queue.ts';
 import type { Port } from './compose.ts';
-import { creditStore } from './credit-store.ts';
-
-/**
- * One SQS message per event, its id the event's (unique within a send; the consumer dedupes deliveries on
- * it) and its body the event as delivered.
- */
-export function queueOutbound(queue: WorkQueue): OutboundQueue {
-  return { enqueue: (events) => queue.send(events.map((e) => ({ id: e.id, body: JSON.stringify(e) }))) };
-}
+import { dynamo } from './dynamo.ts';
 
 /**
  * The event outbox's relay for the functions that write: the `outbound` SQS queue and the outbox's trim
@@ -23,9 +15,12 @@ export const outbound: Port<'outbound' | 'outbox'> = {
   provides: ['outbound', 'outbox'],
   env: ['OUTBOUND_QUEUE_URL', 'TABLE_NAME'],
   access: ['queue-send:outbound'],
-  needs: [creditStore],
+  // The function's own credit store (plain or with the auto top-up attributes) trims the outbox: it must
+  // compose one; needing `creditStore` here would put a second, plain store over the other.
+  needs: [dynamo],
   build: (env, deps) => ({
-    outbound: queueOutbound(makeWorkQueue(env, 'outbound')),
+    // One message per event, its body the event as delivered (adapters/outbound-queue.ts).
+    outbound: new SqsOutboundQueue(makeWorkQueue(env, 'outbound')),
     outbox: new DynamoOutbox(deps.dynamo.doc, env.TABLE_NAME, deps.store as DynamoCreditStore),
   }),
 };

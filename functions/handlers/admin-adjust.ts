@@ -4,13 +4,14 @@ import { afterChange } from '../core/outbox.ts';
 import { currentRate } from '../core/rate-limit.ts';
 import { httpHandler } from '../http/handler.ts';
 import { compose } from '../composition/compose.ts';
+import { outbound } from '../composition/outbound.ts';
 import { creditStore } from '../composition/credit-store.ts';
 import { idempotency } from '../composition/idempotency.ts';
 import { rateStore } from '../composition/rate-store.ts';
 import route from '../routes/admin-adjust.ts';
 
 /** The ports this function uses: its bundle carries these adapters and its environment schema their keys. */
-export const composition = compose('admin-adjust', [creditStore, rateStore, idempotency]);
+export const composition = compose('admin-adjust', [creditStore, rateStore, idempotency, outbound]);
 
 export const handler = httpHandler(route, composition, async ({ params, body }, deps) => {
   const account = await adjust(deps, params.accountId, body.amount, body.reason);

@@ -3,12 +3,13 @@ import { handlerMetrics } from '../adapters/powertools-telemetry.ts';
 import { applyBillingEvent, BillingEvent } from '../core/billing.ts';
 import { log } from '../observability/log.ts';
 import { compose } from '../composition/compose.ts';
+import { outbound } from '../composition/outbound.ts';
 import { billingStore } from '../composition/billing-store.ts';
 import { creditStoreWithAutoTopUp } from '../composition/auto-top-up.ts';
 import { usageStore } from '../composition/usage-store.ts';
 
 /** The ports this function uses: its bundle carries these adapters and its environment schema their keys. */
-export const composition = compose('billing-events', [creditStoreWithAutoTopUp, billingStore, usageStore]);
+export const composition = compose('billing-events', [creditStoreWithAutoTopUp, billingStore, usageStore, outbound]);
 const deps = composition.deps;
 import { eventHandler } from '../observability/middleware.ts';
 

@@ -2,6 +2,8 @@ import { createJob } from '../core/generation-jobs.ts';
 import { httpHandler, Reply } from '../http/handler.ts';
 import { rateLimitHeaders } from '../http/rate-limit-headers.ts';
 import { compose } from '../composition/compose.ts';
+import { outbound } from '../composition/outbound.ts';
+import { events } from '../composition/events.ts';
 import { creditStoreWithAutoTopUp } from '../composition/auto-top-up.ts';
 import { billingStore } from '../composition/billing-store.ts';
 import { idempotency } from '../composition/idempotency.ts';
@@ -11,7 +13,7 @@ import { rateStore } from '../composition/rate-store.ts';
 import route from '../routes/generation-jobs-create.ts';
 
 /** The ports this function uses: its bundle carries these adapters and its environment schema their keys. */
-export const composition = compose('generation-jobs-create', [creditStoreWithAutoTopUp, billingStore, rateStore, jobStore, jobQueue, idempotency]);
+export const composition = compose('generation-jobs-create', [creditStoreWithAutoTopUp, billingStore, rateStore, jobStore, jobQueue, idempotency, outbound, events]);
 
 export const handler = httpHandler(route, composition, async ({ caller, body, idempotencyKey }, deps) => {
   const { job, rate } = await createJob(deps, { accountId: caller.accountId, ...body, idempotencyKey });

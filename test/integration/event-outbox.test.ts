@@ -6,7 +6,7 @@
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { makeWorkQueue } from '../../functions/adapters/sqs-queue.ts';
-import { queueOutbound } from '../../functions/composition/outbound.ts';
+import { SqsOutboundQueue } from '../../functions/adapters/outbound-queue.ts';
 import { LOCAL_ROLE_CREDENTIALS } from '../../lib/local/env.ts';
 import { LocalQueues } from '../../lib/local/queues.ts';
 import type { FunctionSpec } from '../../lib/wiring.ts';
@@ -176,7 +176,7 @@ describe('event outbox', () => {
       await queues.listen();
       try {
         const { clock, writer, relayer, read } = setup();
-        const sqs = { ...relayer, outbound: queueOutbound(makeWorkQueue({ AWS_REGION: 'us-east-1', OUTBOUND_QUEUE_URL: queues.url('outbound') }, 'outbound')) };
+        const sqs = { ...relayer, outbound: new SqsOutboundQueue(makeWorkQueue({ AWS_REGION: 'us-east-1', OUTBOUND_QUEUE_URL: queues.url('outbound') }, 'outbound')) };
         const id = freshAccount('outbox');
         await ensureAccount(writer, id);
         await applyPlan(writer, id, 'plus', clock.now().toISOString());

@@ -10,6 +10,7 @@ import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { expect } from 'vitest';
 import { accountPk } from '../../functions/adapters/dynamo-store.ts';
 import { deps } from '../../lib/local/deps.ts';
+import { outboundEvent } from '../../functions/core/outbound.ts';
 import { ADMIN_SCOPE } from '../../lib/wiring.ts';
 import type { LocalStack } from '../../lib/local/stack.ts';
 import { billingEvent, deliverAndSettle } from './billing.ts';
@@ -93,13 +94,19 @@ export async function tourEveryFunction(stack: LocalStack, text?: FakeConverse):
 
   // A paid merchant: text generations (regenerated, selected), an image enhanced and selected, top-ups.
   const m = await merchant(stack, async (api) => ok(await api.get('/v1/credits'), 200), 'pro');
-  // Auto top-up below 10,000 credits: the first generation requests one (its item written by generations-create).
-  ok(await m.api.put('/v1/credits/auto-top-up', { enabled: true, packId: 'pack_50', thresholdCredits: 10_000, monthlyLimit: 1 }), 200);
+  // Auto top-up below 10,000 credits: the first generation requests one (its item written by generations-create,
+  // `topup.requested` relayed to the outbound queue and the bus); once that one failed, the regenerate requests
+  // the next, the blog post's charge (after that one failed) the third, and once that one is paid, a bulk
+  // job's charge the fourth.
+  ok(await m.api.put('/v1/credits/auto-top-up', { enabled: true, packId: 'pack_50', thresholdCredits: 10_000, monthlyLimit: 4 }), 200);
   // A brand voice the generations below read (and keep in their environment's cache).
   ok(await m.api.put('/v1/brand-voice', { tone: 'friendly', language: 'en' }), 200);
   ok(await m.api.get('/v1/brand-voice'), 200);
   const described = await m.api.post('/v1/generations', { feature: 'product_description', productId: 'prod_tour', input: { name: 'Wool Socks', features: ['merino'] } }, { 'idempotency-key': 'tour-1' });
   ok(described, 201);
+  const first = await m.api.get('/v1/credits/auto-top-up');
+  expect(first.body.pending).not.toBeNull();
+  ok(await deliverAndSettle(stack, await billingEvent(stack, 'topup.failed', { accountId: m.id, topUpId: first.body.pending.topUpId })), 202);
   ok(await m.api.post(`/v1/generations/${described.body.id}/regenerate`, undefined, { 'idempotency-key': 'tour-2' }), 201);
   ok(await m.api.post(`/v1/generations/${described.body.id}/select`, { index: 1 }), 200);
   ok(await m.api.get(`/v1/generations/${described.body.id}`), 200);
@@ -131,11 +138,20 @@ export async function tourEveryFunction(stack: LocalStack, text?: FakeConverse):
   expect(auto.body.pending).not.toBeNull();
   ok(await deliverAndSettle(stack, await billingEvent(stack, 'topup.failed', { accountId: m.id, topUpId: auto.body.pending.topUpId })), 202);
 
-  // Admin: read, adjust and grant (an expiring grant also sets the account's next source-due time).
+  // Admin: read, adjust and grant (an expiring grant also sets the account's next source-due time), each
+  // ending a dip of a free account under half its allowance, so each relays a `credits.recovered`.
   ok(await admin.get(`/v1/admin/accounts/${m.id}/credits`), 200);
-  ok(await admin.post(`/v1/admin/accounts/${m.id}/adjustments`, { amount: 5, reason: 'tour' }, { 'idempotency-key': 'tour-4' }), 201);
+  const f = await merchant(stack, async (api) => ok(await api.get('/v1/credits'), 200));
+  const dip = async (to: number) => {
+    for (let available = (await f.api.get('/v1/credits')).body.credits.available; available > to; available--) {
+      ok(await f.api.post('/v1/generations', { feature: 'product_description', productId: 'prod_tour_free', input: { name: 'Cotton Socks' } }), 201);
+    }
+  };
+  await dip(12);
+  ok(await admin.post(`/v1/admin/accounts/${f.id}/adjustments`, { amount: 5, reason: 'tour' }, { 'idempotency-key': 'tour-4' }), 201);
+  await dip(12);
   const grantExpiry = new Date(Date.now() + 30 * 86_400_000).toISOString();
-  ok(await admin.post(`/v1/admin/accounts/${m.id}/grants`, { amount: 5, reason: 'tour', category: 'promotional', expiresAt: grantExpiry }, { 'idempotency-key': 'tour-4g' }), 201);
+  ok(await admin.post(`/v1/admin/accounts/${f.id}/grants`, { amount: 5, reason: 'tour', category: 'promotional', expiresAt: grantExpiry }, { 'idempotency-key': 'tour-4g' }), 201);
   ok(await admin.get('/v1/admin/usage'), 200);
 
   // Outbound webhooks: an endpoint registered, an event delivered to it (its first attempt fails, so the
@@ -169,6 +185,9 @@ export async function tourEveryFunction(stack: LocalStack, text?: FakeConverse):
 
   // Bulk jobs: one whose only item is throttled (the worker sends it again with a delay) and is then
   // canceled (its credit given back), one that runs and selects its variant; their reads; the products.
+  const third = await m.api.get('/v1/credits/auto-top-up');
+  expect(third.body.pending).not.toBeNull();
+  ok(await deliverAndSettle(stack, await billingEvent(stack, 'topup.paid', { accountId: m.id, topUpId: third.body.pending.topUpId })), 202);
   text?.script('throttle', 'throttle');
   const waiting = await m.api.post('/v1/generation-jobs', { feature: 'seo_meta', items: [{ productId: 'prod_bulk_1', input: { name: 'Linen Shirt' } }] }, { 'idempotency-key': 'tour-6' });
   ok(waiting, 202);
@@ -194,6 +213,10 @@ export async function tourEveryFunction(stack: LocalStack, text?: FakeConverse):
   ok(await m.api.get(`/v1/generations/${described.body.id}`), 200);
   await makeDue(early.id);
   ok(await admin.get(`/v1/admin/accounts/${early.id}/credits`), 200);
+
+  // A writer that died after recording `topup.requested` (its outbox left for the hourly job, which relays it
+  // to the outbound queue and the bus once it is older than the relay's grace).
+  await deps().store.apply(m.id, { entries: [], guard: {}, events: [outboundEvent(new Date(), 'topup.requested', m.id, { topUpId: 'tu_tour_left', packId: 'pack_50', trigger: 'auto' })] });
 
   // A month on: the hourly refresh finds the accounts due and refreshes them. Tokens follow the service
   // clock, so none is used after the jump.

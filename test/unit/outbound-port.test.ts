@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { compose } from '../../functions/composition/compose.ts';
 import { creditStore } from '../../functions/composition/credit-store.ts';
-import { outbound, queueOutbound } from '../../functions/composition/outbound.ts';
+import { outbound } from '../../functions/composition/outbound.ts';
+import { SqsOutboundQueue } from '../../functions/adapters/outbound-queue.ts';
 import { outboundEvent } from '../../functions/core/outbound.ts';
 import type { QueueMessage } from '../../functions/adapters/sqs-queue.ts';
 
@@ -24,12 +25,13 @@ describe('the outbound port', () => {
     expect(() => compose('writer', [creditStore, outbound], [], { ...env, OUTBOUND_QUEUE_URL: undefined })).toThrow(/OUTBOUND_QUEUE_URL/);
   });
 
-  it('given events, then the queue gets one message per event, its id the event id and its body the event', async () => {
+  it('given events (one of them listed twice), then the queue gets one message per event, its body the event, under batch ids unique within the send', async () => {
     const sent: QueueMessage[] = [];
-    const q = queueOutbound({ send: async (m) => void sent.push(...m) });
+    const q = new SqsOutboundQueue({ send: async (m) => void sent.push(...m) });
     const events = [outboundEvent(new Date(), 'credits.reset', 'acct_1', { plan: 'pro' }), outboundEvent(new Date(), 'credits.low_balance', 'acct_1', { threshold: 0.5 })];
-    await q.enqueue(events);
-    expect(sent).toEqual(events.map((e) => ({ id: e.id, body: JSON.stringify(e) })));
+    await q.enqueue([...events, events[0]!]);
+    expect(sent.map((m) => m.body)).toEqual([...events, events[0]!].map((e) => JSON.stringify(e)));
+    expect(new Set(sent.map((m) => m.id)).size).toBe(3);
     expect(sent.every((m) => /^[A-Za-z0-9_-]{1,80}$/.test(m.id))).toBe(true);
   });
 });
