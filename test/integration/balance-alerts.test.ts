@@ -2,15 +2,18 @@
  * Balance alerts over the local stack (dynalite, real HTTP, the functions' bundles): each threshold's
  * `low_balance` and `credits_depleted` exactly once under concurrent generations, `credits_recovered` once
  * per dip after a grant, a top-up or a reset, and a new period (refresh) re-arming them. Each alert is seen
- * twice: as the merchant's notification and as the outbound event recorded on the balance item (the
- * outbox; no function relays it in this stack, so every event the changes recorded is still there).
+ * twice: as the merchant's notification and as the outbound event a webhook endpoint of the platform
+ * received (the writers relay their outbox to the outbound queue; what a relay has not sent yet is still
+ * in the outbox). Events are counted by id: delivery is at least once, and a receiver dedupes on the id.
  */
-import { describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { applyPlan } from '../../functions/core/credits.ts';
-import type { OutboundEvent } from '../../functions/core/outbound.ts';
+import { OUTBOUND_EVENT_TYPES, type OutboundEvent } from '../../functions/core/outbound.ts';
+import { ADMIN_SCOPE } from '../../lib/wiring.ts';
+import { startReceiver, type Receiver } from '../support/webhook-receiver.ts';
 import { deps } from '../../lib/local/deps.ts';
 import { billingEvent, deliverAndSettle } from '../support/billing.ts';
-import { freshAccount, useStack, type Api } from '../support/stack.ts';
+import { apiFor, freshAccount, useStack, type Api } from '../support/stack.ts';
 
 const ctx = useStack({ env: { RATE_LIMIT_MAX_ATTEMPTS: '1000' } });
 const body = { feature: 'product_description', productId: 'prod_alerts', input: { name: 'Linen Apron' } };
@@ -20,7 +23,23 @@ async function alertNotes(api: Api): Promise<Array<{ type: string; threshold?: n
   const items = (await api.get('/v1/notifications?limit=100')).body.items as Array<{ type: string; threshold?: number; message: string }>;
   return items.filter((n) => ALERT_TYPES.includes(n.type)).reverse();
 }
-const outbox = async (id: string): Promise<OutboundEvent[]> => (await deps().store.getAccount(id))!.outbox;
+let receiver: Receiver;
+beforeAll(async () => {
+  receiver = await startReceiver([200]);
+  const admin = apiFor(ctx.stack, await ctx.stack.token(freshAccount('admin'), [ADMIN_SCOPE]));
+  expect((await admin.post('/v1/admin/webhook-endpoints', { url: receiver.url, events: OUTBOUND_EVENT_TYPES })).status).toBe(201);
+});
+afterAll(async () => receiver?.close());
+
+/** The account's events: delivered to the endpoint, then those still waiting in its outbox; once each by id. */
+async function outbox(id: string): Promise<OutboundEvent[]> {
+  await ctx.stack.queues.idle('outbound');
+  const delivered = receiver.received.map((r) => JSON.parse(r.body) as OutboundEvent).filter((e) => e.data.accountId === id);
+  const waiting = (await deps().store.getAccount(id))!.outbox;
+  const byId = new Map<string, OutboundEvent>();
+  for (const e of [...delivered, ...waiting]) if (!byId.has(e.id)) byId.set(e.id, e);
+  return [...byId.values()].sort((a, b) => a.createdAt.localeCompare(b.createdAt) || a.id.localeCompare(b.id));
+}
 const alertEvents = async (id: string) => (await outbox(id)).filter((e) => e.type.startsWith('credits.') && ['credits.low_balance', 'credits.depleted', 'credits.recovered'].includes(e.type));
 const summary = (events: OutboundEvent[]) => events.map((e) => `${e.type}${e.data.threshold === undefined ? '' : `@${e.data.threshold}`}`);
 
@@ -91,9 +110,10 @@ describe('balance alerts', () => {
     await expect.poll(async () => (await alertNotes(api)).length).toBe(3);
     await applyPlan(deps(), id, 'plus', new Date().toISOString());
     const events = await outbox(id);
-    const reset = events.findIndex((e) => e.type === 'credits.reset');
-    expect(reset).toBeGreaterThan(0);
-    expect(events[reset + 1]).toMatchObject({ type: 'credits.recovered', data: { threshold: 0.2, available: 100 } });
+    // Recorded by the reset's own write: the same instant (their delivery order is the endpoint's to sort out).
+    const reset = events.find((e) => e.type === 'credits.reset')!;
+    expect(reset).toBeDefined();
+    expect(events.filter((e) => e.createdAt === reset.createdAt && e.type === 'credits.recovered')).toMatchObject([{ data: { threshold: 0.2, available: 100 } }]);
     expect((await alertNotes(api)).filter((n) => n.type === 'credits_recovered')).toHaveLength(1);
     // The reset began a new alert period: 51 of the new 100 charged, the 50% alert fires again.
     expect((await generateAll(api, 51)).every((s) => s === 201)).toBe(true);
@@ -112,8 +132,10 @@ describe('balance alerts', () => {
       // A token issued on the moved clock (the first one has expired there).
       const api = await ctx.api(id);
       expect((await api.get('/v1/credits')).body.credits.available).toBe(25);
-      const types = (await outbox(id)).map((e) => e.type);
-      expect(types.slice(-2)).toEqual(['credits.refreshed', 'credits.recovered']);
+      // The refresh's own write records both, at one instant, after everything before it.
+      const events = await outbox(id);
+      const last = events.at(-1)!.createdAt;
+      expect(events.filter((e) => e.createdAt === last).map((e) => e.type).sort()).toEqual(['credits.recovered', 'credits.refreshed']);
       expect((await alertNotes(api)).filter((n) => n.type === 'credits_recovered')).toMatchObject([{ threshold: 0.2, message: 'Your AI credits are back to 25.' }]);
       expect((await generateAll(api, 25)).every((s) => s === 201)).toBe(true);
       await expect.poll(async () => summary(await alertEvents(id)).filter((t) => t === 'credits.depleted')).toHaveLength(2);
