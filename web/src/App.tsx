@@ -6,6 +6,7 @@ import { Banners } from './components/Banners.tsx';
 import { DevBar } from './components/DevBar.tsx';
 import { Toasts } from './components/Toasts.tsx';
 import { TopNav } from './components/TopNav.tsx';
+import { HistoryDrawer } from './components/HistoryDrawer.tsx';
 import { TopUpModal } from './components/TopUpModal.tsx';
 import { UpgradeModal } from './components/UpgradeModal.tsx';
 import { BlogPage } from './pages/BlogPage.tsx';
@@ -93,6 +94,7 @@ export function App() {
       </div>
       {ready && modal?.kind === 'upgrade' && <UpgradeModal reason={modal.reason} />}
       {ready && modal?.kind === 'topup' && <TopUpModal reason={modal.reason} />}
+      {ready && modal?.kind === 'history' && <HistoryDrawer key={`${modal.productId}/${modal.field}`} productId={modal.productId} field={modal.field} label={modal.label} />}
       <Toasts />
     </>
   );

@@ -8,9 +8,13 @@ import type {
   AppNotification,
   BlogPost,
   Catalog,
+  ContentChange,
+  ContentField,
+  ContentVersion,
   CreditsView,
   FeatureId,
   Generation,
+  GenerationSummary,
   InputOf,
   LedgerItem,
   Page,
@@ -187,7 +191,22 @@ export const api = {
   select: <F extends FeatureId>(id: string, index: number) =>
     request<Generation<F>>('POST', `/v1/generations/${enc(id)}/select`, { body: { index } }),
 
+  /** The account's generations of one product and feature, newest first (kept unselected for the generation TTL). */
+  generations: (productId: string, feature: FeatureId, limit: number, cursor?: string | null) =>
+    request<Page<GenerationSummary>>(
+      'GET',
+      `/v1/generations?productId=${enc(productId)}&feature=${enc(feature)}&limit=${limit}${cursor ? `&cursor=${enc(cursor)}` : ''}`,
+    ),
+
   productContent: (productId: string) => request<ProductContent>('GET', `/v1/products/${enc(productId)}/content`),
+  contentHistory: (productId: string, field: ContentField, cursor?: string | null) =>
+    request<Page<ContentVersion>>('GET', `/v1/products/${enc(productId)}/content/history?field=${enc(field)}${cursor ? `&cursor=${enc(cursor)}` : ''}`),
+  /** A manual edit, free: each field given becomes a version. */
+  editContent: (productId: string, edit: { description?: string; seo?: { title: string; description: string } }) =>
+    request<ContentChange>('PUT', `/v1/products/${enc(productId)}/content`, { body: edit }),
+  /** Free: the version's value becomes current again, as a new version. */
+  restoreContent: (productId: string, versionId: string) =>
+    request<ContentChange>('POST', `/v1/products/${enc(productId)}/content/restore`, { body: { versionId } }),
 
   createUpload: (contentType: string, bytes: number) => request<Upload>('POST', '/v1/uploads', { body: { contentType, bytes } }),
 

@@ -3,11 +3,13 @@
  * Small enough that a state library would weigh more than the state.
  */
 import { useEffect, useState } from 'preact/hooks';
-import type { Catalog, CreditsView, Generation, RuntimeConfig } from './types.ts';
+import type { Catalog, ContentField, CreditsView, Generation, RuntimeConfig } from './types.ts';
 
 export type ModalState =
   | { kind: 'upgrade'; reason: string }
   | { kind: 'topup'; reason?: string }
+  /** A product field's versions, newest first, each restorable (the Edit product page's History). */
+  | { kind: 'history'; productId: string; field: ContentField; label: string }
   | null;
 
 export interface Toast {
@@ -62,6 +64,8 @@ export interface AppState {
   generations: Record<string, Generation>;
   /** Banners the merchant closed, by key (e.g. the attempts warning of one rate window). */
   dismissed: string[];
+  /** Bumped when a product's content changed outside its page (a restore from the history): it reads it again. */
+  contentChanged: number;
 }
 
 type Listener = () => void;
@@ -81,6 +85,7 @@ let state: AppState = {
   clockOffset: 0,
   generations: {},
   dismissed: [],
+  contentChanged: 0,
 };
 const listeners = new Set<Listener>();
 

@@ -20,6 +20,7 @@ import type {
   BlogVariant as BlogVariantShape,
   DesignVariant as DesignVariantShape,
   Generation as GenerationShape,
+  GenerationSummary as GenerationSummaryShape,
   ImageVariant as ImageVariantShape,
   LockedVariant as LockedVariantShape,
   ProductContent as ProductContentShape,
@@ -28,6 +29,7 @@ import type {
   Upload as UploadShape,
 } from '../../functions/routes/shapes/generations.ts';
 import type { Notification } from '../../functions/routes/shapes/notifications.ts';
+import type { ContentChange as ContentChangeShape, ContentVersion as ContentVersionShape } from '../../functions/routes/shapes/content-history.ts';
 
 export type { FeatureId, PlanId, Tone };
 
@@ -111,6 +113,16 @@ export type Generation<F extends FeatureId = FeatureId> = Omit<z.infer<typeof Ge
 };
 
 export type ProductContent = z.infer<typeof ProductContentShape>;
+/** One of the account's generations as `GET /v1/generations` lists it (no variants). */
+export type GenerationSummary = z.infer<typeof GenerationSummaryShape>;
+
+// ---- Content history --------------------------------------------------------------------------------
+
+/** One value a product field had (`GET /v1/products/{id}/content/history`), newest first. */
+export type ContentVersion = z.infer<typeof ContentVersionShape>;
+export type ContentField = ContentVersion['field'];
+/** What a manual edit or a restore wrote. */
+export type ContentChange = z.infer<typeof ContentChangeShape>;
 
 // ---- Blog, notifications, uploads -----------------------------------------------------------------
 
