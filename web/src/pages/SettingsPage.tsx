@@ -14,6 +14,7 @@ import { formatDate, formatDateTime, plainMessage } from '../format.ts';
 import { groupLedger, type LedgerRow } from '../ledger.ts';
 import { useAction, useList } from '../hooks.ts';
 import { openModal, useAppState } from '../store.ts';
+import { notificationTitle, type NotificationFacts } from '../notifications.ts';
 import type { AppNotification, Catalog, CreditsView, LedgerItem, Usage } from '../types.ts';
 
 /** Rows the history reads at a time (a screenful; the API allows up to the catalog's `ledgerPage.max`). */
@@ -581,6 +582,9 @@ function Notifications() {
           <li key={n.id} class={`notif${n.readAt ? ' is-read' : ''}`} data-testid="notification-item" data-type={n.type} data-read={n.readAt ? 'true' : 'false'}>
             <span class="notif-dot" aria-hidden="true" />
             <div class="notif-text">
+              <p class="notif-title" data-testid="notification-title">
+                {notificationTitle(n as NotificationFacts)}
+              </p>
               <p>{plainMessage(n.message, n.createdAt)}</p>
               <span class="muted small">
                 {formatDateTime(n.createdAt)}
