@@ -7,6 +7,8 @@ import type {
   ApiErrorBody,
   AppNotification,
   BlogPost,
+  BrandVoice,
+  BrandVoiceRequest,
   Catalog,
   ContentChange,
   ContentField,
@@ -209,6 +211,9 @@ export const api = {
     request<ContentChange>('POST', `/v1/products/${enc(productId)}/content/restore`, { body: { versionId } }),
 
   createUpload: (contentType: string, bytes: number) => request<Upload>('POST', '/v1/uploads', { body: { contentType, bytes } }),
+
+  brandVoice: () => request<BrandVoice>('GET', '/v1/brand-voice'),
+  saveBrandVoice: (voice: BrandVoiceRequest) => request<BrandVoice>('PUT', '/v1/brand-voice', { body: voice }),
 
   notifications: () => request<Page<AppNotification>>('GET', '/v1/notifications'),
   markRead: (id: string) => request<unknown>('POST', `/v1/notifications/${enc(id)}/read`, { body: {} }),

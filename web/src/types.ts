@@ -130,6 +130,30 @@ export type BlogPost = z.infer<typeof BlogPostShape>;
 export type AppNotification = z.infer<typeof Notification>;
 export type Upload = z.infer<typeof UploadShape>;
 
+// ---- Brand voice (`GET`/`PUT /v1/brand-voice`) ---------------------------------------------------------
+
+/**
+ * Stated from the contract (API.md, "Brand voice and languages") while the route's shape is not on main
+ * yet; to be inferred from functions/routes/shapes/brand-voice.ts once it is.
+ */
+export type Language = 'en' | 'fil';
+export interface BrandVoice {
+  tone: Tone;
+  audience: string | null;
+  avoidWords: string[];
+  alwaysMention: string[];
+  language: Language;
+  /** null: never set (the defaults). */
+  updatedAt: string | null;
+}
+export interface BrandVoiceRequest {
+  tone: Tone;
+  audience?: string;
+  avoidWords?: string[];
+  alwaysMention?: string[];
+  language: Language;
+}
+
 // ---- Errors -------------------------------------------------------------------------------------
 
 /**

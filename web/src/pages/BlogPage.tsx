@@ -42,7 +42,7 @@ export function BlogPage() {
 
   const generate = () => {
     if (!topic.trim()) return;
-    const input: InputOf<'blog_post'> = { topic: topic.trim(), tone, length, language: 'en' };
+    const input: InputOf<'blog_post'> = { topic: topic.trim(), tone, length };
     const kw = splitList(keywords);
     if (kw.length) input.keywords = kw.slice(0, 20);
     void g.generate(input);

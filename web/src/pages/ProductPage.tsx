@@ -95,7 +95,7 @@ export function featureLines(value: string): string[] {
 }
 
 function productInput(f: ProductForm): InputOf<'product_description'> {
-  const input: InputOf<'product_description'> = { name: f.name.trim(), tone: f.tone, language: 'en' };
+  const input: InputOf<'product_description'> = { name: f.name.trim(), tone: f.tone };
   if (f.category.trim()) input.category = f.category.trim();
   const features = featureLines(f.features);
   if (features.length) input.features = features;

@@ -7,6 +7,7 @@ import { api } from '../api.ts';
 import { ledgerCsv, readWholeLedger } from '../csv.ts';
 import { refreshCredits, reportError } from '../actions.ts';
 import { planLabel, useCatalog } from '../catalog.ts';
+import { BrandVoiceCard } from '../components/BrandVoiceCard.tsx';
 import { CardHead } from '../components/CardHead.tsx';
 import { CreditSources } from '../components/CreditSources.tsx';
 import { PageHeader } from '../components/PageHeader.tsx';
@@ -75,6 +76,7 @@ export function SettingsPage() {
       {credits ? <PlanCard credits={credits} /> : <p class="muted">Loading…</p>}
       {credits && <UsageByFeature available={credits.credits.available} />}
       {credits && <UsageChart period={credits.period} available={credits.credits.available} />}
+      <BrandVoiceCard />
       <LedgerTable />
       <Notifications />
     </div>
