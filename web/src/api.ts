@@ -6,6 +6,8 @@ import { getState, setState } from './store.ts';
 import type {
   ApiErrorBody,
   AppNotification,
+  AutoTopUp,
+  AutoTopUpRequest,
   BlogPost,
   BrandVoice,
   BrandVoiceRequest,
@@ -180,6 +182,8 @@ export const api = {
   usage: (groupBy: UsageGroupBy) => request<Usage>('GET', `/v1/credits/usage?groupBy=${enc(groupBy)}`),
   createTopUp: (packId: string, key: string) =>
     request<TopUp>('POST', '/v1/credits/top-ups', { body: { packId }, idempotencyKey: key }),
+  autoTopUp: () => request<AutoTopUp>('GET', '/v1/credits/auto-top-up'),
+  saveAutoTopUp: (setting: AutoTopUpRequest) => request<AutoTopUp>('PUT', '/v1/credits/auto-top-up', { body: setting }),
   topUps: () => request<Page<TopUp> | TopUp[]>('GET', '/v1/credits/top-ups'),
 
   generate: <F extends FeatureId>(feature: F, input: InputOf<F>, productId?: string) =>

@@ -154,6 +154,22 @@ export interface BrandVoiceRequest {
   language: Language;
 }
 
+// ---- Auto top-up (`GET`/`PUT /v1/credits/auto-top-up`) ----------------------------------------------
+
+/** Stated from the contract (API.md, "Auto top-up") until the route's shape is on main. `{ enabled: false }` by default. */
+export interface AutoTopUp {
+  enabled: boolean;
+  packId?: string;
+  thresholdCredits?: number;
+  monthlyLimit?: number;
+}
+export interface AutoTopUpRequest {
+  enabled: boolean;
+  packId: string;
+  thresholdCredits: number;
+  monthlyLimit: number;
+}
+
 // ---- Errors -------------------------------------------------------------------------------------
 
 /**

@@ -3,9 +3,11 @@
  * service clock. Each behaviour of the page can then be shown in a minute.
  */
 import { useEffect, useState } from 'preact/hooks';
-import { changePlanLocally, setClockOffset, switchAccount } from '../actions.ts';
+import { api, itemsOf } from '../api.ts';
+import { changePlanLocally, refreshCredits, reportError, setClockOffset, switchAccount } from '../actions.ts';
+import { autoTopUps } from './AutoTopUpCard.tsx';
 import { useAppState } from '../store.ts';
-import type { PlanId } from '../types.ts';
+import type { PlanId, TopUp } from '../types.ts';
 
 const PRESETS = ['acct_demo', 'acct_free_shop', 'acct_plus_shop', 'acct_pro_shop'];
 const HOUR = 3600;
@@ -137,9 +139,61 @@ export function DevBar() {
                 Reset
               </button>
             </div>
+            <AutoTopUpSimulator />
           </div>
         )}
       </div>
     </section>
+  );
+}
+
+/**
+ * The billing system's side of an auto top-up: the service created it pending for the saved card;
+ * Pay or Fail answers it through the local checkout (the signed `topup.paid` / `topup.failed` webhook).
+ */
+function AutoTopUpSimulator() {
+  const available = useAppState((s) => s.credits?.credits.available);
+  const paid = useAppState((s) => s.credits?.topUpAvailable ?? false);
+  const [pending, setPending] = useState<TopUp | null>(null);
+  const [busy, setBusy] = useState(false);
+
+  const look = () =>
+    api
+      .topUps()
+      .then((p) => setPending(autoTopUps(itemsOf(p)).find((t) => t.status === 'pending') ?? null))
+      .catch(() => setPending(null));
+  useEffect(() => {
+    if (paid) void look();
+    else setPending(null);
+  }, [available, paid]);
+
+  if (!pending) return null;
+  const settle = async (what: 'pay' | 'cancel') => {
+    setBusy(true);
+    try {
+      const url = new URL(pending.checkoutUrl, location.href);
+      url.search = '';
+      url.pathname += `/${what}`;
+      const res = await fetch(url, { method: 'POST', headers: { accept: 'application/json' } });
+      if (!res.ok) throw new Error(`The local checkout answered ${res.status}.`);
+      // The webhook lands through the bus: the balance follows it.
+      await refreshCredits();
+      await look();
+    } catch (err) {
+      reportError(err, 'The checkout simulator failed');
+    } finally {
+      setBusy(false);
+    }
+  };
+  return (
+    <div class="devbar-group" role="group" aria-labelledby="dev-auto-label" data-testid="dev-auto-top-up" data-id={pending.id}>
+      <span id="dev-auto-label">Auto top-up {pending.credits} credits, card:</span>
+      <button type="button" class="button small" disabled={busy} onClick={() => void settle('pay')} data-testid="dev-auto-top-up-pay">
+        Pay
+      </button>
+      <button type="button" class="button small ghost" disabled={busy} onClick={() => void settle('cancel')} data-testid="dev-auto-top-up-fail">
+        Fail
+      </button>
+    </div>
   );
 }

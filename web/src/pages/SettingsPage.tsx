@@ -7,6 +7,7 @@ import { api } from '../api.ts';
 import { ledgerCsv, readWholeLedger } from '../csv.ts';
 import { refreshCredits, reportError } from '../actions.ts';
 import { planLabel, useCatalog } from '../catalog.ts';
+import { AutoTopUpCard } from '../components/AutoTopUpCard.tsx';
 import { BrandVoiceCard } from '../components/BrandVoiceCard.tsx';
 import { CardHead } from '../components/CardHead.tsx';
 import { CreditSources } from '../components/CreditSources.tsx';
@@ -74,6 +75,7 @@ export function SettingsPage() {
     <div class="page">
       <PageHeader section="Settings" href="#/settings" page="AI Credits" />
       {credits ? <PlanCard credits={credits} /> : <p class="muted">Loading…</p>}
+      {credits && <AutoTopUpCard paid={credits.topUpAvailable} available={credits.credits.available} />}
       {credits && <UsageByFeature available={credits.credits.available} />}
       {credits && <UsageChart period={credits.period} available={credits.credits.available} />}
       <BrandVoiceCard />

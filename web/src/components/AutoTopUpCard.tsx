@@ -1,0 +1,210 @@
+/**
+ * Settings › Auto top-up (`GET`/`PUT /v1/credits/auto-top-up`, paid plans): when the balance falls
+ * below the threshold the service creates one top-up of the chosen pack for the billing system to
+ * charge the saved card, at most the monthly limit a calendar month. The last automatic top-ups are
+ * listed from `GET /v1/credits/top-ups`. A free merchant sees the way to a paid plan instead.
+ */
+import { useEffect, useState } from 'preact/hooks';
+import { api, itemsOf } from '../api.ts';
+import { useCatalog } from '../catalog.ts';
+import { formatDateTime, formatPrice, plural } from '../format.ts';
+import { useAction } from '../hooks.ts';
+import { openModal, pushToast, useAppState } from '../store.ts';
+import type { AutoTopUp, TopUp, TopUpPack } from '../types.ts';
+import { CardHead } from './CardHead.tsx';
+
+/** The contract's ranges (API.md, Auto top-up). */
+const THRESHOLD = { min: 1, max: 10000 };
+const LIMIT = { min: 1, max: 10 };
+const ATTEMPTS_SHOWN = 5;
+
+const STATUS_WORDS: Record<TopUp['status'], string> = { pending: 'Waiting for the card payment', paid: 'Paid', failed: 'Payment failed' };
+
+/** "50 credits · $5.00". */
+const packName = (p: TopUpPack) => `${plural(p.credits, 'credit')} · ${formatPrice(p.price)}`;
+
+/** Top-ups the service started by itself (`trigger: "auto"`; older answers carry no trigger). */
+export function autoTopUps(list: readonly TopUp[]): TopUp[] {
+  return list.filter((t) => (t as TopUp & { trigger?: string }).trigger === 'auto');
+}
+
+interface Form {
+  enabled: boolean;
+  packId: string;
+  threshold: string;
+  limit: string;
+}
+
+export function AutoTopUpCard({ paid, available }: { paid: boolean; available: number }) {
+  const { packs } = useCatalog();
+  const session = useAppState((s) => s.session);
+  const [setting, setSetting] = useState<AutoTopUp | null>(null);
+  const [form, setForm] = useState<Form>({ enabled: false, packId: packs[0]?.id ?? '', threshold: '10', limit: '3' });
+  const [attempts, setAttempts] = useState<TopUp[] | null>(null);
+  const [loadError, setLoadError] = useState<string | null>(null);
+  const { busy, run } = useAction('Could not save the auto top-up');
+
+  const apply = (s: AutoTopUp) => {
+    setSetting(s);
+    setForm((f) => ({
+      enabled: s.enabled,
+      packId: s.packId ?? f.packId,
+      threshold: s.thresholdCredits !== undefined ? String(s.thresholdCredits) : f.threshold,
+      limit: s.monthlyLimit !== undefined ? String(s.monthlyLimit) : f.limit,
+    }));
+  };
+
+  useEffect(() => {
+    if (!paid) return;
+    api
+      .autoTopUp()
+      .then((s) => {
+        apply(s);
+        setLoadError(null);
+      })
+      // In the card: the rest of Settings works without it.
+      .catch((err) => setLoadError(err instanceof Error ? err.message : String(err)));
+  }, [paid, session]);
+
+  // The attempts follow the balance: a top-up started or paid moves it.
+  useEffect(() => {
+    if (!paid) return;
+    api
+      .topUps()
+      .then((p) => setAttempts(autoTopUps(itemsOf(p)).slice(0, ATTEMPTS_SHOWN)))
+      .catch(() => setAttempts([]));
+  }, [paid, session, available, setting?.enabled]);
+
+  if (!paid) {
+    return (
+      <section class="card" aria-labelledby="auto-title" data-testid="auto-top-up">
+        <CardHead id="auto-title" title="Auto top-up" note="Buy credits automatically when your balance runs low, so generating never stops." />
+        <div class="upgrade-prompt" data-testid="auto-top-up-free">
+          <p class="muted">Auto top-up comes with the paid plans, which can buy credits.</p>
+          <button type="button" class="button primary" onClick={() => openModal({ kind: 'upgrade', reason: 'Auto top-up comes with the paid plans.' })} data-testid="auto-top-up-upgrade">
+            Upgrade
+          </button>
+        </div>
+      </section>
+    );
+  }
+
+  const threshold = Number(form.threshold);
+  const limit = Number(form.limit);
+  const problem =
+    !Number.isInteger(threshold) || threshold < THRESHOLD.min || threshold > THRESHOLD.max
+      ? `The threshold is a whole number of credits from ${THRESHOLD.min} to ${THRESHOLD.max.toLocaleString()}.`
+      : !Number.isInteger(limit) || limit < LIMIT.min || limit > LIMIT.max
+        ? `The monthly limit is from ${LIMIT.min} to ${LIMIT.max} top-ups.`
+        : !packs.some((p) => p.id === form.packId)
+          ? 'Choose a pack.'
+          : null;
+  const pack = packs.find((p) => p.id === form.packId);
+
+  const save = async (e: Event) => {
+    e.preventDefault();
+    if (problem) return;
+    const saved = await run(() => api.saveAutoTopUp({ enabled: form.enabled, packId: form.packId, thresholdCredits: threshold, monthlyLimit: limit }));
+    if (!saved) return;
+    apply(saved);
+    pushToast({
+      kind: 'success',
+      title: saved.enabled ? 'Auto top-up on' : 'Auto top-up off',
+      message: saved.enabled ? `Below ${plural(threshold, 'credit')}, ${pack ? packName(pack) : 'the pack'} is bought with your saved card, at most ${plural(limit, 'time')} a month.` : undefined,
+      ttlMs: 5000,
+    });
+  };
+
+  return (
+    <section class="card" aria-labelledby="auto-title" data-testid="auto-top-up">
+      <CardHead id="auto-title" title="Auto top-up" note="Buy credits automatically with your saved card when your balance runs low." />
+      {loadError && (
+        <p class="field-error" data-testid="auto-top-up-error">
+          The auto top-up setting could not be read: {loadError}
+        </p>
+      )}
+      <p data-testid="auto-top-up-status" data-enabled={String(setting?.enabled ?? false)}>
+        {setting?.enabled ? (
+          <span class="badge success">On</span>
+        ) : (
+          <span class="badge">Off</span>
+        )}{' '}
+        {setting?.enabled && setting.thresholdCredits !== undefined
+          ? `Below ${plural(setting.thresholdCredits, 'credit')}, one top-up at a time, at most ${plural(setting.monthlyLimit ?? 0, 'time')} a month.`
+          : 'No credits are bought automatically.'}
+      </p>
+      <form class="form-grid" onSubmit={save} data-testid="auto-top-up-form">
+        <div class="field span-2 checkbox-field">
+          <input id="auto-enabled" type="checkbox" checked={form.enabled} onChange={(e) => setForm({ ...form, enabled: e.currentTarget.checked })} data-testid="auto-top-up-enabled" />
+          <label for="auto-enabled">Top up automatically</label>
+        </div>
+        <div class="field">
+          <label for="auto-threshold">When credits fall below</label>
+          <input
+            id="auto-threshold"
+            type="number"
+            inputMode="numeric"
+            min={THRESHOLD.min}
+            max={THRESHOLD.max}
+            step={1}
+            value={form.threshold}
+            onInput={(e) => setForm({ ...form, threshold: e.currentTarget.value })}
+            data-testid="auto-top-up-threshold"
+          />
+        </div>
+        <div class="field">
+          <label for="auto-pack">Buy</label>
+          <select id="auto-pack" value={form.packId} onChange={(e) => setForm({ ...form, packId: e.currentTarget.value })} data-testid="auto-top-up-pack">
+            {packs.map((p) => (
+              <option key={p.id} value={p.id}>
+                {packName(p)}
+              </option>
+            ))}
+          </select>
+        </div>
+        <div class="field">
+          <label for="auto-limit">At most, per month</label>
+          <input
+            id="auto-limit"
+            type="number"
+            inputMode="numeric"
+            min={LIMIT.min}
+            max={LIMIT.max}
+            step={1}
+            value={form.limit}
+            onInput={(e) => setForm({ ...form, limit: e.currentTarget.value })}
+            aria-describedby="auto-limit-hint"
+            data-testid="auto-top-up-limit"
+          />
+          <span id="auto-limit-hint" class="hint">
+            Top-ups a calendar month (UTC), {LIMIT.min}–{LIMIT.max}.
+          </span>
+        </div>
+        <div class="span-2 row wrap">
+          <button type="submit" class="button primary" aria-disabled={problem || busy ? 'true' : undefined} aria-busy={busy} aria-describedby={problem ? 'auto-problem' : undefined} data-testid="auto-top-up-save">
+            {busy ? 'Saving…' : 'Save'}
+          </button>
+        </div>
+        {problem && (
+          <p id="auto-problem" class="field-error span-2" data-testid="auto-top-up-problem">
+            {problem}
+          </p>
+        )}
+      </form>
+      <h3 class="subhead">Last automatic top-ups</h3>
+      {attempts === null && <p class="muted">Loading…</p>}
+      {attempts?.length === 0 && <p class="muted">None yet.</p>}
+      {attempts && attempts.length > 0 && (
+        <ul class="auto-attempts" role="list" data-testid="auto-top-up-attempts">
+          {attempts.map((t) => (
+            <li key={t.id} data-testid="auto-top-up-attempt" data-status={t.status} data-id={t.id}>
+              <span>{formatDateTime(t.createdAt)}</span>
+              <span>{plural(t.credits, 'credit')}</span>
+              <span class={t.status === 'failed' ? 'field-error' : 'muted'}>{STATUS_WORDS[t.status]}</span>
+            </li>
+          ))}
+        </ul>
+      )}
+    </section>
+  );
+}
