@@ -18,6 +18,11 @@ import type {
   CreditsView,
   FeatureId,
   Generation,
+  GenerationJob,
+  GenerationJobCreated,
+  JobFeature,
+  JobItemRequest,
+  ProductListItem,
   GenerationSummary,
   InputOf,
   LedgerItem,
@@ -203,6 +208,13 @@ export const api = {
       'GET',
       `/v1/generations?productId=${enc(productId)}&feature=${enc(feature)}&limit=${limit}${cursor ? `&cursor=${enc(cursor)}` : ''}`,
     ),
+
+  /** The account's products with stored content, a page at a time. */
+  products: (cursor?: string | null) => request<Page<ProductListItem>>('GET', `/v1/products${cursor ? `?cursor=${enc(cursor)}` : ''}`),
+  createJob: (body: { feature: JobFeature; items: JobItemRequest[]; skipExisting: boolean }, key: string) =>
+    request<GenerationJobCreated>('POST', '/v1/generation-jobs', { body, idempotencyKey: key }),
+  job: (id: string) => request<GenerationJob>('GET', `/v1/generation-jobs/${enc(id)}`),
+  cancelJob: (id: string) => request<GenerationJob>('POST', `/v1/generation-jobs/${enc(id)}/cancel`, { body: {} }),
 
   productContent: (productId: string) => request<ProductContent>('GET', `/v1/products/${enc(productId)}/content`),
   contentHistory: (productId: string, field: ContentField, cursor?: string | null) =>

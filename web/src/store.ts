@@ -3,13 +3,15 @@
  * Small enough that a state library would weigh more than the state.
  */
 import { useEffect, useState } from 'preact/hooks';
-import type { Catalog, ContentField, CreditsView, Generation, RuntimeConfig } from './types.ts';
+import type { Catalog, ContentField, CreditsView, Generation, JobFeature, JobItemRequest, RuntimeConfig } from './types.ts';
 
 export type ModalState =
   | { kind: 'upgrade'; reason: string }
   | { kind: 'topup'; reason?: string }
   /** A product field's versions, newest first, each restorable (the Edit product page's History). */
   | { kind: 'history'; productId: string; field: ContentField; label: string }
+  /** "Generate for selected": the cost and the balance, before the job is created. */
+  | { kind: 'job-confirm'; feature: JobFeature; items: JobItemRequest[]; skipExisting: boolean; skippedEstimate: number }
   | null;
 
 export interface Toast {
@@ -66,6 +68,8 @@ export interface AppState {
   dismissed: string[];
   /** Bumped when a product's content changed outside its page (a restore from the history): it reads it again. */
   contentChanged: number;
+  /** The bulk job this page follows (kept per account in localStorage, so a reload follows it still). */
+  activeJob: { id: string; feature: JobFeature } | null;
 }
 
 type Listener = () => void;
@@ -86,6 +90,7 @@ let state: AppState = {
   generations: {},
   dismissed: [],
   contentChanged: 0,
+  activeJob: null,
 };
 const listeners = new Set<Listener>();
 

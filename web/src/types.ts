@@ -170,6 +170,37 @@ export interface AutoTopUpRequest {
   monthlyLimit: number;
 }
 
+// ---- Catalogue and bulk jobs (`GET /v1/products`, `/v1/generation-jobs`) ----------------------------------
+
+/** Stated from the contract (API.md, "Bulk generation over the catalog") until the routes' shapes are on main. */
+export type JobFeature = 'product_description' | 'seo_meta';
+export type JobStatus = 'queued' | 'running' | 'completed' | 'canceled';
+export interface JobItemRequest {
+  productId: string;
+  input: InputOf<'product_description'>;
+}
+export interface GenerationJobCreated {
+  id: string;
+  status: JobStatus;
+  total: number;
+  skipped: number;
+  creditsHeld: number;
+}
+export interface GenerationJob extends GenerationJobCreated {
+  succeeded: number;
+  failed: number;
+  creditsCharged: number;
+  creditsRefunded: number;
+}
+/** One product the service holds content for (`GET /v1/products`): which fields are set, and when. */
+export interface ProductListItem {
+  productId: string;
+  description?: unknown;
+  seo?: unknown;
+  image?: unknown;
+  updatedAt?: string | null;
+}
+
 // ---- Errors -------------------------------------------------------------------------------------
 
 /**
