@@ -296,7 +296,9 @@ export function clearPendingTopUp(): void {
 export async function resumeAfterCheckout(): Promise<void> {
   if (getState().pendingTopUp) return;
   const list = await api.topUps().then(itemsOf).catch(() => []);
-  const newest = [...list].sort((a, b) => Date.parse(b.createdAt) - Date.parse(a.createdAt))[0];
+  // An auto top-up is charged to the saved card: it has no checkout to come back from.
+  const bought = list.filter((t) => (t as { trigger?: string }).trigger !== 'auto' && t.checkoutUrl);
+  const newest = [...bought].sort((a, b) => Date.parse(b.createdAt) - Date.parse(a.createdAt))[0];
   if (newest?.status === 'pending') {
     setPendingTopUp({
       id: newest.id,

@@ -156,12 +156,33 @@ export interface BrandVoiceRequest {
 
 // ---- Auto top-up (`GET`/`PUT /v1/credits/auto-top-up`) ----------------------------------------------
 
-/** Stated from the contract (API.md, "Auto top-up") until the route's shape is on main. `{ enabled: false }` by default. */
+/**
+ * Stated from the contract (API.md, "Auto top-up") and the autotopup branch's shape until that shape is
+ * on main (then inferred from functions/routes/shapes/auto-top-up.ts). `{ enabled: false }` by default;
+ * the state fields are optional here so an answer with the setting only still reads.
+ */
+export interface AutoTopUpAttempt {
+  id: string;
+  packId: string;
+  credits: number;
+  status: 'pending' | 'paid' | 'failed';
+  createdAt: string;
+  paidAt?: string;
+  failedAt?: string;
+}
 export interface AutoTopUp {
   enabled: boolean;
   packId?: string;
   thresholdCredits?: number;
   monthlyLimit?: number;
+  updatedAt?: string;
+  /** Why the service turned it off: three failed payments in a row, or a downgrade to free. */
+  disabledReason?: 'failures' | 'downgrade' | null;
+  pending?: { topUpId: string; packId: string } | null;
+  countThisMonth?: number;
+  consecutiveFailures?: number;
+  /** The newest auto top-ups. */
+  lastAttempts?: AutoTopUpAttempt[];
 }
 export interface AutoTopUpRequest {
   enabled: boolean;

@@ -1,16 +1,17 @@
 /**
  * Settings › Auto top-up (`GET`/`PUT /v1/credits/auto-top-up`, paid plans): when the balance falls
  * below the threshold the service creates one top-up of the chosen pack for the billing system to
- * charge the saved card, at most the monthly limit a calendar month. The last automatic top-ups are
- * listed from `GET /v1/credits/top-ups`. A free merchant sees the way to a paid plan instead.
+ * charge the saved card, at most the monthly limit a calendar month. The GET's state says what it did:
+ * the last automatic top-ups, the count this month, why it was turned off. A free merchant sees the way
+ * to a paid plan instead.
  */
 import { useEffect, useState } from 'preact/hooks';
-import { api, itemsOf } from '../api.ts';
+import { api } from '../api.ts';
 import { useCatalog } from '../catalog.ts';
 import { formatDateTime, formatPrice, plural } from '../format.ts';
 import { useAction } from '../hooks.ts';
 import { openModal, pushToast, useAppState } from '../store.ts';
-import type { AutoTopUp, TopUp, TopUpPack } from '../types.ts';
+import type { AutoTopUp, AutoTopUpAttempt, TopUpPack } from '../types.ts';
 import { CardHead } from './CardHead.tsx';
 
 /** The contract's ranges (API.md, Auto top-up). */
@@ -18,15 +19,15 @@ const THRESHOLD = { min: 1, max: 10000 };
 const LIMIT = { min: 1, max: 10 };
 const ATTEMPTS_SHOWN = 5;
 
-const STATUS_WORDS: Record<TopUp['status'], string> = { pending: 'Waiting for the card payment', paid: 'Paid', failed: 'Payment failed' };
+const STATUS_WORDS: Record<AutoTopUpAttempt['status'], string> = { pending: 'Waiting for the card payment', paid: 'Paid', failed: 'Payment failed' };
 
 /** "50 credits · $5.00". */
 const packName = (p: TopUpPack) => `${plural(p.credits, 'credit')} · ${formatPrice(p.price)}`;
 
-/** Top-ups the service started by itself (`trigger: "auto"`; older answers carry no trigger). */
-export function autoTopUps(list: readonly TopUp[]): TopUp[] {
-  return list.filter((t) => (t as TopUp & { trigger?: string }).trigger === 'auto');
-}
+const DISABLED_WHY: Record<string, string> = {
+  failures: 'It was turned off after three card payments failed in a row. Check the card, then turn it on again.',
+  downgrade: 'It was turned off when the plan changed to free.',
+};
 
 interface Form {
   enabled: boolean;
@@ -40,12 +41,14 @@ export function AutoTopUpCard({ paid, available }: { paid: boolean; available: n
   const session = useAppState((s) => s.session);
   const [setting, setSetting] = useState<AutoTopUp | null>(null);
   const [form, setForm] = useState<Form>({ enabled: false, packId: packs[0]?.id ?? '', threshold: '10', limit: '3' });
-  const [attempts, setAttempts] = useState<TopUp[] | null>(null);
   const [loadError, setLoadError] = useState<string | null>(null);
   const { busy, run } = useAction('Could not save the auto top-up');
 
+  // The merchant's unsaved changes are not overwritten by a read that follows the balance.
+  const [edited, setEdited] = useState(false);
   const apply = (s: AutoTopUp) => {
     setSetting(s);
+    setEdited(false);
     setForm((f) => ({
       enabled: s.enabled,
       packId: s.packId ?? f.packId,
@@ -54,26 +57,19 @@ export function AutoTopUpCard({ paid, available }: { paid: boolean; available: n
     }));
   };
 
+  // Read again when the balance moves: a charge may have requested a top-up, a payment settled one.
   useEffect(() => {
     if (!paid) return;
     api
       .autoTopUp()
       .then((s) => {
-        apply(s);
+        if (edited) setSetting(s);
+        else apply(s);
         setLoadError(null);
       })
       // In the card: the rest of Settings works without it.
       .catch((err) => setLoadError(err instanceof Error ? err.message : String(err)));
-  }, [paid, session]);
-
-  // The attempts follow the balance: a top-up started or paid moves it.
-  useEffect(() => {
-    if (!paid) return;
-    api
-      .topUps()
-      .then((p) => setAttempts(autoTopUps(itemsOf(p)).slice(0, ATTEMPTS_SHOWN)))
-      .catch(() => setAttempts([]));
-  }, [paid, session, available, setting?.enabled]);
+  }, [paid, session, available]);
 
   if (!paid) {
     return (
@@ -89,6 +85,10 @@ export function AutoTopUpCard({ paid, available }: { paid: boolean; available: n
     );
   }
 
+  const change = (patch: Partial<Form>) => {
+    setForm({ ...form, ...patch });
+    setEdited(true);
+  };
   const threshold = Number(form.threshold);
   const limit = Number(form.limit);
   const problem =
@@ -100,6 +100,7 @@ export function AutoTopUpCard({ paid, available }: { paid: boolean; available: n
           ? 'Choose a pack.'
           : null;
   const pack = packs.find((p) => p.id === form.packId);
+  const attempts = setting ? (setting.lastAttempts ?? []).slice(0, ATTEMPTS_SHOWN) : null;
 
   const save = async (e: Event) => {
     e.preventDefault();
@@ -133,9 +134,21 @@ export function AutoTopUpCard({ paid, available }: { paid: boolean; available: n
           ? `Below ${plural(setting.thresholdCredits, 'credit')}, one top-up at a time, at most ${plural(setting.monthlyLimit ?? 0, 'time')} a month.`
           : 'No credits are bought automatically.'}
       </p>
+      {setting?.enabled && setting.countThisMonth !== undefined && (
+        <p class="muted" data-testid="auto-top-up-month" data-count={setting.countThisMonth}>
+          {setting.countThisMonth} of {setting.monthlyLimit ?? '—'} this month
+          {setting.pending ? ' · one is waiting for the card payment' : ''}
+          {setting.consecutiveFailures ? ` · ${plural(setting.consecutiveFailures, 'failed payment')} in a row` : ''}
+        </p>
+      )}
+      {!setting?.enabled && setting?.disabledReason && (
+        <p class="field-error" data-testid="auto-top-up-disabled" data-reason={setting.disabledReason}>
+          {DISABLED_WHY[setting.disabledReason] ?? 'The service turned it off.'}
+        </p>
+      )}
       <form class="form-grid" onSubmit={save} data-testid="auto-top-up-form">
         <div class="field span-2 checkbox-field">
-          <input id="auto-enabled" type="checkbox" checked={form.enabled} onChange={(e) => setForm({ ...form, enabled: e.currentTarget.checked })} data-testid="auto-top-up-enabled" />
+          <input id="auto-enabled" type="checkbox" checked={form.enabled} onChange={(e) => change({ enabled: e.currentTarget.checked })} data-testid="auto-top-up-enabled" />
           <label for="auto-enabled">Top up automatically</label>
         </div>
         <div class="field">
@@ -148,13 +161,13 @@ export function AutoTopUpCard({ paid, available }: { paid: boolean; available: n
             max={THRESHOLD.max}
             step={1}
             value={form.threshold}
-            onInput={(e) => setForm({ ...form, threshold: e.currentTarget.value })}
+            onInput={(e) => change({ threshold: e.currentTarget.value })}
             data-testid="auto-top-up-threshold"
           />
         </div>
         <div class="field">
           <label for="auto-pack">Buy</label>
-          <select id="auto-pack" value={form.packId} onChange={(e) => setForm({ ...form, packId: e.currentTarget.value })} data-testid="auto-top-up-pack">
+          <select id="auto-pack" value={form.packId} onChange={(e) => change({ packId: e.currentTarget.value })} data-testid="auto-top-up-pack">
             {packs.map((p) => (
               <option key={p.id} value={p.id}>
                 {packName(p)}
@@ -172,7 +185,7 @@ export function AutoTopUpCard({ paid, available }: { paid: boolean; available: n
             max={LIMIT.max}
             step={1}
             value={form.limit}
-            onInput={(e) => setForm({ ...form, limit: e.currentTarget.value })}
+            onInput={(e) => change({ limit: e.currentTarget.value })}
             aria-describedby="auto-limit-hint"
             data-testid="auto-top-up-limit"
           />
@@ -192,7 +205,7 @@ export function AutoTopUpCard({ paid, available }: { paid: boolean; available: n
         )}
       </form>
       <h3 class="subhead">Last automatic top-ups</h3>
-      {attempts === null && <p class="muted">Loading…</p>}
+      {setting === null && !loadError && <p class="muted">Loading…</p>}
       {attempts?.length === 0 && <p class="muted">None yet.</p>}
       {attempts && attempts.length > 0 && (
         <ul class="auto-attempts" role="list" data-testid="auto-top-up-attempts">

@@ -3,11 +3,10 @@
  * service clock. Each behaviour of the page can then be shown in a minute.
  */
 import { useEffect, useState } from 'preact/hooks';
-import { api, itemsOf } from '../api.ts';
+import { api } from '../api.ts';
 import { changePlanLocally, refreshCredits, reportError, setClockOffset, switchAccount } from '../actions.ts';
-import { autoTopUps } from './AutoTopUpCard.tsx';
-import { useAppState } from '../store.ts';
-import type { PlanId, TopUp } from '../types.ts';
+import { getState, useAppState } from '../store.ts';
+import type { PlanId } from '../types.ts';
 
 const PRESETS = ['acct_demo', 'acct_free_shop', 'acct_plus_shop', 'acct_pro_shop'];
 const HOUR = 3600;
@@ -148,50 +147,53 @@ export function DevBar() {
 }
 
 /**
- * The billing system's side of an auto top-up: the service created it pending for the saved card;
- * Pay or Fail answers it through the local checkout (the signed `topup.paid` / `topup.failed` webhook).
+ * The billing system's side of an auto top-up: the service requested it for the saved card (the GET's
+ * `pending`); Pay or Fail answers it through the local billing simulator (the signed `topup.paid` /
+ * `topup.failed` webhook), as the card processor would.
  */
 function AutoTopUpSimulator() {
+  const accountId = useAppState((s) => s.accountId);
   const available = useAppState((s) => s.credits?.credits.available);
   const paid = useAppState((s) => s.credits?.topUpAvailable ?? false);
-  const [pending, setPending] = useState<TopUp | null>(null);
+  const [pending, setPending] = useState<{ topUpId: string; packId: string } | null>(null);
   const [busy, setBusy] = useState(false);
+  const packs = useAppState((s) => s.catalog?.packs ?? []);
 
   const look = () =>
     api
-      .topUps()
-      .then((p) => setPending(autoTopUps(itemsOf(p)).find((t) => t.status === 'pending') ?? null))
+      .autoTopUp()
+      .then((s) => setPending(s.pending ?? null))
       .catch(() => setPending(null));
   useEffect(() => {
     if (paid) void look();
     else setPending(null);
-  }, [available, paid]);
+  }, [available, paid, accountId]);
 
   if (!pending) return null;
-  const settle = async (what: 'pay' | 'cancel') => {
+  const credits = packs.find((p) => p.id === pending.packId)?.credits;
+  const settle = async (what: 'pay' | 'fail') => {
     setBusy(true);
     try {
-      const url = new URL(pending.checkoutUrl, location.href);
-      url.search = '';
-      url.pathname += `/${what}`;
-      const res = await fetch(url, { method: 'POST', headers: { accept: 'application/json' } });
-      if (!res.ok) throw new Error(`The local checkout answered ${res.status}.`);
-      // The webhook lands through the bus: the balance follows it.
+      const res = await fetch(`${getState().config.apiBaseUrl}/local/top-ups/${encodeURIComponent(accountId)}/${encodeURIComponent(pending.topUpId)}/${what}`, {
+        method: 'POST',
+        headers: { accept: 'application/json' },
+      });
+      if (!res.ok) throw new Error(`The billing simulator answered ${res.status}.`);
       await refreshCredits();
       await look();
     } catch (err) {
-      reportError(err, 'The checkout simulator failed');
+      reportError(err, 'The billing simulator failed');
     } finally {
       setBusy(false);
     }
   };
   return (
-    <div class="devbar-group" role="group" aria-labelledby="dev-auto-label" data-testid="dev-auto-top-up" data-id={pending.id}>
-      <span id="dev-auto-label">Auto top-up {pending.credits} credits, card:</span>
+    <div class="devbar-group" role="group" aria-labelledby="dev-auto-label" data-testid="dev-auto-top-up" data-id={pending.topUpId}>
+      <span id="dev-auto-label">Auto top-up{credits ? ` of ${credits} credits` : ''} on the card:</span>
       <button type="button" class="button small" disabled={busy} onClick={() => void settle('pay')} data-testid="dev-auto-top-up-pay">
         Pay
       </button>
-      <button type="button" class="button small ghost" disabled={busy} onClick={() => void settle('cancel')} data-testid="dev-auto-top-up-fail">
+      <button type="button" class="button small ghost" disabled={busy} onClick={() => void settle('fail')} data-testid="dev-auto-top-up-fail">
         Fail
       </button>
     </div>
