@@ -5,7 +5,7 @@
  * the last automatic top-ups, the count this month, why it was turned off. A free merchant sees the way
  * to a paid plan instead.
  */
-import { useEffect, useState } from 'preact/hooks';
+import { useEffect, useRef, useState } from 'preact/hooks';
 import { api } from '../api.ts';
 import { useCatalog } from '../catalog.ts';
 import { formatDateTime, formatPrice, plural } from '../format.ts';
@@ -45,10 +45,11 @@ export function AutoTopUpCard({ paid, available }: { paid: boolean; available: n
   const { busy, run } = useAction('Could not save the auto top-up');
 
   // The merchant's unsaved changes are not overwritten by a read that follows the balance.
-  const [edited, setEdited] = useState(false);
+  // A ref, not state: the read in flight must see edits made after it started.
+  const edited = useRef(false);
   const apply = (s: AutoTopUp) => {
     setSetting(s);
-    setEdited(false);
+    edited.current = false;
     setForm((f) => ({
       enabled: s.enabled,
       packId: s.packId ?? f.packId,
@@ -63,7 +64,7 @@ export function AutoTopUpCard({ paid, available }: { paid: boolean; available: n
     api
       .autoTopUp()
       .then((s) => {
-        if (edited) setSetting(s);
+        if (edited.current) setSetting(s);
         else apply(s);
         setLoadError(null);
       })
@@ -87,7 +88,7 @@ export function AutoTopUpCard({ paid, available }: { paid: boolean; available: n
 
   const change = (patch: Partial<Form>) => {
     setForm({ ...form, ...patch });
-    setEdited(true);
+    edited.current = true;
   };
   const threshold = Number(form.threshold);
   const limit = Number(form.limit);

@@ -2,7 +2,7 @@
  * Settings › Brand voice (`GET`/`PUT /v1/brand-voice`): the tone, audience, words to avoid, phrases to
  * always mention and the language every text generation uses unless a request sets its own. Free, any plan.
  */
-import { useEffect, useState } from 'preact/hooks';
+import { useEffect, useRef, useState } from 'preact/hooks';
 import { api } from '../api.ts';
 import { formatDateTime, plural, splitList } from '../format.ts';
 import { useAction } from '../hooks.ts';
@@ -51,13 +51,19 @@ export function BrandVoiceCard() {
   const [form, setForm] = useState<VoiceForm>(formOf(null));
   const [loadError, setLoadError] = useState<string | null>(null);
   const { busy, run } = useAction('Could not save the brand voice');
+  const edited = useRef(false);
+  const change = (next: VoiceForm) => {
+    edited.current = true;
+    setForm(next);
+  };
 
   useEffect(() => {
     api
       .brandVoice()
       .then((v) => {
         setVoice(v);
-        setForm(formOf(v));
+        // Typing that began before the read answered is kept.
+        if (!edited.current) setForm(formOf(v));
         setLoadError(null);
       })
       // Shown in the card, not as a toast: the rest of Settings works without it.
@@ -90,11 +96,12 @@ export function BrandVoiceCard() {
     const saved = await run(() => api.saveBrandVoice(body));
     if (!saved) return;
     setVoice(saved);
+    edited.current = false;
     setForm(formOf(saved));
     pushToast({ kind: 'success', title: 'Brand voice saved', message: 'New descriptions, meta tags and blog posts will use it.', ttlMs: 4000 });
   };
 
-  const set = (k: 'audience' | 'avoidWords' | 'alwaysMention') => (e: Event) => setForm({ ...form, [k]: (e.currentTarget as HTMLInputElement).value });
+  const set = (k: 'audience' | 'avoidWords' | 'alwaysMention') => (e: Event) => change({ ...form, [k]: (e.currentTarget as HTMLInputElement).value });
   return (
     <section class="card" aria-labelledby="voice-title" data-testid="brand-voice">
       <CardHead
@@ -108,8 +115,8 @@ export function BrandVoiceCard() {
         </p>
       )}
       <form class="form-grid" onSubmit={save} data-testid="brand-voice-form" aria-describedby={problem ? 'voice-problem' : undefined}>
-        <SelectField id="voice-tone" label="Tone" value={form.tone} options={TONES} onChange={(tone) => setForm({ ...form, tone })} testId="brand-voice-tone" />
-        <SelectField id="voice-language" label="Language" value={form.language} options={LANGUAGES} onChange={(language) => setForm({ ...form, language })} testId="brand-voice-language" />
+        <SelectField id="voice-tone" label="Tone" value={form.tone} options={TONES} onChange={(tone) => change({ ...form, tone })} testId="brand-voice-tone" />
+        <SelectField id="voice-language" label="Language" value={form.language} options={LANGUAGES} onChange={(language) => change({ ...form, language })} testId="brand-voice-language" />
         <div class="field span-2">
           <label for="voice-audience">Audience</label>
           <input id="voice-audience" value={form.audience} onInput={set('audience')} maxLength={AUDIENCE_MAX} aria-describedby="voice-audience-hint" data-testid="brand-voice-audience" />
