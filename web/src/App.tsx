@@ -99,7 +99,7 @@ export function App() {
       {ready && modal?.kind === 'upgrade' && <UpgradeModal reason={modal.reason} />}
       {ready && modal?.kind === 'topup' && <TopUpModal reason={modal.reason} />}
       {ready && modal?.kind === 'job-confirm' && (
-        <JobConfirmModal feature={modal.feature} items={modal.items} skipExisting={modal.skipExisting} skippedEstimate={modal.skippedEstimate} />
+        <JobConfirmModal feature={modal.feature} items={modal.items} skipExisting={modal.skipExisting} autoSelect={modal.autoSelect} skippedEstimate={modal.skippedEstimate} />
       )}
       {ready && modal?.kind === 'history' && <HistoryDrawer key={`${modal.productId}/${modal.field}`} productId={modal.productId} field={modal.field} label={modal.label} />}
       <Toasts />

@@ -34,8 +34,8 @@ export function jobOver(status: JobStatus): boolean {
 }
 
 /** What the job has done of its total: every item that ended, however it ended. */
-export function jobDone(j: { succeeded: number; failed: number; skipped: number; total: number }): number {
-  return Math.min(j.total, j.succeeded + j.failed + j.skipped);
+export function jobDone(j: { succeeded: number; failed: number; skipped: number; canceled?: number; total: number }): number {
+  return Math.min(j.total, j.succeeded + j.failed + j.skipped + (j.canceled ?? 0));
 }
 
 /** The credits a job would hold: the feature's cost for every product not skipped. */

@@ -11,7 +11,7 @@ export type ModalState =
   /** A product field's versions, newest first, each restorable (the Edit product page's History). */
   | { kind: 'history'; productId: string; field: ContentField; label: string }
   /** "Generate for selected": the cost and the balance, before the job is created. */
-  | { kind: 'job-confirm'; feature: JobFeature; items: JobItemRequest[]; skipExisting: boolean; skippedEstimate: number }
+  | { kind: 'job-confirm'; feature: JobFeature; items: JobItemRequest[]; skipExisting: boolean; autoSelect: boolean; skippedEstimate: number }
   | null;
 
 export interface Toast {

@@ -208,18 +208,22 @@ export interface GenerationJobCreated {
   creditsHeld: number;
 }
 export interface GenerationJob extends GenerationJobCreated {
+  feature?: JobFeature;
   succeeded: number;
   failed: number;
+  /** Items canceled before they started (their credits given back at once). */
+  canceled?: number;
   creditsCharged: number;
   creditsRefunded: number;
 }
 /** One product the service holds content for (`GET /v1/products`): which fields are set, and when. */
 export interface ProductListItem {
   productId: string;
-  description?: unknown;
-  seo?: unknown;
-  image?: unknown;
-  updatedAt?: string | null;
+  name?: string | null;
+  description: boolean;
+  seo: boolean;
+  image: boolean;
+  updatedAt: string | null;
 }
 
 // ---- Errors -------------------------------------------------------------------------------------

@@ -17,11 +17,13 @@ interface Props {
   feature: JobFeature;
   items: JobItemRequest[];
   skipExisting: boolean;
+  /** Option 1 of each product becomes its content (`autoSelect: 0`). */
+  autoSelect: boolean;
   /** Products that already have this content, as the catalogue read it (the service decides at creation). */
   skippedEstimate: number;
 }
 
-export function JobConfirmModal({ feature, items, skipExisting, skippedEstimate }: Props) {
+export function JobConfirmModal({ feature, items, skipExisting, autoSelect, skippedEstimate }: Props) {
   const catalog = useCatalog();
   const available = useAppState((s) => s.credits?.credits.available ?? null);
   const paid = useAppState((s) => s.credits?.topUpAvailable ?? false);
@@ -36,7 +38,7 @@ export function JobConfirmModal({ feature, items, skipExisting, skippedEstimate 
   const start = async () => {
     setBusy(true);
     try {
-      const job = await api.createJob({ feature, items, skipExisting }, key);
+      const job = await api.createJob({ feature, items, skipExisting, autoSelect: autoSelect ? 0 : null }, key);
       followJob(job.id, feature);
       closeModal();
       pushToast({ kind: 'info', title: 'Bulk generation started', message: `${plural(job.total - job.skipped, 'product')}, ${creditsText(job.creditsHeld)} held until each is done.`, ttlMs: 5000 });
@@ -77,6 +79,9 @@ export function JobConfirmModal({ feature, items, skipExisting, skippedEstimate 
           <dd data-testid="job-confirm-after">{after === null ? '—' : creditsText(Math.max(0, after))}</dd>
         </div>
       </dl>
+      <p class="muted" data-testid="job-confirm-save">
+        {autoSelect ? 'Option 1 of each becomes the product’s, with its earlier version in the history.' : 'The options wait on each product’s page for you to choose.'}
+      </p>
       <p class="muted">
         The credits are held when the job starts; a product that fails gets its credits back, and Cancel gives back those of products not started yet.
       </p>

@@ -28,8 +28,6 @@ interface Row {
   updatedAt: string | null;
 }
 
-const present = (v: unknown) => v !== undefined && v !== null && v !== false;
-
 function inputOf(p: DemoProduct): InputOf<'product_description'> {
   const input: InputOf<'product_description'> = { name: p.name };
   if (p.category) input.category = p.category;
@@ -42,14 +40,14 @@ function inputOf(p: DemoProduct): InputOf<'product_description'> {
 /** The demo catalogue first, in its order, then products only the service knows (no details to generate from). */
 export function catalogueRows(demo: readonly DemoProduct[], stored: readonly ProductListItem[]): Row[] {
   const byId = new Map(stored.map((p) => [p.productId, p]));
-  const has = (p: ProductListItem | undefined) => ({ description: present(p?.description), seo: present(p?.seo), image: present(p?.image) });
+  const has = (p: ProductListItem | undefined) => ({ description: p?.description === true, seo: p?.seo === true, image: p?.image === true });
   const rows: Row[] = demo.map((p) => {
     const s = byId.get(p.productId);
     return { productId: p.productId, name: p.name, category: p.category ?? null, input: inputOf(p), has: has(s), updatedAt: s?.updatedAt ?? null };
   });
   const known = new Set(demo.map((p) => p.productId));
   for (const s of stored) {
-    if (!known.has(s.productId)) rows.push({ productId: s.productId, name: s.productId, category: null, input: null, has: has(s), updatedAt: s.updatedAt ?? null });
+    if (!known.has(s.productId)) rows.push({ productId: s.productId, name: s.name || s.productId, category: null, input: null, has: has(s), updatedAt: s.updatedAt ?? null });
   }
   return rows;
 }
@@ -76,6 +74,7 @@ export function CataloguePage() {
   const [selected, setSelected] = useState<Set<string>>(new Set());
   const [feature, setFeature] = useState<JobFeature>('product_description');
   const [skipExisting, setSkipExisting] = useState(true);
+  const [autoSelect, setAutoSelect] = useState(true);
 
   const load = () =>
     readStored()
@@ -119,6 +118,7 @@ export function CataloguePage() {
       kind: 'job-confirm',
       feature,
       skipExisting,
+      autoSelect,
       skippedEstimate: existing,
       items: chosen.map((r) => ({ productId: r.productId, input: r.input! })),
     });
@@ -168,6 +168,10 @@ export function CataloguePage() {
           <label class="checkbox-inline">
             <input type="checkbox" checked={skipExisting} onChange={(e) => setSkipExisting(e.currentTarget.checked)} data-testid="catalogue-skip-existing" />
             Skip products that already have one
+          </label>
+          <label class="checkbox-inline">
+            <input type="checkbox" checked={autoSelect} onChange={(e) => setAutoSelect(e.currentTarget.checked)} data-testid="catalogue-auto-select" />
+            Save option 1 as each product’s
           </label>
         </div>
 
@@ -301,7 +305,7 @@ function JobProgress({ id, feature, onEnded }: { id: string; feature: JobFeature
       : job.status === 'running'
         ? `${done} of ${total} done`
         : job.status === 'canceled'
-          ? `Canceled: ${done} of ${total} done`
+          ? `Canceled: ${job.succeeded} written${job.canceled ? `, ${job.canceled} not started (credits given back)` : ''}${job.failed ? `, ${job.failed} failed (refunded)` : ''}`
           : `Finished: ${job.succeeded} written${job.failed ? `, ${job.failed} failed (refunded)` : ''}${job.skipped ? `, ${job.skipped} skipped` : ''}`;
   return (
     <section class="card job-card" aria-labelledby="job-title" data-testid="job-progress" data-job-id={id} data-status={job?.status ?? ''}>
@@ -338,7 +342,7 @@ function JobProgress({ id, feature, onEnded }: { id: string; feature: JobFeature
         <span style={{ width: `${pct}%` }} />
       </div>
       {job && (
-        <dl class="job-counts" data-testid="job-counts" data-succeeded={job.succeeded} data-failed={job.failed} data-skipped={job.skipped} data-total={job.total}>
+        <dl class="job-counts" data-testid="job-counts" data-succeeded={job.succeeded} data-failed={job.failed} data-skipped={job.skipped} data-canceled={job.canceled ?? 0} data-total={job.total}>
           <div>
             <dt>Written</dt>
             <dd>{job.succeeded}</dd>
@@ -351,6 +355,12 @@ function JobProgress({ id, feature, onEnded }: { id: string; feature: JobFeature
             <dt>Skipped</dt>
             <dd>{job.skipped}</dd>
           </div>
+          {job.canceled ? (
+            <div>
+              <dt>Canceled</dt>
+              <dd>{job.canceled}</dd>
+            </div>
+          ) : null}
           <div>
             <dt>Credits</dt>
             <dd>
