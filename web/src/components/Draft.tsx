@@ -7,18 +7,10 @@
 import type { ComponentChildren } from 'preact';
 import { useState } from 'preact/hooks';
 import { ChargedButton, type GenerationState } from './generation.tsx';
-import type { FeatureId, Generation, VariantByFeature } from '../types.ts';
+import { variantAfterRetry, type DraftEntry } from '../draft.ts';
+import type { FeatureId, VariantByFeature } from '../types.ts';
 
-/** Where a draft's value came from: a generation's variant, unchanged (null: typed or edited). */
-export interface DraftOrigin {
-  generationId: string;
-  index: number;
-}
-
-export interface DraftEntry<V> {
-  value: V;
-  origin: DraftOrigin | null;
-}
+export type { DraftEntry, DraftOrigin } from '../draft.ts';
 
 /** The versions of one draft, oldest first; empty: no draft, the field shows its saved value. */
 export function useDraft<V>() {
@@ -41,15 +33,6 @@ export function useDraft<V>() {
 }
 
 export type Draft<V> = ReturnType<typeof useDraft<V>>;
-
-/**
- * The variant of a new generation that takes the draft's place after Try again: the same option as
- * before when it is there (and not locked), else the first one.
- */
-export function variantAfterRetry<F extends FeatureId>(gen: Generation<F>, index: number | undefined): VariantByFeature[F] | null {
-  const open = gen.variants.filter((v): v is Extract<typeof v, { locked?: undefined }> => !v.locked) as Array<VariantByFeature[F]>;
-  return open.find((v) => v.index === index) ?? open[0] ?? null;
-}
 
 interface EditorProps<F extends FeatureId, V> {
   /** Test ids: `<name>-draft`, `<name>-keep`, `<name>-try-again`, `<name>-undo`. */
