@@ -29,6 +29,32 @@ const DISABLED_WHY: Record<string, string> = {
   downgrade: 'It was turned off when the plan changed to free.',
 };
 
+/** A labelled whole-number input within a range (its text kept as typed; the card checks it). */
+function WholeNumberField(p: { id: string; label: string; range: { min: number; max: number }; value: string; onInput: (v: string) => void; hint?: string; testId: string }) {
+  return (
+    <div class="field">
+      <label for={p.id}>{p.label}</label>
+      <input
+        id={p.id}
+        type="number"
+        inputMode="numeric"
+        min={p.range.min}
+        max={p.range.max}
+        step={1}
+        value={p.value}
+        onInput={(e) => p.onInput(e.currentTarget.value)}
+        aria-describedby={p.hint ? `${p.id}-hint` : undefined}
+        data-testid={p.testId}
+      />
+      {p.hint && (
+        <span id={`${p.id}-hint`} class="hint">
+          {p.hint}
+        </span>
+      )}
+    </div>
+  );
+}
+
 interface Form {
   enabled: boolean;
   packId: string;
@@ -152,20 +178,7 @@ export function AutoTopUpCard({ paid, available }: { paid: boolean; available: n
           <input id="auto-enabled" type="checkbox" checked={form.enabled} onChange={(e) => change({ enabled: e.currentTarget.checked })} data-testid="auto-top-up-enabled" />
           <label for="auto-enabled">Top up automatically</label>
         </div>
-        <div class="field">
-          <label for="auto-threshold">When credits fall below</label>
-          <input
-            id="auto-threshold"
-            type="number"
-            inputMode="numeric"
-            min={THRESHOLD.min}
-            max={THRESHOLD.max}
-            step={1}
-            value={form.threshold}
-            onInput={(e) => change({ threshold: e.currentTarget.value })}
-            data-testid="auto-top-up-threshold"
-          />
-        </div>
+        <WholeNumberField id="auto-threshold" label="When credits fall below" range={THRESHOLD} value={form.threshold} onInput={(threshold) => change({ threshold })} testId="auto-top-up-threshold" />
         <div class="field">
           <label for="auto-pack">Buy</label>
           <select id="auto-pack" value={form.packId} onChange={(e) => change({ packId: e.currentTarget.value })} data-testid="auto-top-up-pack">
@@ -176,24 +189,15 @@ export function AutoTopUpCard({ paid, available }: { paid: boolean; available: n
             ))}
           </select>
         </div>
-        <div class="field">
-          <label for="auto-limit">At most, per month</label>
-          <input
-            id="auto-limit"
-            type="number"
-            inputMode="numeric"
-            min={LIMIT.min}
-            max={LIMIT.max}
-            step={1}
-            value={form.limit}
-            onInput={(e) => change({ limit: e.currentTarget.value })}
-            aria-describedby="auto-limit-hint"
-            data-testid="auto-top-up-limit"
-          />
-          <span id="auto-limit-hint" class="hint">
-            Top-ups a calendar month (UTC), {LIMIT.min}–{LIMIT.max}.
-          </span>
-        </div>
+        <WholeNumberField
+          id="auto-limit"
+          label="At most, per month"
+          range={LIMIT}
+          value={form.limit}
+          onInput={(limit) => change({ limit })}
+          hint={`Top-ups a calendar month (UTC), ${LIMIT.min}–${LIMIT.max}.`}
+          testId="auto-top-up-limit"
+        />
         <div class="span-2 row wrap">
           <button type="submit" class="button primary" aria-disabled={problem || busy ? 'true' : undefined} aria-busy={busy} aria-describedby={problem ? 'auto-problem' : undefined} data-testid="auto-top-up-save">
             {busy ? 'Saving…' : 'Save'}

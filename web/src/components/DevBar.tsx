@@ -4,7 +4,8 @@
  */
 import { useEffect, useState } from 'preact/hooks';
 import { api } from '../api.ts';
-import { changePlanLocally, refreshCredits, reportError, setClockOffset, switchAccount } from '../actions.ts';
+import { changePlanLocally, refreshCredits, setClockOffset, switchAccount } from '../actions.ts';
+import { useAction } from '../hooks.ts';
 import { getState, useAppState } from '../store.ts';
 import type { PlanId } from '../types.ts';
 
@@ -156,7 +157,7 @@ function AutoTopUpSimulator() {
   const available = useAppState((s) => s.credits?.credits.available);
   const paid = useAppState((s) => s.credits?.topUpAvailable ?? false);
   const [pending, setPending] = useState<{ topUpId: string; packId: string } | null>(null);
-  const [busy, setBusy] = useState(false);
+  const { busy, run: runSettle } = useAction('The billing simulator failed');
   const packs = useAppState((s) => s.catalog?.packs ?? []);
 
   const look = () =>
@@ -171,9 +172,8 @@ function AutoTopUpSimulator() {
 
   if (!pending) return null;
   const credits = packs.find((p) => p.id === pending.packId)?.credits;
-  const settle = async (what: 'pay' | 'fail') => {
-    setBusy(true);
-    try {
+  const settle = (what: 'pay' | 'fail') =>
+    runSettle(async () => {
       const res = await fetch(`${getState().config.apiBaseUrl}/local/top-ups/${encodeURIComponent(accountId)}/${encodeURIComponent(pending.topUpId)}/${what}`, {
         method: 'POST',
         headers: { accept: 'application/json' },
@@ -181,12 +181,7 @@ function AutoTopUpSimulator() {
       if (!res.ok) throw new Error(`The billing simulator answered ${res.status}.`);
       await refreshCredits();
       await look();
-    } catch (err) {
-      reportError(err, 'The billing simulator failed');
-    } finally {
-      setBusy(false);
-    }
-  };
+    });
   return (
     <div class="devbar-group" role="group" aria-labelledby="dev-auto-label" data-testid="dev-auto-top-up" data-id={pending.topUpId}>
       <span id="dev-auto-label">Auto top-up{credits ? ` of ${credits} credits` : ''} on the card:</span>

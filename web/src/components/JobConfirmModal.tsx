@@ -5,7 +5,8 @@
  */
 import { useState } from 'preact/hooks';
 import { api, idempotencyKey } from '../api.ts';
-import { refreshCredits, reportError } from '../actions.ts';
+import { refreshCredits } from '../actions.ts';
+import { useAction } from '../hooks.ts';
 import { featureOf, useCatalog } from '../catalog.ts';
 import { credits as creditsText, plural } from '../format.ts';
 import { followJob, jobCost } from '../jobs.ts';
@@ -28,7 +29,8 @@ export function JobConfirmModal({ feature, items, skipExisting, autoSelect, skip
   const available = useAppState((s) => s.credits?.credits.available ?? null);
   const paid = useAppState((s) => s.credits?.topUpAvailable ?? false);
   const [key] = useState(idempotencyKey);
-  const [busy, setBusy] = useState(false);
+  // 402 opens Top Up or Upgrade in this dialog's place; 429 shows the cooldown; 400 names the product.
+  const { busy, run } = useAction('Could not start the bulk generation');
   const f = featureOf(catalog, feature);
   const skipped = skipExisting ? skippedEstimate : 0;
   const total = jobCost(f.cost, items.length, skipped);
@@ -36,19 +38,12 @@ export function JobConfirmModal({ feature, items, skipExisting, autoSelect, skip
   const short = after !== null && after < 0;
 
   const start = async () => {
-    setBusy(true);
-    try {
-      const job = await api.createJob({ feature, items, skipExisting, autoSelect: autoSelect ? 0 : null }, key);
-      followJob(job.id, feature);
-      closeModal();
-      pushToast({ kind: 'info', title: 'Bulk generation started', message: `${plural(job.total - job.skipped, 'product')}, ${creditsText(job.creditsHeld)} held until each is done.`, ttlMs: 5000 });
-      void refreshCredits();
-    } catch (err) {
-      // 402 opens Top Up or Upgrade in this dialog's place; 429 shows the cooldown; 400 names the product.
-      reportError(err, 'Could not start the bulk generation');
-    } finally {
-      setBusy(false);
-    }
+    const job = await run(() => api.createJob({ feature, items, skipExisting, autoSelect: autoSelect ? 0 : null }, key));
+    if (!job) return;
+    followJob(job.id, feature);
+    closeModal();
+    pushToast({ kind: 'info', title: 'Bulk generation started', message: `${plural(job.total - job.skipped, 'product')}, ${creditsText(job.creditsHeld)} held until each is done.`, ttlMs: 5000 });
+    void refreshCredits();
   };
 
   return (

@@ -10,12 +10,12 @@ import { reportError } from '../actions.ts';
 import { featureOf, joinNames, planHasFeature, plansWith, useCatalog } from '../catalog.ts';
 import { CardHead } from '../components/CardHead.tsx';
 import { SelectField, TONES } from '../components/fields.tsx';
-import { ChargedButton, GenerateButton, GeneratedVariants, RegenerateButton, UpgradePrompt, VariantCards, useGeneration } from '../components/generation.tsx';
+import { ChargedButton, GenerateButton, GeneratedVariants, RegenerateButton, UpgradePrompt, VariantCards, useGeneration, type GenerationState } from '../components/generation.tsx';
 import { PageHeader } from '../components/PageHeader.tsx';
 import { backgroundWhitened, describeImageSteps, splitList } from '../format.ts';
 import { useAction } from '../hooks.ts';
 import { openModal, pushToast, useAppState } from '../store.ts';
-import type { Catalog, ContentField, ImageVariant, InputOf, ProductContent, SeoVariant, TextVariant, Tone } from '../types.ts';
+import type { Catalog, ContentField, FeatureId, ImageVariant, InputOf, ProductContent, SeoVariant, TextVariant, Tone } from '../types.ts';
 
 export const SAMPLE_PRODUCT = {
   id: 'prod_aurora_pourover',
@@ -53,29 +53,42 @@ function HistoryButton({ field, label }: { field: ContentField; label: string })
 }
 
 /**
- * Keeps a draft: its value as the AI wrote it is that option selected (source `generation`); anything
- * else is a manual edit (source `manual`). Both are free. True once saved.
+ * A section's draft and its Keep: the value as the AI wrote it is that option selected (source
+ * `generation`); anything else is a manual edit through `save` (source `manual`). Both are free.
  */
-async function keepDraft<V>(opts: {
-  origin: DraftOrigin | null;
-  shownId: string | undefined;
-  select: (index: number) => Promise<unknown>;
-  edit: () => Promise<unknown>;
-  onSaved: () => Promise<unknown>;
-  title: string;
-}): Promise<boolean> {
-  const { origin } = opts;
-  try {
-    if (origin && origin.generationId === opts.shownId) return (await opts.select(origin.index)) !== null;
-    if (origin) await api.select(origin.generationId, origin.index);
-    else await opts.edit();
-    pushToast({ kind: 'success', title: opts.title, message: origin ? 'The AI option is now the product’s.' : 'Your edit is now the product’s. Editing is free.', ttlMs: 4000 });
-    await opts.onSaved();
-    return true;
-  } catch (err) {
-    reportError(err, 'Could not save it');
-    return false;
-  }
+function useKeptDraft<F extends FeatureId, V>(
+  g: GenerationState<F>,
+  opts: { focusId: string; title: string; onSaved: () => Promise<unknown>; save: (value: V) => Promise<unknown> },
+) {
+  const draft = useDraft<V>();
+  const [keeping, setKeeping] = useState(false);
+  const edit = (value: V, origin: DraftOrigin | null) => {
+    draft.push({ value, origin });
+    focusSoon(opts.focusId);
+  };
+  const saved = async (origin: DraftOrigin | null, value: V): Promise<boolean> => {
+    try {
+      if (origin && origin.generationId === g.generation?.id) return (await g.select(origin.index)) !== null;
+      // An option of a generation no longer on show (a past one was shown since): selected by its id.
+      if (origin) await api.select(origin.generationId, origin.index);
+      else await opts.save(value);
+      pushToast({ kind: 'success', title: opts.title, message: origin ? 'The AI option is now the product’s.' : 'Your edit is now the product’s. Editing is free.', ttlMs: 4000 });
+      await opts.onSaved();
+      return true;
+    } catch (err) {
+      reportError(err, 'Could not save it');
+      return false;
+    }
+  };
+  const keep = async () => {
+    const top = draft.top;
+    if (!top) return;
+    setKeeping(true);
+    const ok = await saved(top.origin, top.value);
+    setKeeping(false);
+    if (ok) draft.clear();
+  };
+  return { draft, keeping, edit, keep };
 }
 
 interface ProductForm {
@@ -257,33 +270,18 @@ function DescriptionSection({ form, blocked, saved, onSaved }: SectionProps & { 
     message: 'It is now the product’s description.',
     after: onSaved,
   });
-  const draft = useDraft<string>();
-  const [keeping, setKeeping] = useState(false);
-  const edit = (value: string, origin: DraftOrigin | null) => {
-    draft.push({ value, origin });
-    focusSoon('description-draft-text');
-  };
+  const { draft, keeping, edit, keep } = useKeptDraft<'product_description', string>(g, {
+    focusId: 'description-draft-text',
+    title: 'Description saved',
+    onSaved,
+    save: (value) => api.editContent(SAMPLE_PRODUCT.id, { description: value.trim() }),
+  });
   const text = draft.top?.value ?? '';
   const problem = !text.trim()
     ? 'Write the description to keep it.'
     : text.trim().length > MANUAL_DESCRIPTION_MAX
       ? `A description holds at most ${MANUAL_DESCRIPTION_MAX.toLocaleString()} characters.`
       : null;
-  const keep = async () => {
-    const top = draft.top;
-    if (!top) return;
-    setKeeping(true);
-    const ok = await keepDraft({
-      origin: top.origin,
-      shownId: g.generation?.id,
-      select: g.select,
-      edit: () => api.editContent(SAMPLE_PRODUCT.id, { description: top.value.trim() }),
-      onSaved,
-      title: 'Description saved',
-    });
-    setKeeping(false);
-    if (ok) draft.clear();
-  };
   return (
     <section class="card" aria-labelledby="desc-title" data-testid="description-section">
       <CardHead id="desc-title" title="Description" feature="product_description" note="Write it with AI from the details above, then pick the one to keep.">
@@ -385,12 +383,12 @@ function SeoSection({
 }: SectionProps & { allowed: boolean; planKnown: boolean; saved: ProductContent['seo'] }) {
   const g = useGeneration('product.seo', 'seo_meta', { title: 'Meta tags saved', after: onSaved });
   const { titleMaxChars, descriptionMaxChars } = useCatalog().limits.seo;
-  const draft = useDraft<Seo>();
-  const [keeping, setKeeping] = useState(false);
-  const edit = (value: Seo, origin: DraftOrigin | null) => {
-    draft.push({ value, origin });
-    focusSoon('seo-draft-title');
-  };
+  const { draft, keeping, edit, keep } = useKeptDraft<'seo_meta', Seo>(g, {
+    focusId: 'seo-draft-title',
+    title: 'Meta tags saved',
+    onSaved,
+    save: (value) => api.editContent(SAMPLE_PRODUCT.id, { seo: { title: value.title.trim(), description: value.description.trim() } }),
+  });
   const value = draft.top?.value ?? { title: '', description: '' };
   const title = value.title.trim();
   const description = value.description.trim();
@@ -401,21 +399,6 @@ function SeoSection({
       : description.length > descriptionMaxChars
         ? `The description holds at most ${descriptionMaxChars} characters.`
         : null;
-  const keep = async () => {
-    const top = draft.top;
-    if (!top) return;
-    setKeeping(true);
-    const ok = await keepDraft({
-      origin: top.origin,
-      shownId: g.generation?.id,
-      select: g.select,
-      edit: () => api.editContent(SAMPLE_PRODUCT.id, { seo: { title, description } }),
-      onSaved,
-      title: 'Meta tags saved',
-    });
-    setKeeping(false);
-    if (ok) draft.clear();
-  };
   const seoOf = (v: SeoVariant): Seo => ({ title: v.title, description: v.description });
   return (
     <section class="card" aria-labelledby="seo-title" data-testid="seo-section">
