@@ -15,6 +15,7 @@ import { PageHeader } from '../components/PageHeader.tsx';
 import { backgroundWhitened, describeImageSteps, splitList } from '../format.ts';
 import { useAction } from '../hooks.ts';
 import { openModal, pushToast, useAppState } from '../store.ts';
+import { useVoiceTone } from '../voice.ts';
 import type { Catalog, ContentField, FeatureId, ImageVariant, InputOf, ProductContent, SeoVariant, TextVariant, Tone } from '../types.ts';
 
 export const SAMPLE_PRODUCT = {
@@ -158,6 +159,7 @@ export function ProductPage() {
     tone: SAMPLE_PRODUCT.tone,
   });
   const [content, setContent] = useState<ProductContent | null>(null);
+  const pickTone = useVoiceTone((tone) => setForm((f) => ({ ...f, tone })));
 
   const loadContent = () =>
     api
@@ -237,7 +239,17 @@ export function ProductPage() {
               </span>
             )}
           </div>
-          <SelectField id="p-tone" label="Tone" value={form.tone} options={TONES} onChange={(tone) => setForm({ ...form, tone })} testId="product-tone" />
+          <SelectField
+            id="p-tone"
+            label="Tone"
+            value={form.tone}
+            options={TONES}
+            onChange={(tone) => {
+              pickTone();
+              setForm({ ...form, tone });
+            }}
+            testId="product-tone"
+          />
         </div>
       </section>
 
