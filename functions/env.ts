@@ -48,6 +48,9 @@ export const EnvSchema = z.object({
   CHECKOUT_BASE_URL: z.string().check(z.url()),
   UPLOAD_BUCKET: z.string().check(z.minLength(3)),
   S3_ENDPOINT: z.optional(z.string().check(z.url())),
+  /** The SQS queues a function may send to (`queue-send:<id>` access, functions/resources.ts QUEUES). */
+  OUTBOUND_QUEUE_URL: z.string().check(z.url()),
+  GENERATION_JOBS_QUEUE_URL: z.string().check(z.url()),
   SCHEDULER_GROUP: z.string().check(z.minLength(1)),
   SCHEDULER_ROLE_ARN: z.string().check(z.minLength(1)),
   PUBLISH_FUNCTION_ARN: z.string().check(z.minLength(1)),

@@ -39,3 +39,17 @@ export const IDEMPOTENCY_TABLE = { partitionKey: 'id', ttlAttribute: 'expiration
 
 /** The function the service's one-time schedules invoke (blog publishing); lib/wiring.ts marks it `scheduleTarget`. */
 export const SCHEDULE_TARGET = 'blog-publish';
+
+/**
+ * The service's SQS work queues, each consumed by one function (lib/wiring.ts `consumes`) and sent to by
+ * the functions with its `queue-send:<id>` access, which sets the queue's URL in `envKey`. Locally the
+ * stack serves them (lib/local/queues.ts) at URLs of its own, so the same adapter code runs.
+ */
+export const QUEUES = {
+  /** Outbound webhook deliveries (one message per event, or per event and endpoint on retry). */
+  outbound: { envKey: 'OUTBOUND_QUEUE_URL' },
+  /** The items of bulk generation jobs. */
+  'generation-jobs': { envKey: 'GENERATION_JOBS_QUEUE_URL' },
+} as const;
+export type QueueId = keyof typeof QUEUES;
+export const QUEUE_IDS = Object.keys(QUEUES) as QueueId[];

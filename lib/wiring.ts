@@ -4,7 +4,7 @@
  * and an in-process bus; adding a route or a rule is one entry here.
  */
 import { ADMIN_SCOPE } from '../functions/config.ts';
-import { DETAIL_TYPES, EVENT_SOURCE, SCHEDULE_TARGET } from '../functions/resources.ts';
+import { DETAIL_TYPES, EVENT_SOURCE, QUEUE_IDS, SCHEDULE_TARGET, type QueueId } from '../functions/resources.ts';
 import { ROUTES, type RoutedFunction } from '../functions/routes/index.ts';
 import type { RouteDefinition } from '../functions/routes/route.ts';
 
@@ -53,7 +53,29 @@ export type Access =
   | 'scheduler:create'
   /** Deletes one-time schedules of the service's group. */
   | 'scheduler:delete'
-  | 'webhook-secret';
+  | 'webhook-secret'
+  /** SendMessage (and SendMessageBatch, which IAM authorises as SendMessage) on one of the service's queues. */
+  | `queue-send:${QueueId}`;
+
+/**
+ * A function fed by one of the service's SQS queues (functions/resources.ts QUEUES): CDK creates the queue,
+ * its dead-letter queue (14 days, alarmed) and the event source mapping (with ReportBatchItemFailures: a
+ * handler answers `{ batchItemFailures }`); the local stack runs the same on the service clock (lib/local/queues.ts).
+ */
+export interface QueueConsumerSpec {
+  queue: QueueId;
+  /** Messages per invocation (1..10). */
+  batchSize: number;
+  /** Receives before a message moves to the dead-letter queue. */
+  maxReceiveCount: number;
+  /** How long a received message stays hidden; at least 6× the function's timeout, as AWS advises. */
+  visibilityTimeoutSeconds: number;
+  /** Concurrent invocations the event source mapping may run (2..1000 in AWS). */
+  maxConcurrency: number;
+}
+
+/** A function's timeout when its spec names none (CDK and the local runner both read it here). */
+export const DEFAULT_TIMEOUT_SECONDS = 10;
 
 export interface FunctionSpec {
   /** Logical id, kebab-case, unique. */
@@ -66,6 +88,8 @@ export interface FunctionSpec {
   schedules?: ScheduleSpec[];
   /** This function is the target of one-time schedules the service creates (blog publishing). */
   scheduleTarget?: boolean;
+  /** This function consumes one of the service's queues. */
+  consumes?: QueueConsumerSpec;
   access: Access[];
   timeoutSeconds?: number;
   memoryMb?: number;
@@ -197,6 +221,13 @@ export const FUNCTIONS: FunctionSpec[] = [
     // Presigns a PUT: the URL carries this function's permission to write uploads/.
     access: [...readWrite, 'uploads:put'],
   }),
+  // Brand voice: its own item, any plan; the GET answers the default without provisioning the account.
+  http('brand-voice-get', {
+    access: ['table:read'],
+  }),
+  http('brand-voice-put', {
+    access: ['table:write'],
+  }),
   http('notifications-list', {
     access: ['table:read'],
   }),
@@ -231,6 +262,31 @@ if (targets.join() !== SCHEDULE_TARGET) throw new Error(`lib/wiring.ts: the one 
 // Every route definition is served by a function of this list.
 const unserved = Object.keys(ROUTES).filter((fn) => !FUNCTIONS.some((f) => f.id === fn));
 if (unserved.length) throw new Error(`lib/wiring.ts: no function serves the routes of ${unserved.join(', ')}`);
+
+/** The function that consumes each queue (exactly one, checked below). */
+export function queueConsumers(specs: readonly FunctionSpec[] = FUNCTIONS): Map<QueueId, FunctionSpec> {
+  const out = new Map<QueueId, FunctionSpec>();
+  for (const f of specs) {
+    if (!f.consumes) continue;
+    if (out.has(f.consumes.queue)) throw new Error(`lib/wiring.ts: queue ${f.consumes.queue} has two consumers (${out.get(f.consumes.queue)!.id}, ${f.id})`);
+    const c = f.consumes;
+    if (c.batchSize < 1 || c.batchSize > 10 || c.maxConcurrency < 2 || c.visibilityTimeoutSeconds < 6 * (f.timeoutSeconds ?? DEFAULT_TIMEOUT_SECONDS)) {
+      throw new Error(`lib/wiring.ts: ${f.id} consumes ${c.queue} with batchSize 1..10, maxConcurrency >= 2 and a visibility timeout of at least 6x its timeout`);
+    }
+    out.set(c.queue, f);
+  }
+  return out;
+}
+
+/** The queues a function list sends to or consumes: each must have a consumer. */
+export function queuesOf(specs: readonly FunctionSpec[] = FUNCTIONS): QueueId[] {
+  const used = new Set<QueueId>();
+  for (const f of specs) {
+    if (f.consumes) used.add(f.consumes.queue);
+    for (const a of f.access) if (a.startsWith('queue-send:')) used.add(a.slice('queue-send:'.length) as QueueId);
+  }
+  return QUEUE_IDS.filter((q) => used.has(q));
+}
 
 /** Every HTTP route, flattened, with the function that serves it. */
 export function routes(): Array<RouteSpec & { fn: FunctionSpec }> {

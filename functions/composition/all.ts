@@ -18,8 +18,9 @@ import { uploads } from './uploads.ts';
 import { usageStore } from './usage-store.ts';
 import { contentHistory } from './content-history.ts';
 import { webhookSecrets } from './webhook-secrets.ts';
+import { voiceStore } from './voice-store.ts';
 
-export const ALL_PORTS: readonly Port<any>[] = [creditStore, rateStore, billingStore, generationStore, blogStore, capStore, idempotency, textModelPort, uploads, images, scheduler, events, webhookSecrets, usageStore, contentHistory];
+export const ALL_PORTS: readonly Port<any>[] = [creditStore, rateStore, billingStore, generationStore, blogStore, capStore, idempotency, textModelPort, uploads, images, scheduler, events, webhookSecrets, usageStore, contentHistory, voiceStore];
 
 export function composeAll(source: NodeJS.ProcessEnv = process.env): Composition {
   return compose('local', ALL_PORTS, ['CHECKOUT_BASE_URL'], source);

@@ -20,6 +20,7 @@ import type { CapStore } from '../core/caps.ts';
 import type { Telemetry } from '../core/telemetry.ts';
 import type { UsageStore } from '../core/operator-usage.ts';
 import type { ContentHistoryStore } from '../core/content-history.ts';
+import type { VoiceStore } from '../core/brand-voice.ts';
 import { powertoolsTelemetry } from '../adapters/powertools-telemetry.ts';
 import type { DynamoClients } from '../adapters/dynamo-client.ts';
 import type { Access } from '../../lib/wiring.ts';
@@ -57,6 +58,8 @@ export interface Deps {
   idempotency: middy.MiddlewareObj<HttpEvent, HttpResult>;
   /** Versions of products' content (functions/core/content-history.ts). */
   history: ContentHistoryStore;
+  /** Brand voices (functions/core/brand-voice.ts), cached briefly per process. */
+  voices: VoiceStore;
   /** Operator usage counters by day (functions/core/operator-usage.ts). */
   usage: UsageStore;
   /** The accepted webhook signing secrets, current first. */

@@ -7,10 +7,12 @@ import { setProductContent, type ContentHistoryStore } from './content-history.t
 import type { UsageDeps } from './operator-usage.ts';
 import type { FeatureId } from '../config.ts';
 import type { CreditsDeps } from './credits.ts';
-import { NotFound } from './errors.ts';
 import type { GenerationRecord, GenerationStore } from './generation-store.ts';
 import type { ImageModel, UploadStore } from './images.ts';
-import type { DesignVariant, DescriptionVariant, ProductFact, SeoVariant, TextModel, TokenUsage } from './model.ts';
+import type { DesignVariant, DescriptionVariant, ProductFact, SeoVariant, TextGenerationRequest, TextModel, TokenUsage } from './model.ts';
+import type { AppliedVoice, VoiceStore } from './brand-voice.ts';
+import { voiceBreaks } from './voice-check.ts';
+import { ModelFailure, NotFound } from './errors.ts';
 import { enforceDesignRules } from './design-rules.ts';
 import type { RateLimitDeps } from './rate-limit.ts';
 import type { TelemetryDeps } from './telemetry.ts';
@@ -20,6 +22,8 @@ export interface GenerationDeps extends CreditsDeps, RateLimitDeps, TelemetryDep
   /** The content history a selected variant is written to (generations-select). */
   history?: ContentHistoryStore;
   generations: GenerationStore;
+  /** Brand voices, read before every text generation (cached briefly in the process, dynamo-voice-store.ts). */
+  voices: VoiceStore;
   model: TextModel;
   /** Time a generation may spend on its model call(s), under API Gateway's 30 s. */
   modelTimeBudgetMs: number;
@@ -39,6 +43,8 @@ export interface GenerateContext<I = unknown, P = unknown> {
   signal: AbortSignal;
   /** What `prepare` returned. */
   prepared: P;
+  /** Text features: the brand voice's audience, words to avoid and phrases to mention (tone and language are in `input`). */
+  voice?: AppliedVoice;
 }
 
 export interface Written {
@@ -58,10 +64,29 @@ export interface FeatureModule<I = unknown, P = unknown> {
   select(deps: GenerationDeps, g: GenerationRecord, variant: unknown, at: string): Promise<void>;
 }
 
+/**
+ * One text generation through the model port, with the brand voice checked in code afterwards: an answer
+ * that breaks it is retried once (the model is told why), a second break is a model failure (refund, 502).
+ */
+async function generateText(deps: GenerationDeps, request: TextGenerationRequest, ctx: GenerateContext): Promise<Written> {
+  const options = { generationId: ctx.generationId, count: ctx.count, signal: ctx.signal };
+  const first = await deps.model.generate({ ...request, voice: ctx.voice }, options);
+  const broken = ctx.voice && voiceBreaks(request.feature, first.variants, ctx.voice);
+  if (!broken) return first;
+  const second = await deps.model.generate({ ...request, voice: ctx.voice }, { ...options, feedback: broken.feedback });
+  const calls = first.calls + second.calls;
+  const again = voiceBreaks(request.feature, second.variants, ctx.voice!);
+  if (again) throw new ModelFailure('invalid_output', `The answer broke the brand voice after ${calls} call(s): ${again.reason}`);
+  const usage = first.usage && second.usage
+    ? { inputTokens: first.usage.inputTokens + second.usage.inputTokens, outputTokens: first.usage.outputTokens + second.usage.outputTokens }
+    : (second.usage ?? first.usage);
+  return { ...second, usage, calls };
+}
+
 const textGenerate =
   <F extends 'product_description' | 'seo_meta' | 'website_design'>(feature: F) =>
   async (deps: GenerationDeps, ctx: GenerateContext): Promise<Written> =>
-    deps.model.generate({ feature, input: ctx.input } as never, { generationId: ctx.generationId, count: ctx.count, signal: ctx.signal });
+    generateText(deps, { feature, input: ctx.input } as TextGenerationRequest, ctx);
 
 export const productDescription: FeatureModule<ProductInput> = {
   generate: textGenerate('product_description'),
@@ -92,10 +117,7 @@ export const blogPost: FeatureModule<BlogInput, ProductFact[]> = {
     return facts;
   },
   async generate(deps, ctx) {
-    return deps.model.generate(
-      { feature: 'blog_post', input: ctx.input, products: ctx.prepared },
-      { generationId: ctx.generationId, count: ctx.count, signal: ctx.signal },
-    );
+    return generateText(deps, { feature: 'blog_post', input: ctx.input, products: ctx.prepared }, ctx);
   },
   // The chosen draft is the generation's selectedIndex; scheduling it is `POST /v1/blog-posts`.
   async select() {},

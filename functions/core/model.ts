@@ -4,6 +4,7 @@
  * default) and `adapters/bedrock-model.ts` (Bedrock Converse with a forced tool call).
  * Adapters validate what comes back and throw `ModelFailure` (from `errors.ts`) on any failure.
  */
+import type { AppliedVoice } from './brand-voice.ts';
 import type { BlogInput, DesignInput, ProductInput } from './schemas.ts';
 
 export interface DescriptionVariant { text: string }
@@ -23,11 +24,16 @@ export interface DesignVariant {
 /** Facts about a product the merchant already stored, given to blog posts that name products. */
 export interface ProductFact { productId: string; name: string; description: string | null }
 
-export type TextGenerationRequest =
+/**
+ * The input carries the tone and language in force (the request's own, else the brand voice's); `voice`
+ * the rest of the brand voice, which every variant must keep (checked in code after the model, voice-check.ts).
+ */
+export type TextGenerationRequest = (
   | { feature: 'product_description'; input: ProductInput }
   | { feature: 'seo_meta'; input: ProductInput }
   | { feature: 'blog_post'; input: BlogInput; products: ProductFact[] }
-  | { feature: 'website_design'; input: DesignInput };
+  | { feature: 'website_design'; input: DesignInput }
+) & { voice?: AppliedVoice };
 
 export type VariantOf<F extends TextGenerationRequest['feature']> = F extends 'product_description'
   ? DescriptionVariant
@@ -44,6 +50,8 @@ export interface GenerateOptions {
   count: 1 | 2;
   /** Aborted when the time budget of the request runs out. */
   signal?: AbortSignal;
+  /** Why the previous answer of this generation was refused (the brand voice check): the second try is told. */
+  feedback?: string;
 }
 
 export interface TokenUsage { inputTokens: number; outputTokens: number }

@@ -14,13 +14,17 @@ const shortList = z.array(text(1, P.listItemMaxChars)).check(z.maxLength(P.listM
 export const Tone = z.enum(['neutral', 'friendly', 'professional', 'playful', 'luxury']);
 export type Tone = z.infer<typeof Tone>;
 
+/** `en` (the default) or `fil` (Filipino), for every text feature. */
+export const Language = z.enum(['en', 'fil']);
+export type Language = z.infer<typeof Language>;
+
 export const ProductInput = z.strictObject({
   name: text(1, P.nameMaxChars),
   category: z.optional(text(1, P.categoryMaxChars)),
   features: z.optional(shortList),
   keywords: z.optional(shortList),
   tone: z.optional(Tone),
-  language: z.optional(z.literal('en')),
+  language: z.optional(Language),
   notes: z.optional(z.string().check(z.maxLength(P.notesMaxChars))),
 });
 export type ProductInput = z.infer<typeof ProductInput>;
@@ -37,7 +41,7 @@ export const BlogInput = z.strictObject({
   tone: z.optional(Tone),
   length: z.enum(['short', 'medium', 'long']),
   productIds: z.optional(z.array(text(1, 100)).check(z.maxLength(10))),
-  language: z.optional(z.literal('en')),
+  language: z.optional(Language),
 });
 export type BlogInput = z.infer<typeof BlogInput>;
 

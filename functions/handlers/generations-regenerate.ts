@@ -8,10 +8,11 @@ import { idempotency } from '../composition/idempotency.ts';
 import { images } from '../composition/images.ts';
 import { rateStore } from '../composition/rate-store.ts';
 import { textModelPort } from '../composition/text-model.ts';
+import { cachedVoiceStore } from '../composition/voice-store.ts';
 import route from '../routes/generations-regenerate.ts';
 
 /** The ports this function uses: its bundle carries these adapters and its environment schema their keys. */
-export const composition = compose('generations-regenerate', [creditStore, rateStore, generationStore, textModelPort, images, idempotency]);
+export const composition = compose('generations-regenerate', [creditStore, rateStore, generationStore, textModelPort, cachedVoiceStore, images, idempotency]);
 
 export const handler = httpHandler(route, composition, async ({ caller, params, idempotencyKey }, deps) => {
   const { generation, rate } = await regenerate(deps, caller.accountId, params.id, idempotencyKey);

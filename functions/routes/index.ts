@@ -7,6 +7,8 @@ import adminCreditsGet from './admin-credits-get.ts';
 import adminGrantsCreate from './admin-grants-create.ts';
 import adminUsageGet from './admin-usage-get.ts';
 import blogPostsCancel from './blog-posts-cancel.ts';
+import brandVoiceGet from './brand-voice-get.ts';
+import brandVoicePut from './brand-voice-put.ts';
 import blogPostsCreate from './blog-posts-create.ts';
 import blogPostsGet from './blog-posts-get.ts';
 import blogPostsList from './blog-posts-list.ts';
@@ -39,6 +41,8 @@ export const ROUTES = {
   'admin-grants-create': adminGrantsCreate,
   'admin-usage-get': adminUsageGet,
   'blog-posts-cancel': blogPostsCancel,
+  'brand-voice-get': brandVoiceGet,
+  'brand-voice-put': brandVoicePut,
   'blog-posts-create': blogPostsCreate,
   'blog-posts-get': blogPostsGet,
   'blog-posts-list': blogPostsList,

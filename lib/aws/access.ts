@@ -14,6 +14,7 @@ import type { Access } from '../wiring.ts';
 import { acknowledge, nagArn, nagValue } from './nag.ts';
 import type { Settings } from './settings.ts';
 import { inferenceProfileOf } from '../../functions/config.ts';
+import { QUEUES, type QueueId } from '../../functions/resources.ts';
 
 /** The environment keys each access sets (the stack also sets NODE_OPTIONS and LOG_LEVEL everywhere). */
 export const ACCESS_ENV: Record<Access, readonly string[]> = {
@@ -32,6 +33,8 @@ export const ACCESS_ENV: Record<Access, readonly string[]> = {
   'scheduler:create': ['SCHEDULER_ROLE_ARN', 'PUBLISH_FUNCTION_ARN', 'SCHEDULER_DLQ_ARN', 'SCHEDULER_GROUP'],
   'scheduler:delete': ['SCHEDULER_ROLE_ARN', 'PUBLISH_FUNCTION_ARN', 'SCHEDULER_DLQ_ARN', 'SCHEDULER_GROUP'],
   'webhook-secret': ['WEBHOOK_SECRET_ARN'],
+  'queue-send:outbound': [QUEUES.outbound.envKey],
+  'queue-send:generation-jobs': [QUEUES['generation-jobs'].envKey],
 };
 
 /** The DynamoDB operations of `table:read` and `table:write`, and nothing else. */
@@ -67,6 +70,8 @@ export interface AccessResources {
   uploads: () => s3.IBucket;
   webhookSecret: () => secretsmanager.ISecret;
   scheduler: () => SchedulerResources;
+  /** The service's work queues (lib/wiring.ts `consumes`), created with their consumers. */
+  queue: (id: QueueId) => sqs.IQueue;
 }
 
 /**
@@ -206,7 +211,15 @@ export function grantAccess(fn: lambda.Function, access: readonly Access[], r: A
         break;
       }
       default: {
-        const unknown: never = a;
+        if (a.startsWith('queue-send:')) {
+          // SendMessageBatch is authorised as SendMessage; the queue is encrypted with SQS-managed keys (no KMS grant).
+          const id = a.slice('queue-send:'.length) as QueueId;
+          const queue = r.queue(id);
+          fn.addToRolePolicy(new iam.PolicyStatement({ actions: ['sqs:SendMessage'], resources: [queue.queueArn] }));
+          env({ [QUEUES[id].envKey]: queue.queueUrl });
+          break;
+        }
+        const unknown: never = a as never;
         throw new Error(`No grant for access "${String(unknown)}"`);
       }
     }

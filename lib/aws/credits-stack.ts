@@ -15,6 +15,7 @@ import * as eventTargets from 'aws-cdk-lib/aws-events-targets';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as destinations from 'aws-cdk-lib/aws-lambda-destinations';
+import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as scheduler from 'aws-cdk-lib/aws-scheduler';
@@ -23,7 +24,8 @@ import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
 import { METRICS_NAMESPACE, SERVICE_NAME } from '../../functions/observability/metrics.ts';
-import { FUNCTIONS, type FunctionSpec } from '../wiring.ts';
+import type { QueueId } from '../../functions/resources.ts';
+import { FUNCTIONS, queueConsumers, type FunctionSpec } from '../wiring.ts';
 import { needsSharp } from '../bundling.ts';
 import { grantAccess, type AccessResources, type SchedulerResources } from './access.ts';
 import { DataTables } from './data.ts';
@@ -138,6 +140,7 @@ export class CreditsStack extends Stack {
       uploads: once(() => this.uploadsBucket(logBucket, webOrigins, settings)),
       webhookSecret: once(() => this.webhookSecret()),
       scheduler: once(() => this.schedulerResources(specs)),
+      queue: (id) => this.workQueue(specs, id),
     };
     for (const spec of specs) grantAccess(this.fn(spec.id), spec.access, resources);
 
@@ -146,6 +149,7 @@ export class CreditsStack extends Stack {
       for (const rule of spec.rules ?? []) this.rule(spec, rule);
       for (const schedule of spec.schedules ?? []) this.schedule(spec, schedule);
       if (isInvokedAsynchronously(spec)) this.onFailureDestination(spec);
+      if (spec.consumes) this.workQueue(specs, spec.consumes.queue);
     }
     this.web.publish({ apiUrl: this.stage.url.replace(/\/$/, '') });
     this.monitoring = new Monitoring(this, 'Monitoring', {
@@ -154,6 +158,7 @@ export class CreditsStack extends Stack {
       stage: this.stage,
       functions: new Map([...this.functions].map(([id, f]) => [id, f.fn])),
       queues: this.deadLetterQueues,
+      workQueues: [...this.workQueues.values()],
       // CloudWatch alarms read metrics of their own Region only: the image model is watched here when it runs here.
       bedrockModelIds: specs.some((s) => s.access.includes('bedrock:invoke'))
         ? [...new Set([settings.bedrockModelId, ...(settings.bedrockImageRegion === this.region ? [settings.bedrockImageModelId] : [])])]
@@ -254,6 +259,34 @@ export class CreditsStack extends Stack {
       for (const w of webhookRoutes) cfnStage.node.addDependency(w.route);
     }
     return { api, stage };
+  }
+
+  /** The service's work queues, by id (made with their consumers). */
+  readonly workQueues = new Map<QueueId, sqs.Queue>();
+
+  /**
+   * One of the service's work queues (functions/resources.ts QUEUES), made once with its consumer: encrypted,
+   * TLS only, a dead-letter queue (alarmed) after `maxReceiveCount` receives, and the event source mapping
+   * that reports partial batch failures, so one failed message is retried alone.
+   */
+  private workQueue(specs: readonly FunctionSpec[], id: QueueId): sqs.Queue {
+    const made = this.workQueues.get(id);
+    if (made) return made;
+    const consumer = queueConsumers(specs).get(id);
+    if (!consumer) throw new Error(`Queue ${id} has no consumer in this stack (lib/wiring.ts consumes)`);
+    const c = consumer.consumes!;
+    const queue = new sqs.Queue(this, `Queue-${id}`, {
+      encryption: sqs.QueueEncryption.SQS_MANAGED,
+      enforceSSL: true,
+      visibilityTimeout: Duration.seconds(c.visibilityTimeoutSeconds),
+      retentionPeriod: Duration.days(4),
+      deadLetterQueue: { queue: this.deadLetterQueue(this, `Queue-${id}-Dlq`), maxReceiveCount: c.maxReceiveCount },
+    });
+    this.workQueues.set(id, queue);
+    this.fn(consumer.id).addEventSource(
+      new SqsEventSource(queue, { batchSize: c.batchSize, reportBatchItemFailures: true, maxConcurrency: c.maxConcurrency }),
+    );
+    return queue;
   }
 
   private deadLetterQueue(scope: Construct, id: string): sqs.Queue {

@@ -37,6 +37,8 @@ export interface MonitoringProps {
   functions: ReadonlyMap<string, lambda.Function>;
   /** Every dead-letter and on-failure queue of the stack. */
   queues: readonly sqs.IQueue[];
+  /** The work queues (lib/wiring.ts `consumes`): alarmed when their oldest message waits too long. */
+  workQueues?: readonly sqs.IQueue[];
   /** Bedrock model ids the functions call, for the throttling alarm and dashboard. */
   bedrockModelIds: readonly string[];
 }
@@ -113,6 +115,16 @@ export class Monitoring extends Construct {
         metric: q.metricApproximateNumberOfMessagesVisible({ period: fiveMin, statistic: 'Maximum' }),
         threshold: 0,
         description: `Queue ${q.node.path} has messages: something failed after all retries and waits for a redrive.`,
+      });
+    });
+
+    // A work queue whose oldest message waits half an hour (retries are delayed at most 15): its consumer is failing, throttled or too slow.
+    (props.workQueues ?? []).forEach((q) => {
+      const name = q.node.path.split('/').slice(1).join('-');
+      this.alarm(`Queue-${name}-Backlog`, {
+        metric: q.metricApproximateAgeOfOldestMessage({ period: fiveMin, statistic: 'Maximum' }),
+        threshold: 30 * 60,
+        description: `The oldest message of queue ${q.node.path} has waited over 30 minutes: its consumer fails, is throttled or falls behind.`,
       });
     });
 

@@ -8,11 +8,11 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { type BundlingOptions, NodejsFunction, OutputFormat, SourceMapMode } from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
-import type { FunctionSpec } from '../wiring.ts';
+import { DEFAULT_TIMEOUT_SECONDS, type FunctionSpec } from '../wiring.ts';
 import { ESBUILD_OPTIONS } from '../bundling.ts';
 import { acknowledge } from './nag.ts';
 
-export const DEFAULT_TIMEOUT_SECONDS = 10;
+export { DEFAULT_TIMEOUT_SECONDS };
 export const DEFAULT_MEMORY_MB = 512;
 
 /** NodejsFunction's options, read from the one esbuild configuration the local builder uses too. */

@@ -10,11 +10,11 @@
  * idempotent, as they must be for EventBridge's at-least-once delivery.
  */
 import { randomUUID } from 'node:crypto';
-import { closeSync, existsSync, fsyncSync, openSync, readFileSync, renameSync, writeSync } from 'node:fs';
 import { serviceClock } from '../../functions/core/clock.ts';
 import type { BusEntry, LocalBusLike } from '../../functions/adapters/local-bus.ts';
 import { FUNCTIONS, type FunctionSpec } from '../wiring.ts';
 import { invoke as invokeFunction } from './invoke.ts';
+import { readJournal, writeJournal } from './journal.ts';
 import type { RequestLog } from './server.ts';
 
 /** One event on its way to one rule target. */
@@ -58,8 +58,8 @@ export class LocalBus implements LocalBusLike {
     this.file = options.file;
     this.invoke = options.invoke ?? invokeFunction;
     this.backoffMs = options.backoffMs ?? ((attempt) => 50 * 2 ** attempt);
-    if (this.file && existsSync(this.file)) {
-      const journal = JSON.parse(readFileSync(this.file, 'utf8')) as Journal;
+    const journal = readJournal<Journal>(this.file);
+    if (journal) {
       this.recovered = journal.pending;
       for (const d of journal.pending) this.pending.set(d.id, d);
       this.deadLetters.push(...journal.deadLetters);
@@ -142,15 +142,7 @@ export class LocalBus implements LocalBusLike {
   private persist(): void {
     if (!this.file) return;
     const journal: Journal = { pending: [...this.pending.values()], deadLetters: this.deadLetters };
-    const tmp = `${this.file}.tmp`;
-    const fd = openSync(tmp, 'w');
-    try {
-      writeSync(fd, JSON.stringify(journal));
-      fsyncSync(fd);
-    } finally {
-      closeSync(fd);
-    }
-    renameSync(tmp, this.file);
+    writeJournal(this.file, journal);
   }
 
   /** Resolves when every event published so far (and those they published) has been handled. */

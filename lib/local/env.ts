@@ -33,6 +33,15 @@ export const LOCAL_ENV: Partial<Record<EnvKey, string>> = {
 };
 
 /**
+ * Queue URLs for harnesses that run the use cases without the local stack (use-case tests, benches): a
+ * port nothing listens on, so a send fails loudly instead of reaching a queue nobody consumes.
+ */
+export const UNSERVED_QUEUE_URLS = {
+  OUTBOUND_QUEUE_URL: 'http://127.0.0.1:9/000000000000/outbound',
+  GENERATION_JOBS_QUEUE_URL: 'http://127.0.0.1:9/000000000000/generation-jobs',
+} as const satisfies Partial<Record<EnvKey, string>>;
+
+/**
  * The keys each access gives a function locally: CDK's (lib/aws/access.ts ACCESS_ENV) with the local
  * stand-ins: the webhook secret's value instead of its ARN, and the endpoints of the local servers.
  * Tuning knobs a test may set (the model's time budget) travel with the access that reads them.
@@ -52,6 +61,9 @@ const LOCAL_ACCESS_ENV: Record<Access, readonly EnvKey[]> = {
   'scheduler:create': ['SCHEDULER_ROLE_ARN', 'PUBLISH_FUNCTION_ARN', 'SCHEDULER_DLQ_ARN', 'SCHEDULER_GROUP'],
   'scheduler:delete': ['SCHEDULER_ROLE_ARN', 'PUBLISH_FUNCTION_ARN', 'SCHEDULER_DLQ_ARN', 'SCHEDULER_GROUP'],
   'webhook-secret': ['WEBHOOK_SECRET', 'WEBHOOK_SECRETS_PREVIOUS', 'WEBHOOK_SECRET_ROTATED_AT', 'WEBHOOK_PREVIOUS_SECRET_TTL_SECONDS'],
+  // The local queues' URLs (lib/local/queues.ts), set by the stack when it starts them.
+  'queue-send:outbound': ['OUTBOUND_QUEUE_URL'],
+  'queue-send:generation-jobs': ['GENERATION_JOBS_QUEUE_URL'],
 };
 
 /** What every function gets: the stack's LOG_LEVEL (CDK sets it everywhere), the runtime's region. */

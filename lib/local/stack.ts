@@ -10,7 +10,8 @@ import type { Server } from 'node:http';
 import { parseEnvFor } from '../../functions/env.ts';
 import { registerLocal } from '../../functions/adapters/local-bus.ts';
 import { setClockOffset } from '../../functions/core/clock.ts';
-import { FUNCTIONS } from '../wiring.ts';
+import { FUNCTIONS, queuesOf } from '../wiring.ts';
+import { QUEUES } from '../../functions/resources.ts';
 import { METRICS_NAMESPACE, SERVICE_NAME } from '../../functions/observability/metrics.ts';
 import { LocalBus } from './bus.ts';
 import { buildBundles, type Bundles } from './bundles.ts';
@@ -21,6 +22,7 @@ import { FunctionRunner } from './runner.ts';
 import { createTables, startDynalite, type LocalDynamo } from './dynamo.ts';
 import { localRoutes } from './local-routes.ts';
 import { startLocalS3, type LocalS3 } from './s3.ts';
+import { LocalQueues } from './queues.ts';
 import { LocalScheduler } from './scheduler.ts';
 import { createLocalServer, type RequestLog } from './server.ts';
 import { localLogger, powertoolsRequestLog } from './log.ts';
@@ -62,6 +64,8 @@ export interface LocalStack {
   keys: LocalKeys;
   bus: LocalBus;
   scheduler: LocalScheduler;
+  /** The service's work queues (SQS's protocol, on the service clock), feeding their consumers. */
+  queues: LocalQueues;
   /** The functions' bundles this stack runs (built, or taken from the cache, at start). */
   bundles: Bundles;
   runner: FunctionRunner;
@@ -109,6 +113,10 @@ export async function startLocalStack(opts: LocalStackOptions = {}): Promise<Loc
   const scheduler = new LocalScheduler(log, opts.dataDir ? join(opts.dataDir, 'schedules.json') : undefined);
   // This process's own ports (local routes, tests' deps()) reach them directly, the functions by message.
   registerLocal({ bus, scheduler });
+  // The work queues, durable in <dataDir>/queues.json; their URLs go to the functions that send to them.
+  const queues = new LocalQueues({ log, file: opts.dataDir ? join(opts.dataDir, 'queues.json') : undefined, region: env.AWS_REGION });
+  await queues.listen();
+  for (const q of queuesOf()) process.env[QUEUES[q].envKey] = queues.url(q);
   const runner = new FunctionRunner({ bundles, bus, scheduler, env: () => process.env, stdout: (stream) => readStream(stream, metrics) });
   useRunner(runner);
 
@@ -131,6 +139,7 @@ export async function startLocalStack(opts: LocalStackOptions = {}): Promise<Loc
   process.env.CHECKOUT_BASE_URL = opts.env?.CHECKOUT_BASE_URL ?? `${url}/local/checkout`;
   scheduler.start();
   bus.resume();
+  queues.start();
 
   return {
     url,
@@ -140,6 +149,7 @@ export async function startLocalStack(opts: LocalStackOptions = {}): Promise<Loc
     keys,
     bus,
     scheduler,
+    queues,
     bundles,
     runner,
     invoke(fnId, event) {
@@ -151,6 +161,7 @@ export async function startLocalStack(opts: LocalStackOptions = {}): Promise<Loc
     token: (accountId, scopes) => keys.sign({ accountId, scopes }),
     async close() {
       await scheduler.stop();
+      await queues.close();
       await bus.drain();
       await runner.close();
       useRunner(undefined);

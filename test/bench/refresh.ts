@@ -10,7 +10,7 @@ import { parseEnv } from '../../functions/env.ts';
 import { dynamoRequestCounts, resetDynamoRequestCounts } from '../../functions/adapters/dynamo-client.ts';
 import { refreshDueAccounts } from '../../functions/core/refresh-job.ts';
 import { buildDeps } from '../../lib/local/deps.ts';
-import { LOCAL_ENV } from '../../lib/local/env.ts';
+import { LOCAL_ENV, UNSERVED_QUEUE_URLS } from '../../lib/local/env.ts';
 import { createTables, startDynalite } from '../../lib/local/dynamo.ts';
 import { createDueAccounts } from '../support/due-accounts.ts';
 
@@ -23,7 +23,7 @@ const round = (n: number, digits = 2) => Math.round(n * 10 ** digits) / 10 ** di
 
 export async function benchRefresh(): Promise<Record<string, number | string>> {
   const dynamo = await startDynalite({});
-  const source = { ...LOCAL_ENV, CHECKOUT_BASE_URL: 'http://127.0.0.1/local/checkout', ...process.env, DYNAMODB_ENDPOINT: dynamo.endpoint, LOG_LEVEL: 'SILENT' };
+  const source = { ...LOCAL_ENV, ...UNSERVED_QUEUE_URLS, CHECKOUT_BASE_URL: 'http://127.0.0.1/local/checkout', ...process.env, DYNAMODB_ENDPOINT: dynamo.endpoint, LOG_LEVEL: 'SILENT' };
   const env = parseEnv(source);
   await createTables(dynamo.endpoint, env.TABLE_NAME, env.IDEMPOTENCY_TABLE_NAME);
   const deps = buildDeps(source);

@@ -13,7 +13,7 @@ import { applyPlan, charge, ensureAccount } from '../../functions/core/credits.t
 import { InsufficientCredits } from '../../functions/core/errors.ts';
 import { OfflineModel } from '../../functions/adapters/offline-model.ts';
 import { buildDeps, deps as stackDeps } from '../../lib/local/deps.ts';
-import { LOCAL_ENV } from '../../lib/local/env.ts';
+import { LOCAL_ENV, UNSERVED_QUEUE_URLS } from '../../lib/local/env.ts';
 import { createTables, startDynalite } from '../../lib/local/dynamo.ts';
 import { startLocalStack } from '../../lib/local/stack.ts';
 
@@ -71,7 +71,7 @@ const rawDecrement = (doc: import('@aws-sdk/lib-dynamodb').DynamoDBDocumentClien
 
 async function chargePath() {
   const dynamo = await startDynalite({});
-  const source = { ...LOCAL_ENV, CHECKOUT_BASE_URL: 'http://127.0.0.1/local/checkout', ...process.env, DYNAMODB_ENDPOINT: dynamo.endpoint };
+  const source = { ...LOCAL_ENV, ...UNSERVED_QUEUE_URLS, CHECKOUT_BASE_URL: 'http://127.0.0.1/local/checkout', ...process.env, DYNAMODB_ENDPOINT: dynamo.endpoint };
   const env = parseEnv(source);
   await createTables(dynamo.endpoint, env.TABLE_NAME, env.IDEMPOTENCY_TABLE_NAME);
   const deps = buildDeps(source);

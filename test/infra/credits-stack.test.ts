@@ -67,6 +67,22 @@ const FIXTURE: FunctionSpec[] = [
   { id: 'posts', entry: 'functions/handlers/credits-get.ts', routes: [{ method: 'POST', path: '/v1/posts', auth: 'jwt' }], access: ['table:write', 'scheduler:create'] },
   { id: 'unposts', entry: 'functions/handlers/credits-get.ts', routes: [{ method: 'DELETE', path: '/v1/posts/{id}', auth: 'jwt' }], access: ['table:write', 'scheduler:delete'] },
   { id: 'publish', entry: 'functions/handlers/credits-get.ts', scheduleTarget: true, access: ['table:write'] },
+  { id: 'enqueuer', entry: 'functions/handlers/credits-get.ts', routes: [{ method: 'POST', path: '/v1/jobs', auth: 'jwt' }], access: ['table:write', 'queue-send:outbound', 'queue-send:generation-jobs'] },
+  {
+    id: 'deliverer',
+    entry: 'functions/handlers/credits-get.ts',
+    consumes: { queue: 'outbound', batchSize: 10, maxReceiveCount: 5, visibilityTimeoutSeconds: 90, maxConcurrency: 5 },
+    timeoutSeconds: 15,
+    access: ['table:write', 'queue-send:outbound'],
+  },
+  {
+    id: 'job-worker',
+    entry: 'functions/handlers/credits-get.ts',
+    consumes: { queue: 'generation-jobs', batchSize: 1, maxReceiveCount: 4, visibilityTimeoutSeconds: 180, maxConcurrency: 4 },
+    timeoutSeconds: 29,
+    reservedConcurrency: 4,
+    access: ['table:write'],
+  },
 ];
 
 interface Built {
@@ -307,8 +323,9 @@ describe.each([
       expect(statementsOf(b, spec.id).some((st) => [st.Action].flat().includes('sqs:SendMessage') && JSON.stringify(st.Resource).includes(queueId)), spec.id).toBe(true);
       b.template.hasResourceProperties('AWS::CloudWatch::Alarm', { Dimensions: [{ Name: 'QueueName', Value: { 'Fn::GetAtt': [queueId, 'QueueName'] } }] });
     }
-    // Synchronous (HTTP) functions get none: API Gateway waits for their answer.
-    expect(b.specs.filter((s) => !isInvokedAsynchronously(s)).every((s) => s.routes?.length)).toBe(true);
+    // Synchronously invoked functions get none: API Gateway waits for their answer, and a queue's event
+    // source mapping retries through the queue (its redrive policy and dead-letter queue, tested below).
+    expect(b.specs.filter((s) => !isInvokedAsynchronously(s)).every((s) => s.routes?.length || s.consumes)).toBe(true);
   });
 
   it('grant no wildcard action (no "*", no "service:*") to any role of the stack', () => {
@@ -524,9 +541,12 @@ describe('HTTP API', () => {
 
 describe('dead-letter queues', () => {
   it('are SQS-encrypted, TLS-only, and each alarmed to the alarm topic', () => {
-    const queues = resources(fixture.template, 'AWS::SQS::Queue');
-    // two rules, one schedule, the one-time schedules' DLQ, and one on-failure queue per asynchronously invoked function
-    expect(queues).toHaveLength(4 + FIXTURE.filter(isInvokedAsynchronously).length);
+    const work = [...fixture.stack.workQueues.values()].map((q) => logicalId(fixture.stack, q));
+    const all = resources(fixture.template, 'AWS::SQS::Queue');
+    const queues = all.filter(([id]) => !work.includes(id));
+    // two rules, one schedule, the one-time schedules' DLQ, one on-failure queue per asynchronously invoked function, one per work queue
+    expect(queues).toHaveLength(4 + FIXTURE.filter(isInvokedAsynchronously).length + work.length);
+    expect(all).toHaveLength(queues.length + 2);
     for (const [id, q] of queues) {
       expect(q.Properties.SqsManagedSseEnabled).toBe(true);
       fixture.template.hasResourceProperties('AWS::SQS::QueuePolicy', {
@@ -538,6 +558,63 @@ describe('dead-letter queues', () => {
         AlarmActions: [{ Ref: logicalId(fixture.stack, fixture.stack.monitoring.topic) }],
       });
     }
+  });
+});
+
+describe('work queues', () => {
+  const queueOf = (id: 'outbound' | 'generation-jobs') => logicalId(fixture.stack, fixture.stack.workQueues.get(id)!);
+
+  it('each feeds its consumer through an event source mapping that reports partial batch failures, with the wiring batch size and concurrency', () => {
+    for (const [queue, fn] of [['outbound', 'deliverer'], ['generation-jobs', 'job-worker']] as const) {
+      const spec = FIXTURE.find((f) => f.id === fn)!.consumes!;
+      fixture.template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
+        FunctionName: { Ref: fnId(fixture, fn) },
+        EventSourceArn: { 'Fn::GetAtt': [queueOf(queue), 'Arn'] },
+        BatchSize: spec.batchSize,
+        FunctionResponseTypes: ['ReportBatchItemFailures'],
+        ScalingConfig: { MaximumConcurrency: spec.maxConcurrency },
+      });
+    }
+    expect(resources(fixture.template, 'AWS::Lambda::EventSourceMapping')).toHaveLength(2);
+    expect(resources(wired.template, 'AWS::Lambda::EventSourceMapping')).toHaveLength(wired.specs.filter((f) => f.consumes).length);
+  });
+
+  it('are encrypted, TLS-only, hide a received message for the wiring visibility timeout, and redrive to an alarmed dead-letter queue after maxReceiveCount', () => {
+    for (const [queue, fn] of [['outbound', 'deliverer'], ['generation-jobs', 'job-worker']] as const) {
+      const spec = FIXTURE.find((f) => f.id === fn)!.consumes!;
+      const q = fixture.template.toJSON().Resources[queueOf(queue)].Properties;
+      expect(q.SqsManagedSseEnabled).toBe(true);
+      expect(q.VisibilityTimeout).toBe(spec.visibilityTimeoutSeconds);
+      expect(q.RedrivePolicy.maxReceiveCount).toBe(spec.maxReceiveCount);
+      const dlq = q.RedrivePolicy.deadLetterTargetArn['Fn::GetAtt'][0] as string;
+      fixture.template.hasResourceProperties('AWS::CloudWatch::Alarm', { Dimensions: [{ Name: 'QueueName', Value: { 'Fn::GetAtt': [dlq, 'QueueName'] } }], MetricName: 'ApproximateNumberOfMessagesVisible' });
+      fixture.template.hasResourceProperties('AWS::CloudWatch::Alarm', { Dimensions: [{ Name: 'QueueName', Value: { 'Fn::GetAtt': [queueOf(queue), 'QueueName'] } }], MetricName: 'ApproximateAgeOfOldestMessage' });
+      fixture.template.hasResourceProperties('AWS::SQS::QueuePolicy', {
+        Queues: [{ Ref: queueOf(queue) }],
+        PolicyDocument: { Statement: Match.arrayWith([Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } })]) },
+      });
+    }
+  });
+
+  it('queue-send:<id> may only SendMessage to that queue and learns its URL; only the consumer may receive', () => {
+    const send = statementsOf(fixture, 'enqueuer').filter((s) => [s.Action].flat().some((a) => a.startsWith('sqs:')));
+    expect(send.map((s) => [s.Action, s.Resource])).toEqual([
+      ['sqs:SendMessage', { 'Fn::GetAtt': [queueOf('outbound'), 'Arn'] }],
+      ['sqs:SendMessage', { 'Fn::GetAtt': [queueOf('generation-jobs'), 'Arn'] }],
+    ]);
+    expect(envOf(fixture, 'enqueuer').OUTBOUND_QUEUE_URL).toEqual({ Ref: queueOf('outbound') });
+    expect(envOf(fixture, 'enqueuer').GENERATION_JOBS_QUEUE_URL).toEqual({ Ref: queueOf('generation-jobs') });
+    for (const spec of FIXTURE.filter((f) => f.id !== 'job-worker' && f.id !== 'deliverer')) {
+      expect(actionsOf(fixture, spec.id).filter((a) => a === 'sqs:ReceiveMessage'), spec.id).toEqual([]);
+    }
+    expect(actionsOf(fixture, 'job-worker')).toContain('sqs:ReceiveMessage');
+    expect(actionsOf(fixture, 'job-worker')).not.toContain('sqs:SendMessage');
+  });
+
+  it('given a visibility timeout under 6x the consumer timeout, or a queue sent to with no consumer, then synth fails with the reason', () => {
+    const short = FIXTURE.map((f) => (f.id === 'job-worker' ? { ...f, consumes: { ...f.consumes!, visibilityTimeoutSeconds: 60 } } : f));
+    expect(() => build(short)).toThrow(/visibility timeout of at least 6x/);
+    expect(() => build(FIXTURE.filter((f) => f.id !== 'deliverer'))).toThrow(/Queue outbound has no consumer/);
   });
 });
 

@@ -3,6 +3,8 @@
  * window open, a generation is one conditional UpdateItem (admit, count, charge, hold, ledger entry),
  * one PutItem (the generation) and one UpdateItem (the hold released), and reads nothing. A ledger block
  * rides on its generation's write (one BatchWriteItem), and the release removes it from the outbox.
+ * The brand voice every text generation needs is read once per execution environment and kept 30 s
+ * (functions/adapters/dynamo-voice-store.ts): a warm generation reads nothing for it.
  */
 import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { describe, expect, it } from 'vitest';
@@ -14,12 +16,21 @@ import { useStack } from '../support/stack.ts';
 const ctx = useStack();
 // The functions run in workers: dynalite counts every request it receives, by operation.
 const resetDynamoRequestCounts = () => Object.keys(ctx.stack.dynamo.requests).forEach((k) => delete ctx.stack.dynamo.requests[k]);
+const readsAndRequests = () => {
+  const r: Record<string, number> = ctx.stack.dynamo.requests;
+  return { reads: (r.GetItem ?? 0) + (r.Query ?? 0) + (r.BatchGetItem ?? 0), requests: Object.values(r).reduce((a, b) => a + b, 0) };
+};
+async function setClock(offsetSeconds: number): Promise<void> {
+  const r = await fetch(`${ctx.stack.url}/local/clock`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ offsetSeconds }) });
+  expect(r.status).toBe(200);
+}
 const body = { feature: 'product_description', productId: 'prod_hot', input: { name: 'Enamel Camp Mug', tone: 'friendly' } };
 
 describe('DynamoDB requests of one generation', () => {
   it('given a paid account with an open rate window, when it generates, then 2 UpdateItem + 1 PutItem and no read, and the state is exact', async () => {
     const { id, api } = await ctx.paid('plus');
-    expect((await api.post('/v1/generations', body)).status).toBe(201); // opens the window (the slow path)
+    // Opens the window (the slow path) and reads the brand voice once: the environment keeps it 30 s.
+    expect((await api.post('/v1/generations', body)).status).toBe(201);
 
     resetDynamoRequestCounts();
     const r = await api.post('/v1/generations', body);
@@ -31,6 +42,32 @@ describe('DynamoDB requests of one generation', () => {
     expect(r.headers.get('ratelimit-remaining')).toBe('8');
     const account = (await deps().store.getAccount(id))!;
     expect([account.allowanceRemaining, account.holds, account.rate?.count]).toEqual([98, [], 2]);
+  });
+
+  it('given the brand voice read by an earlier generation, then the next ones read nothing (its cache), and once 30 s of the service clock passed exactly one GetItem more reads it again', async () => {
+    const { api } = await ctx.paid('plus');
+    expect((await api.put('/v1/brand-voice', { tone: 'friendly', language: 'en', alwaysMention: ['Ships from Iloilo'] })).status).toBe(200);
+    expect((await api.post('/v1/generations', body)).status).toBe(201);
+
+    resetDynamoRequestCounts();
+    const warm = await api.post('/v1/generations', body);
+    // A ledger block may ride on the generation's write (BatchWriteItem instead of PutItem): count requests.
+    expect(readsAndRequests()).toEqual({ reads: 0, requests: 3 });
+    expect(warm.body.variants[0].text).toContain('Ships from Iloilo');
+
+    try {
+      await setClock(31);
+      resetDynamoRequestCounts();
+      const stale = await api.post('/v1/generations', body);
+      expect(stale.status).toBe(201);
+      expect(readsAndRequests()).toEqual({ reads: 1, requests: 4 });
+      expect(ctx.stack.dynamo.requests.GetItem).toBe(1);
+      resetDynamoRequestCounts();
+      expect((await api.post('/v1/generations', body)).status).toBe(201);
+      expect(readsAndRequests()).toEqual({ reads: 0, requests: 3 });
+    } finally {
+      await setClock(0);
+    }
   });
 
   it('given 30 attempts (10 generations, then the rate limit; a ledger block flushed along the way), then the balance item is at most 1 KB: a write of it costs one write unit', async () => {

@@ -37,7 +37,14 @@ const ctx = useStack({
 });
 
 /** Services whose grants serve the platform around the code, not calls the code makes. */
-const PLATFORM = /^(logs|xray|kms|sqs):/;
+const PLATFORM = /^(logs|xray|kms):/;
+
+/**
+ * SQS statements are the platform's too (the on-failure queue Lambda writes to, the event source mapping
+ * that receives and deletes a consumer's messages), except SendMessage on a work queue: the code's own call.
+ */
+const isPlatform = (s: Statement, kinds: string[]) =>
+  [s.Action].flat().every((a) => PLATFORM.test(a) || (a.startsWith('sqs:') && !(a === 'sqs:SendMessage' && kinds.every((k) => k.startsWith('queue:')))));
 
 interface Statement {
   Action: string | string[];
@@ -66,9 +73,11 @@ const logicalId = (stack: Stack, c: { node: { defaultChild?: unknown } }) => sta
  * prefix (`uploads/`), `bucket`, `schedule-group`, `scheduler-role`, `bus`, `webhook-secret`, or a
  * Bedrock model or profile id.
  */
-function kindsOf(resource: unknown, ids: Record<string, string>): string[] {
+function kindsOf(resource: unknown, ids: Record<string, string>, queues: Record<string, string> = {}): string[] {
   return [resource].flat().map((r) => {
     const text = JSON.stringify(r);
+    const queue = Object.entries(queues).find(([logical]) => text.includes(`"${logical}"`));
+    if (queue) return `queue:${queue[1]}`;
     if (text.includes(ids.table!)) return text.includes('/index/') ? 'table-index' : 'table';
     if (text.includes(ids.idempotency!)) return 'idempotency';
     if (text.includes(ids.bucket!)) return /"\/([a-z]+\/)\*"/.exec(text)?.[1] ?? 'bucket';
@@ -86,7 +95,7 @@ function kindsOf(resource: unknown, ids: Record<string, string>): string[] {
 function kindOfCall(resource: string): string {
   if (resource === LOCAL_ENV.TABLE_NAME) return 'table';
   if (resource === LOCAL_ENV.IDEMPOTENCY_TABLE_NAME) return 'idempotency';
-  if (/^[a-z]+\/$/.test(resource) || ['schedule-group', 'scheduler-role', 'bus', 'webhook-secret'].includes(resource)) return resource;
+  if (/^[a-z]+\/$/.test(resource) || resource.startsWith('queue:') || ['schedule-group', 'scheduler-role', 'bus', 'webhook-secret'].includes(resource)) return resource;
   return `model:${resource}`;
 }
 
@@ -119,14 +128,16 @@ describe('least privilege', () => {
       secret: Object.entries(template.Resources).find(([, r]) => r.Type === 'AWS::SecretsManager::Secret')?.[0] ?? '(none)',
       schedulerRole: Object.entries(template.Resources).find(([id, r]) => r.Type === 'AWS::IAM::Role' && id.startsWith('SchedulerRole'))?.[0] ?? '(none)',
     };
+    // The work queues' logical ids, as the recorder names them (`queue:<id>`, functions/adapters/sqs-queue.ts).
+    const queues = Object.fromEntries([...stack.workQueues].map(([id, q]) => [logicalId(stack, q), id]));
     const problems: string[] = [];
     for (const fn of FUNCTIONS) {
       const roleId = logicalId(stack, stack.functions.get(fn.id)!.fn.role as never);
       const statements: Statement[] = Object.values(template.Resources)
         .filter((r) => r.Type === 'AWS::IAM::Policy' && JSON.stringify(r.Properties.Roles) === JSON.stringify([{ Ref: roleId }]))
         .flatMap((r) => r.Properties.PolicyDocument.Statement as Statement[])
-        .filter((s) => [s.Action].flat().some((a) => !PLATFORM.test(a)));
-      const grants = statements.map((s) => ({ actions: [s.Action].flat(), kinds: kindsOf(s.Resource, ids), statement: s }));
+        .filter((s) => !isPlatform(s, kindsOf(s.Resource, ids, queues)));
+      const grants = statements.map((s) => ({ actions: [s.Action].flat(), kinds: kindsOf(s.Resource, ids, queues), statement: s }));
       const made = calls[fn.id]!;
       // A table's index is queried through the table's Query grant on `<table>/index/*`.
       const allows = (g: (typeof grants)[number], c: { action: string; kind: string }) =>

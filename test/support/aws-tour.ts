@@ -90,6 +90,9 @@ export async function tourEveryFunction(stack: LocalStack): Promise<void> {
 
   // A paid merchant: text generations (regenerated, selected), an image enhanced and selected, top-ups.
   const m = await merchant(stack, async (api) => ok(await api.get('/v1/credits'), 200), 'pro');
+  // A brand voice the generations below read (and keep in their environment's cache).
+  ok(await m.api.put('/v1/brand-voice', { tone: 'friendly', language: 'en' }), 200);
+  ok(await m.api.get('/v1/brand-voice'), 200);
   const described = await m.api.post('/v1/generations', { feature: 'product_description', productId: 'prod_tour', input: { name: 'Wool Socks', features: ['merino'] } }, { 'idempotency-key': 'tour-1' });
   ok(described, 201);
   ok(await m.api.post(`/v1/generations/${described.body.id}/regenerate`, undefined, { 'idempotency-key': 'tour-2' }), 201);

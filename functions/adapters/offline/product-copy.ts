@@ -151,11 +151,11 @@ function seoTitle(f: ProductFacts, rng: Rng, index: number, avoid?: string): str
 }
 
 /** The first candidate that fits, trying the richest first. */
-function firstFitting(candidates: string[], fallback: string): string {
-  return candidates.find((c) => c.length <= META_MAX) ?? fitWithEllipsis(fallback, META_MAX);
+function firstFitting(candidates: string[], fallback: string, max: number): string {
+  return candidates.find((c) => c.length <= max) ?? fitWithEllipsis(fallback, max);
 }
 
-function seoDescription(f: ProductFacts, rng: Rng, index: number): string {
+function seoDescription(f: ProductFacts, rng: Rng, index: number, max: number): string {
   const v = VOICES[f.tone];
   const call = rng.pick(half(v.seoCalls, index));
   const benefit = rng.pick(half(v.seoBenefits, index));
@@ -172,7 +172,7 @@ function seoDescription(f: ProductFacts, rng: Rng, index: number): string {
         candidates.push(`${lead} the ${f.name}${range}.${list} ${call}`, `${lead} the ${f.name}${range}.${list}`);
       }
     }
-    return firstFitting(candidates, `${f.name}. ${call}`);
+    return firstFitting(candidates, `${f.name}. ${call}`, max);
   }
   const c = phraseContext(f, false);
   const keyword = f.keywords[0];
@@ -186,9 +186,10 @@ function seoDescription(f: ProductFacts, rng: Rng, index: number): string {
       : `${c.TheName}${question || !f.category ? '' : ` from our ${f.category} range`} – ${benefit.charAt(0).toLowerCase()}${benefit.slice(1)}`;
     candidates.push(`${question}${body} ${call}`, `${question}${body}`);
   }
-  return firstFitting(candidates, `${question}${c.TheName}.`);
+  return firstFitting(candidates, `${question}${c.TheName}.`, max);
 }
 
-export function seoMeta(f: ProductFacts, rng: Rng, index: number, other?: SeoVariant): SeoVariant {
-  return { title: seoTitle(f, rng, index, other?.title), description: tidy(seoDescription(f, rng, index)) };
+/** `metaMax` below 160 leaves room for the brand voice's phrases after the description. */
+export function seoMeta(f: ProductFacts, rng: Rng, index: number, other?: SeoVariant, metaMax: number = META_MAX): SeoVariant {
+  return { title: seoTitle(f, rng, index, other?.title), description: tidy(seoDescription(f, rng, index, metaMax)) };
 }
