@@ -6,9 +6,11 @@
  */
 import type * as z from 'zod/mini';
 import type { FeatureId, PlanId } from '../../functions/config.ts';
-import type { BlogInput, DesignInput, GenerateRequest, Tone } from '../../functions/core/schemas.ts';
+import type { BlogInput, DesignInput, GenerateRequest, Language as LanguageShape, Tone } from '../../functions/core/schemas.ts';
+import type { BrandVoiceRequest as BrandVoiceRequestShape } from '../../functions/core/brand-voice.ts';
 import type { ErrorCode } from '../../functions/routes/route.ts';
 import type { BlogPost as BlogPostShape } from '../../functions/routes/shapes/blog.ts';
+import type { BrandVoiceShape } from '../../functions/routes/shapes/brand-voice.ts';
 import type { Catalog as CatalogShape } from '../../functions/routes/shapes/catalog.ts';
 import type { CreditSource as CreditSourceShape, Credits } from '../../functions/routes/shapes/credits.ts';
 import type { LedgerEntry } from '../../functions/routes/shapes/ledger.ts';
@@ -132,27 +134,9 @@ export type Upload = z.infer<typeof UploadShape>;
 
 // ---- Brand voice (`GET`/`PUT /v1/brand-voice`) ---------------------------------------------------------
 
-/**
- * Stated from the contract (API.md, "Brand voice and languages") while the route's shape is not on main
- * yet; to be inferred from functions/routes/shapes/brand-voice.ts once it is.
- */
-export type Language = 'en' | 'fil';
-export interface BrandVoice {
-  tone: Tone;
-  audience: string | null;
-  avoidWords: string[];
-  alwaysMention: string[];
-  language: Language;
-  /** null: never set (the defaults). */
-  updatedAt: string | null;
-}
-export interface BrandVoiceRequest {
-  tone: Tone;
-  audience?: string;
-  avoidWords?: string[];
-  alwaysMention?: string[];
-  language: Language;
-}
+export type Language = LanguageShape;
+export type BrandVoice = z.infer<typeof BrandVoiceShape>;
+export type BrandVoiceRequest = BrandVoiceRequestShape;
 
 // ---- Auto top-up (`GET`/`PUT /v1/credits/auto-top-up`) ----------------------------------------------
 
