@@ -61,7 +61,7 @@ describeInBrowser('product history (browser, local stack)', { accountPrefix: 'ac
     expect(errors).toEqual([]);
   });
 
-  it('given generated descriptions, when the merchant edits one, undoes, tries again and keeps, then Keep saves an unchanged option as chosen and a changed one as a manual edit, Try again charges a regeneration and Undo steps back to the saved text', async () => {
+  it('given generated descriptions, when the merchant edits one, undoes, tries again and keeps, then Keep saves an unchanged option as chosen and a changed one as a manual edit, Try again charges a regeneration, Undo steps back to the saved text, and Undo after Keep restores the previous version', async () => {
     const account = newAccount('draft');
     await setPlan(account, 'plus');
     const { page, errors } = await open(account);
@@ -122,13 +122,25 @@ describeInBrowser('product history (browser, local stack)', { accountPrefix: 'ac
     ]);
     expect(await credits(account)).toBe(before - 1);
 
+    // Undo after Keep: the previous version is current again (a restore, free), and Undo is gone.
+    await page.getByTestId('saved-description-undo').click();
+    await expectText(page.getByTestId('saved-description-text'), option2.slice(0, 40));
+    const afterUndo = await history(account, 'description');
+    expect(afterUndo.map((v) => [v.source, v.value])).toEqual([
+      ['restore', option2],
+      ['manual', edited],
+      ['generation', option2],
+    ]);
+    await expect.poll(() => page.getByTestId('saved-description-undo').count()).toBe(0);
+    expect(await credits(account)).toBe(before - 1);
+
     // An empty text cannot be kept, and says why.
     await page.getByTestId('saved-description-edit').click();
     await page.getByTestId('description-draft-text').fill('   ');
     await page.getByTestId('description-keep').click({ force: true });
     await expectText(page.getByTestId('description-keep-reason'), /Write the description/);
     expect(await page.getByTestId('description-keep').getAttribute('aria-disabled')).toBe('true');
-    expect(await history(account, 'description')).toHaveLength(2);
+    expect(await history(account, 'description')).toHaveLength(3);
     await expectAccessible(page, 'description editor');
     await shot(page, 'history-description-draft');
     expect(errors).toEqual([]);

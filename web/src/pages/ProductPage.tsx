@@ -16,7 +16,7 @@ import { backgroundWhitened, describeImageSteps, splitList } from '../format.ts'
 import { useAction } from '../hooks.ts';
 import { openModal, pushToast, useAppState } from '../store.ts';
 import { useVoiceTone } from '../voice.ts';
-import type { Catalog, ContentField, FeatureId, ImageVariant, InputOf, ProductContent, SeoVariant, TextVariant, Tone } from '../types.ts';
+import type { Catalog, ContentField, ContentVersion, FeatureId, ImageVariant, InputOf, ProductContent, SeoVariant, TextVariant, Tone } from '../types.ts';
 
 export const SAMPLE_PRODUCT = {
   id: 'prod_aurora_pourover',
@@ -59,11 +59,18 @@ function HistoryButton({ field, label }: { field: ContentField; label: string })
  */
 function useKeptDraft<F extends FeatureId, V>(
   g: GenerationState<F>,
-  opts: { focusId: string; title: string; onSaved: () => Promise<unknown>; save: (value: V) => Promise<unknown> },
+  opts: { field: ContentField; focusId: string; title: string; onSaved: () => Promise<unknown>; save: (value: V) => Promise<unknown> },
 ) {
   const draft = useDraft<V>();
   const [keeping, setKeeping] = useState(false);
+  // What was current before the last Keep: Undo after it makes that current again (a restore, free).
+  const [previous, setPrevious] = useState<ContentVersion | null>(null);
+  const { busy: undoing, run } = useAction('Could not go back to the previous version');
+  // Another change since the Keep (an option selected, a version restored): Undo would not undo it, so it goes.
+  const contentChanged = useAppState((st) => st.contentChanged);
+  useEffect(() => setPrevious(null), [g.generation?.id, g.generation?.selectedIndex, contentChanged]);
   const edit = (value: V, origin: DraftOrigin | null) => {
+    setPrevious(null);
     draft.push({ value, origin });
     focusSoon(opts.focusId);
   };
@@ -86,10 +93,34 @@ function useKeptDraft<F extends FeatureId, V>(
     if (!top) return;
     setKeeping(true);
     const ok = await saved(top.origin, top.value);
+    if (ok) {
+      draft.clear();
+      // The history's newest is what was just kept; the one under it is what Undo goes back to.
+      const page = await api.contentHistory(SAMPLE_PRODUCT.id, opts.field).catch(() => null);
+      setPrevious(page?.items[1] ?? null);
+    }
     setKeeping(false);
-    if (ok) draft.clear();
   };
-  return { draft, keeping, edit, keep };
+  const undoKeep = previous
+    ? () =>
+        run(async () => {
+          await api.restoreContent(SAMPLE_PRODUCT.id, previous.versionId);
+          setPrevious(null);
+          pushToast({ kind: 'success', title: 'Back to the previous version', message: 'Undoing is free; the version you kept stays in the history.', ttlMs: 4000 });
+          await opts.onSaved();
+        })
+    : null;
+  return { draft, keeping, edit, keep, undoKeep, undoing };
+}
+
+/** Undo after a Keep: the field's previous version current again. */
+function UndoKeepButton({ undo, busy, label, testId }: { undo: (() => Promise<unknown>) | null; busy: boolean; label: string; testId: string }) {
+  if (!undo) return null;
+  return (
+    <button type="button" class="button small" aria-disabled={busy ? 'true' : undefined} onClick={() => !busy && void undo()} aria-label={`Undo: back to the previous ${label}`} data-testid={testId}>
+      {busy ? 'Undoing…' : 'Undo'}
+    </button>
+  );
 }
 
 interface ProductForm {
@@ -282,7 +313,8 @@ function DescriptionSection({ form, blocked, saved, onSaved }: SectionProps & { 
     message: 'It is now the product’s description.',
     after: onSaved,
   });
-  const { draft, keeping, edit, keep } = useKeptDraft<'product_description', string>(g, {
+  const { draft, keeping, edit, keep, undoKeep, undoing } = useKeptDraft<'product_description', string>(g, {
+    field: 'description',
     focusId: 'description-draft-text',
     title: 'Description saved',
     onSaved,
@@ -339,6 +371,7 @@ function DescriptionSection({ form, blocked, saved, onSaved }: SectionProps & { 
         <div class="saved-head">
           <h3>Current description</h3>
           <div class="row">
+            {!draft.top && <UndoKeepButton undo={undoKeep} busy={undoing} label="description" testId="saved-description-undo" />}
             {saved && !draft.top && (
               <button type="button" class="button small ghost" onClick={() => edit(saved, null)} aria-label="Edit the current description" data-testid="saved-description-edit">
                 Edit
@@ -395,7 +428,8 @@ function SeoSection({
 }: SectionProps & { allowed: boolean; planKnown: boolean; saved: ProductContent['seo'] }) {
   const g = useGeneration('product.seo', 'seo_meta', { title: 'Meta tags saved', after: onSaved });
   const { titleMaxChars, descriptionMaxChars } = useCatalog().limits.seo;
-  const { draft, keeping, edit, keep } = useKeptDraft<'seo_meta', Seo>(g, {
+  const { draft, keeping, edit, keep, undoKeep, undoing } = useKeptDraft<'seo_meta', Seo>(g, {
+    field: 'seo',
     focusId: 'seo-draft-title',
     title: 'Meta tags saved',
     onSaved,
@@ -481,6 +515,7 @@ function SeoSection({
           <div class="saved-head">
             <h3>Current meta tags</h3>
             <div class="row">
+              {!draft.top && <UndoKeepButton undo={undoKeep} busy={undoing} label="meta tags" testId="saved-seo-undo" />}
               {saved && allowed && !draft.top && (
                 <button type="button" class="button small ghost" onClick={() => edit({ title: saved.title, description: saved.description }, null)} aria-label="Edit the current meta tags" data-testid="saved-seo-edit">
                   Edit
