@@ -109,6 +109,16 @@ export const TOP_UP_PACKS: readonly TopUpPack[] = [
   { id: 'pack_100_30d', credits: 100, price: { amount: '6.99', currency: 'USD' }, validDays: 30 },
 ];
 
+/** Auto top-up (`PUT /v1/credits/auto-top-up`): the setting's ranges and the service's own rules. */
+export const AUTO_TOP_UP = {
+  thresholdMax: 10_000,
+  monthlyLimitMax: 10,
+  /** Auto top-ups failed in a row after which the service turns the setting off (`auto_top_up_disabled`). */
+  failuresToDisable: 3,
+  /** How many recent auto top-ups `GET /v1/credits/auto-top-up` lists. */
+  recentAttempts: 5,
+} as const;
+
 /**
  * On-demand list prices of the Bedrock models the service may call, in USD, for the `ModelCostUsd`
  * metric (an estimate of spend per feature and plan, not a bill). Text models are priced per 1,000
@@ -192,6 +202,18 @@ export const LIMITS = {
   /** How far ahead a blog post may be scheduled. */
   blogScheduleMaxDays: 365,
   blogPostsPageDefault: 50,
+  /** Outbound webhook endpoints registered at once, platform-wide (`POST /v1/admin/webhook-endpoints` beyond: 409 LIMIT_REACHED). */
+  maxWebhookEndpoints: 20,
+  /** A delivery attempt that has not answered in this long is a timeout (retried). */
+  webhookTimeoutSeconds: 10,
+  /** Backoff after a failed attempt: this, doubling per attempt, at most `webhookRetryCapSeconds`... */
+  webhookRetryBaseSeconds: 60,
+  webhookRetryCapSeconds: 3600,
+  /** ...until this long after the first attempt; then the delivery is given up. */
+  webhookRetryWindowSeconds: 24 * 3600,
+  webhookDeliveriesPageDefault: 50,
+  /** Delivery attempts stay in the deliveries log this long (TTL). */
+  webhookDeliveriesKeptDays: 30,
 } as const;
 
 

@@ -45,6 +45,10 @@ export const EnvSchema = z.object({
   WEBHOOK_PREVIOUS_SECRET_TTL_SECONDS: z._default(z.coerce.number().check(z.int(), z.gte(0), z.lte(30 * 86_400)), 86_400),
   /** In AWS: the Secrets Manager secret holding the webhook secret (CDK passes the ARN, never the value). */
   WEBHOOK_SECRET_ARN: z.optional(z.string().check(z.minLength(1))),
+  /** The outbound webhooks' signing key itself: the local stack only (in AWS the function reads `OUTBOUND_SIGNING_KEY_ARN`). */
+  OUTBOUND_SIGNING_KEY: z.optional(z.string().check(z.minLength(16))),
+  /** In AWS: the Secrets Manager secret every webhook endpoint's secret is derived from (CDK generates it). */
+  OUTBOUND_SIGNING_KEY_ARN: z.optional(z.string().check(z.minLength(1))),
   CHECKOUT_BASE_URL: z.string().check(z.url()),
   UPLOAD_BUCKET: z.string().check(z.minLength(3)),
   S3_ENDPOINT: z.optional(z.string().check(z.url())),
@@ -91,6 +95,9 @@ export function parseEnvFor(keys: readonly EnvKey[], source: NodeJS.ProcessEnv =
   }
   if (want.has('WEBHOOK_SECRET_ARN') && !env.WEBHOOK_SECRET_ARN && !env.WEBHOOK_SECRET) {
     throw new Error('Invalid environment variable WEBHOOK_SECRET_ARN: required (the local stack sets WEBHOOK_SECRET instead)');
+  }
+  if (want.has('OUTBOUND_SIGNING_KEY_ARN') && !env.OUTBOUND_SIGNING_KEY_ARN && !env.OUTBOUND_SIGNING_KEY) {
+    throw new Error('Invalid environment variable OUTBOUND_SIGNING_KEY_ARN: required (the local stack sets OUTBOUND_SIGNING_KEY instead)');
   }
   // Without the rotation time a previous secret would verify forever.
   if (want.has('WEBHOOK_SECRETS_PREVIOUS') && env.WEBHOOK_SECRETS_PREVIOUS.trim() && !env.WEBHOOK_SECRET_ROTATED_AT) {

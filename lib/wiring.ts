@@ -54,6 +54,8 @@ export type Access =
   /** Deletes one-time schedules of the service's group. */
   | 'scheduler:delete'
   | 'webhook-secret'
+  /** Reads the outbound signing key (GetSecretValue), the root of every webhook endpoint's secret. */
+  | 'outbound-signing-key'
   /** SendMessage (and SendMessageBatch, which IAM authorises as SendMessage) on one of the service's queues. */
   | `queue-send:${QueueId}`;
 
@@ -184,6 +186,13 @@ export const FUNCTIONS: FunctionSpec[] = [
   http('top-ups-list', {
     access: readWrite,
   }),
+  // Reading may provision the account, and writes a pending auto top-up's item if its writer died.
+  http('auto-top-up-get', {
+    access: readWrite,
+  }),
+  http('auto-top-up-put', {
+    access: readWrite,
+  }),
   http('generations-create', {
     access: [...readWrite, 'bedrock:invoke', 'uploads:read', 'results:write', 'results:read'],
     timeoutSeconds: 29,
@@ -246,6 +255,29 @@ export const FUNCTIONS: FunctionSpec[] = [
   http('blog-posts-cancel', {
     access: ['table:write', 'scheduler:delete'],
   }),
+  // Outbound webhooks (platform-wide, admin): the registry is one item, the log items per endpoint.
+  // Registering writes the registry item blind (its guard is the cap) and derives the secret it answers.
+  http('webhook-endpoints-create', {
+    access: ['table:write', 'outbound-signing-key'],
+  }),
+  http('webhook-endpoints-list', {
+    access: ['table:read'],
+  }),
+  http('webhook-endpoints-delete', {
+    access: readWrite,
+  }),
+  http('webhook-deliveries-list', {
+    access: ['table:read'],
+  }),
+  {
+    // Fans each outbound event out to its endpoints; re-sends failed attempts to its own queue, delayed.
+    id: 'webhook-deliver',
+    entry: 'functions/handlers/webhook-deliver.ts',
+    consumes: { queue: 'outbound', batchSize: 5, maxReceiveCount: 5, visibilityTimeoutSeconds: 180, maxConcurrency: 5 },
+    access: [...readWrite, 'outbound-signing-key', 'queue-send:outbound'],
+    // Parallel POSTs of 10 s at most each, plus the log writes.
+    timeoutSeconds: 30,
+  },
   {
     // Invoked by the one-time schedules the two functions above create and delete (no route).
     id: 'blog-publish',

@@ -31,13 +31,18 @@ export class DynamoBillingStore implements TopUpStore, ProcessedEventStore {
   ) {}
 
   async createTopUp(topUp: TopUp): Promise<void> {
-    await this.doc.send(
-      new PutCommand({
-        TableName: this.table,
-        Item: { pk: accountPk(topUp.accountId), sk: `${TOPUP}${topUp.id}`, ...topUp },
-        ConditionExpression: 'attribute_not_exists(pk)',
-      }),
-    );
+    try {
+      await this.doc.send(
+        new PutCommand({
+          TableName: this.table,
+          Item: { pk: accountPk(topUp.accountId), sk: `${TOPUP}${topUp.id}`, ...topUp },
+          ConditionExpression: 'attribute_not_exists(pk)',
+        }),
+      );
+    } catch (err) {
+      // Written before (an auto top-up's item is written again by whoever repairs its marker): it stands as it is.
+      if (!isConditionFailure(err)) throw err;
+    }
   }
 
   async getTopUp(accountId: string, topUpId: string): Promise<TopUp | null> {

@@ -72,6 +72,24 @@ export async function queryAll(doc: DynamoDBDocumentClient, input: ConstructorPa
 }
 
 /**
+ * One page of items of `pk` whose sort keys are `prefix` + a time-ordered id, newest first, below the id
+ * `before` (exclusive): up to `limit + 1` items after dropping `before` itself, so the caller knows
+ * whether another page follows. (The key range includes `before`'s own item: one more is asked for then.)
+ */
+export async function newestFirst(doc: DynamoDBDocumentClient, table: string, pk: string, prefix: string, limit: number, before?: string): Promise<Record<string, any>[]> {
+  const r = await doc.send(
+    new QueryCommand({
+      TableName: table,
+      KeyConditionExpression: before ? 'pk = :pk AND sk BETWEEN :lo AND :hi' : 'pk = :pk AND begins_with(sk, :lo)',
+      ExpressionAttributeValues: before ? { ':pk': pk, ':lo': prefix, ':hi': `${prefix}${before}` } : { ':pk': pk, ':lo': prefix },
+      ScanIndexForward: false,
+      Limit: limit + (before ? 2 : 1),
+    }),
+  );
+  return (r.Items ?? []).filter((i) => i.id !== before);
+}
+
+/**
  * Puts items with BatchWriteItem, 25 per request, retrying unprocessed ones with backoff; `what` names
  * the work in the error when they stay unprocessed.
  */

@@ -3,11 +3,11 @@
  * keyed by time-ordered id, so the newest come first and a cursor is the last id seen. A notification
  * written twice under its (derived) id is written once.
  */
-import { PutCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { PutCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import * as z from '#zod';
 import type { Notification, NotificationStore } from '../core/ports.ts';
 import { decodeCursor, encodeCursor, idOf } from './cursor.ts';
-import { isConditionFailure } from './dynamo-client.ts';
+import { isConditionFailure, newestFirst } from './dynamo-client.ts';
 import { accountPk } from './dynamo-store.ts';
 
 const NotificationCursor = z.strictObject({ id: idOf('ntf') });
@@ -35,22 +35,9 @@ export class DynamoNotificationStore implements NotificationStore {
 
   async list(accountId: string, limit: number, cursor?: string): Promise<{ items: Notification[]; nextCursor: string | null }> {
     const after = cursor ? decodeCursor(cursor, NotificationCursor).id : undefined;
-    const r = await this.doc.send(
-      new QueryCommand({
-        TableName: this.table,
-        KeyConditionExpression: after ? 'pk = :pk AND sk BETWEEN :lo AND :hi' : 'pk = :pk AND begins_with(sk, :lo)',
-        ExpressionAttributeValues: after
-          ? { ':pk': accountPk(accountId), ':lo': NOTIF, ':hi': `${NOTIF}${after}` }
-          : { ':pk': accountPk(accountId), ':lo': NOTIF },
-        ScanIndexForward: false,
-        Limit: limit + 1,
-      }),
-    );
-    const items = (r.Items ?? [])
-      .filter((i) => i.id !== after)
-      .slice(0, limit)
-      .map(({ pk: _p, sk: _s, ...rest }) => ({ ...rest, readAt: rest.readAt ?? null }) as Notification);
-    const more = (r.Items ?? []).filter((i) => i.id !== after).length > limit;
+    const rows = await newestFirst(this.doc, this.table, accountPk(accountId), NOTIF, limit, after);
+    const items = rows.slice(0, limit).map(({ pk: _p, sk: _s, ...rest }) => ({ ...rest, readAt: rest.readAt ?? null }) as Notification);
+    const more = rows.length > limit;
     return { items, nextCursor: more ? encodeCursor({ id: items[items.length - 1].id }) : null };
   }
 

@@ -289,6 +289,17 @@ function crashPoint(hook: (() => void) | undefined): void {
   }
 }
 
+/**
+ * Attributes of the balance item that only some functions use (the auto top-up state): the composition
+ * of those functions hands the store their codec, so no other bundle carries it. Writes of a store
+ * without it leave those attributes as they are.
+ */
+export interface BalanceAttributes {
+  read(item: Item): Partial<AccountState>;
+  /** Adds what `change` asks of these attributes to the write: updates, and conditions with their placeholders. */
+  write(change: Change, w: { sets: string[]; removes: string[]; conds: string[]; names: Record<string, string>; values: Record<string, unknown> }): void;
+}
+
 /** How often a ledger-appending write retries after migrating an item in the map format (another writer may keep adding to the maps). */
 const MIGRATION_ATTEMPTS = 5;
 
@@ -303,11 +314,18 @@ export class DynamoCreditStore implements CreditStore {
     private readonly table: string,
     readonly faults: StoreFaults = {},
     private readonly lane: DynamoDBDocumentClient = doc,
+    private readonly attributes: readonly BalanceAttributes[] = [],
   ) {}
+
+  private toState(item: Item): AccountState {
+    const account = toAccount(item);
+    for (const a of this.attributes) Object.assign(account, a.read(item));
+    return account;
+  }
 
   async getAccount(accountId: string): Promise<AccountState | null> {
     const item = await this.getItem(accountId);
-    return item ? toAccount(item) : null;
+    return item ? this.toState(item) : null;
   }
 
   /** Up to 100 balance items per BatchGetItem (consistent reads): the monthly job reads a page of due accounts at once. */
@@ -319,7 +337,7 @@ export class DynamoCreditStore implements CreditStore {
         if (attempt > 8) throw new Error('getAccounts: unprocessed keys after retries');
         if (attempt) await new Promise((res) => setTimeout(res, 20 * 2 ** attempt));
         const r = await this.doc.send(new BatchGetCommand({ RequestItems: { [this.table]: { Keys: keys, ConsistentRead: true } } }));
-        out.push(...(r.Responses?.[this.table] ?? []).map(toAccount));
+        out.push(...(r.Responses?.[this.table] ?? []).map((i) => this.toState(i)));
         keys = (r.UnprocessedKeys?.[this.table]?.Keys ?? []) as Item[];
       }
     }
@@ -338,7 +356,7 @@ export class DynamoCreditStore implements CreditStore {
     };
     try {
       await this.doc.send(new PutCommand({ TableName: this.table, Item: item, ConditionExpression: 'attribute_not_exists(pk)' }));
-      return toAccount(item);
+      return this.toState(item);
     } catch (err) {
       if (!isConditionFailure(err)) throw err;
       // Another first request (or the account.created event) won the race: theirs is the account.
@@ -411,6 +429,7 @@ export class DynamoCreditStore implements CreditStore {
     }
 
     const removes: string[] = [...sourceWork.removes];
+    for (const a of this.attributes) a.write(change, { sets, removes, conds, names, values });
     if (change.rate?.kind === 'count') (sets.push('rlCount = rlCount + :rone'), (values[':rone'] = 1));
     if (change.rate?.kind === 'open') {
       sets.push('rlStart = :rls', 'rlEnd = :rle', 'rlCount = :rone');
@@ -499,7 +518,7 @@ export class DynamoCreditStore implements CreditStore {
               ? [...base.holds, { ...change.hold, epoch: change.hold.epoch ?? (updated[`${HOLD_EPOCH}${change.hold.generationId}`] as number) }]
               : base.holds.filter((h) => h.generationId !== change.releaseHold),
           }
-        : toAccount(updated);
+        : this.toState(updated);
       const n = change.entries.length;
       if (n > 0) {
         const length = ((updated.ob ?? []) as string[]).length;
@@ -536,7 +555,7 @@ export class DynamoCreditStore implements CreditStore {
         await this.migrate(accountId, item);
         return this.apply(accountId, change, base, answer, migrations + 1);
       }
-      return { ok: false, account: item ? toAccount(item) : null };
+      return { ok: false, account: item ? this.toState(item) : null };
     }
   }
 

@@ -58,7 +58,7 @@ class NodeSha256 {
 }
 
 /** One `GetSecretValue` call, SigV4-signed with the function's role credentials (Lambda sets them in the environment). */
-async function getSecretValue(region: string, secretId: string, stage: string): Promise<{ value: string; createdAt: Date | null } | null> {
+export async function getSecretValue(region: string, secretId: string, stage: string): Promise<{ value: string; createdAt: Date | null } | null> {
   const host = `secretsmanager.${region}.amazonaws.com`;
   const body = JSON.stringify({ SecretId: secretId, VersionStage: stage });
   const signer = new SignatureV4({

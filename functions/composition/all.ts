@@ -6,7 +6,7 @@ import { billingStore } from './billing-store.ts';
 import { blogStore } from './blog-store.ts';
 import { capStore } from './cap-store.ts';
 import { compose, type Composition, type Port } from './compose.ts';
-import { creditStore } from './credit-store.ts';
+import { creditStoreWithAutoTopUp } from './auto-top-up.ts';
 import { events } from './events.ts';
 import { generationStore } from './generation-store.ts';
 import { idempotency } from './idempotency.ts';
@@ -20,7 +20,7 @@ import { contentHistory } from './content-history.ts';
 import { webhookSecrets } from './webhook-secrets.ts';
 import { voiceStore } from './voice-store.ts';
 
-export const ALL_PORTS: readonly Port<any>[] = [creditStore, rateStore, billingStore, generationStore, blogStore, capStore, idempotency, textModelPort, uploads, images, scheduler, events, webhookSecrets, usageStore, contentHistory, voiceStore];
+export const ALL_PORTS: readonly Port<any>[] = [creditStoreWithAutoTopUp, rateStore, billingStore, generationStore, blogStore, capStore, idempotency, textModelPort, uploads, images, scheduler, events, webhookSecrets, usageStore, contentHistory, voiceStore];
 
 export function composeAll(source: NodeJS.ProcessEnv = process.env): Composition {
   return compose('local', ALL_PORTS, ['CHECKOUT_BASE_URL'], source);

@@ -20,6 +20,8 @@ import type { CapStore } from '../core/caps.ts';
 import type { Telemetry } from '../core/telemetry.ts';
 import type { UsageStore } from '../core/operator-usage.ts';
 import type { ContentHistoryStore } from '../core/content-history.ts';
+import type { SigningKey, UrlCheck, WebhookStore } from '../core/webhooks.ts';
+import type { DeliveryQueue, WebhookSender } from '../core/webhook-delivery.ts';
 import type { VoiceStore } from '../core/brand-voice.ts';
 import { powertoolsTelemetry } from '../adapters/powertools-telemetry.ts';
 import type { DynamoClients } from '../adapters/dynamo-client.ts';
@@ -64,6 +66,16 @@ export interface Deps {
   usage: UsageStore;
   /** The accepted webhook signing secrets, current first. */
   webhookSecrets(): Promise<readonly string[]>;
+  /** The outbound queue, for the delivering function's delayed retries. */
+  deliveryQueue: DeliveryQueue;
+  /** Webhook endpoints (platform-wide) and their deliveries log. */
+  webhooks: WebhookStore;
+  /** The root of the endpoints' signing secrets. */
+  signingKey: SigningKey;
+  /** Refuses a URL deliveries may not reach (https, public addresses). */
+  checkWebhookUrl: UrlCheck;
+  /** POSTs a delivery, connecting only to addresses the URL check allows. */
+  webhookSender: WebhookSender;
 }
 
 /** Always present: the parsed environment, the service clock and telemetry. */

@@ -1,7 +1,8 @@
 import { makeDynamoClients } from '../adapters/dynamo-client.ts';
 import { DynamoNotificationStore } from '../adapters/dynamo-notification-store.ts';
-import { DynamoCreditStore } from '../adapters/dynamo-store.ts';
-import type { Port } from './compose.ts';
+import { DynamoCreditStore, type BalanceAttributes } from '../adapters/dynamo-store.ts';
+import type { Env } from '../env.ts';
+import type { Deps, Port } from './compose.ts';
 import { dynamo } from './dynamo.ts';
 
 /**
@@ -15,8 +16,11 @@ export const creditStore: Port<'store' | 'notifications'> = {
   env: ['TABLE_NAME'],
   access: ['table:read', 'table:write'],
   needs: [dynamo],
-  build: (env, deps) => {
-    const store = new DynamoCreditStore(deps.dynamo.doc, env.TABLE_NAME, {}, makeDynamoClients(env).doc);
-    return { store, notifications: new DynamoNotificationStore(deps.dynamo.doc, env.TABLE_NAME) };
-  },
+  build: (env, deps) => buildCreditStore(env, deps),
 };
+
+/** The two adapters, the credit store reading and writing `attributes` of the balance item besides its own. */
+export function buildCreditStore(env: Env, deps: Deps, attributes: readonly BalanceAttributes[] = []): Pick<Deps, 'store' | 'notifications'> {
+  const store = new DynamoCreditStore(deps.dynamo.doc, env.TABLE_NAME, {}, makeDynamoClients(env).doc, attributes);
+  return { store, notifications: new DynamoNotificationStore(deps.dynamo.doc, env.TABLE_NAME) };
+}

@@ -5,6 +5,7 @@
  */
 import * as z from '#zod';
 import { LIMITS, PLAN_IDS, type PlanId } from '../config.ts';
+import { autoTopUpOnPlanChange } from './auto-top-up.ts';
 import { epochSeconds, type Clock } from './clock.ts';
 import { applyPlan, provisionAccount } from './credits.ts';
 import { ValidationFailed } from './errors.ts';
@@ -143,7 +144,8 @@ export async function applyBillingEvent(deps: BillingDeps, event: BillingEvent):
 async function changePlan(deps: BillingDeps, event: Extract<BillingEvent, { plan: PlanId }>): Promise<BillingOutcome> {
   const now = deps.clock.now();
   if (await deps.processedEvents.wasProcessed(event.accountId, event.id, now)) return 'duplicate';
-  const { applied } = await applyPlan(deps, event.accountId, event.plan, event.createdAt);
+  // A plan without top-ups turns auto top-up off in the same write.
+  const { applied } = await applyPlan(deps, event.accountId, event.plan, event.createdAt, autoTopUpOnPlanChange(event.plan, now.toISOString()));
   const outcome = applied ? 'applied' : 'ignored';
   await deps.processedEvents.recordProcessed(event.accountId, event.id, {
     outcome,

@@ -368,6 +368,8 @@ export async function applyPlan(
   accountId: string,
   plan: PlanId,
   eventAt: string,
+  /** More to change in the plan change's write, decided on each state tried (auto top-up off on a downgrade). */
+  also?: (account: AccountState) => Partial<Change> | undefined,
 ): Promise<{ applied: boolean; account: AccountState }> {
   let account = await ensureAccount(deps, accountId);
   for (let race = 0; race < MAX_RACES; race++) {
@@ -385,6 +387,7 @@ export async function applyPlan(
     const change = planChangeOf(plan);
     const amount = change.allowance;
     const result = await deps.store.apply(accountId, {
+      ...also?.(account),
       set: { ...change, lastPlanEventAt: eventAt },
       newAllowanceEpoch: true,
       entries: [entry(now, { type: 'reset', amount: amount - account.allowanceRemaining, bucket: 'allowance', reason: `Plan changed from ${account.plan} to ${plan}` })],
@@ -417,15 +420,19 @@ export async function creditPurchased(
   fields: Pick<NewLedgerEntry, 'topUpId' | 'reason'>,
   /** A pack with `validDays`: the credits become a source of their own that expires this many days after `creditedAt`. */
   validDays?: number,
+  /** More to change in the same write, decided on each state tried (an auto top-up's marker). */
+  also?: (account: AccountState) => Partial<Change> | undefined,
 ): Promise<{ credited: boolean; account: AccountState; creditedAt?: string }> {
   let account = await ensureAccount(deps, accountId);
   for (let race = 0; race < MAX_RACES; race++) {
+    const extra = also?.(account);
     const now = deps.clock.now();
     const source: CreditSource | undefined =
       validDays && fields.topUpId
         ? { id: fields.topUpId, bucket: 'purchased', amount: credits, remaining: credits, expiresAt: new Date(now.getTime() + validDays * 86400_000).toISOString(), createdAt: now.toISOString() }
         : undefined;
     const result = await deps.store.apply(accountId, {
+      ...extra,
       ...(source ? { addSource: source, sourceDueAt: nextSourceDue([...account.sources, source], account.expiryNoticed) } : { purchasedDelta: credits }),
       entries: [entry(now, { type: 'top_up', amount: credits, bucket: 'purchased', ...fields })],
       // A new source changes the index key, computed from the sources seen: they must still be the ones.
@@ -434,6 +441,11 @@ export async function creditPurchased(
     });
     if (result.ok) return { credited: true, account: result.account, creditedAt: now.toISOString() };
     if (!result.account) throw new NotFound(`Account ${accountId} does not exist.`);
+    // What else this write changes depends on the state: decided anew when it differs on the fresh one.
+    if (also && JSON.stringify(also(result.account)) !== JSON.stringify(extra)) {
+      account = result.account;
+      continue;
+    }
     if (result.account.sourcesVersion === account.sourcesVersion || !source) return { credited: false, account: result.account };
     account = result.account;
   }

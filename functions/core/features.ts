@@ -16,6 +16,7 @@ import { ModelFailure, NotFound } from './errors.ts';
 import { enforceDesignRules } from './design-rules.ts';
 import type { RateLimitDeps } from './rate-limit.ts';
 import type { TelemetryDeps } from './telemetry.ts';
+import type { TopUpStore } from './top-up-store.ts';
 import type { BlogInput, DesignInput, ProductInput } from './schemas.ts';
 
 export interface GenerationDeps extends CreditsDeps, RateLimitDeps, TelemetryDeps, UsageDeps {
@@ -31,6 +32,8 @@ export interface GenerationDeps extends CreditsDeps, RateLimitDeps, TelemetryDep
   uploads?: UploadStore;
   /** Image enhancement only: the image model of `AI_PROVIDER`. */
   images?: ImageModel;
+  /** The charging functions: where an auto top-up is written (`auto-top-up.ts`). */
+  topUps?: TopUpStore;
 }
 
 export interface GenerateContext<I = unknown, P = unknown> {

@@ -8,6 +8,7 @@
  */
 import { FEATURES, PLANS, type FeatureId, type PlanId } from '../config.ts';
 import { admitAttempt } from './attempt.ts';
+import { autoTopUpAfterCharge, type AutoTopUpDeps } from './auto-top-up.ts';
 import { ensureAccount, noticeLowBalance, refund, releaseCharge } from './credits.ts';
 import { DomainError, GenerationFailed, IdempotencyConflict, ModelFailure, NotFound, PlanUpgradeRequired } from './errors.ts';
 import { featureModule, type GenerationDeps } from './features.ts';
@@ -175,6 +176,10 @@ async function generateOnce(deps: GenerationDeps, req: GenerateInput, seen: { pl
   telemetryOf(deps).generationSucceeded({ feature: req.feature, plan: account.plan, credits: feature.cost, modelId: record.modelId, modelCalls: record.modelCalls, usage: record.usage, modelMs });
   // Best effort: a lost low-balance notice must not fail a paid-for generation.
   await noticeLowBalance(deps, charged.account).catch(() => undefined);
+  // Auto top-up, on the state the charge left (known only to a store built with its attributes: the
+  // charging functions'). Best effort too: the state is on the balance item, so the next charge decides again.
+  // (Those functions compose the top-up store too: `deps.topUps` is there whenever `autoTopUp` is.)
+  if (charged.account.autoTopUp) await autoTopUpAfterCharge(deps as GenerationDeps & AutoTopUpDeps, charged.account).catch(() => undefined);
   return { generation: await toView(deps, record, availableOf(charged.account)), rate: attempt.rate };
 }
 

@@ -3,6 +3,7 @@
  * with single-item conditional writes on DynamoDB (dynalite locally).
  */
 import type { FeatureId, PlanId } from '../config.ts';
+import type { OutboundEvent } from './outbound.ts';
 
 export type Bucket = 'allowance' | 'purchased' | 'grant';
 export type LedgerType = 'grant' | 'reset' | 'refresh' | 'charge' | 'refund' | 'top_up' | 'adjust' | 'expire';
@@ -92,6 +93,68 @@ export interface AccountState {
   sourcesVersion: number;
   /** Sources whose `credits_expiring` notice was handled (sent, or skipped because the source was empty). */
   expiryNoticed: string[];
+  /**
+   * The auto top-up setting and its state, kept here so that deciding to top up is atomic with the
+   * balance. Only a store built with the auto top-up attributes reads it (the functions that charge,
+   * settle top-ups or serve the setting); elsewhere it is undefined, and their writes leave it as it is.
+   */
+  autoTopUp?: AutoTopUpState;
+}
+
+/** What the merchant set (`PUT /v1/credits/auto-top-up`); disabled by the service after failures or a downgrade. */
+export interface AutoTopUpSetting {
+  enabled: boolean;
+  packId?: string;
+  thresholdCredits?: number;
+  monthlyLimit?: number;
+  updatedAt?: string;
+  /** Why the service turned it off, when it did (the merchant's own `enabled: false` leaves none). */
+  disabled?: { reason: 'failures' | 'downgrade'; at: string; topUpId?: string };
+}
+
+/** The auto top-up requested and not yet answered by `topup.paid` / `topup.failed`. */
+export interface PendingAutoTopUp {
+  topUpId: string;
+  packId: string;
+}
+
+export interface AutoTopUpState {
+  /** null: never set (the default, disabled). */
+  setting: AutoTopUpSetting | null;
+  pending: PendingAutoTopUp | null;
+  /** Auto top-ups created in `month` (UTC, `YYYY-MM`); another month means none yet in the current one. */
+  month: string | null;
+  count: number;
+  /** Auto top-ups failed in a row since the last paid one (or since it was enabled). */
+  failures: number;
+  /** When the monthly limit's notice was last handled (its month is the first 7 characters). */
+  limitNotifiedAt: string | null;
+}
+
+/** Conditions on the auto top-up state, checked atomically with the change. */
+export interface AutoTopUpGuard {
+  /** The setting is exactly this (null: none was ever stored). */
+  settingIs?: AutoTopUpSetting | null;
+  /** The pending marker names this top-up (null: none is pending). */
+  pendingIs?: string | null;
+  /** The month's count is exactly this (month null: never counted). */
+  countIs?: { month: string | null; count: number };
+  failuresIs?: number;
+  /** The limit notice was not handled since this instant (the month's start). */
+  limitNotNotifiedSince?: string;
+  /** Each bucket holds at most what was read: `available` can only have fallen since the decision. */
+  bucketsAtMost?: { allowanceRemaining: number; purchased: number; sourced: number };
+}
+
+/** A change of the auto top-up state, written with the rest of the change. */
+export interface AutoTopUpChange {
+  setting?: AutoTopUpSetting;
+  /** Sets the marker, or clears it (null). */
+  pending?: PendingAutoTopUp | null;
+  count?: { month: string; count: number };
+  failures?: number;
+  limitNotifiedAt?: string;
+  guard: AutoTopUpGuard;
 }
 
 /** Generation attempts: a window opened at the first attempt, its count, and a cooldown once it overflowed. */
@@ -210,6 +273,10 @@ export interface Change {
   noticeExpiry?: string[];
   /** When the job must next visit the account for its sources (index `source-due`); null removes it. */
   sourceDueAt?: string | null;
+  /** Outbound events this change emits, recorded in the balance item's event outbox by the same write. */
+  events?: OutboundEvent[];
+  /** Auto top-up setting or state, with its own guard (needs a store built with the auto top-up attributes). */
+  autoTopUp?: AutoTopUpChange;
 }
 
 /** What creating an account writes; the rest starts empty. */
@@ -262,7 +329,9 @@ export type NotificationType =
   | 'low_balance'
   | 'top_up_completed'
   | 'blog_published'
-  | 'credits_expiring';
+  | 'credits_expiring'
+  | 'auto_top_up_disabled'
+  | 'auto_top_up_limit_reached';
 
 export interface Notification {
   id: string;

@@ -3,52 +3,24 @@
  * it with a signed `topup.paid` (or `topup.failed`) webhook, and only then are credits added, to the
  * purchased bucket, exactly once per top-up.
  */
+import { autoTopUpFailed, autoTopUpFromMarker, autoTopUpPaid } from './auto-top-up.ts';
 import { recordTopUp, type UsageDeps } from './operator-usage.ts';
 import { PLANS, TOP_UP_PACKS, type TopUpPack } from '../config.ts';
 import { creditPurchased, ensureAccount, type CreditsDeps } from './credits.ts';
 import { NotFound, PlanUpgradeRequired } from './errors.ts';
 import { derivedId, newId } from './ids.ts';
 
-export type TopUpStatus = 'pending' | 'paid' | 'failed';
+import type { TopUp, TopUpStore } from './top-up-store.ts';
 
-export interface TopUp {
-  id: string;
-  accountId: string;
-  packId: string;
-  credits: number;
-  price: TopUpPack['price'];
-  status: TopUpStatus;
-  checkoutUrl: string;
-  createdAt: string;
-  /** The pack's `validDays` when bought: the credits expire this many days after payment. */
-  validDays?: number;
-  /** When the first `topup.paid` was recorded; `paid` is final. */
-  paidAt?: string;
-  failedAt?: string;
-}
-
-/** Top-ups live in their account's item collection, so one account can never reach another's. */
-export interface TopUpStore {
-  createTopUp(topUp: TopUp): Promise<void>;
-  getTopUp(accountId: string, topUpId: string): Promise<TopUp | null>;
-  /** Newest first. */
-  listTopUps(accountId: string, limit: number, cursor?: string): Promise<{ items: TopUp[]; nextCursor: string | null }>;
-  /**
-   * Sets `paid` (and `paidAt`) unless already paid. Returns the stored top-up either way, so concurrent
-   * callers agree on one `paidAt`; null when it does not exist.
-   */
-  markPaid(accountId: string, topUpId: string, at: string): Promise<TopUp | null>;
-  /** `pending` → `failed`; false (and no change) when it is paid, failed already, or absent. */
-  markFailed(accountId: string, topUpId: string, at: string): Promise<boolean>;
-}
+export type { TopUp, TopUpStatus, TopUpStore, TopUpTrigger } from './top-up-store.ts';
 
 export interface TopUpDeps extends CreditsDeps, UsageDeps {
   topUps: TopUpStore;
 }
 
 /** What the API shows of a top-up (the account is the caller's own). */
-export type TopUpView = Omit<TopUp, 'accountId'>;
-export const topUpView = ({ accountId: _a, ...rest }: TopUp): TopUpView => rest;
+export type TopUpView = Omit<TopUp, 'accountId' | 'trigger'> & { trigger: NonNullable<TopUp['trigger']> };
+export const topUpView = ({ accountId: _a, trigger, ...rest }: TopUp): TopUpView => ({ ...rest, trigger: trigger ?? 'manual' });
 
 export function listPacks(): { items: TopUpPack[] } {
   return { items: TOP_UP_PACKS.map((p) => ({ ...p, price: { ...p.price } })) };
@@ -81,6 +53,7 @@ export async function createTopUp(deps: TopUpDeps, accountId: string, packId: st
     credits: pack.credits,
     price: { ...pack.price },
     status: 'pending',
+    trigger: 'manual',
     checkoutUrl: checkoutUrl(checkoutBaseUrl, accountId, id),
     createdAt: now.toISOString(),
     // The terms bought are the pack's at purchase: a later change of the pack does not move them.
@@ -106,9 +79,10 @@ export type SettleOutcome = 'credited' | 'already_paid' | 'failed' | 'unchanged'
  * 3. the `top_up_completed` notification, whose id derives from the top-up and its `paidAt`, so a
  *    repeat rewrites the same notification.
  * An unknown top-up, or one of another account (looked up under the event's account), changes nothing.
+ * An auto top-up's credit also clears its pending marker and the failure streak (`autoTopUpPaid`).
  */
 export async function topUpPaid(deps: TopUpDeps, accountId: string, topUpId: string): Promise<SettleOutcome> {
-  const topUp = await deps.topUps.getTopUp(accountId, topUpId);
+  const topUp = await findTopUp(deps, accountId, topUpId);
   if (!topUp) return 'unknown_top_up';
   let outcome: SettleOutcome = 'already_paid';
   let paid = topUp;
@@ -120,6 +94,7 @@ export async function topUpPaid(deps: TopUpDeps, accountId: string, topUpId: str
       topUp.credits,
       { topUpId: topUp.id, reason: `Top-up ${topUp.packId} (${topUp.credits} credits${topUp.validDays ? `, valid ${topUp.validDays} days` : ''})` },
       topUp.validDays,
+      topUp.trigger === 'auto' ? autoTopUpPaid(topUp.id) : undefined,
     );
     if (r.credited) {
       outcome = 'credited';
@@ -139,8 +114,23 @@ export async function topUpPaid(deps: TopUpDeps, accountId: string, topUpId: str
   return outcome;
 }
 
-/** `topup.failed`: a `pending` top-up becomes `failed`; nothing is credited, and `paid` stays `paid`. */
+/**
+ * `topup.failed`: a `pending` top-up becomes `failed`; nothing is credited, and `paid` stays `paid`.
+ * For an auto top-up the pending marker is then cleared and the failure counted (`autoTopUpFailed`),
+ * also when the status was already written (a retry after a crash between the two).
+ */
 export async function topUpFailed(deps: TopUpDeps, accountId: string, topUpId: string): Promise<SettleOutcome> {
+  const topUp = await findTopUp(deps, accountId, topUpId);
+  if (!topUp) return 'unchanged';
   const changed = await deps.topUps.markFailed(accountId, topUpId, deps.clock.now().toISOString());
+  if (topUp.trigger === 'auto') await autoTopUpFailed(deps, accountId, topUpId);
   return changed ? 'failed' : 'unchanged';
+}
+
+/** The stored top-up; else the auto top-up a pending marker names, written now (its writer died after the marker). */
+async function findTopUp(deps: TopUpDeps, accountId: string, topUpId: string): Promise<TopUp | null> {
+  const stored = await deps.topUps.getTopUp(accountId, topUpId);
+  if (stored) return stored;
+  const account = await deps.store.getAccount(accountId);
+  return account ? autoTopUpFromMarker(deps, account, topUpId) : null;
 }

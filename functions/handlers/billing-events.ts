@@ -4,11 +4,11 @@ import { applyBillingEvent, BillingEvent } from '../core/billing.ts';
 import { log } from '../observability/log.ts';
 import { compose } from '../composition/compose.ts';
 import { billingStore } from '../composition/billing-store.ts';
-import { creditStore } from '../composition/credit-store.ts';
+import { creditStoreWithAutoTopUp } from '../composition/auto-top-up.ts';
 import { usageStore } from '../composition/usage-store.ts';
 
 /** The ports this function uses: its bundle carries these adapters and its environment schema their keys. */
-export const composition = compose('billing-events', [creditStore, billingStore, usageStore]);
+export const composition = compose('billing-events', [creditStoreWithAutoTopUp, billingStore, usageStore]);
 const deps = composition.deps;
 import { eventHandler } from '../observability/middleware.ts';
 

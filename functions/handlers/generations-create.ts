@@ -2,7 +2,8 @@ import { generate } from '../core/generations.ts';
 import { httpHandler, Reply } from '../http/handler.ts';
 import { rateLimitHeaders } from '../http/rate-limit-headers.ts';
 import { compose } from '../composition/compose.ts';
-import { creditStore } from '../composition/credit-store.ts';
+import { creditStoreWithAutoTopUp } from '../composition/auto-top-up.ts';
+import { billingStore } from '../composition/billing-store.ts';
 import { generationStore } from '../composition/generation-store.ts';
 import { idempotency } from '../composition/idempotency.ts';
 import { images } from '../composition/images.ts';
@@ -12,7 +13,7 @@ import { cachedVoiceStore } from '../composition/voice-store.ts';
 import route from '../routes/generations-create.ts';
 
 /** The ports this function uses: its bundle carries these adapters and its environment schema their keys. */
-export const composition = compose('generations-create', [creditStore, rateStore, generationStore, textModelPort, cachedVoiceStore, images, idempotency]);
+export const composition = compose('generations-create', [creditStoreWithAutoTopUp, billingStore, rateStore, generationStore, textModelPort, cachedVoiceStore, images, idempotency]);
 
 export const handler = httpHandler(route, composition, async ({ caller, body, idempotencyKey }, deps) => {
   const { generation, rate } = await generate(deps, { accountId: caller.accountId, ...body, idempotencyKey });

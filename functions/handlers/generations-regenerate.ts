@@ -2,7 +2,8 @@ import { regenerate } from '../core/generations.ts';
 import { httpHandler, Reply } from '../http/handler.ts';
 import { rateLimitHeaders } from '../http/rate-limit-headers.ts';
 import { compose } from '../composition/compose.ts';
-import { creditStore } from '../composition/credit-store.ts';
+import { creditStoreWithAutoTopUp } from '../composition/auto-top-up.ts';
+import { billingStore } from '../composition/billing-store.ts';
 import { generationStore } from '../composition/generation-store.ts';
 import { idempotency } from '../composition/idempotency.ts';
 import { images } from '../composition/images.ts';
@@ -12,7 +13,7 @@ import { cachedVoiceStore } from '../composition/voice-store.ts';
 import route from '../routes/generations-regenerate.ts';
 
 /** The ports this function uses: its bundle carries these adapters and its environment schema their keys. */
-export const composition = compose('generations-regenerate', [creditStore, rateStore, generationStore, textModelPort, cachedVoiceStore, images, idempotency]);
+export const composition = compose('generations-regenerate', [creditStoreWithAutoTopUp, billingStore, rateStore, generationStore, textModelPort, cachedVoiceStore, images, idempotency]);
 
 export const handler = httpHandler(route, composition, async ({ caller, params, idempotencyKey }, deps) => {
   const { generation, rate } = await regenerate(deps, caller.accountId, params.id, idempotencyKey);

@@ -43,6 +43,9 @@ export const METRICS = {
   RefreshFailures: { unit: MetricUnit.Count, dimensions: [[]] },
   RefreshIncomplete: { unit: MetricUnit.Count, dimensions: [[]] },
   WebhookRejected: { unit: MetricUnit.Count, dimensions: [['reason'], []] },
+  WebhookDelivered: { unit: MetricUnit.Count, dimensions: [[]] },
+  WebhookAttemptFailed: { unit: MetricUnit.Count, dimensions: [['reason'], []] },
+  WebhookGivenUp: { unit: MetricUnit.Count, dimensions: [['reason'], []] },
 } as const satisfies Record<string, MetricSpec>;
 
 /**
@@ -65,6 +68,9 @@ export const METRIC_DESCRIPTIONS = {
   RefreshFailures: 'Accounts (or index shards) the refresh job failed on',
   RefreshIncomplete: '1 when a refresh run stopped before every due account was reached',
   WebhookRejected: 'Billing webhooks refused (bad signature, invalid body)',
+  WebhookDelivered: 'Outbound webhook attempts answered 2xx',
+  WebhookAttemptFailed: 'Outbound webhook attempts that failed (non-2xx, timeout, connection, address refused), by reason',
+  WebhookGivenUp: 'Outbound webhook deliveries given up 24 h after their first attempt',
 } as const satisfies Record<keyof typeof METRICS, string>;
 
 export type MetricName = keyof typeof METRICS;

@@ -6,6 +6,8 @@ import adminAdjust from './admin-adjust.ts';
 import adminCreditsGet from './admin-credits-get.ts';
 import adminGrantsCreate from './admin-grants-create.ts';
 import adminUsageGet from './admin-usage-get.ts';
+import autoTopUpGet from './auto-top-up-get.ts';
+import autoTopUpPut from './auto-top-up-put.ts';
 import blogPostsCancel from './blog-posts-cancel.ts';
 import brandVoiceGet from './brand-voice-get.ts';
 import brandVoicePut from './brand-voice-put.ts';
@@ -32,6 +34,10 @@ import topUpPacksGet from './top-up-packs-get.ts';
 import topUpsList from './top-ups-list.ts';
 import uploadsCreate from './uploads-create.ts';
 import usageGet from './usage-get.ts';
+import webhookDeliveriesList from './webhook-deliveries-list.ts';
+import webhookEndpointsCreate from './webhook-endpoints-create.ts';
+import webhookEndpointsDelete from './webhook-endpoints-delete.ts';
+import webhookEndpointsList from './webhook-endpoints-list.ts';
 import webhookSubscriptions from './webhook-subscriptions.ts';
 import type { RouteDefinition } from './route.ts';
 
@@ -40,6 +46,8 @@ export const ROUTES = {
   'admin-credits-get': adminCreditsGet,
   'admin-grants-create': adminGrantsCreate,
   'admin-usage-get': adminUsageGet,
+  'auto-top-up-get': autoTopUpGet,
+  'auto-top-up-put': autoTopUpPut,
   'blog-posts-cancel': blogPostsCancel,
   'brand-voice-get': brandVoiceGet,
   'brand-voice-put': brandVoicePut,
@@ -66,6 +74,10 @@ export const ROUTES = {
   'top-ups-list': topUpsList,
   'uploads-create': uploadsCreate,
   'usage-get': usageGet,
+  'webhook-deliveries-list': webhookDeliveriesList,
+  'webhook-endpoints-create': webhookEndpointsCreate,
+  'webhook-endpoints-delete': webhookEndpointsDelete,
+  'webhook-endpoints-list': webhookEndpointsList,
   'webhook-subscriptions': webhookSubscriptions,
 } satisfies Record<string, RouteDefinition>;
 

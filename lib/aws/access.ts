@@ -33,6 +33,7 @@ export const ACCESS_ENV: Record<Access, readonly string[]> = {
   'scheduler:create': ['SCHEDULER_ROLE_ARN', 'PUBLISH_FUNCTION_ARN', 'SCHEDULER_DLQ_ARN', 'SCHEDULER_GROUP'],
   'scheduler:delete': ['SCHEDULER_ROLE_ARN', 'PUBLISH_FUNCTION_ARN', 'SCHEDULER_DLQ_ARN', 'SCHEDULER_GROUP'],
   'webhook-secret': ['WEBHOOK_SECRET_ARN'],
+  'outbound-signing-key': ['OUTBOUND_SIGNING_KEY_ARN'],
   'queue-send:outbound': [QUEUES.outbound.envKey],
   'queue-send:generation-jobs': [QUEUES['generation-jobs'].envKey],
 };
@@ -69,6 +70,8 @@ export interface AccessResources {
   bus: events.IEventBus;
   uploads: () => s3.IBucket;
   webhookSecret: () => secretsmanager.ISecret;
+  /** The root of the outbound webhook endpoints' secrets (generated, never shown). */
+  outboundSigningKey: () => secretsmanager.ISecret;
   scheduler: () => SchedulerResources;
   /** The service's work queues (lib/wiring.ts `consumes`), created with their consumers. */
   queue: (id: QueueId) => sqs.IQueue;
@@ -208,6 +211,12 @@ export function grantAccess(fn: lambda.Function, access: readonly Access[], r: A
         const secret = r.webhookSecret();
         secret.grantRead(fn);
         env({ WEBHOOK_SECRET_ARN: secret.secretArn });
+        break;
+      }
+      case 'outbound-signing-key': {
+        const secret = r.outboundSigningKey();
+        secret.grantRead(fn);
+        env({ OUTBOUND_SIGNING_KEY_ARN: secret.secretArn });
         break;
       }
       default: {

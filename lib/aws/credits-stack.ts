@@ -139,6 +139,7 @@ export class CreditsStack extends Stack {
       bus: this.bus,
       uploads: once(() => this.uploadsBucket(logBucket, webOrigins, settings)),
       webhookSecret: once(() => this.webhookSecret()),
+      outboundSigningKey: once(() => this.outboundSigningKey()),
       scheduler: once(() => this.schedulerResources(specs)),
       queue: (id) => this.workQueue(specs, id),
     };
@@ -395,21 +396,40 @@ export class CreditsStack extends Stack {
     });
   }
 
+  /**
+   * A generated secret others rely on (a random initial value, so nothing runs on an empty one), retained
+   * so a stack delete or replacement never loses it; rotating it is coordinated by hand (`whyNoRotation`).
+   */
+  private retainedSecret(id: string, description: string, passwordLength: number, whyNoRotation: string): secretsmanager.Secret {
+    const secret = new secretsmanager.Secret(this, id, { description, generateSecretString: { passwordLength, excludePunctuation: true }, removalPolicy: RemovalPolicy.RETAIN });
+    acknowledge(secret, 'AwsSolutions-SMG4', whyNoRotation);
+    return secret;
+  }
+
   private webhookSecret(): secretsmanager.Secret {
-    // A random initial value so nothing runs on an empty secret; replace it with the billing system's.
-    const secret = new secretsmanager.Secret(this, 'WebhookSecret', {
-      description: 'HMAC secret of the billing webhooks (set it to the value the billing system signs with)',
-      generateSecretString: { passwordLength: 48, excludePunctuation: true },
-      // The billing system signs with this value: a stack delete or replacement must not lose it.
-      removalPolicy: RemovalPolicy.RETAIN,
-    });
-    acknowledge(
-      secret,
-      'AwsSolutions-SMG4',
+    // Replace the initial value with the billing system's.
+    const secret = this.retainedSecret(
+      'WebhookSecret',
+      'HMAC secret of the billing webhooks (set it to the value the billing system signs with)',
+      48,
       'A secret shared with the billing system: rotating it is a coordinated change on both sides (the old value stays accepted meanwhile), which a rotation Lambda cannot do.',
     );
     new CfnOutput(this, 'WebhookSecretArn', { value: secret.secretArn, description: 'Put the billing system signing secret here' });
     return secret;
+  }
+
+  /**
+   * The root of every outbound webhook endpoint's signing secret (HMAC of it and the endpoint id): generated
+   * here, read only by the functions that sign or show a secret, never output. Retained: a stack replacement
+   * that lost it would change every endpoint's secret.
+   */
+  private outboundSigningKey(): secretsmanager.Secret {
+    return this.retainedSecret(
+      'OutboundSigningKey',
+      'Root key of the outbound webhook endpoint secrets (each endpoint secret is HMAC(key, endpoint id))',
+      64,
+      'Every registered endpoint holds a secret derived from this key: rotating it changes all of them at once, a coordinated change with every receiver, which a rotation Lambda cannot do.',
+    );
   }
 
   private schedulerResources(specs: readonly FunctionSpec[]): SchedulerResources {

@@ -141,6 +141,13 @@ export class Monitoring extends Construct {
       description: 'The monthly refresh job failed on some accounts or did not reach every due account in its run.',
     });
 
+    // Outbound webhooks given up (24 h of failed attempts to one endpoint): the receiver missed events for good.
+    this.alarm('WebhookDeliveriesGivenUp', {
+      metric: serviceMetric('WebhookGivenUp', { period: fiveMin }),
+      threshold: 0,
+      description: 'An outbound webhook delivery was given up after 24 h of failed attempts (the log line "webhook delivery given up" names the endpoint and event).',
+    });
+
     // Bedrock throttling, as Bedrock counts it (the SDK's retries hide some from the service's own metrics).
     const throttles = props.bedrockModelIds.map(
       (modelId) =>
@@ -263,6 +270,12 @@ export class Monitoring extends Construct {
           serviceMetric('GenerationRefused', { dimensions: { code }, label: code }),
         ),
         right: [serviceMetric('CooldownStarted', { label: 'cooldowns' }), serviceMetric('WebhookRejected', { label: 'webhooks rejected' }), serviceMetric('TopUpPaid', { label: 'top-ups paid' })],
+      }),
+      new cloudwatch.GraphWidget({
+        title: 'Outbound webhooks',
+        width: 12,
+        left: [serviceMetric('WebhookDelivered', { label: 'delivered' }), serviceMetric('WebhookAttemptFailed', { label: 'attempts failed' })],
+        right: [serviceMetric('WebhookGivenUp', { label: 'given up' })],
       }),
       new cloudwatch.GraphWidget({
         title: 'Monthly refresh (per hour)',

@@ -5,6 +5,7 @@
  */
 import * as z from '#zod';
 import { TOP_UP_PACKS } from '../../functions/config.ts';
+import { autoTopUpFromMarker } from '../../functions/core/auto-top-up.ts';
 import { epochSeconds, serviceClock } from '../../functions/core/clock.ts';
 import { newId } from '../../functions/core/ids.ts';
 import { PlanId, accountIdParam } from '../../functions/core/requests.ts';
@@ -60,7 +61,11 @@ async function findTopUp(params: Record<string, string>): Promise<TopUp | null> 
   const accountId = accountIdParam.safeParse(params.accountId);
   const topUpId = TopUpIdParam.safeParse(params.topUpId);
   if (!accountId.success || !topUpId.success) return null;
-  return await deps().topUps.getTopUp(accountId.data, topUpId.data);
+  const stored = await deps().topUps.getTopUp(accountId.data, topUpId.data);
+  if (stored) return stored;
+  // An auto top-up whose writer died after its pending marker: the billing system knows it (topup.requested).
+  const account = await deps().store.getAccount(accountId.data);
+  return account ? autoTopUpFromMarker(deps(), account, topUpId.data) : null;
 }
 
 const escape = (s: unknown): string =>
@@ -177,13 +182,16 @@ function notFound(req: LocalRequest, topUpId: string): LocalResponse {
   return { status: 404, text: page('Not found', `<h1>Top-up not found</h1><p>${escape(message)}</p><p><a href="/">Back to the app</a></p>`) };
 }
 
-/** Pay or cancel: the webhook, then back to the app (a browser) or the outcome as JSON (a script). */
-async function settle(ctx: LocalContext, req: LocalRequest, type: 'topup.paid' | 'topup.failed'): Promise<LocalResponse> {
+/**
+ * Pay or cancel: the webhook, then back to the app (a browser) or the outcome as JSON (a script, or
+ * `json`: the billing simulator's routes for top-ups without a checkout, such as auto top-ups).
+ */
+async function settle(ctx: LocalContext, req: LocalRequest, type: 'topup.paid' | 'topup.failed', json = wantsJson(req)): Promise<LocalResponse> {
   const topUp = await findTopUp(req.params);
-  if (!topUp) return notFound(req, req.params.topUpId);
+  if (!topUp) return notFound(json ? { ...req, headers: { ...req.headers, accept: 'application/json' } } : req, req.params.topUpId);
   const sent = await sendBillingEvent(ctx, type, { accountId: topUp.accountId, topUpId: topUp.id });
   const after = await deps().topUps.getTopUp(topUp.accountId, topUp.id);
-  if (wantsJson(req)) return { status: sent.status === 202 ? 200 : 502, body: { webhook: sent, topUp: after } };
+  if (json) return { status: sent.status === 202 ? 200 : 502, body: { webhook: sent, topUp: after } };
   if (sent.status !== 202) {
     return { status: 502, text: page('Webhook refused', `<h1>The webhook was refused</h1><p>Status ${sent.status}: <code>${escape(JSON.stringify(sent.body))}</code></p>`) };
   }
@@ -213,6 +221,9 @@ addLocalRoutes((ctx) => [
   },
   { method: 'POST', path: '/local/checkout/{accountId}/{topUpId}/pay', handle: (req) => settle(ctx, req, 'topup.paid') },
   { method: 'POST', path: '/local/checkout/{accountId}/{topUpId}/cancel', handle: (req) => settle(ctx, req, 'topup.failed') },
+  // The billing system's answer to a top-up it charges itself (an auto top-up on the saved card): JSON only.
+  { method: 'POST', path: '/local/top-ups/{accountId}/{topUpId}/pay', handle: (req) => settle(ctx, req, 'topup.paid', true) },
+  { method: 'POST', path: '/local/top-ups/{accountId}/{topUpId}/fail', handle: (req) => settle(ctx, req, 'topup.failed', true) },
   {
     method: 'POST',
     path: '/local/accounts/{accountId}/plan',

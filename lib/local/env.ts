@@ -23,6 +23,8 @@ export const LOCAL_ENV: Partial<Record<EnvKey, string>> = {
   BEDROCK_IMAGE_MODEL_ID: DEFAULT_SETTINGS.bedrockImageModelId,
   // A public value, refused outside the local stack (functions/adapters/webhook-secrets.ts).
   WEBHOOK_SECRET: 'local-webhook-secret',
+  // Likewise public and refused outside the local stack (functions/adapters/signing-key.ts).
+  OUTBOUND_SIGNING_KEY: 'local-outbound-signing-key',
   UPLOAD_BUCKET: 'ai-credits-uploads',
   SCHEDULER_GROUP: 'local',
   SCHEDULER_ROLE_ARN: 'arn:aws:iam::000000000000:role/local-scheduler',
@@ -61,6 +63,7 @@ const LOCAL_ACCESS_ENV: Record<Access, readonly EnvKey[]> = {
   'scheduler:create': ['SCHEDULER_ROLE_ARN', 'PUBLISH_FUNCTION_ARN', 'SCHEDULER_DLQ_ARN', 'SCHEDULER_GROUP'],
   'scheduler:delete': ['SCHEDULER_ROLE_ARN', 'PUBLISH_FUNCTION_ARN', 'SCHEDULER_DLQ_ARN', 'SCHEDULER_GROUP'],
   'webhook-secret': ['WEBHOOK_SECRET', 'WEBHOOK_SECRETS_PREVIOUS', 'WEBHOOK_SECRET_ROTATED_AT', 'WEBHOOK_PREVIOUS_SECRET_TTL_SECONDS'],
+  'outbound-signing-key': ['OUTBOUND_SIGNING_KEY'],
   // The local queues' URLs (lib/local/queues.ts), set by the stack when it starts them.
   'queue-send:outbound': ['OUTBOUND_QUEUE_URL'],
   'queue-send:generation-jobs': ['GENERATION_JOBS_QUEUE_URL'],

@@ -10,7 +10,7 @@ import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { needsSharp } from '../../lib/bundling.ts';
 import { buildBundles } from '../../lib/local/bundles.ts';
-import { LOCAL_ENV } from '../../lib/local/env.ts';
+import { LOCAL_ENV, UNSERVED_QUEUE_URLS } from '../../lib/local/env.ts';
 import { FunctionRunner } from '../../lib/local/runner.ts';
 import { FUNCTIONS } from '../../lib/wiring.ts';
 
@@ -32,7 +32,7 @@ async function floorMs(runs: number): Promise<number[]> {
 
 export async function benchBundles(): Promise<Record<string, number | string>> {
   const bundles = await buildBundles();
-  const env = { ...LOCAL_ENV, CHECKOUT_BASE_URL: 'http://127.0.0.1:3000/local/checkout', DYNAMODB_ENDPOINT: 'http://127.0.0.1:1', S3_ENDPOINT: 'http://127.0.0.1:1', LOG_LEVEL: 'SILENT' };
+  const env = { ...LOCAL_ENV, CHECKOUT_BASE_URL: 'http://127.0.0.1:3000/local/checkout', DYNAMODB_ENDPOINT: 'http://127.0.0.1:1', S3_ENDPOINT: 'http://127.0.0.1:1', ...UNSERVED_QUEUE_URLS, LOG_LEVEL: 'SILENT' };
   const refuse = () => Promise.reject(new Error('not in the bench'));
   const runs = 3;
   const figures: Record<string, number | string> = {};

@@ -32,6 +32,8 @@ const RUNTIME_ENV = { AWS_REGION: 'us-east-1', AWS_LAMBDA_FUNCTION_NAME: 'fn', A
 function resolve(v: unknown): string {
   if (typeof v === 'string') return v;
   const o = v as Record<string, unknown>;
+  // An SQS queue's Ref is its URL (the work queues' logical ids start with `Queue`).
+  if ('Ref' in o && /^Queue/.test(String(o.Ref))) return `https://sqs.us-east-1.amazonaws.com/123456789012/ai-credits-${String(o.Ref).toLowerCase()}`;
   if ('Ref' in o) return `ai-credits-${String(o.Ref).toLowerCase()}`;
   if ('Fn::GetAtt' in o) return `arn:aws:service:us-east-1:123456789012:${String((o['Fn::GetAtt'] as string[])[0]).toLowerCase()}`;
   if ('Fn::Join' in o) return (o['Fn::Join'] as [string, unknown[]])[1].map(resolve).join((o['Fn::Join'] as [string])[0]);

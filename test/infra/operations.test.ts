@@ -104,7 +104,8 @@ describe('alarms', () => {
 
   it('every queue of deadLetterQueues (rule and schedule DLQs, the one-time schedules DLQ, on-failure queues): non-empty', () => {
     expect(b.stack.deadLetterQueues.length).toBeGreaterThanOrEqual(3);
-    expect(ofType(b, 'AWS::SQS::Queue')).toHaveLength(b.stack.deadLetterQueues.length);
+    // Besides them only the work queues themselves (whose dead-letter queues are among them).
+    expect(ofType(b, 'AWS::SQS::Queue')).toHaveLength(b.stack.deadLetterQueues.length + b.stack.workQueues.size);
     for (const q of b.stack.deadLetterQueues) {
       const found = alarms(b).filter(
         (a) => a.MetricName === 'ApproximateNumberOfMessagesVisible' && JSON.stringify(a.Dimensions) === JSON.stringify([{ Name: 'QueueName', Value: { 'Fn::GetAtt': [logicalId(b, q), 'QueueName'] } }]),
@@ -146,8 +147,37 @@ describe('alarms', () => {
     for (const m of a.Metrics.filter((x: any) => x.MetricStat)) expect(m.MetricStat).toMatchObject({ Period: 900, Stat: 'Sum' });
   });
 
-  it('are exactly those: 2 API, 2 per function, 1 per queue, refresh, Bedrock and generation failure rate', () => {
-    expect(alarms(b)).toHaveLength(2 + 2 * FUNCTIONS.length + b.stack.deadLetterQueues.length + 3);
+  it('outbound webhooks: the outbound queue feeds webhook-deliver (partial batch failures), its dead-letter queue and backlog are alarmed, and any WebhookGivenUp in 5 minutes alarms', () => {
+    const queue = b.stack.workQueues.get('outbound')!;
+    const queueId = logicalId(b, queue);
+    b.template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
+      EventSourceArn: { 'Fn::GetAtt': [queueId, 'Arn'] },
+      FunctionName: { Ref: logicalId(b, b.stack.functions.get('webhook-deliver')!.fn) },
+      FunctionResponseTypes: ['ReportBatchItemFailures'],
+    });
+    const redrive = b.json.Resources[queueId]!.Properties.RedrivePolicy;
+    expect(redrive.maxReceiveCount).toBe(FUNCTIONS.find((f) => f.id === 'webhook-deliver')!.consumes!.maxReceiveCount);
+    const dlqId = redrive.deadLetterTargetArn['Fn::GetAtt'][0] as string;
+    expect(b.json.Resources[dlqId]!.Properties.MessageRetentionPeriod).toBe(14 * 24 * 3600);
+    const onQueue = (id: string, metric: string) => alarms(b).filter((a) => a.MetricName === metric && JSON.stringify(a.Dimensions) === JSON.stringify([{ Name: 'QueueName', Value: { 'Fn::GetAtt': [id, 'QueueName'] } }]));
+    expect(onQueue(dlqId, 'ApproximateNumberOfMessagesVisible')).toHaveLength(1);
+    expect(onQueue(queueId, 'ApproximateAgeOfOldestMessage')).toHaveLength(1);
+    const givenUp = alarms(b).filter((a) => a.MetricName === 'WebhookGivenUp');
+    expect(givenUp).toHaveLength(1);
+    expect(givenUp[0]).toMatchObject({ Namespace: METRICS_NAMESPACE, Dimensions: [{ Name: 'service', Value: SERVICE_NAME }], Statistic: 'Sum', Period: 300, Threshold: 0, ComparisonOperator: 'GreaterThanThreshold' });
+  });
+
+  it('the outbound signing key: a generated secret, retained, readable by the functions that register endpoints and deliver, and by no other', () => {
+    const [id, secret] = ofType(b, 'AWS::SecretsManager::Secret').find(([x]) => x.startsWith('OutboundSigningKey'))!;
+    expect(secret.Properties.GenerateSecretString).toMatchObject({ PasswordLength: 64 });
+    expect(secret.DeletionPolicy).toBe('Retain');
+    const readers = FUNCTIONS.filter((f) => envOf(b, f.id)?.OUTBOUND_SIGNING_KEY_ARN).map((f) => f.id);
+    expect(readers.sort()).toEqual(['webhook-deliver', 'webhook-endpoints-create']);
+    for (const fnId of readers) expect(envOf(b, fnId).OUTBOUND_SIGNING_KEY_ARN).toEqual({ Ref: id });
+  });
+
+  it('are exactly those: 2 API, 2 per function, 1 per dead-letter queue, 1 backlog per work queue, refresh, Bedrock, generation failure rate and webhooks given up', () => {
+    expect(alarms(b)).toHaveLength(2 + 2 * FUNCTIONS.length + b.stack.deadLetterQueues.length + b.stack.workQueues.size + 4);
   });
 });
 

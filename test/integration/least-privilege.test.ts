@@ -70,7 +70,7 @@ const logicalId = (stack: Stack, c: { node: { defaultChild?: unknown } }) => sta
 
 /**
  * What a resource of the template is, in the words the recorder uses: `table`, `idempotency`, a key
- * prefix (`uploads/`), `bucket`, `schedule-group`, `scheduler-role`, `bus`, `webhook-secret`, or a
+ * prefix (`uploads/`), `bucket`, `schedule-group`, `scheduler-role`, `bus`, `webhook-secret`, `outbound-signing-key`, or a
  * Bedrock model or profile id.
  */
 function kindsOf(resource: unknown, ids: Record<string, string>, queues: Record<string, string> = {}): string[] {
@@ -84,6 +84,7 @@ function kindsOf(resource: unknown, ids: Record<string, string>, queues: Record<
     if (text.includes(':schedule/')) return 'schedule-group';
     if (text.includes(ids.schedulerRole!)) return 'scheduler-role';
     if (text.includes(ids.bus!)) return 'bus';
+    if (text.includes(ids.signingKey!)) return 'outbound-signing-key';
     if (text.includes(ids.secret!)) return 'webhook-secret';
     const model = /(?:foundation-model|inference-profile)\/([^"]+)/.exec(text);
     if (model) return `model:${model[1]}`;
@@ -95,7 +96,7 @@ function kindsOf(resource: unknown, ids: Record<string, string>, queues: Record<
 function kindOfCall(resource: string): string {
   if (resource === LOCAL_ENV.TABLE_NAME) return 'table';
   if (resource === LOCAL_ENV.IDEMPOTENCY_TABLE_NAME) return 'idempotency';
-  if (/^[a-z]+\/$/.test(resource) || resource.startsWith('queue:') || ['schedule-group', 'scheduler-role', 'bus', 'webhook-secret'].includes(resource)) return resource;
+  if (/^[a-z]+\/$/.test(resource) || resource.startsWith('queue:') || ['schedule-group', 'scheduler-role', 'bus', 'webhook-secret', 'outbound-signing-key'].includes(resource)) return resource;
   return `model:${resource}`;
 }
 
@@ -125,7 +126,8 @@ describe('least privilege', () => {
       idempotency: logicalId(stack, stack.tables.idempotencyTable),
       bus: logicalId(stack, stack.bus),
       bucket: Object.entries(template.Resources).find(([id, r]) => r.Type === 'AWS::S3::Bucket' && id.startsWith('Uploads'))![0],
-      secret: Object.entries(template.Resources).find(([, r]) => r.Type === 'AWS::SecretsManager::Secret')?.[0] ?? '(none)',
+      secret: Object.entries(template.Resources).find(([id, r]) => r.Type === 'AWS::SecretsManager::Secret' && id.startsWith('WebhookSecret'))?.[0] ?? '(none)',
+      signingKey: Object.entries(template.Resources).find(([id, r]) => r.Type === 'AWS::SecretsManager::Secret' && id.startsWith('OutboundSigningKey'))?.[0] ?? '(none)',
       schedulerRole: Object.entries(template.Resources).find(([id, r]) => r.Type === 'AWS::IAM::Role' && id.startsWith('SchedulerRole'))?.[0] ?? '(none)',
     };
     // The work queues' logical ids, as the recorder names them (`queue:<id>`, functions/adapters/sqs-queue.ts).

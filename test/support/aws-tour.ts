@@ -17,6 +17,7 @@ import { startFakeConverse, type FakeConverse } from './fake-converse.ts';
 import { startFakeRemoveBackground, type FakeRemoveBackground } from './fake-remove-background.ts';
 import { dimProductPhoto } from './images.ts';
 import { apiFor, call, freshAccount, type Api } from './stack.ts';
+import { outboundQueueOf, sampleEvent, startReceiver } from './webhook-receiver.ts';
 
 /** One Bedrock endpoint for both fakes: Converse to the text fake, InvokeModel to the image fake. */
 export async function startBedrockFakes(): Promise<{ url: string; text: FakeConverse; image: FakeRemoveBackground; close(): Promise<void> }> {
@@ -84,12 +85,15 @@ export async function tourEveryFunction(stack: LocalStack): Promise<void> {
   await merchant(stack, async (api) => ok(await api.get('/v1/credits/top-up-packs'), 200));
   await merchant(stack, async (api) => ok(await api.get('/v1/catalog'), 200));
   await merchant(stack, async (api) => ok(await api.get('/v1/credits/top-ups'), 200));
+  await merchant(stack, async (api) => ok(await api.get('/v1/credits/auto-top-up'), 200));
   await merchant(stack, async (api) => ok(await api.get('/v1/notifications'), 200));
   await merchant(stack, async (api) => ok(await api.get('/v1/blog-posts'), 200));
   await merchant(stack, async (api) => ok(await api.get('/v1/products/prod_tour/content'), 200));
 
   // A paid merchant: text generations (regenerated, selected), an image enhanced and selected, top-ups.
   const m = await merchant(stack, async (api) => ok(await api.get('/v1/credits'), 200), 'pro');
+  // Auto top-up below 10,000 credits: the first generation requests one (its item written by generations-create).
+  ok(await m.api.put('/v1/credits/auto-top-up', { enabled: true, packId: 'pack_50', thresholdCredits: 10_000, monthlyLimit: 1 }), 200);
   // A brand voice the generations below read (and keep in their environment's cache).
   ok(await m.api.put('/v1/brand-voice', { tone: 'friendly', language: 'en' }), 200);
   ok(await m.api.get('/v1/brand-voice'), 200);
@@ -120,6 +124,11 @@ export async function tourEveryFunction(stack: LocalStack): Promise<void> {
   const topUp = await m.api.post('/v1/credits/top-ups', { packId: 'pack_50' }, { 'idempotency-key': 'tour-3' });
   ok(topUp, 201);
   ok(await deliverAndSettle(stack, await billingEvent(stack, 'topup.paid', { accountId: m.id, topUpId: topUp.body.id })), 202);
+  // The auto top-up the first generation requested: the billing system's answer, and the setting's view of it.
+  const auto = await m.api.get('/v1/credits/auto-top-up');
+  ok(auto, 200);
+  expect(auto.body.pending).not.toBeNull();
+  ok(await deliverAndSettle(stack, await billingEvent(stack, 'topup.failed', { accountId: m.id, topUpId: auto.body.pending.topUpId })), 202);
 
   // Admin: read, adjust and grant (an expiring grant also sets the account's next source-due time).
   ok(await admin.get(`/v1/admin/accounts/${m.id}/credits`), 200);
@@ -127,6 +136,23 @@ export async function tourEveryFunction(stack: LocalStack): Promise<void> {
   const grantExpiry = new Date(Date.now() + 30 * 86_400_000).toISOString();
   ok(await admin.post(`/v1/admin/accounts/${m.id}/grants`, { amount: 5, reason: 'tour', category: 'promotional', expiresAt: grantExpiry }, { 'idempotency-key': 'tour-4g' }), 201);
   ok(await admin.get('/v1/admin/usage'), 200);
+
+  // Outbound webhooks: an endpoint registered, an event delivered to it (its first attempt fails, so the
+  // consumer also queues a retry), its log read, the endpoint listed and removed (the retry is then dropped).
+  const hooks = await startReceiver([500, 200]);
+  try {
+    const endpoint = await admin.post('/v1/admin/webhook-endpoints', { url: hooks.url, events: ['credits.low_balance'] });
+    ok(endpoint, 201);
+    await outboundQueueOf(stack).enqueue([sampleEvent('credits.low_balance')]);
+    // The message is queued before the send answers; idle resolves once its consumer has finished.
+    await stack.queues.idle('outbound');
+    expect(hooks.received).toHaveLength(1);
+    ok(await admin.get(`/v1/admin/webhook-endpoints/${endpoint.body.id}/deliveries`), 200);
+    ok(await admin.get('/v1/admin/webhook-endpoints'), 200);
+    ok(await admin.del(`/v1/admin/webhook-endpoints/${endpoint.body.id}`), 200);
+  } finally {
+    await hooks.close();
+  }
 
   // Blog: a post scheduled, one cancelled, one published by its schedule.
   const blog = await m.api.post('/v1/generations', { feature: 'blog_post', input: { topic: 'Caring for wool socks', keywords: ['wool'], tone: 'friendly', length: 'short' } });

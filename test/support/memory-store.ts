@@ -4,6 +4,7 @@
  * expression is built from (`functions/adapters/balance-guards.ts`),
  * atomically (JavaScript runs one apply at a time), so the use cases' race handling can be exercised.
  */
+import { applyAutoTopUp, autoTopUpGuardHolds } from '../../functions/adapters/auto-top-up-attributes.ts';
 import { guardHolds } from '../../functions/adapters/balance-guards.ts';
 import type { Clock } from '../../functions/core/clock.ts';
 import {
@@ -55,7 +56,10 @@ export class MemoryCreditStore implements CreditStore, NotificationStore {
     if (!s) return { ok: false, account: null };
     // The same predicates the DynamoDB store's condition expression is built from.
     const holds = guardHolds(change.guard, s);
-    if (!holds) return { ok: false, account: this.view(s) };
+    // The auto top-up state, as the store built with its attributes keeps it (none stored: the default).
+    const auto = s.autoTopUp ?? { setting: null, pending: null, month: null, count: 0, failures: 0, limitNotifiedAt: null };
+    if (!holds || (change.autoTopUp && !autoTopUpGuardHolds(change.autoTopUp.guard, { ...auto, buckets: s }))) return { ok: false, account: this.view(s) };
+    if (change.autoTopUp) s.autoTopUp = applyAutoTopUp(auto, change.autoTopUp);
     this.writes++;
     const before = availableOf(s);
     s.allowanceRemaining += change.allowanceDelta ?? 0;
