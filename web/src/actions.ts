@@ -297,9 +297,9 @@ export async function resumeAfterCheckout(): Promise<void> {
   if (getState().pendingTopUp) return;
   const list = await api.topUps().then(itemsOf).catch(() => []);
   // An auto top-up is charged to the saved card: it has no checkout to come back from.
-  const bought = list.filter((t) => (t as { trigger?: string }).trigger !== 'auto' && t.checkoutUrl);
+  const bought = list.filter((t) => t.trigger !== 'auto' && t.checkoutUrl);
   const newest = [...bought].sort((a, b) => Date.parse(b.createdAt) - Date.parse(a.createdAt))[0];
-  if (newest?.status === 'pending') {
+  if (newest?.status === 'pending' && newest.checkoutUrl) {
     setPendingTopUp({
       id: newest.id,
       credits: newest.credits,

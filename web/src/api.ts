@@ -26,6 +26,7 @@ import type {
   GenerationSummary,
   InputOf,
   LedgerItem,
+  ListedTopUp,
   Page,
   PlanId,
   PlanPreview,
@@ -189,7 +190,7 @@ export const api = {
     request<TopUp>('POST', '/v1/credits/top-ups', { body: { packId }, idempotencyKey: key }),
   autoTopUp: () => request<AutoTopUp>('GET', '/v1/credits/auto-top-up'),
   saveAutoTopUp: (setting: AutoTopUpRequest) => request<AutoTopUp>('PUT', '/v1/credits/auto-top-up', { body: setting }),
-  topUps: () => request<Page<TopUp> | TopUp[]>('GET', '/v1/credits/top-ups'),
+  topUps: () => request<Page<ListedTopUp> | ListedTopUp[]>('GET', '/v1/credits/top-ups'),
 
   generate: <F extends FeatureId>(feature: F, input: InputOf<F>, productId?: string) =>
     request<Generation<F>>('POST', '/v1/generations', {

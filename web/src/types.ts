@@ -10,13 +10,14 @@ import type { BlogInput, DesignInput, GenerateRequest, Language as LanguageShape
 import type { BrandVoiceRequest as BrandVoiceRequestShape } from '../../functions/core/brand-voice.ts';
 import type { ErrorCode } from '../../functions/routes/route.ts';
 import type { BlogPost as BlogPostShape } from '../../functions/routes/shapes/blog.ts';
+import type { AutoTopUp as AutoTopUpShape } from '../../functions/routes/shapes/auto-top-up.ts';
 import type { BrandVoiceShape } from '../../functions/routes/shapes/brand-voice.ts';
 import type { Catalog as CatalogShape } from '../../functions/routes/shapes/catalog.ts';
 import type { CreditSource as CreditSourceShape, Credits } from '../../functions/routes/shapes/credits.ts';
 import type { LedgerEntry } from '../../functions/routes/shapes/ledger.ts';
 import type { TopUpPack as TopUpPackShape } from '../../functions/routes/shapes/packs.ts';
 import type { PlanPreview as PlanPreviewShape } from '../../functions/routes/shapes/plans.ts';
-import type { TopUp as TopUpShape } from '../../functions/routes/shapes/top-ups.ts';
+import type { ListedTopUp as ListedTopUpShape, TopUp as TopUpShape } from '../../functions/routes/shapes/top-ups.ts';
 import type { Usage as UsageShape } from '../../functions/routes/shapes/usage.ts';
 import type {
   BlogVariant as BlogVariantShape,
@@ -81,6 +82,8 @@ export interface Page<T> {
 }
 
 export type TopUp = z.infer<typeof TopUpShape>;
+/** A top-up as `GET /v1/credits/top-ups` lists it: an auto top-up (`trigger: "auto"`) has no checkout. */
+export type ListedTopUp = z.infer<typeof ListedTopUpShape>;
 
 // ---- Generations --------------------------------------------------------------------------------
 
@@ -140,34 +143,9 @@ export type BrandVoiceRequest = BrandVoiceRequestShape;
 
 // ---- Auto top-up (`GET`/`PUT /v1/credits/auto-top-up`) ----------------------------------------------
 
-/**
- * Stated from the contract (API.md, "Auto top-up") and the autotopup branch's shape until that shape is
- * on main (then inferred from functions/routes/shapes/auto-top-up.ts). `{ enabled: false }` by default;
- * the state fields are optional here so an answer with the setting only still reads.
- */
-export interface AutoTopUpAttempt {
-  id: string;
-  packId: string;
-  credits: number;
-  status: 'pending' | 'paid' | 'failed';
-  createdAt: string;
-  paidAt?: string;
-  failedAt?: string;
-}
-export interface AutoTopUp {
-  enabled: boolean;
-  packId?: string;
-  thresholdCredits?: number;
-  monthlyLimit?: number;
-  updatedAt?: string;
-  /** Why the service turned it off: three failed payments in a row, or a downgrade to free. */
-  disabledReason?: 'failures' | 'downgrade' | null;
-  pending?: { topUpId: string; packId: string } | null;
-  countThisMonth?: number;
-  consecutiveFailures?: number;
-  /** The newest auto top-ups. */
-  lastAttempts?: AutoTopUpAttempt[];
-}
+/** The setting and what it did (`{ enabled: false, … }` until one is stored). */
+export type AutoTopUp = z.infer<typeof AutoTopUpShape>;
+export type AutoTopUpAttempt = AutoTopUp['lastAttempts'][number];
 export interface AutoTopUpRequest {
   enabled: boolean;
   packId: string;
