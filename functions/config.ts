@@ -165,6 +165,8 @@ export const LIMITS = {
   /** The longest range `GET /v1/credits/usage` and `GET /v1/admin/usage` answer, in days. */
   usageMaxDays: 400,
   maxBodyBytes: 64 * 1024,
+  /** The one route with a larger body: `POST /v1/generation-jobs` (500 items with their inputs). */
+  jobBodyBytes: 1024 * 1024,
   ledgerPageDefault: 50,
   ledgerPageMax: 100,
   notificationsPageDefault: 50,
@@ -188,6 +190,18 @@ export const LIMITS = {
    * generation functions time out at 29 s): the next reader of the account refunds it.
    */
   chargeHoldSeconds: 120,
+  /** Bulk generation jobs: items per job, their page size, and how long a throttled item keeps being retried. */
+  jobs: {
+    maxItems: 500,
+    itemsPageDefault: 50,
+    listPageDefault: 20,
+    /** Throttled model calls of one item are retried this many times (backoff doubling from 5 s, at most 900 s). */
+    throttleRetries: 10,
+    /** A model call of one item that timed out is retried this many times (with the same backoff). */
+    timeoutRetries: 2,
+    /** An item whose message is received this often without finishing (its worker died each time) fails, refunded. */
+    maxItemReceives: 4,
+  },
   /** Per-account caps (409 LIMIT_REACHED beyond them): posts in `scheduled` state at once... */
   maxScheduledPosts: 50,
   /** ...and uploads created in any rolling window of `uploadWindowSeconds`. */

@@ -203,6 +203,36 @@ export const FUNCTIONS: FunctionSpec[] = [
     timeoutSeconds: 29,
     memoryMb: 1024,
   }),
+  // Bulk generation jobs: the create route takes the credits and queues the items; the worker runs them.
+  http('generation-jobs-create', {
+    access: [...readWrite, 'queue-send:generation-jobs'],
+    // Writes up to 500 items and 50 message batches before it answers: API Gateway's limit, not the default 10 s.
+    timeoutSeconds: 29,
+  }),
+  http('generation-jobs-get', {
+    access: ['table:read'],
+  }),
+  http('generation-jobs-items', {
+    access: ['table:read'],
+  }),
+  http('generation-jobs-list', {
+    access: ['table:read'],
+  }),
+  // Refunds the canceled items' credits: writes the balance item.
+  http('generation-jobs-cancel', {
+    access: readWrite,
+  }),
+  {
+    id: 'generation-job-worker',
+    entry: 'functions/handlers/generation-job-worker.ts',
+    consumes: { queue: 'generation-jobs', batchSize: 10, maxReceiveCount: 6, visibilityTimeoutSeconds: 6 * 60, maxConcurrency: 4 },
+    // Sends an item again with a delay when the model is throttled; writes selected variants as content.
+    access: [...readWrite, 'bedrock:invoke', 'queue-send:generation-jobs'],
+    timeoutSeconds: 60,
+    memoryMb: 1024,
+    // Bounded: a 500-item job never takes the concurrency (or the model quota) merchants' own generations need.
+    reservedConcurrency: 4,
+  },
   http('generations-select', {
     // Write: a selected image is copied out of the expiring results/ prefix.
     access: [...readWrite, 'results:read', 'selected:write'],
@@ -212,6 +242,9 @@ export const FUNCTIONS: FunctionSpec[] = [
   }),
   http('product-content-get', {
     access: ['table:read', 'selected:read'],
+  }),
+  http('products-list', {
+    access: ['table:read'],
   }),
   http('generations-list', {
     access: ['table:read'],

@@ -15,6 +15,7 @@
  * | `rlStart`, `rlEnd`, `rlCount`, `rlCooldown` | the rate-limit window and a running cooldown |
  * | `src_<sourceId>` | what a grant or expiring top-up still holds (its description is `srm_<sourceId>`) |
  * | `sv` | the sources' version: bumped when one is added, removed or its expiry noticed (absent: 0) |
+ * | `jh_<jobId>`, `jr_<jobId>` | a running bulk job's charge (JSON) and the credits refunded from it so far |
  */
 import type { PlanId } from '../config.ts';
 import type { AccountState, Guard } from '../core/ports.ts';
@@ -23,6 +24,9 @@ import type { AccountState, Guard } from '../core/ports.ts';
 export const HOLD = 'hold_';
 /** Prefix of the attribute that holds what a source (grant, expiring top-up) has left. */
 export const SOURCE = 'src_';
+/** Prefixes of a bulk job's charge (JSON) and of the count of its credits refunded so far (a number). */
+export const JOB_HOLD = 'jh_';
+export const JOB_REFUNDED = 'jr_';
 
 /** What a guard predicate sees: the stored account, with the operations applied to it. */
 export type GuardedState = Omit<AccountState, 'pending' | 'seq'> & { appliedOps: ReadonlySet<string> };
@@ -106,6 +110,10 @@ const CLAUSES: { [K in keyof Guard]-?: Clause<K> } = {
   sourcesAtLeast: { condition: (v) => perSource('gsl', '>=', v), holds: (s, v) => everySource(v, (have, want) => have !== undefined && have >= want)(s) },
   sourcesAre: { condition: (v) => perSource('gse', '=', v), holds: (s, v) => everySource(v, (have, want) => have === want)(s) },
   sourcesAtMost: { condition: (v) => perSource('gsm', '<=', v), holds: (s, v) => everySource(v, (have, want) => have !== undefined && have <= want)(s) },
+  jobRefundedIs: {
+    condition: (v) => cond('#gjr = :gjr', { ':gjr': v.count }, { '#gjr': `${JOB_REFUNDED}${v.jobId}` }),
+    holds: (s, v) => s.jobHolds?.find((j) => j.jobId === v.jobId)?.refunded === v.count,
+  },
 };
 
 /** Every guard the port names (the clause table is complete by its type). */

@@ -38,13 +38,14 @@ import {
   type LedgerPage,
   type NewLedgerEntry,
   type ChargeHold,
+  type JobHold,
   type CompanionWrite,
   type CreditSource,
   type NewAccount,
   type RateState,
 } from '../core/ports.ts';
 import { log } from '../observability/log.ts';
-import { guardConditions, HOLD, SOURCE } from './balance-guards.ts';
+import { guardConditions, HOLD, JOB_HOLD, JOB_REFUNDED, SOURCE } from './balance-guards.ts';
 import { batchPut, isConditionFailure, refusedItem } from './dynamo-client.ts';
 import { decodeEntry, encodeEntry, FEATURE, FEATURE_OF } from './ledger-codec.ts';
 import { decodeCursor, encodeCursor, LedgerCursor } from './cursor.ts';
@@ -148,7 +149,34 @@ function toAccount(item: Item): AccountState {
     sourced: (item.sourced as number | undefined) ?? 0,
     sourcesVersion: (item.sv as number | undefined) ?? 0,
     expiryNoticed: item.xn instanceof Set ? [...(item.xn as Set<string>)] : [],
+    jobHolds: jobHoldsOf(item),
   };
+}
+
+/** A job hold as stored in `jh_<jobId>`: [allowance, purchased, epoch, credits, sources?]; its refunded count is `jr_<jobId>`. */
+type EncodedJobHold = [number, number, number, number, Array<[string, number]>?];
+function encodeJobHold(h: Omit<JobHold, 'refunded'>): string {
+  const fields: EncodedJobHold = [h.allowance, h.purchased, h.epoch, h.credits];
+  if (h.sources?.length) fields.push(h.sources.map((x): [string, number] => [x.id, x.amount]));
+  return JSON.stringify(fields);
+}
+/** The item's JSON attributes named `<prefix><id>`, as [id, parsed value]. */
+const jsonAttributes = <T>(item: Item, prefix: string): Array<[string, T]> =>
+  Object.keys(item)
+    .filter((k) => k.startsWith(prefix))
+    .map((k) => [k.slice(prefix.length), JSON.parse(item[k] as string) as T]);
+function jobHoldsOf(item: Item): JobHold[] {
+  return jsonAttributes<EncodedJobHold>(item, JOB_HOLD).map(([jobId, [allowance, purchased, epoch, credits, sources]]) => {
+      return {
+        jobId,
+        allowance,
+        purchased,
+        epoch,
+        credits,
+        ...(sources?.length ? { sources: sources.map(([id, amount]) => ({ id, amount })) } : {}),
+        refunded: (item[`${JOB_REFUNDED}${jobId}`] as number | undefined) ?? 0,
+      };
+    });
 }
 
 /**
@@ -165,11 +193,7 @@ function encodeSource(s: CreditSource): string {
   return JSON.stringify(fields);
 }
 function sourcesOf(item: Item): CreditSource[] {
-  return Object.keys(item)
-    .filter((k) => k.startsWith(SOURCE_META))
-    .map((k) => {
-      const id = k.slice(SOURCE_META.length);
-      const [b, c, amount, created, expires] = JSON.parse(item[k] as string) as EncodedSource;
+  return jsonAttributes<EncodedSource>(item, SOURCE_META).map(([id, [b, c, amount, created, expires]]) => {
       return {
         id,
         bucket: b === 'g' ? 'grant' : 'purchased',
@@ -378,8 +402,8 @@ export class DynamoCreditStore implements CreditStore {
     const sets: string[] = [];
     const conds = ['attribute_exists(pk)'];
     const g = change.guard;
-    // A rate change asks for the whole new item (it is small): the caller needs the window back.
-    if (change.rate) base = undefined;
+    // A rate change asks for the whole new item (it is small): the caller needs the window back. So does a job hold's change.
+    if (change.rate || change.holdJob || change.jobRefunded) base = undefined;
 
     // With a base state the write asks only for what it changed (UPDATED_NEW): returning a whole busy
     // item on every charge costs more than the write itself. Both buckets are then always written so
@@ -451,6 +475,18 @@ export class DynamoCreditStore implements CreditStore {
         values[':zero'] = 0;
         sets.push('#holdEpoch = if_not_exists(allowanceEpoch, :zero)');
       }
+    }
+    if (change.holdJob) {
+      names['#jh'] = `${JOB_HOLD}${change.holdJob.jobId}`;
+      names['#jr'] = `${JOB_REFUNDED}${change.holdJob.jobId}`;
+      values[':jh'] = encodeJobHold(change.holdJob);
+      values[':jr0'] = 0;
+      sets.push('#jh = :jh', '#jr = :jr0');
+    }
+    if (change.jobRefunded) {
+      names['#jrn'] = `${JOB_REFUNDED}${change.jobRefunded.jobId}`;
+      if (change.jobRefunded.end) (removes.push('#jrh', '#jrn'), (names['#jrh'] = `${JOB_HOLD}${change.jobRefunded.jobId}`));
+      else (sets.push('#jrn = :jrn'), (values[':jrn'] = change.jobRefunded.to));
     }
     if (change.releaseHold) {
       names['#release'] = `${HOLD}${change.releaseHold}`;

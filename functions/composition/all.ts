@@ -9,6 +9,7 @@ import { compose, type Composition, type Port } from './compose.ts';
 import { creditStoreWithAutoTopUp } from './auto-top-up.ts';
 import { events } from './events.ts';
 import { generationStore } from './generation-store.ts';
+import { jobStore } from './job-store.ts';
 import { idempotency } from './idempotency.ts';
 import { images } from './images.ts';
 import { rateStore } from './rate-store.ts';
@@ -20,7 +21,7 @@ import { contentHistory } from './content-history.ts';
 import { webhookSecrets } from './webhook-secrets.ts';
 import { voiceStore } from './voice-store.ts';
 
-export const ALL_PORTS: readonly Port<any>[] = [creditStoreWithAutoTopUp, rateStore, billingStore, generationStore, blogStore, capStore, idempotency, textModelPort, uploads, images, scheduler, events, webhookSecrets, usageStore, contentHistory, voiceStore];
+export const ALL_PORTS: readonly Port<any>[] = [creditStoreWithAutoTopUp, rateStore, billingStore, generationStore, blogStore, capStore, idempotency, textModelPort, uploads, images, scheduler, events, webhookSecrets, usageStore, contentHistory, voiceStore, jobStore];
 
 export function composeAll(source: NodeJS.ProcessEnv = process.env): Composition {
   return compose('local', ALL_PORTS, ['CHECKOUT_BASE_URL'], source);

@@ -23,6 +23,8 @@ import type { ContentHistoryStore } from '../core/content-history.ts';
 import type { SigningKey, UrlCheck, WebhookStore } from '../core/webhooks.ts';
 import type { DeliveryQueue, WebhookSender } from '../core/webhook-delivery.ts';
 import type { VoiceStore } from '../core/brand-voice.ts';
+import type { JobStore } from '../core/job-store.ts';
+import type { JobQueue } from '../core/generation-jobs.ts';
 import { powertoolsTelemetry } from '../adapters/powertools-telemetry.ts';
 import type { DynamoClients } from '../adapters/dynamo-client.ts';
 import type { Access } from '../../lib/wiring.ts';
@@ -64,6 +66,10 @@ export interface Deps {
   voices: VoiceStore;
   /** Operator usage counters by day (functions/core/operator-usage.ts). */
   usage: UsageStore;
+  /** Bulk generation jobs and their items (functions/core/generation-jobs.ts). */
+  jobs: JobStore;
+  /** The `generation-jobs` queue the items run from. */
+  jobQueue: JobQueue;
   /** The accepted webhook signing secrets, current first. */
   webhookSecrets(): Promise<readonly string[]>;
   /** The outbound queue, for the delivering function's delayed retries. */

@@ -30,6 +30,8 @@ export interface AttemptRequest {
   upgradeMessage: string;
   /** Filled with the plan once the account is known, so a refusal can be reported with it. */
   seen?: { plan?: PlanId };
+  /** Credits to take (a bulk job's items together); the feature's cost by default. */
+  cost?: number;
 }
 
 export interface ChargedAttempt {
@@ -46,7 +48,7 @@ const MAX_RACES = 64;
 export async function admitAttempt(deps: CreditsDeps & RateLimitDeps, req: AttemptRequest): Promise<ChargedAttempt> {
   const cfg = deps.rateLimit;
   const plans = FEATURES[req.feature].plans;
-  const cost = FEATURES[req.feature].cost;
+  const cost = req.cost ?? FEATURES[req.feature].cost;
   const fields = { type: 'charge' as const, feature: req.feature, generationId: req.generationId, productId: req.productId };
   const hold = (now: Date, plan: Pick<ChargePlan, 'allowance' | 'purchased' | 'sources'>) => ({
     generationId: req.generationId,

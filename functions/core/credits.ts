@@ -188,6 +188,11 @@ export interface ChargeSplit {
   epoch: number;
   /** The charge is held (see `ChargeMeta.hold`): its refund is guarded on, and removes, the hold. */
   held?: boolean;
+  /**
+   * A part of a bulk job's charge: the refund moves the job hold's refunded count from `from` to `to`
+   * (guarded on `from`, so it lands once) and `end` removes the hold with it.
+   */
+  job?: { jobId: string; from: number; to: number; end?: boolean };
 }
 
 /**
@@ -249,6 +254,8 @@ export async function refund(deps: CreditsDeps, accountId: string, split: Charge
     if (!account) throw new NotFound(`Account ${accountId} does not exist.`);
     // The hold is gone: this charge was already refunded (or released), nothing more to give back.
     if (split.held && !account.holds.some((h) => h.generationId === meta.generationId)) return account;
+    // A job's part was refunded by another writer (or the job ended): the caller decides again from this state.
+    if (split.job && account.jobHolds?.find((j) => j.jobId === split.job!.jobId)?.refunded !== split.job.from) return account;
     const now = deps.clock.now();
     const sameEpoch = account.allowanceEpoch === split.epoch;
     const allowanceBack = sameEpoch ? Math.min(split.allowance, Math.max(0, account.allowance - account.allowanceRemaining)) : 0;
@@ -289,11 +296,13 @@ export async function refund(deps: CreditsDeps, accountId: string, split: Charge
       entries,
       guard: {
         ...(split.held ? { holdExists: meta.generationId } : {}),
+        ...(split.job ? { jobRefundedIs: { jobId: split.job.jobId, count: split.job.from } } : {}),
         ...(allowanceBack > 0 ? { allowanceEpochIs: split.epoch, allowanceAtMost: account.allowance - allowanceBack } : {}),
         // Never above what a source was created with; a source that expired meanwhile is gone and fails this.
         ...(returned.length ? { sourcesAtMost: Object.fromEntries(returned.map((x) => [x.id, x.source!.amount - x.back])) } : {}),
       },
       ...(split.held ? { releaseHold: meta.generationId } : {}),
+      ...(split.job ? { jobRefunded: { jobId: split.job.jobId, to: split.job.to, end: split.job.end } } : {}),
     });
     if (result.ok) return result.account;
     account = result.account;

@@ -23,6 +23,8 @@ export interface GenerationRecord {
   costUsd?: number | null;
   /** The account's plan when it generated (operator usage per plan). */
   plan?: PlanId;
+  /** The bulk job this generation is an item of. */
+  jobId?: string;
 }
 
 /** A generation as a list shows it: `GET /v1/generations/{id}` gives its variants. */

@@ -11,7 +11,7 @@ import { admitAttempt } from './attempt.ts';
 import { autoTopUpAfterCharge, type AutoTopUpDeps } from './auto-top-up.ts';
 import { ensureAccount, noticeLowBalance, refund, releaseCharge } from './credits.ts';
 import { DomainError, GenerationFailed, IdempotencyConflict, ModelFailure, NotFound, PlanUpgradeRequired } from './errors.ts';
-import { featureModule, type GenerationDeps } from './features.ts';
+import { featureModule, type GenerationDeps, type Written } from './features.ts';
 import type { GenerationRecord } from './generation-store.ts';
 import { keyedId, newId } from './ids.ts';
 import { availableOf } from './ports.ts';
@@ -41,6 +41,7 @@ export interface GenerationView {
   variants: Array<Record<string, unknown>>;
   selectedIndex: number | null;
   regeneratedFrom: string | null;
+  jobId?: string;
   creditsCharged: number;
   credits: { available: number };
   createdAt: string;
@@ -127,24 +128,7 @@ async function generateOnce(deps: GenerationDeps, req: GenerateInput, seen: { pl
     const written = await module.generate(deps, { accountId: req.accountId, generationId, productId, input: modelInput, count, signal, prepared, voice });
     modelMs = performance.now() - modelStarted;
     if (written.variants.length !== count) throw new ModelFailure('invalid_output', `expected ${count} variants, got ${written.variants.length}`);
-    record = {
-      id: generationId,
-      accountId: req.accountId,
-      feature: req.feature,
-      productId,
-      input: req.input,
-      variants: written.variants,
-      locked: feature.variants - count,
-      selectedIndex: null,
-      regeneratedFrom: req.regeneratedFrom ?? null,
-      creditsCharged: feature.cost,
-      createdAt: deps.clock.now().toISOString(),
-      modelId: written.modelId,
-      usage: written.usage,
-      modelCalls: written.calls,
-      costUsd: generationCostUsd(written.modelId, written.usage, written.calls),
-      plan: account.plan,
-    };
+    record = generationRecord(deps, written, count, { id: generationId, accountId: req.accountId, feature: req.feature, productId, input: req.input, regeneratedFrom: req.regeneratedFrom ?? null, plan: account.plan });
     // The ledger block this admission completed, if any, rides on the generation's write.
     const alongside = deps.store.companionWrites?.(req.accountId, generationId);
     if (!(await deps.generations.putGeneration(record, { alongside, freshId: req.idempotencyKey === undefined }))) {
@@ -181,6 +165,28 @@ async function generateOnce(deps: GenerationDeps, req: GenerateInput, seen: { pl
   // (Those functions compose the top-up store too: `deps.topUps` is there whenever `autoTopUp` is.)
   if (charged.account.autoTopUp) await autoTopUpAfterCharge(deps as GenerationDeps & AutoTopUpDeps, charged.account).catch(() => undefined);
   return { generation: await toView(deps, record, availableOf(charged.account)), rate: attempt.rate };
+}
+
+/** The record of what the model wrote for a generation (a single one, or a bulk job's item with `jobId`). */
+export function generationRecord(
+  deps: Pick<GenerationDeps, 'clock'>,
+  written: Written,
+  count: number,
+  g: Pick<GenerationRecord, 'id' | 'accountId' | 'feature' | 'productId' | 'input' | 'regeneratedFrom' | 'plan' | 'jobId'>,
+): GenerationRecord {
+  const feature = FEATURES[g.feature];
+  return {
+    ...g,
+    variants: written.variants,
+    locked: feature.variants - count,
+    selectedIndex: null,
+    creditsCharged: feature.cost,
+    createdAt: deps.clock.now().toISOString(),
+    modelId: written.modelId,
+    usage: written.usage,
+    modelCalls: written.calls,
+    costUsd: generationCostUsd(written.modelId, written.usage, written.calls),
+  };
 }
 
 export async function regenerate(deps: GenerationDeps, accountId: string, id: string, idempotencyKey?: string) {
@@ -257,6 +263,7 @@ async function toView(deps: GenerationDeps, g: GenerationRecord, available: numb
     variants: shown,
     selectedIndex: g.selectedIndex,
     regeneratedFrom: g.regeneratedFrom,
+    ...(g.jobId ? { jobId: g.jobId } : {}),
     creditsCharged: g.creditsCharged,
     credits: { available },
     createdAt: g.createdAt,

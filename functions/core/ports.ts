@@ -99,6 +99,8 @@ export interface AccountState {
    * settle top-ups or serve the setting); elsewhere it is undefined, and their writes leave it as it is.
    */
   autoTopUp?: AutoTopUpState;
+  /** Credits of bulk generation jobs still running (absent on states built before jobs existed: none). */
+  jobHolds?: JobHold[];
 }
 
 /** What the merchant set (`PUT /v1/credits/auto-top-up`); disabled by the service after failures or a downgrade. */
@@ -155,6 +157,23 @@ export interface AutoTopUpChange {
   failures?: number;
   limitNotifiedAt?: string;
   guard: AutoTopUpGuard;
+}
+
+/**
+ * What a bulk generation job was charged, kept on the balance item while the job runs: what it took from
+ * each bucket (so a refund gives back to where it came from) and how many of its credits were refunded
+ * so far (items that failed or were canceled). Each refund moves `refunded` forward, guarded on its old
+ * value, so a refund decided twice (a redelivered item) lands once; the job's end removes it.
+ */
+export interface JobHold {
+  jobId: string;
+  allowance: number;
+  purchased: number;
+  sources?: Array<{ id: string; amount: number }>;
+  epoch: number;
+  /** Credits charged for the job (one per item not skipped). */
+  credits: number;
+  refunded: number;
 }
 
 /** Generation attempts: a window opened at the first attempt, its count, and a cooldown once it overflowed. */
@@ -229,6 +248,8 @@ export interface Guard {
   sourcesAre?: Record<string, number>;
   /** Each named source holds at most this much (a refund never lifts a source above what it was created with). */
   sourcesAtMost?: Record<string, number>;
+  /** The job's hold exists and has refunded exactly this many credits. */
+  jobRefundedIs?: { jobId: string; count: number };
 }
 
 /** A change of the rate-limit window, written with the rest of the change. */
@@ -277,10 +298,14 @@ export interface Change {
   events?: OutboundEvent[];
   /** Auto top-up setting or state, with its own guard (needs a store built with the auto top-up attributes). */
   autoTopUp?: AutoTopUpChange;
+  /** Records a bulk job's hold (refunded 0), in the same write (with `releaseHold` of the charge's own hold). */
+  holdJob?: Omit<JobHold, 'refunded'>;
+  /** Moves a job hold's refunded count to `to`; `end` removes the hold (the job is over). */
+  jobRefunded?: { jobId: string; to: number; end?: boolean };
 }
 
 /** What creating an account writes; the rest starts empty. */
-export type NewAccount = Omit<AccountState, 'seq' | 'pending' | 'holds' | 'allowanceEpoch' | 'rate' | 'sources' | 'sourced' | 'sourcesVersion' | 'expiryNoticed'>;
+export type NewAccount = Omit<AccountState, 'seq' | 'pending' | 'holds' | 'allowanceEpoch' | 'rate' | 'sources' | 'sourced' | 'sourcesVersion' | 'expiryNoticed' | 'jobHolds'>;
 
 export type ChangeResult = { ok: true; account: AccountState } | { ok: false; account: AccountState | null };
 
@@ -331,7 +356,8 @@ export type NotificationType =
   | 'blog_published'
   | 'credits_expiring'
   | 'auto_top_up_disabled'
-  | 'auto_top_up_limit_reached';
+  | 'auto_top_up_limit_reached'
+  | 'generation_job_completed';
 
 export interface Notification {
   id: string;

@@ -62,7 +62,7 @@ function parse(schema: ZodType | undefined, value: unknown, prefix: string): unk
 export function httpHandler<R extends RouteDefinition>(route: R, composition: Composition, fn: (req: HttpRequest<R>, deps: Deps) => Promise<unknown>) {
   if (composition.fn !== route.functionId) throw new Error(`${composition.fn}: its handler serves the route of ${route.functionId} (${route.method} ${route.path})`);
   const deps = composition.deps;
-  const limit = LIMITS.maxBodyBytes;
+  const limit = route.bodyLimitBytes ?? LIMITS.maxBodyBytes;
   const chain = middy<Event, HttpResult, Error, Context>()
     .use(observability())
     .use(httpHeaderNormalizer())

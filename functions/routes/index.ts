@@ -16,6 +16,11 @@ import blogPostsGet from './blog-posts-get.ts';
 import blogPostsList from './blog-posts-list.ts';
 import catalogGet from './catalog-get.ts';
 import creditsGet from './credits-get.ts';
+import generationJobsCancel from './generation-jobs-cancel.ts';
+import generationJobsCreate from './generation-jobs-create.ts';
+import generationJobsGet from './generation-jobs-get.ts';
+import generationJobsItems from './generation-jobs-items.ts';
+import generationJobsList from './generation-jobs-list.ts';
 import generationsCreate from './generations-create.ts';
 import generationsGet from './generations-get.ts';
 import generationsList from './generations-list.ts';
@@ -29,6 +34,7 @@ import productContentGet from './product-content-get.ts';
 import productContentHistoryGet from './product-content-history-get.ts';
 import productContentPut from './product-content-put.ts';
 import productContentRestore from './product-content-restore.ts';
+import productsList from './products-list.ts';
 import topUpCreate from './top-up-create.ts';
 import topUpPacksGet from './top-up-packs-get.ts';
 import topUpsList from './top-ups-list.ts';
@@ -56,6 +62,11 @@ export const ROUTES = {
   'blog-posts-list': blogPostsList,
   'catalog-get': catalogGet,
   'credits-get': creditsGet,
+  'generation-jobs-cancel': generationJobsCancel,
+  'generation-jobs-create': generationJobsCreate,
+  'generation-jobs-get': generationJobsGet,
+  'generation-jobs-items': generationJobsItems,
+  'generation-jobs-list': generationJobsList,
   'generations-create': generationsCreate,
   'generations-get': generationsGet,
   'generations-list': generationsList,
@@ -69,6 +80,7 @@ export const ROUTES = {
   'product-content-history-get': productContentHistoryGet,
   'product-content-put': productContentPut,
   'product-content-restore': productContentRestore,
+  'products-list': productsList,
   'top-up-create': topUpCreate,
   'top-up-packs-get': topUpPacksGet,
   'top-ups-list': topUpsList,

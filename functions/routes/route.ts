@@ -46,6 +46,8 @@ export interface RouteInput<P extends ZodType | undefined, Q extends ZodType | u
   scopes?: string[];
   /** Honours `Idempotency-Key` (Powertools idempotency, keyed by account, route and key). */
   idempotent?: boolean;
+  /** The largest body accepted, in bytes (`LIMITS.maxBodyBytes` unless a route says otherwise). */
+  bodyLimitBytes?: number;
   /** A generation attempt: it answers the RateLimit headers, on success and on 402/429. */
   rateLimited?: boolean;
   params?: P;

@@ -1,5 +1,5 @@
 /**
- * `npm run bench`: figures for the charge path, the generation path, the monthly refresh, the
+ * `npm run bench`: figures for the charge path, the generation path, the monthly refresh, a bulk job, the
  * functions' bundles (size, cold import) and the offline image enhancer. This machine is noisy and dynalite is far slower than DynamoDB, so each
  * figure is printed beside a floor measured in the same run (a raw conditional UpdateItem at the same
  * concurrency, a bare HTTP server), as a ratio, with DynamoDB requests counted by an SDK middleware
@@ -242,5 +242,6 @@ if (!only || only === 'charge') await chargePath();
 if (!only || only === 'generation') await generationPath();
 if (!only || only === 'refresh') await optional('Monthly refresh job: 10,000 due accounts', './refresh.ts', 'benchRefresh');
 if (!only || only === 'bundles') await optional('Bundles: size and cold import per function (the bundles cdk deploys)', './bundles.ts', 'benchBundles');
+if (!only || only === 'bulk') await optional('Bulk generation job: 500 items, offline model, through the local stack', './bulk.ts', 'benchBulk');
 if (!only || only === 'image') await optional('Offline image enhancement of a 12-megapixel photo', './image-enhance.ts', 'benchImageEnhance');
 process.exit(0);

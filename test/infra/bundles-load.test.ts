@@ -28,15 +28,15 @@ import { FUNCTIONS, type FunctionSpec } from '#lib/wiring.ts';
 /** What the Lambda runtime adds to a function's template environment. */
 const RUNTIME_ENV = { AWS_REGION: 'us-east-1', AWS_LAMBDA_FUNCTION_NAME: 'fn', AWS_ACCESS_KEY_ID: 'AKIA', AWS_SECRET_ACCESS_KEY: 'secret', AWS_SESSION_TOKEN: 'token' };
 
-/** A template value as the deployed function would see it: references become names and ARNs. */
-function resolve(v: unknown): string {
+/** A template value as the deployed function would see it: references become names, ARNs and (a queue's) URLs. */
+function resolve(v: unknown, types: Record<string, string> = {}): string {
   if (typeof v === 'string') return v;
   const o = v as Record<string, unknown>;
-  // An SQS queue's Ref is its URL (the work queues' logical ids start with `Queue`).
-  if ('Ref' in o && /^Queue/.test(String(o.Ref))) return `https://sqs.us-east-1.amazonaws.com/123456789012/ai-credits-${String(o.Ref).toLowerCase()}`;
+  // CloudFormation's Ref of an SQS queue is its URL.
+  if ('Ref' in o && types[String(o.Ref)] === 'AWS::SQS::Queue') return `https://sqs.us-east-1.amazonaws.com/123456789012/ai-credits-${String(o.Ref).toLowerCase()}`;
   if ('Ref' in o) return `ai-credits-${String(o.Ref).toLowerCase()}`;
   if ('Fn::GetAtt' in o) return `arn:aws:service:us-east-1:123456789012:${String((o['Fn::GetAtt'] as string[])[0]).toLowerCase()}`;
-  if ('Fn::Join' in o) return (o['Fn::Join'] as [string, unknown[]])[1].map(resolve).join((o['Fn::Join'] as [string])[0]);
+  if ('Fn::Join' in o) return (o['Fn::Join'] as [string, unknown[]])[1].map((x) => resolve(x, types)).join((o['Fn::Join'] as [string])[0]);
   throw new Error(`cannot resolve ${JSON.stringify(v)}`);
 }
 
@@ -96,11 +96,12 @@ beforeAll(async () => {
   bundles = await buildBundles();
   const app = new App({ builtinCloudFormationValidation: false, treeMetadata: false });
   const stack = new CreditsStack(app, 'Load', { settings: DEFAULT_SETTINGS, codeFor: () => lambda.Code.fromInline('export const handler = 1') });
-  const resources = Template.fromStack(stack).toJSON().Resources as Record<string, { Properties: { Environment: { Variables: Record<string, unknown> } } }>;
+  const resources = Template.fromStack(stack).toJSON().Resources as Record<string, { Type: string; Properties: { Environment: { Variables: Record<string, unknown> } } }>;
+  const types = Object.fromEntries(Object.entries(resources).map(([id, r]) => [id, r.Type]));
   templateEnv = new Map(
     FUNCTIONS.map((f) => {
       const vars = resources[stack.getLogicalId(stack.functions.get(f.id)!.fn.node.defaultChild as CfnElement)]!.Properties.Environment.Variables;
-      return [f.id, Object.fromEntries(Object.entries(vars).map(([k, v]) => [k, resolve(v)]))];
+      return [f.id, Object.fromEntries(Object.entries(vars).map(([k, v]) => [k, resolve(v, types)]))];
     }),
   );
 }, 120_000);

@@ -36,6 +36,11 @@ const setups = {
     { sourceDeltas: { grt_a: -4 } },
     { addSource: { id: 'grt_b', bucket: 'grant' as const, category: 'compensation' as const, amount: 3, remaining: 3, expiresAt: null, createdAt: T } },
   ],
+  // A bulk job's hold of 5 credits, 2 of them refunded.
+  jobHeld: [
+    { holdJob: { jobId: 'job_1', allowance: 5, purchased: 0, epoch: 0, credits: 5 } },
+    { jobRefunded: { jobId: 'job_1', to: 2 } },
+  ],
 } satisfies Record<string, Setup>;
 
 const cases: Array<[keyof typeof setups, Guard, boolean]> = [
@@ -100,6 +105,9 @@ const cases: Array<[keyof typeof setups, Guard, boolean]> = [
   ['granted', { sourcesAtMost: { grt_a: 6 } }, true],
   ['granted', { sourcesAtMost: { grt_a: 5 } }, false],
   ['granted', { sourcesAtMost: { grt_x: 100 } }, false],
+  ['jobHeld', { jobRefundedIs: { jobId: 'job_1', count: 2 } }, true],
+  ['jobHeld', { jobRefundedIs: { jobId: 'job_1', count: 0 } }, false],
+  ['jobHeld', { jobRefundedIs: { jobId: 'job_2', count: 0 } }, false],
   ['fresh', { allowanceAtLeast: 100, planIs: 'plus', rateWindowEndIs: null }, true],
   ['fresh', { allowanceAtLeast: 100, planIs: 'pro', rateWindowEndIs: null }, false],
 ];

@@ -103,7 +103,7 @@ function kindOfCall(resource: string): string {
 describe('least privilege', () => {
   let calls: Record<string, Array<{ action: string; kind: string }>>;
   beforeAll(async () => {
-    await tourEveryFunction(ctx.stack);
+    await tourEveryFunction(ctx.stack, fakes.text);
     calls = Object.fromEntries(
       FUNCTIONS.map((f) => [
         f.id,

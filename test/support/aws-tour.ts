@@ -74,7 +74,8 @@ async function merchant(stack: LocalStack, first: (api: Api) => Promise<unknown>
   return { id, api };
 }
 
-export async function tourEveryFunction(stack: LocalStack): Promise<void> {
+/** The text model's fake, when the tour runs against it: bulk jobs script a throttle so the worker re-sends an item. */
+export async function tourEveryFunction(stack: LocalStack, text?: FakeConverse): Promise<void> {
   const admin = apiFor(stack, await stack.token(freshAccount('admin'), [ADMIN_SCOPE]));
 
   // First requests: each of these routes may be a merchant's very first and provisions the account.
@@ -165,6 +166,22 @@ export async function tourEveryFunction(stack: LocalStack): Promise<void> {
   ok(await m.api.get(`/v1/blog-posts/${kept.body.id}`), 200);
   ok(await m.api.del(`/v1/blog-posts/${dropped.body.id}`), 200);
   expect(await stack.invoke('blog-publish', { accountId: m.id, postId: kept.body.id })).toMatchObject({ outcome: expect.any(String) });
+
+  // Bulk jobs: one whose only item is throttled (the worker sends it again with a delay) and is then
+  // canceled (its credit given back), one that runs and selects its variant; their reads; the products.
+  text?.script('throttle', 'throttle');
+  const waiting = await m.api.post('/v1/generation-jobs', { feature: 'seo_meta', items: [{ productId: 'prod_bulk_1', input: { name: 'Linen Shirt' } }] }, { 'idempotency-key': 'tour-6' });
+  ok(waiting, 202);
+  await stack.queues.idle('generation-jobs');
+  ok(await m.api.post(`/v1/generation-jobs/${waiting.body.id}/cancel`), 200);
+  const bulk = await m.api.post('/v1/generation-jobs', { feature: 'product_description', items: [{ productId: 'prod_bulk_2', input: { name: 'Linen Trousers' } }], autoSelect: 0 });
+  ok(bulk, 202);
+  // Runs in a beforeAll (no expect.poll there): the queue going idle means its item has ended.
+  await stack.queues.idle('generation-jobs');
+  expect((await m.api.get(`/v1/generation-jobs/${bulk.body.id}`)).body.status).toBe('completed');
+  ok(await m.api.get(`/v1/generation-jobs/${bulk.body.id}/items`), 200);
+  ok(await m.api.get('/v1/generation-jobs'), 200);
+  ok(await m.api.get('/v1/products'), 200);
 
   // Notifications: the top-up left one; mark it read.
   const notes = await m.api.get('/v1/notifications');

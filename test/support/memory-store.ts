@@ -73,6 +73,11 @@ export class MemoryCreditStore implements CreditStore, NotificationStore {
     if (change.rate?.kind === 'open') s.rate = { windowStart: change.rate.windowStart, windowEnd: change.rate.windowEnd, count: 1 };
     if (change.rate?.kind === 'cooldown') s.rate = { ...s.rate!, cooldownUntil: change.rate.until, windowEnd: change.rate.until };
     if (change.releaseHold) s.holds = s.holds.filter((h) => h.generationId !== change.releaseHold);
+    if (change.holdJob) s.jobHolds = [...(s.jobHolds ?? []), { ...change.holdJob, refunded: 0 }];
+    if (change.jobRefunded) {
+      const { jobId, to, end } = change.jobRefunded;
+      s.jobHolds = end ? (s.jobHolds ?? []).filter((j) => j.jobId !== jobId) : (s.jobHolds ?? []).map((j) => (j.jobId === jobId ? { ...j, refunded: to } : j));
+    }
     // Sources as the DynamoDB store keeps them: deltas, a new one, removed ones, the version and the total.
     for (const [sid, delta] of Object.entries(change.sourceDeltas ?? {})) {
       s.sourced += delta;

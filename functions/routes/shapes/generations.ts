@@ -39,6 +39,7 @@ export const Generation = z
     variants: z.array(z.union([TextVariant, LockedVariant, SeoVariant, ImageVariant, BlogVariant, DesignVariant])),
     selectedIndex: z.nullable(index),
     regeneratedFrom: z.nullable(z.string()),
+    jobId: z.optional(z.string().check(z.regex(/^job_/))).clone().register(z.globalRegistry, { description: 'The bulk generation job this generation is an item of.' }),
     creditsCharged: z.int().check(z.gte(0)),
     credits: z.object({ available: z.int().check(z.gte(0)) }),
     createdAt: dateTime,

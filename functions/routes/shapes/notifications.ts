@@ -5,7 +5,7 @@ import { dateTime, page } from './common.ts';
 export const Notification = z
   .object({
     id: z.string(),
-    type: z.enum(['cooldown_started', 'credits_reset', 'credits_refreshed', 'low_balance', 'top_up_completed', 'blog_published', 'credits_expiring', 'auto_top_up_disabled', 'auto_top_up_limit_reached']),
+    type: z.enum(['cooldown_started', 'credits_reset', 'credits_refreshed', 'low_balance', 'top_up_completed', 'blog_published', 'credits_expiring', 'auto_top_up_disabled', 'auto_top_up_limit_reached', 'generation_job_completed']),
     message: z.string(),
     createdAt: dateTime,
     readAt: z.nullable(dateTime),

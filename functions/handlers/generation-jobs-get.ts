@@ -1,0 +1,10 @@
+import { getJob } from '../core/generation-jobs.ts';
+import { httpHandler } from '../http/handler.ts';
+import { compose } from '../composition/compose.ts';
+import { jobStore } from '../composition/job-store.ts';
+import route from '../routes/generation-jobs-get.ts';
+
+/** The ports this function uses: its bundle carries these adapters and its environment schema their keys. */
+export const composition = compose('generation-jobs-get', [jobStore]);
+
+export const handler = httpHandler(route, composition, async ({ caller, params }, deps) => await getJob(deps, caller.accountId, params.id));
