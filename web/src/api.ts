@@ -211,7 +211,7 @@ export const api = {
     ),
 
   /** The account's products with stored content, a page at a time. */
-  products: (cursor?: string | null) => request<Page<ProductListItem>>('GET', `/v1/products?limit=200${cursor ? `&cursor=${enc(cursor)}` : ''}`),
+  products: (cursor?: string | null) => request<Page<ProductListItem>>('GET', `/v1/products?limit=100${cursor ? `&cursor=${enc(cursor)}` : ''}`),
   createJob: (body: { feature: JobFeature; items: JobItemRequest[]; skipExisting: boolean; autoSelect: 0 | null }, key: string) =>
     request<GenerationJobCreated>('POST', '/v1/generation-jobs', { body, idempotencyKey: key }),
   job: (id: string) => request<GenerationJob>('GET', `/v1/generation-jobs/${enc(id)}`),

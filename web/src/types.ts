@@ -10,6 +10,7 @@ import type { BlogInput, DesignInput, GenerateRequest, Language as LanguageShape
 import type { BrandVoiceRequest as BrandVoiceRequestShape } from '../../functions/core/brand-voice.ts';
 import type { ErrorCode } from '../../functions/routes/route.ts';
 import type { BlogPost as BlogPostShape } from '../../functions/routes/shapes/blog.ts';
+import type { JobCreated as JobCreatedShape, Job as JobShape, JobRequest as JobRequestShape, ProductSummary as ProductSummaryShape } from '../../functions/routes/shapes/jobs.ts';
 import type { AutoTopUp as AutoTopUpShape } from '../../functions/routes/shapes/auto-top-up.ts';
 import type { BrandVoiceShape } from '../../functions/routes/shapes/brand-voice.ts';
 import type { Catalog as CatalogShape } from '../../functions/routes/shapes/catalog.ts';
@@ -155,38 +156,14 @@ export interface AutoTopUpRequest {
 
 // ---- Catalogue and bulk jobs (`GET /v1/products`, `/v1/generation-jobs`) ----------------------------------
 
-/** Stated from the contract (API.md, "Bulk generation over the catalog") until the routes' shapes are on main. */
-export type JobFeature = 'product_description' | 'seo_meta';
-export type JobStatus = 'queued' | 'running' | 'completed' | 'canceled';
-export interface JobItemRequest {
-  productId: string;
-  input: InputOf<'product_description'>;
-}
-export interface GenerationJobCreated {
-  id: string;
-  status: JobStatus;
-  total: number;
-  skipped: number;
-  creditsHeld: number;
-}
-export interface GenerationJob extends GenerationJobCreated {
-  feature?: JobFeature;
-  succeeded: number;
-  failed: number;
-  /** Items canceled before they started (their credits given back at once). */
-  canceled?: number;
-  creditsCharged: number;
-  creditsRefunded: number;
-}
+export type JobRequest = z.infer<typeof JobRequestShape>;
+export type JobFeature = JobRequest['feature'];
+export type JobItemRequest = JobRequest['items'][number];
+export type GenerationJobCreated = z.infer<typeof JobCreatedShape>;
+export type GenerationJob = z.infer<typeof JobShape>;
+export type JobStatus = GenerationJob['status'];
 /** One product the service holds content for (`GET /v1/products`): which fields are set, and when. */
-export interface ProductListItem {
-  productId: string;
-  name?: string | null;
-  description: boolean;
-  seo: boolean;
-  image: boolean;
-  updatedAt: string | null;
-}
+export type ProductListItem = z.infer<typeof ProductSummaryShape>;
 
 // ---- Errors -------------------------------------------------------------------------------------
 
