@@ -3,14 +3,7 @@
  * refuses what the contract refuses before sending, and the product page writes with it. Checked against the API.
  */
 import { expect, it } from 'vitest';
-import type { Page } from 'playwright-core';
 import { api, describeInBrowser, expectAccessible, expectText, newAccount, open, setPlan } from '../support/browser.ts';
-
-/** The Settings page read again (the cards read their state as they mount). */
-async function reopenSettings(page: Page): Promise<void> {
-  await page.reload();
-  await page.getByTestId('settings-plan').waitFor();
-}
 
 describeInBrowser('settings: brand voice (browser, local stack)', { accountPrefix: 'acct_e2e_voice' }, () => {
   it('given a merchant who sets a brand voice, then the API stores it, a reload shows it, and a description written after it avoids the words and keeps the phrase', async () => {
@@ -29,8 +22,10 @@ describeInBrowser('settings: brand voice (browser, local stack)', { accountPrefi
     const stored = (await api(account, 'GET', '/v1/brand-voice')).body;
     expect(stored).toMatchObject({ tone: 'luxury', language: 'en', audience: 'home baristas who love design', avoidWords: ['cheap', 'bargain'], alwaysMention: ['Made in Cebu'] });
 
-    await reopenSettings(page);
-    expect(await card.getByTestId('brand-voice-tone').inputValue()).toBe('luxury');
+    // Read again from the service: the card reads the voice as it mounts.
+    await page.reload();
+    await page.getByTestId('brand-voice-form').waitFor();
+    await expect.poll(() => card.getByTestId('brand-voice-tone').inputValue()).toBe('luxury');
     expect(await card.getByTestId('brand-voice-avoid').inputValue()).toBe('cheap, bargain');
     expect(await card.getByTestId('brand-voice-mention').inputValue()).toBe('Made in Cebu');
     await expectAccessible(page, 'Settings with the brand voice card');
