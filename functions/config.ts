@@ -174,8 +174,16 @@ export const LIMITS = {
   idempotencyTtlSeconds: 24 * 3600,
   /** Subscription event dedupe records are kept at least this long. */
   eventDedupeTtlSeconds: 7 * 24 * 3600,
-  /** low_balance fires once per period when available drops below this share of the allowance. */
-  lowBalanceRatio: 0.2,
+  /**
+   * Shares of the plan allowance: `low_balance` (with `threshold`) fires once per alert period for each p
+   * the first time available credits fall strictly below p × allowance (functions/core/alerts.ts).
+   */
+  lowBalanceThresholds: [0.5, 0.2] as readonly number[],
+  /**
+   * The event outbox on the balance item holds at most this many events (~200 bytes each, so ~20 KB):
+   * a balance alert that would go beyond waits until a relay has made room (see functions/core/outbox.ts).
+   */
+  outboxMaxEvents: 100,
   /**
    * Ledger entries ride on the balance item until this many are pending, then are flushed as one block
    * item. 6 compact charge entries (~75 bytes each), a hold and the account fit in 1 KB with room for

@@ -10,6 +10,8 @@ export const DETAIL_TYPES = {
   subscriptionChanged: 'SubscriptionChanged',
   topUpPaid: 'TopUpPaid',
   topUpFailed: 'TopUpFailed',
+  /** Not a billing webhook: the outbox relay publishes `topup.requested` events under it, for the billing system. */
+  topUpRequested: 'TopUpRequested',
 } as const;
 
 /** The main table: one item collection per account (`pk`), sorted items inside it (`sk`). */
@@ -25,6 +27,8 @@ export const TABLE = {
     { name: 'refresh-due', partitionKey: 'dueShard', sortKey: 'periodEnd', projection: 'INCLUDE', include: ['plan'] },
     /** Accounts whose grants or expiring top-ups are due a notice or their expiry (sparse): the same job queries `sourceDueAt <= now`. */
     { name: 'source-due', partitionKey: 'dueShard', sortKey: 'sourceDueAt', projection: 'KEYS_ONLY' },
+    /** Accounts whose event outbox holds events (sparse, `eventsDueAt`: the oldest one's time): the same job relays those a writer left behind. */
+    { name: 'events-due', partitionKey: 'dueShard', sortKey: 'eventsDueAt', projection: 'KEYS_ONLY' },
     /**
      * Generations (and the facts of failed ones) by time, sharded (`ush`, only those items carry it): operator
      * usage reads a day's figures from it. Its write is the one extra write unit a generation costs for it;

@@ -16,9 +16,11 @@
  * | `src_<sourceId>` | what a grant or expiring top-up still holds (its description is `srm_<sourceId>`) |
  * | `sv` | the sources' version: bumped when one is added, removed or its expiry noticed (absent: 0) |
  * | `jh_<jobId>`, `jr_<jobId>` | a running bulk job's charge (JSON) and the credits refunded from it so far |
+ * | `al` | the balance alerts of the current alert period (`encodeAlerts`) |
+ * | `eo` | the event outbox: a list of outbound events, each its JSON |
  */
 import type { PlanId } from '../config.ts';
-import type { AccountState, Guard } from '../core/ports.ts';
+import type { AccountState, AlertState, Guard } from '../core/ports.ts';
 
 /** Prefix of the attribute that holds a generation's charge on the balance item. */
 export const HOLD = 'hold_';
@@ -27,6 +29,19 @@ export const SOURCE = 'src_';
 /** Prefixes of a bulk job's charge (JSON) and of the count of its credits refunded so far (a number). */
 export const JOB_HOLD = 'jh_';
 export const JOB_REFUNDED = 'jr_';
+
+/**
+ * The alert state as stored in `al`: `[epoch, [notified thresholds], depleted 0|1, band, dip, recoveries]`
+ * (about 25 bytes). Guards compare it whole, so its encoding is fixed here for both realisations.
+ */
+export function encodeAlerts(a: AlertState): string {
+  return JSON.stringify([a.epoch, a.notified, a.depleted ? 1 : 0, a.band, a.dip, a.recoveries]);
+}
+export function decodeAlerts(s: unknown): AlertState | undefined {
+  if (typeof s !== 'string') return undefined;
+  const [epoch, notified, depleted, band, dip, recoveries] = JSON.parse(s) as [number, number[], number, number, number, number];
+  return { epoch, notified, depleted: depleted === 1, band, dip, recoveries };
+}
 
 /** What a guard predicate sees: the stored account, with the operations applied to it. */
 export type GuardedState = Omit<AccountState, 'pending' | 'seq'> & { appliedOps: ReadonlySet<string> };
@@ -114,6 +129,11 @@ const CLAUSES: { [K in keyof Guard]-?: Clause<K> } = {
     condition: (v) => cond('#gjr = :gjr', { ':gjr': v.count }, { '#gjr': `${JOB_REFUNDED}${v.jobId}` }),
     holds: (s, v) => s.jobHolds?.find((j) => j.jobId === v.jobId)?.refunded === v.count,
   },
+  alertsAre: {
+    condition: (v) => (v === null ? cond('attribute_not_exists(al)') : cond('al = :gal', { ':gal': encodeAlerts(v) })),
+    holds: (s, v) => (s.alerts ? encodeAlerts(s.alerts) : null) === (v ? encodeAlerts(v) : null),
+  },
+  outboxBelow: { condition: (v) => cond('(attribute_not_exists(eo) OR size(eo) < :gob)', { ':gob': v }), holds: (s, v) => s.outbox.length < v },
 };
 
 /** Every guard the port names (the clause table is complete by its type). */

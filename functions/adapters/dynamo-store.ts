@@ -45,7 +45,8 @@ import {
   type RateState,
 } from '../core/ports.ts';
 import { log } from '../observability/log.ts';
-import { guardConditions, HOLD, JOB_HOLD, JOB_REFUNDED, SOURCE } from './balance-guards.ts';
+import type { OutboundEvent } from '../core/outbound.ts';
+import { decodeAlerts, encodeAlerts, guardConditions, HOLD, JOB_HOLD, JOB_REFUNDED, SOURCE } from './balance-guards.ts';
 import { batchPut, isConditionFailure, refusedItem } from './dynamo-client.ts';
 import { decodeEntry, encodeEntry, FEATURE, FEATURE_OF } from './ledger-codec.ts';
 import { decodeCursor, encodeCursor, LedgerCursor } from './cursor.ts';
@@ -150,8 +151,13 @@ function toAccount(item: Item): AccountState {
     sourcesVersion: (item.sv as number | undefined) ?? 0,
     expiryNoticed: item.xn instanceof Set ? [...(item.xn as Set<string>)] : [],
     jobHolds: jobHoldsOf(item),
+    alerts: decodeAlerts(item.al),
+    outbox: outboxOf(item.eo),
   };
 }
+
+/** The event outbox `eo`: each event's JSON, oldest first (a trim compares its head as stored: `JSON.stringify` of the parsed event). */
+const outboxOf = (eo: unknown): OutboundEvent[] => ((eo ?? []) as string[]).map((e) => JSON.parse(e) as OutboundEvent);
 
 /** A job hold as stored in `jh_<jobId>`: [allowance, purchased, epoch, credits, sources?]; its refunded count is `jr_<jobId>`. */
 type EncodedJobHold = [number, number, number, number, Array<[string, number]>?];
@@ -446,6 +452,17 @@ export class DynamoCreditStore implements CreditStore {
       Object.assign(names, c.names);
       Object.assign(values, c.values);
     }
+    if (change.alerts) {
+      sets.push('al = :al');
+      values[':al'] = encodeAlerts(change.alerts);
+    }
+    if (change.events?.length) {
+      // Recorded with the change; `eventsDueAt` (the oldest waiting event) puts the item in `events-due`.
+      sets.push('eo = list_append(if_not_exists(eo, :nolist), :evs)', 'eventsDueAt = if_not_exists(eventsDueAt, :eda)');
+      values[':nolist'] = [];
+      values[':evs'] = change.events.map((e) => JSON.stringify(e));
+      values[':eda'] = change.events[0].createdAt;
+    }
     if (change.newAllowanceEpoch) {
       sets.push('allowanceEpoch = if_not_exists(allowanceEpoch, :zero) + :one');
       values[':zero'] = 0;
@@ -549,6 +566,8 @@ export class DynamoCreditStore implements CreditStore {
             seq: (updated.seq as number | undefined) ?? base.seq,
             allowanceEpoch: (updated.allowanceEpoch as number | undefined) ?? base.allowanceEpoch,
             ...this.sourcesAfter(base, change, updated),
+            alerts: change.alerts ?? base.alerts,
+            outbox: updated.eo ? outboxOf(updated.eo) : base.outbox,
             pending: [],
             holds: change.hold
               ? [...base.holds, { ...change.hold, epoch: change.hold.epoch ?? (updated[`${HOLD_EPOCH}${change.hold.generationId}`] as number) }]
@@ -877,7 +896,8 @@ export class DynamoCreditStore implements CreditStore {
     return this.dueQuery('source-due', 'sourceDueAt', now, shard, cursor, limit);
   }
 
-  private async dueQuery(index: string, key: string, now: string, shard: number, cursor: string | undefined, limit: number): Promise<{ accountIds: string[]; cursor?: string }> {
+  /** A page of a sharded due index (`refresh-due`, `source-due`, and `events-due` for `DynamoOutbox`). */
+  async dueQuery(index: string, key: string, now: string, shard: number, cursor: string | undefined, limit: number): Promise<{ accountIds: string[]; cursor?: string }> {
     const r = await this.doc.send(
       new QueryCommand({
         TableName: this.table,

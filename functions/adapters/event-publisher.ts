@@ -6,6 +6,7 @@
 import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
 import type { Env } from '../env.ts';
 import type { BillingEvent, BillingEventType, EventPublisher } from '../core/billing.ts';
+import type { OutboundEvent } from '../core/outbound.ts';
 import { ServiceUnavailable } from '../core/errors.ts';
 import { correlationId, log } from '../observability/log.ts';
 import { traced } from '../observability/tracer.ts';
@@ -37,23 +38,31 @@ export class EventBridgePublisher implements EventPublisher {
     private readonly busName: string,
   ) {}
 
-  async publish(event: BillingEvent): Promise<void> {
+  publish(event: BillingEvent): Promise<void> {
+    return this.put(event.id, DETAIL_TYPE_OF[event.type], withCorrelation(event));
+  }
+
+  publishTopUpRequested(event: OutboundEvent): Promise<void> {
+    return this.put(event.id, DETAIL_TYPES.topUpRequested, event);
+  }
+
+  private async put(eventId: string, detailType: string, detail: object): Promise<void> {
     let r;
     recordCall('events:PutEvents', 'bus');
     try {
       r = await this.client.send(
         new PutEventsCommand({
-          Entries: [{ EventBusName: this.busName, Source: EVENT_SOURCE, DetailType: DETAIL_TYPE_OF[event.type], Detail: JSON.stringify(withCorrelation(event)) }],
+          Entries: [{ EventBusName: this.busName, Source: EVENT_SOURCE, DetailType: detailType, Detail: JSON.stringify(detail) }],
         }),
       );
     } catch (err) {
-      log.error('PutEvents failed', { eventId: event.id, error: String(err) });
+      log.error('PutEvents failed', { eventId, error: String(err) });
       throw new ServiceUnavailable();
     }
     // PutEvents answers 200 even when entries were refused: the count is the only signal.
     if (r.FailedEntryCount) {
       const failed = r.Entries?.find((e) => e.ErrorCode);
-      log.error('PutEvents refused the entry', { eventId: event.id, errorCode: failed?.ErrorCode, errorMessage: failed?.ErrorMessage });
+      log.error('PutEvents refused the entry', { eventId, errorCode: failed?.ErrorCode, errorMessage: failed?.ErrorMessage });
       throw new ServiceUnavailable();
     }
   }
@@ -63,6 +72,11 @@ export class LocalBusPublisher implements EventPublisher {
   async publish(event: BillingEvent): Promise<void> {
     recordCall('events:PutEvents', 'bus');
     await localBus().publish([{ source: EVENT_SOURCE, detailType: DETAIL_TYPE_OF[event.type], detail: withCorrelation(event) }]);
+  }
+
+  async publishTopUpRequested(event: OutboundEvent): Promise<void> {
+    recordCall('events:PutEvents', 'bus');
+    await localBus().publish([{ source: EVENT_SOURCE, detailType: DETAIL_TYPES.topUpRequested, detail: event }]);
   }
 }
 

@@ -25,6 +25,7 @@ import type { DeliveryQueue, WebhookSender } from '../core/webhook-delivery.ts';
 import type { VoiceStore } from '../core/brand-voice.ts';
 import type { JobStore } from '../core/job-store.ts';
 import type { JobQueue } from '../core/generation-jobs.ts';
+import type { OutboundQueue, OutboxStore } from '../core/outbound.ts';
 import { powertoolsTelemetry } from '../adapters/powertools-telemetry.ts';
 import type { DynamoClients } from '../adapters/dynamo-client.ts';
 import type { Access } from '../../lib/wiring.ts';
@@ -82,6 +83,13 @@ export interface Deps {
   checkWebhookUrl: UrlCheck;
   /** POSTs a delivery, connecting only to addresses the URL check allows. */
   webhookSender: WebhookSender;
+  /**
+   * Outbound events to the platform's webhook endpoints. Optional: a function without the port reads it
+   * as undefined and leaves the events its changes record in the account's outbox for the next relay.
+   */
+  outbound?: OutboundQueue;
+  /** The relay's trim and the `events-due` index: provided with `outbound`. */
+  outbox?: OutboxStore;
 }
 
 /** Always present: the parsed environment, the service clock and telemetry. */
@@ -129,8 +137,8 @@ export function envKeysOf(ports: readonly Port<any>[], extra: readonly EnvKey[] 
   return [...new Set([...BASE_ENV, ...extra, ...closure(ports).flatMap((p) => p.env)])];
 }
 
-// Asked by runtimes and libraries of any object (promises, inspectors): not ports.
-const NOT_PORTS = new Set(['then', 'toJSON', 'constructor', 'asymmetricMatch', 'nodeType', '$$typeof']);
+// Asked by runtimes and libraries of any object (promises, inspectors): not ports. Optional ports read as undefined without their port.
+const NOT_PORTS = new Set(['then', 'toJSON', 'constructor', 'asymmetricMatch', 'nodeType', '$$typeof', 'outbound', 'outbox']);
 
 /**
  * The dependencies of one function. Parses its environment now (the cold start), builds each port on

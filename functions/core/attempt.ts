@@ -18,6 +18,8 @@ import { availableAt, expiredSources, noticeDueSources, planCharge, type ChargeP
 import { cooldownError, rateView, withRate, type RateLimitDeps, type RateView } from './rate-limit.ts';
 import { outOfCreditsAction } from '../config.ts';
 import { telemetryOf } from './telemetry.ts';
+import { outboundEvent } from './outbound.ts';
+import { afterChange, type RelayDeps } from './outbox.ts';
 
 export interface AttemptRequest {
   accountId: string;
@@ -45,7 +47,7 @@ export interface ChargedAttempt {
 /** How many times the decision is made again after a guard failed (each failure means another writer progressed). */
 const MAX_RACES = 64;
 
-export async function admitAttempt(deps: CreditsDeps & RateLimitDeps, req: AttemptRequest): Promise<ChargedAttempt> {
+export async function admitAttempt(deps: CreditsDeps & RateLimitDeps & RelayDeps, req: AttemptRequest): Promise<ChargedAttempt> {
   const cfg = deps.rateLimit;
   const plans = FEATURES[req.feature].plans;
   const cost = req.cost ?? FEATURES[req.feature].cost;
@@ -123,6 +125,7 @@ export async function admitAttempt(deps: CreditsDeps & RateLimitDeps, req: Attem
       const started = await deps.store.apply(req.accountId, {
         entries: [],
         rate: { kind: 'cooldown', until },
+        events: [outboundEvent(now, 'ratelimit.cooldown_started', req.accountId, { until, maxAttempts: cfg.maxAttempts, windowSeconds: cfg.windowSeconds })],
         guard: { rateWindowEndIs: rate.windowEnd, rateCountAtLeast: cfg.maxAttempts, noCooldownAt: at },
       });
       if (!started.ok) {
@@ -137,6 +140,7 @@ export async function admitAttempt(deps: CreditsDeps & RateLimitDeps, req: Attem
         createdAt: at,
       });
       await deps.rate.recordCooldown(req.accountId, { startedAt: at, until, expiresAt: Math.ceil(Date.parse(until) / 1000) });
+      await afterChange(deps, started.account);
       throw cooldownError(until, now, cfg);
     }
 

@@ -18,6 +18,7 @@
  *   handled and `auto_top_up_limit_reached` is written once; a plan change to free turns it off in the
  *   plan change's own write.
  */
+import { relayOutbox, type RelayDeps } from './outbox.ts';
 import { AUTO_TOP_UP, PLAN_IDS, PLANS, TOP_UP_PACKS, type PlanId } from '../config.ts';
 import { ensureAccount, type CreditsDeps } from './credits.ts';
 import { NotFound, PlanUpgradeRequired } from './errors.ts';
@@ -120,6 +121,9 @@ export async function autoTopUpAfterCharge(deps: AutoTopUpDeps, start: AccountSt
     if (r.ok) {
       if (topUp) {
         await deps.topUps.createTopUp(topUp);
+        // `topup.requested` was recorded by this write: hand it on now (the bus and the webhooks), or the
+        // next relay does (the outbox keeps it).
+        await relayOutbox(deps as RelayDeps, r.account).catch(() => undefined);
         return topUp;
       }
       await deps.notifications.add(account.accountId, {

@@ -8,10 +8,12 @@ import { LIMITS, PLAN_IDS, type PlanId } from '../config.ts';
 import { autoTopUpOnPlanChange } from './auto-top-up.ts';
 import { epochSeconds, type Clock } from './clock.ts';
 import { applyPlan, provisionAccount } from './credits.ts';
+import { afterChange, type RelayDeps } from './outbox.ts';
 import { ValidationFailed } from './errors.ts';
 import { accountIdParam } from './requests.ts';
 import { topUpFailed, topUpPaid, type SettleOutcome, type TopUpDeps } from './top-ups.ts';
 import { verify } from './webhook-signature.ts';
+import type { OutboundEvent } from './outbound.ts';
 
 /** `createdAt` is compared as a string against the last applied one, so it is normalised to one ISO form. */
 const Instant = z.pipe(z.iso.datetime({ offset: true }), z.transform((s) => new Date(s).toISOString()));
@@ -45,6 +47,8 @@ export type BillingEvent = z.infer<typeof BillingEvent>;
 export interface EventPublisher {
   /** Resolves once the bus has accepted the event; throws otherwise (the webhook then answers 503). */
   publish(event: BillingEvent): Promise<void>;
+  /** A `topup.requested` outbound event, as detail-type `TopUpRequested` (the outbox relay sends it). */
+  publishTopUpRequested(event: OutboundEvent): Promise<void>;
 }
 
 const issuesOf = (err: z.core.$ZodError, prefix: string) =>
@@ -112,7 +116,7 @@ export interface ProcessedEventStore {
   recordProcessed(accountId: string, eventId: string, record: { outcome: string; processedAt: string; expiresAt: number }): Promise<void>;
 }
 
-export interface BillingDeps extends TopUpDeps {
+export interface BillingDeps extends TopUpDeps, RelayDeps {
   processedEvents: ProcessedEventStore;
 }
 
@@ -145,7 +149,9 @@ async function changePlan(deps: BillingDeps, event: Extract<BillingEvent, { plan
   const now = deps.clock.now();
   if (await deps.processedEvents.wasProcessed(event.accountId, event.id, now)) return 'duplicate';
   // A plan without top-ups turns auto top-up off in the same write.
-  const { applied } = await applyPlan(deps, event.accountId, event.plan, event.createdAt, autoTopUpOnPlanChange(event.plan, now.toISOString()));
+  const { applied, account } = await applyPlan(deps, event.accountId, event.plan, event.createdAt, autoTopUpOnPlanChange(event.plan, now.toISOString()));
+  // The reset's events (and a dip it ended) are relayed now; the outbox keeps them if that fails.
+  if (applied) await afterChange(deps, account);
   const outcome = applied ? 'applied' : 'ignored';
   await deps.processedEvents.recordProcessed(event.accountId, event.id, {
     outcome,

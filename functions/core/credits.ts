@@ -9,6 +9,8 @@ import type { Clock } from './clock.ts';
 import { Conflict, InsufficientCredits, NotFound, ValidationFailed } from './errors.ts';
 import { derivedId, newId } from './ids.ts';
 import { anchorFor, periodContaining } from './period.ts';
+import { recoveredNotification } from './alerts.ts';
+import { outboundEvent, type OutboundEvent } from './outbound.ts';
 import { availableOf, type AccountState, type Change, type CreditSource, type CreditStore, type GrantCategory, type NewLedgerEntry, type NotificationStore, type SourcePart } from './ports.ts';
 import { EXPIRY_NOTICE_DAYS, expiredSources, grantsInUse, nextSourceDue, noticeDueSources, planCharge, refundableSources, type ChargePlan } from './sources.ts';
 
@@ -104,6 +106,9 @@ export async function settleSources(deps: CreditsDeps, start: AccountState): Pro
             .map((x) => entry(now, { type: 'expire', amount: -x.remaining, bucket: x.bucket, ...sourceRef(x), reason: `${x.remaining} credits of a ${describe(x)} expired` })),
           sourceDueAt: nextSourceDue(account.sources.filter((x) => !expired.includes(x)), account.expiryNoticed),
           guard: { sourcesVersionIs: account.sourcesVersion, sourcesAre: Object.fromEntries(expired.map((x) => [x.id, x.remaining])) },
+          events: expired
+            .filter((x) => x.remaining > 0)
+            .map((x) => outboundEvent(now, 'credits.expired', account.accountId, { bucket: x.bucket, ...sourceRef(x), amount: x.remaining, expiresAt: x.expiresAt })),
         }
       : {
           noticeExpiry: notice.map((x) => x.id),
@@ -149,11 +154,13 @@ export async function refreshAccount(deps: CreditsDeps, start: AccountState): Pr
     if (account.periodEnd > now.toISOString()) return { account, refreshed: false };
     const period = periodContaining(new Date(account.periodAnchor), now);
     const amount = PLANS[account.plan].monthlyAllowance;
+    const alerts = newAlertPeriod(account, now, amount, outboundEvent(now, 'credits.refreshed', account.accountId, { plan: account.plan, allowance: amount, periodStart: period.start.toISOString(), periodEnd: period.end.toISOString() }));
     const result = await deps.store.apply(account.accountId, {
       set: { allowance: amount, allowanceRemaining: amount, periodStart: period.start.toISOString(), periodEnd: period.end.toISOString() },
       newAllowanceEpoch: true,
       entries: [entry(now, { type: 'refresh', amount: amount - account.allowanceRemaining, bucket: 'allowance', reason: `Monthly refresh of the ${account.plan} plan` })],
-      guard: { periodEndIs: account.periodEnd, allowanceIs: account.allowanceRemaining },
+      ...alerts,
+      guard: { periodEndIs: account.periodEnd, allowanceIs: account.allowanceRemaining, ...alerts.guard },
     });
     if (result.ok) {
       await deps.notifications.add(account.accountId, {
@@ -162,12 +169,34 @@ export async function refreshAccount(deps: CreditsDeps, start: AccountState): Pr
         message: `Your ${amount} monthly AI credits were refreshed. Next refresh: ${period.end.toISOString().slice(0, 10)}.`,
         createdAt: now.toISOString(),
       });
+      await noteRecovery(deps, account.accountId, alerts.events);
       return { account: result.account, refreshed: true };
     }
     if (!result.account) throw new NotFound(`Account ${account.accountId} does not exist.`);
     account = result.account;
   }
   throw new Error(`refresh of ${account.accountId} lost ${MAX_RACES} races`);
+}
+
+/**
+ * A reset or refresh starts a new alert period (`core/alerts.ts`): its write carries the period's empty
+ * alert state, its own event and, when a dip is still open, that dip's `credits.recovered` (the allowance
+ * is whole again, above every threshold). Guarded on the alert state read, so an alert that landed
+ * meanwhile is decided with.
+ */
+function newAlertPeriod(account: AccountState, now: Date, allowance: number, event: OutboundEvent): Pick<Change, 'alerts' | 'events'> & { guard: Pick<Change['guard'], 'alertsAre'> } {
+  const open = account.alerts?.epoch === account.allowanceEpoch && account.alerts.dip > 0 ? account.alerts : undefined;
+  const available = allowance + account.purchased + account.sourced;
+  return {
+    alerts: { epoch: account.allowanceEpoch + 1, notified: [], depleted: false, band: 0, dip: 0, recoveries: 0 },
+    events: [event, ...(open ? [outboundEvent(now, 'credits.recovered', account.accountId, { threshold: open.dip, available, allowance, plan: account.plan })] : [])],
+    guard: { alertsAre: account.alerts ?? null },
+  };
+}
+
+/** The notification of a dip a reset or refresh ended (its id derives from the event: the relay writing it again keeps one). */
+async function noteRecovery(deps: CreditsDeps, accountId: string, events: readonly OutboundEvent[] = []): Promise<void> {
+  for (const e of events) if (e.type === 'credits.recovered') await deps.notifications.add(accountId, recoveredNotification(e));
 }
 
 export interface ChargeMeta {
@@ -395,12 +424,14 @@ export async function applyPlan(
     const now = deps.clock.now();
     const change = planChangeOf(plan);
     const amount = change.allowance;
+    const alerts = newAlertPeriod({ ...account, plan }, now, amount, outboundEvent(now, 'credits.reset', accountId, { plan, previousPlan: account.plan, allowance: amount }));
     const result = await deps.store.apply(accountId, {
       ...also?.(account),
       set: { ...change, lastPlanEventAt: eventAt },
       newAllowanceEpoch: true,
       entries: [entry(now, { type: 'reset', amount: amount - account.allowanceRemaining, bucket: 'allowance', reason: `Plan changed from ${account.plan} to ${plan}` })],
-      guard: { allowanceIs: account.allowanceRemaining, planEventBefore: eventAt, periodCurrentAt: now.toISOString() },
+      ...alerts,
+      guard: { allowanceIs: account.allowanceRemaining, planEventBefore: eventAt, periodCurrentAt: now.toISOString(), ...alerts.guard },
     });
     if (result.ok) {
       await deps.notifications.add(accountId, {
@@ -409,6 +440,7 @@ export async function applyPlan(
         message: `Your plan is now ${plan}: your monthly AI credits were reset to ${amount}.`,
         createdAt: now.toISOString(),
       });
+      await noteRecovery(deps, accountId, alerts.events);
       return { applied: true, account: result.account };
     }
     if (!result.account) throw new NotFound(`Account ${accountId} does not exist.`);
@@ -444,6 +476,7 @@ export async function creditPurchased(
       ...extra,
       ...(source ? { addSource: source, sourceDueAt: nextSourceDue([...account.sources, source], account.expiryNoticed) } : { purchasedDelta: credits }),
       entries: [entry(now, { type: 'top_up', amount: credits, bucket: 'purchased', ...fields })],
+      ...(fields.topUpId ? { events: [outboundEvent(now, 'topup.completed', accountId, { topUpId: fields.topUpId, credits, ...(source ? { expiresAt: source.expiresAt } : {}) })] } : {}),
       // A new source changes the index key, computed from the sources seen: they must still be the ones.
       guard: { opNotApplied: opId, ...(source ? { sourcesVersionIs: account.sourcesVersion } : {}) },
       opId,
@@ -520,26 +553,4 @@ export async function grantCredits(deps: CreditsDeps, accountId: string, req: Gr
     account = result.account;
   }
   throw new Error(`grant on ${accountId} lost ${MAX_RACES} races`);
-}
-
-/**
- * Writes one low_balance notification the first time in a period that available credits fall below
- * 20% of the allowance. The guard makes concurrent chargers agree on a single writer.
- */
-export async function noticeLowBalance(deps: CreditsDeps, account: AccountState): Promise<void> {
-  const threshold = account.allowance * LIMITS.lowBalanceRatio;
-  if (availableOf(account) >= threshold || account.lowBalanceNotifiedFor === account.periodStart) return;
-  const now = deps.clock.now();
-  const result = await deps.store.apply(account.accountId, {
-    set: { lowBalanceNotifiedFor: account.periodStart },
-    entries: [],
-    guard: { lowBalanceNotNotifiedFor: account.periodStart },
-  });
-  if (!result.ok) return;
-  await deps.notifications.add(account.accountId, {
-    id: newId('ntf', now),
-    type: 'low_balance',
-    message: `You have ${availableOf(account)} AI credits left this period. ${outOfCreditsAction(account.plan) === 'top_up' ? 'Top up to keep generating.' : 'Upgrade for more monthly credits.'}`,
-    createdAt: now.toISOString(),
-  });
 }

@@ -21,8 +21,9 @@
  */
 import { FEATURES, LIMITS, PLANS, type FeatureId, type PlanId } from '../config.ts';
 import { admitAttempt } from './attempt.ts';
+import { afterChange } from './outbox.ts';
 import { autoTopUpAfterCharge, type AutoTopUpDeps } from './auto-top-up.ts';
-import { ensureAccount, noticeLowBalance, refund, type ChargeSplit, type CreditsDeps } from './credits.ts';
+import { ensureAccount, refund, type ChargeSplit, type CreditsDeps } from './credits.ts';
 import { ModelFailure, NotFound, PlanUpgradeRequired, ValidationFailed } from './errors.ts';
 import { featureModule, type GenerationDeps } from './features.ts';
 import type { GenerationStore } from './generation-store.ts';
@@ -164,8 +165,9 @@ export async function createJob(
     const attempt = await admitAttempt(deps, { accountId: req.accountId, feature: req.feature, generationId: jobId, keyed: req.idempotencyKey !== undefined, upgradeMessage: upgradeMessage(req.feature), cost });
     plan = attempt.account.plan;
     rate = attempt.rate;
-    // Best effort: a lost notice must not fail a job that is paid for.
-    await noticeLowBalance(deps, attempt.account).catch(() => undefined);
+    // Balance alerts the job's charge calls for, and the relay of the outbox (best effort: neither may
+    // fail a job that is paid for; what is left is picked up by the next writer or the hourly job).
+    await afterChange(deps, attempt.account);
     // The job's charge may leave the balance under the auto top-up threshold, as a single charge does
     // (`autoTopUp` is read only by the store with its attributes, composed with the top-up store).
     if (attempt.account.autoTopUp) await autoTopUpAfterCharge(deps as unknown as AutoTopUpDeps, attempt.account).catch(() => undefined);

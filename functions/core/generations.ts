@@ -9,7 +9,8 @@
 import { FEATURES, PLANS, type FeatureId, type PlanId } from '../config.ts';
 import { admitAttempt } from './attempt.ts';
 import { autoTopUpAfterCharge, type AutoTopUpDeps } from './auto-top-up.ts';
-import { ensureAccount, noticeLowBalance, refund, releaseCharge } from './credits.ts';
+import { ensureAccount, refund, releaseCharge } from './credits.ts';
+import { afterChange } from './outbox.ts';
 import { DomainError, GenerationFailed, IdempotencyConflict, ModelFailure, NotFound, PlanUpgradeRequired } from './errors.ts';
 import { featureModule, type GenerationDeps, type Written } from './features.ts';
 import type { GenerationRecord } from './generation-store.ts';
@@ -158,8 +159,9 @@ async function generateOnce(deps: GenerationDeps, req: GenerateInput, seen: { pl
   // reader has refunded it already and the merchant keeps this one for free.)
   await releaseCharge(deps, req.accountId, generationId);
   telemetryOf(deps).generationSucceeded({ feature: req.feature, plan: account.plan, credits: feature.cost, modelId: record.modelId, modelCalls: record.modelCalls, usage: record.usage, modelMs });
-  // Best effort: a lost low-balance notice must not fail a paid-for generation.
-  await noticeLowBalance(deps, charged.account).catch(() => undefined);
+  // Balance alerts the charge calls for, and the relay of the outbox the admission answered (best effort:
+  // neither may fail a paid-for generation; what is left is picked up by the next writer or the job).
+  await afterChange(deps, charged.account);
   // Auto top-up, on the state the charge left (known only to a store built with its attributes: the
   // charging functions'). Best effort too: the state is on the balance item, so the next charge decides again.
   // (Those functions compose the top-up store too: `deps.topUps` is there whenever `autoTopUp` is.)

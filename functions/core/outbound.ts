@@ -5,6 +5,8 @@
  * its write, the next request on the account, or the scheduled job) hands it to the outbound queue, which
  * delivers at least once, with the same `id` on every attempt.
  */
+import { newId } from './ids.ts';
+
 export type OutboundEventType =
   | 'credits.low_balance'
   | 'credits.depleted'
@@ -44,7 +46,28 @@ export interface OutboundQueue {
   enqueue(events: readonly OutboundEvent[]): Promise<void>;
 }
 
+/**
+ * The relay's side of the event outbox on the balance item (events are appended by the credit store's
+ * writes). Only functions that relay carry it, so the read path's bundles do not.
+ */
+export interface OutboxStore {
+  /**
+   * Removes `sent` (the head of the outbox, as read) from the outbox, guarded on its head still being
+   * `sent[0]`; false if another relay trimmed first. Emptying it takes the item out of `events-due`.
+   */
+  trim(accountId: string, sent: readonly OutboundEvent[]): Promise<boolean>;
+  /** Accounts whose outbox has held events since `before` or earlier, a page at a time (for the scheduled job). */
+  dueAccounts(before: string, shard: number, cursor?: string, limit?: number): Promise<{ accountIds: string[]; cursor?: string }>;
+}
+
 export interface OutboundDeps {
   /** Optional: a function without it leaves its events in the outbox for the next relay. */
   outbound?: OutboundQueue;
+  /** Comes with `outbound` (the same port). */
+  outbox?: OutboxStore;
+}
+
+/** An event as a change records it: its id and instant are fixed here, once, for every delivery attempt. */
+export function outboundEvent(now: Date, type: OutboundEventType, accountId: string, data: Record<string, unknown> = {}): OutboundEvent {
+  return { id: newId('evt', now), type, createdAt: now.toISOString(), data: { accountId, ...data } };
 }

@@ -101,6 +101,10 @@ export interface AccountState {
   autoTopUp?: AutoTopUpState;
   /** Credits of bulk generation jobs still running (absent on states built before jobs existed: none). */
   jobHolds?: JobHold[];
+  /** Balance alerts of the current alert period (absent: none yet, or written by an earlier version). */
+  alerts?: AlertState;
+  /** Outbound events recorded with the changes that emitted them and not yet relayed, oldest first. */
+  outbox: OutboundEvent[];
 }
 
 /** What the merchant set (`PUT /v1/credits/auto-top-up`); disabled by the service after failures or a downgrade. */
@@ -174,6 +178,26 @@ export interface JobHold {
   /** Credits charged for the job (one per item not skipped). */
   credits: number;
   refunded: number;
+}
+
+/**
+ * The balance alerts of one alert period (an allowance epoch: a reset or refresh starts a new one). Every
+ * transition is one write guarded on the state it was decided from (`Guard.alertsAre`), so concurrent
+ * writers agree on each alert once.
+ */
+export interface AlertState {
+  /** The `allowanceEpoch` it belongs to; a state of an earlier epoch counts as a fresh one. */
+  epoch: number;
+  /** Thresholds whose `low_balance` fired this period. */
+  notified: number[];
+  /** `credits_depleted` fired this period. */
+  depleted: boolean;
+  /** The lowest threshold available was below at the last transition (0: above them all). */
+  band: number;
+  /** The lowest threshold crossed since the last recovery or the period start (0: no dip). */
+  dip: number;
+  /** Recoveries so far this period (names each dip's `credits_recovered` once). */
+  recoveries: number;
 }
 
 /** Generation attempts: a window opened at the first attempt, its count, and a cooldown once it overflowed. */
@@ -250,6 +274,10 @@ export interface Guard {
   sourcesAtMost?: Record<string, number>;
   /** The job's hold exists and has refunded exactly this many credits. */
   jobRefundedIs?: { jobId: string; count: number };
+  /** The alert state is exactly this one (null: none is stored). */
+  alertsAre?: AlertState | null;
+  /** The event outbox holds fewer events than this (it is bounded; see `LIMITS.outboxMaxEvents`). */
+  outboxBelow?: number;
 }
 
 /** A change of the rate-limit window, written with the rest of the change. */
@@ -302,10 +330,12 @@ export interface Change {
   holdJob?: Omit<JobHold, 'refunded'>;
   /** Moves a job hold's refunded count to `to`; `end` removes the hold (the job is over). */
   jobRefunded?: { jobId: string; to: number; end?: boolean };
+  /** Replaces the alert state, in the same write. */
+  alerts?: AlertState;
 }
 
 /** What creating an account writes; the rest starts empty. */
-export type NewAccount = Omit<AccountState, 'seq' | 'pending' | 'holds' | 'allowanceEpoch' | 'rate' | 'sources' | 'sourced' | 'sourcesVersion' | 'expiryNoticed' | 'jobHolds'>;
+export type NewAccount = Omit<AccountState, 'seq' | 'pending' | 'holds' | 'allowanceEpoch' | 'rate' | 'sources' | 'sourced' | 'sourcesVersion' | 'expiryNoticed' | 'jobHolds' | 'alerts' | 'outbox'>;
 
 export type ChangeResult = { ok: true; account: AccountState } | { ok: false; account: AccountState | null };
 
@@ -357,7 +387,9 @@ export type NotificationType =
   | 'credits_expiring'
   | 'auto_top_up_disabled'
   | 'auto_top_up_limit_reached'
-  | 'generation_job_completed';
+  | 'generation_job_completed'
+  | 'credits_depleted'
+  | 'credits_recovered';
 
 export interface Notification {
   id: string;
@@ -365,6 +397,8 @@ export interface Notification {
   message: string;
   createdAt: string;
   readAt: string | null;
+  /** `low_balance`: the share of the allowance crossed. */
+  threshold?: number;
 }
 
 export interface NotificationStore {

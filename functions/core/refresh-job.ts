@@ -6,6 +6,7 @@
  */
 import { LIMITS } from '../config.ts';
 import { refreshAccount, settleSources, type CreditsDeps } from './credits.ts';
+import { afterChange, relayOutbox, RELAY_GRACE_SECONDS, type RelayDeps } from './outbox.ts';
 import type { AccountState } from './ports.ts';
 
 export interface RefreshJobOptions {
@@ -26,6 +27,8 @@ export interface RefreshJobResult {
   failed: number;
   /** Accounts whose grants or expiring top-ups were visited for an expiry or a `credits_expiring` notice. */
   sourcesSettled: number;
+  /** Events handed to the outbound queue from outboxes a writer left behind (0 without the `outbound` port). */
+  eventsRelayed: number;
   errors: string[];
   /** False when the deadline stopped the run before every shard was exhausted. */
   complete: boolean;
@@ -40,39 +43,52 @@ async function pool<T>(items: readonly T[], limit: number, work: (item: T) => Pr
   await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
 }
 
-export async function refreshDueAccounts(deps: CreditsDeps, opts: RefreshJobOptions = {}): Promise<RefreshJobResult> {
+export async function refreshDueAccounts(deps: CreditsDeps & RelayDeps, opts: RefreshJobOptions = {}): Promise<RefreshJobResult> {
   const pageSize = opts.pageSize ?? 100;
   // 16 shards × 3 = 48 writes in flight: under the SDK's default 50 sockets, so none queue behind each other.
   const concurrency = opts.concurrencyPerShard ?? 3;
   const deadline = opts.deadline ?? Infinity;
   // One instant for the whole run: accounts falling due meanwhile are the next run's.
   const now = deps.clock.now().toISOString();
-  const result: RefreshJobResult = { refreshed: 0, alreadyFresh: 0, failed: 0, sourcesSettled: 0, errors: [], complete: true };
+  const result: RefreshJobResult = { refreshed: 0, alreadyFresh: 0, failed: 0, sourcesSettled: 0, eventsRelayed: 0, errors: [], complete: true };
+  const failed = (account: AccountState, err: unknown) => {
+    // One account's failure must not stop the others; the next run retries it (it is still due).
+    result.failed++;
+    opts.onFailure?.({ accountId: account.accountId }, err);
+    if (result.errors.length < 10) result.errors.push(`${account.accountId}: ${String((err as Error)?.message ?? err)}`);
+  };
 
   const refreshOne = async (account: AccountState) => {
     try {
       const r = await refreshAccount(deps, account);
       if (r.refreshed) result.refreshed++;
       else result.alreadyFresh++;
+      // Its credits.refreshed (and a dip it ended) go out now; left in the outbox if that fails.
+      if (r.refreshed) await afterChange(deps, r.account);
     } catch (err) {
-      // One account's failure must not stop the others; the next run retries it (it is still due).
-      result.failed++;
-      opts.onFailure?.({ accountId: account.accountId }, err);
-      if (result.errors.length < 10) result.errors.push(`${account.accountId}: ${String((err as Error)?.message ?? err)}`);
+      failed(account, err);
     }
   };
   // Expiries and expiry notices: settled accounts leave the `source-due` range the same way.
   const settleOne = async (account: AccountState) => {
     try {
-      await settleSources(deps, account);
+      // An expiry can start a dip (low_balance, credits_depleted); its credits.expired go out with them.
+      await afterChange(deps, await settleSources(deps, account));
       result.sourcesSettled++;
     } catch (err) {
-      // One account's failure must not stop the others; the next run retries it (it is still due).
-      result.failed++;
-      opts.onFailure?.({ accountId: account.accountId }, err);
-      if (result.errors.length < 10) result.errors.push(`${account.accountId}: ${String((err as Error)?.message ?? err)}`);
+      failed(account, err);
     }
   };
+  // Outboxes a writer left behind (it died before relaying, or its function has no `outbound` port).
+  const relayOne = async (account: AccountState) => {
+    try {
+      result.eventsRelayed += await relayOutbox(deps, account);
+    } catch (err) {
+      failed(account, err);
+    }
+  };
+  const waiting = new Date(Date.parse(now) - RELAY_GRACE_SECONDS * 1000).toISOString();
+  const outboxDue: typeof deps.store.dueAccounts = (_now, shard, cursor, limit) => deps.outbox!.dueAccounts(waiting, shard, cursor, limit);
 
   const runShard = async (shard: number, due: typeof deps.store.dueAccounts, work: (a: AccountState) => Promise<void>) => {
     try {
@@ -102,5 +118,6 @@ export async function refreshDueAccounts(deps: CreditsDeps, opts: RefreshJobOpti
   const shards = Array.from({ length: LIMITS.refreshDueShards }, (_, shard) => shard);
   await Promise.all(shards.map((shard) => runShard(shard, deps.store.dueAccounts, refreshOne)));
   await Promise.all(shards.map((shard) => runShard(shard, deps.store.sourceDueAccounts, settleOne)));
+  if (deps.outbound && deps.outbox) await Promise.all(shards.map((shard) => runShard(shard, outboxDue, relayOne)));
   return result;
 }

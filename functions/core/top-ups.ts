@@ -9,12 +9,13 @@ import { PLANS, TOP_UP_PACKS, type TopUpPack } from '../config.ts';
 import { creditPurchased, ensureAccount, type CreditsDeps } from './credits.ts';
 import { NotFound, PlanUpgradeRequired } from './errors.ts';
 import { derivedId, newId } from './ids.ts';
+import { afterChange, type RelayDeps } from './outbox.ts';
 
 import type { TopUp, TopUpStore } from './top-up-store.ts';
 
 export type { TopUp, TopUpStatus, TopUpStore, TopUpTrigger } from './top-up-store.ts';
 
-export interface TopUpDeps extends CreditsDeps, UsageDeps {
+export interface TopUpDeps extends CreditsDeps, UsageDeps, RelayDeps {
   topUps: TopUpStore;
 }
 
@@ -98,6 +99,8 @@ export async function topUpPaid(deps: TopUpDeps, accountId: string, topUpId: str
     );
     if (r.credited) {
       outcome = 'credited';
+      // topup.completed was recorded with the credit; the credit can also end a dip (credits_recovered).
+      await afterChange(deps, r.account);
       await recordTopUp(deps, { at: r.creditedAt!, plan: r.account.plan, credits: topUp.credits, price: topUp.price });
     }
     // `paidAt` is the instant of the credit, so an expiring pack's source expires exactly `validDays` after it

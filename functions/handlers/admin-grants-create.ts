@@ -1,6 +1,7 @@
 import { grantCredits } from '../core/credits.ts';
 import { creditsView } from '../core/credits-view.ts';
 import { keyedId } from '../core/ids.ts';
+import { afterChange } from '../core/outbox.ts';
 import { currentRate } from '../core/rate-limit.ts';
 import { httpHandler } from '../http/handler.ts';
 import { compose } from '../composition/compose.ts';
@@ -19,6 +20,8 @@ export const handler = httpHandler(route, composition, async ({ params, body, ca
   // idempotency record still in progress, then expired) finds that grant instead of making another.
   const grantId = idempotencyKey === undefined ? undefined : keyedId('grt', `${caller.accountId}|${params.accountId}|${idempotencyKey}`);
   const { grant, account } = await grantCredits(deps, params.accountId, { ...body, expiresAt }, grantId);
+  // A grant can end a dip (credits_recovered).
+  await afterChange(deps, account);
   const { id, amount, remaining, category, createdAt } = grant;
   return {
     id,

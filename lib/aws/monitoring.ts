@@ -94,17 +94,19 @@ export class Monitoring extends Construct {
       description: `API p99 latency above ${t.apiP99LatencyMs} ms for 15 minutes.`,
     });
 
-    // Every function: errors (an unhandled throw, a timeout) and throttles (concurrency exhausted).
+    // Every function: errors (an unhandled throw, a timeout) or throttles (concurrency exhausted), in one
+    // alarm each: two per function would put the stack past CloudFormation's 500 resources (see the
+    // resource budget in test/infra/operations.test.ts). Its description says how to tell the two apart.
     for (const [fnId, fn] of props.functions) {
-      this.alarm(`Fn-${fnId}-Errors`, {
-        metric: fn.metricErrors({ period: fiveMin, statistic: 'Sum' }),
+      this.alarm(`Fn-${fnId}-ErrorsOrThrottles`, {
+        metric: new cloudwatch.MathExpression({
+          expression: 'FILL(errors, 0) + FILL(throttles, 0)',
+          usingMetrics: { errors: fn.metricErrors({ period: fiveMin, statistic: 'Sum' }), throttles: fn.metricThrottles({ period: fiveMin, statistic: 'Sum' }) },
+          period: fiveMin,
+          label: `${fnId} errors + throttles`,
+        }),
         threshold: 0,
-        description: `Function ${fnId} failed (threw or timed out) in the last 5 minutes.`,
-      });
-      this.alarm(`Fn-${fnId}-Throttles`, {
-        metric: fn.metricThrottles({ period: fiveMin, statistic: 'Sum' }),
-        threshold: 0,
-        description: `Function ${fnId} was throttled (no concurrency left) in the last 5 minutes.`,
+        description: `Function ${fnId} failed (threw or timed out) or was throttled (no concurrency left) in the last 5 minutes: the dashboard's "Function errors" and "Throttles" widgets say which.`,
       });
     }
 

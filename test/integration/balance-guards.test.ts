@@ -20,6 +20,8 @@ const EARLIER = '2026-12-03T09:59:59.999Z';
 const WINDOW_END = '2026-12-03T10:10:00.000Z';
 
 type Setup = Array<Omit<Change, 'guard' | 'entries'>>;
+const ALERTS = { epoch: 0, notified: [0.5], depleted: false, band: 0.5, dip: 0.5, recoveries: 0 };
+const event = (id: string) => ({ id, type: 'credits.low_balance' as const, createdAt: T, data: { accountId: 'a', threshold: 0.5 } });
 const setups = {
   fresh: [],
   purchased5: [{ purchasedDelta: 5 }],
@@ -41,6 +43,8 @@ const setups = {
     { holdJob: { jobId: 'job_1', allowance: 5, purchased: 0, epoch: 0, credits: 5 } },
     { jobRefunded: { jobId: 'job_1', to: 2 } },
   ],
+  alerted: [{ alerts: ALERTS }],
+  twoEvents: [{ events: [event('evt_1'), event('evt_2')] }],
 } satisfies Record<string, Setup>;
 
 const cases: Array<[keyof typeof setups, Guard, boolean]> = [
@@ -108,6 +112,14 @@ const cases: Array<[keyof typeof setups, Guard, boolean]> = [
   ['jobHeld', { jobRefundedIs: { jobId: 'job_1', count: 2 } }, true],
   ['jobHeld', { jobRefundedIs: { jobId: 'job_1', count: 0 } }, false],
   ['jobHeld', { jobRefundedIs: { jobId: 'job_2', count: 0 } }, false],
+  ['fresh', { alertsAre: null }, true],
+  ['fresh', { alertsAre: ALERTS }, false],
+  ['alerted', { alertsAre: ALERTS }, true],
+  ['alerted', { alertsAre: null }, false],
+  ['alerted', { alertsAre: { ...ALERTS, recoveries: 1 } }, false],
+  ['fresh', { outboxBelow: 1 }, true],
+  ['twoEvents', { outboxBelow: 3 }, true],
+  ['twoEvents', { outboxBelow: 2 }, false],
   ['fresh', { allowanceAtLeast: 100, planIs: 'plus', rateWindowEndIs: null }, true],
   ['fresh', { allowanceAtLeast: 100, planIs: 'pro', rateWindowEndIs: null }, false],
 ];

@@ -10,7 +10,11 @@
  *   `available`);
  * - no operation applied twice: one charge per generation, refunds of a generation never exceed what it
  *   took from each source, one top-up credit per top-up id, one expiry per source;
- * - no source is charged at or after its expiry.
+ * - no source is charged at or after its expiry;
+ * - the event outbox: every reset, refresh, expiry and paid top-up recorded its event in the same write
+ *   (counted against the ledger entries, over what relays delivered and what still waits), no id twice in
+ *   the outbox, a relay killed between enqueue and trim re-sent only ids it had sent, and each balance
+ *   alert fired at most once per alert period.
  * A failing seed is printed; rerun with CREDITS_PROPERTY_SEED=<seed>.
  */
 import { describe, expect, it } from 'vitest';
@@ -18,6 +22,11 @@ import { PLAN_IDS, type PlanId } from '../../functions/config.ts';
 import { adjust, applyPlan, charge, creditPurchased, ensureAccount, grantCredits, refund, releaseCharge, type ChargeSplit } from '../../functions/core/credits.ts';
 import { Conflict, InsufficientCredits, ValidationFailed } from '../../functions/core/errors.ts';
 import type { LedgerEntry } from '../../functions/core/ports.ts';
+import { DynamoOutbox } from '../../functions/adapters/dynamo-outbox.ts';
+import type { DynamoCreditStore } from '../../functions/adapters/dynamo-store.ts';
+import { noticeAlerts } from '../../functions/core/alerts.ts';
+import type { OutboundEvent } from '../../functions/core/outbound.ts';
+import { relayFaults, relayOutbox } from '../../functions/core/outbox.ts';
 import { useCore } from '../support/core.ts';
 import { manualClock } from '../support/memory-store.ts';
 import { freshAccount } from '../support/stack.ts';
@@ -60,6 +69,11 @@ describe('credits money rules under random interleavings (dynalite)', () => {
     /** Every source ever created, with its expiry (ids of expiring top-ups and grants). */
     const sourceExpiry = new Map<string, string | null>();
     for (const a of accounts) await ensureAccount(deps, a);
+    /** What relays handed to the outbound queue, in order (at-least-once: a killed relay's ids come again). */
+    const delivered: OutboundEvent[] = [];
+    const relayDeps = { ...deps, outbound: { enqueue: async (e: readonly OutboundEvent[]) => void delivered.push(...structuredClone([...e])) }, outbox: new DynamoOutbox(core.deps.dynamo.doc, core.deps.env.TABLE_NAME, core.deps.store as DynamoCreditStore) };
+    /** Ids a killed relay enqueued but did not trim: the only ones that may be delivered twice. */
+    const resent = new Set<string>();
 
     const ops: Array<{ name: string; weight: number; run: (accountId: string) => Promise<unknown> }> = [
       {
@@ -73,6 +87,22 @@ describe('credits money rules under random interleavings (dynalite)', () => {
               generationId,
               hold: true,
             });
+            outstanding.get(accountId)!.push({ generationId, split });
+          } catch (err) {
+            if (!(err instanceof InsufficientCredits)) throw err;
+          }
+        },
+      },
+      {
+        name: 'drain',
+        weight: 1,
+        run: async (accountId) => {
+          // Most of what is left, in one held charge: the balance alerts' thresholds and depletion get crossed.
+          const account = await ensureAccount(deps, accountId);
+          const generationId = `gen_p${++counter}`;
+          const cost = Math.max(1, account.allowanceRemaining + account.purchased + account.sourced - Math.floor(random() * 4));
+          try {
+            const { split } = await charge(deps, account, cost, { feature: 'product_description', generationId, hold: true });
             outstanding.get(accountId)!.push({ generationId, split });
           } catch (err) {
             if (!(err instanceof InsufficientCredits)) throw err;
@@ -176,6 +206,30 @@ describe('credits money rules under random interleavings (dynalite)', () => {
         },
       },
       {
+        name: 'alerts',
+        weight: 2,
+        run: async (accountId) => noticeAlerts(deps, (await core.deps.store.getAccount(accountId))!),
+      },
+      {
+        name: 'relay',
+        weight: 1,
+        run: async (accountId) => {
+          const account = (await core.deps.store.getAccount(accountId))!;
+          // Now and then the relay dies between the enqueue and the trim.
+          const kill = random() < 0.3;
+          if (!kill) return relayOutbox(relayDeps, account);
+          relayFaults.beforeTrim = () => {
+            relayFaults.beforeTrim = undefined;
+            for (const e of account.outbox) resent.add(e.id);
+            throw new Error('killed');
+          };
+          await relayOutbox(relayDeps, account).catch((err: Error) => {
+            if (err.message !== 'killed') throw err;
+          });
+          relayFaults.beforeTrim = undefined;
+        },
+      },
+      {
         name: 'grant or debit',
         weight: 1,
         run: async (accountId) => {
@@ -262,6 +316,24 @@ describe('credits money rules under random interleavings (dynalite)', () => {
       expect(new Set(credited).size, where).toBe(credited.length);
       const expiries = ledger.filter((e) => e.type === 'expire').map((e) => e.grantId ?? e.topUpId);
       expect(new Set(expiries).size, where).toBe(expiries.length);
+
+      // The event outbox: unique ids waiting; delivered at most once unless a killed relay sent them.
+      expect(new Set(a.outbox.map((e) => e.id)).size, where).toBe(a.outbox.length);
+      const mine = delivered.filter((e) => e.data.accountId === accountId);
+      const counts = new Map<string, number>();
+      for (const e of mine) counts.set(e.id, (counts.get(e.id) ?? 0) + 1);
+      for (const [id, n] of counts) if (n > 1) expect(resent.has(id), `${where}, ${id} delivered ${n} times`).toBe(true);
+      // Complete: each change that emits an event recorded it (delivered, or still waiting).
+      const events = [...new Map([...mine, ...a.outbox].map((e) => [e.id, e])).values()];
+      const ofType = (t: string) => events.filter((e) => e.type === t).length;
+      expect(ofType('credits.reset'), `${where}, resets`).toBe(ledger.filter((e) => e.type === 'reset').length);
+      expect(ofType('credits.refreshed'), `${where}, refreshes`).toBe(ledger.filter((e) => e.type === 'refresh').length);
+      expect(ofType('credits.expired'), `${where}, expiries`).toBe(expiries.length);
+      expect(ofType('topup.completed'), `${where}, top-ups`).toBe(credited.length);
+      // Balance alerts: at most once per alert period (a reset or refresh starts one) for each kind.
+      const periods = 1 + ofType('credits.reset') + ofType('credits.refreshed');
+      for (const t of [0.5, 0.2]) expect(events.filter((e) => e.type === 'credits.low_balance' && e.data.threshold === t).length, `${where}, low_balance ${t}`).toBeLessThanOrEqual(periods);
+      expect(ofType('credits.depleted'), `${where}, depleted`).toBeLessThanOrEqual(periods);
     }
 
     for (let step = 0; step < STEPS; step++) {
@@ -271,5 +343,8 @@ describe('credits money rules under random interleavings (dynalite)', () => {
       await Promise.all(batch.map((o) => o.run(accountId)));
       await check(step, accountId);
     }
+    // The run went through the outbox paths it checks: alerts fired, relays delivered, some relay died.
+    expect(delivered.some((e) => e.type === 'credits.low_balance')).toBe(true);
+    expect(resent.size).toBeGreaterThan(0);
   });
 });

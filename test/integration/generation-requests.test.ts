@@ -8,8 +8,10 @@
  */
 import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { describe, expect, it } from 'vitest';
-import { accountPk } from '../../functions/adapters/dynamo-store.ts';
+import { DynamoOutbox } from '../../functions/adapters/dynamo-outbox.ts';
+import { accountPk, type DynamoCreditStore } from '../../functions/adapters/dynamo-store.ts';
 import { applyPlan } from '../../functions/core/credits.ts';
+import { relayOutbox } from '../../functions/core/outbox.ts';
 import { deps } from '../../lib/local/deps.ts';
 import { useStack } from '../support/stack.ts';
 
@@ -86,6 +88,10 @@ describe('DynamoDB requests of one generation', () => {
   it('given 9 generations in a row after the window opened (two ledger blocks crossed on the way), then each is 3 requests (2 UpdateItem and the generation, a block riding on the write of its generation, its trim on the release), every write is one write unit, and the ledger reads whole', async () => {
     const { id, api } = await ctx.paid('plus');
     expect((await api.post('/v1/generations', body)).status).toBe(201);
+    // The plan change recorded credits.reset in the event outbox; billing-events relays it right after the
+    // change, which this setup (a direct applyPlan) does here: the balance item is in its steady state.
+    const outbox = new DynamoOutbox(deps().dynamo.doc, deps().env.TABLE_NAME, deps().store as DynamoCreditStore);
+    expect(await relayOutbox({ ...deps(), outbound: { enqueue: async () => undefined }, outbox }, (await deps().store.getAccount(id))!)).toBe(1);
     resetDynamoRequestCounts();
     const capacity = ctx.stack.dynamo.capacity;
     Object.keys(capacity).forEach((k) => delete capacity[k]);

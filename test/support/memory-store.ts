@@ -7,6 +7,7 @@
 import { applyAutoTopUp, autoTopUpGuardHolds } from '../../functions/adapters/auto-top-up-attributes.ts';
 import { guardHolds } from '../../functions/adapters/balance-guards.ts';
 import type { Clock } from '../../functions/core/clock.ts';
+import type { OutboundEvent } from '../../functions/core/outbound.ts';
 import {
   availableOf,
   type AccountState,
@@ -21,7 +22,7 @@ import {
   type NotificationStore,
 } from '../../functions/core/ports.ts';
 
-type Stored = Omit<AccountState, 'pending'> & { appliedOps: Set<string>; ledger: LedgerEntry[]; sourceDueAt?: string };
+type Stored = Omit<AccountState, 'pending'> & { appliedOps: Set<string>; ledger: LedgerEntry[]; sourceDueAt?: string; eventsDueAt?: string };
 
 export class MemoryCreditStore implements CreditStore, NotificationStore {
   readonly accounts = new Map<string, Stored>();
@@ -30,7 +31,7 @@ export class MemoryCreditStore implements CreditStore, NotificationStore {
   writes = 0;
 
   private view(s: Stored): AccountState {
-    const { appliedOps: _a, ledger: _l, sourceDueAt: _d, ...rest } = s;
+    const { appliedOps: _a, ledger: _l, sourceDueAt: _d, eventsDueAt: _e, ...rest } = s;
     return structuredClone({ ...rest, pending: [] });
   }
 
@@ -45,7 +46,7 @@ export class MemoryCreditStore implements CreditStore, NotificationStore {
 
   async createAccount(initial: NewAccount, grant: NewLedgerEntry) {
     if (!this.accounts.has(initial.accountId)) {
-      const empty = { sources: [], sourced: 0, sourcesVersion: 0, expiryNoticed: [] };
+      const empty = { sources: [], sourced: 0, sourcesVersion: 0, expiryNoticed: [], outbox: [] as OutboundEvent[] };
       this.accounts.set(initial.accountId, { ...initial, ...empty, allowanceEpoch: 0, seq: 1, holds: [], rate: null, appliedOps: new Set(), ledger: [{ ...grant, seq: 1, balanceAfter: availableOf(initial) }] });
     }
     return this.view(this.accounts.get(initial.accountId)!);
@@ -92,6 +93,8 @@ export class MemoryCreditStore implements CreditStore, NotificationStore {
     if (change.noticeExpiry?.length) s.expiryNoticed = [...new Set([...s.expiryNoticed, ...change.noticeExpiry])];
     if (change.addSource || change.removeSources?.length || change.noticeExpiry?.length || change.touchSources) s.sourcesVersion++;
     if (change.sourceDueAt !== undefined) s.sourceDueAt = change.sourceDueAt ?? undefined;
+    if (change.alerts) s.alerts = structuredClone(change.alerts);
+    if (change.events?.length) (s.outbox.push(...structuredClone(change.events)), (s.eventsDueAt ??= change.events[0].createdAt));
     let running = before;
     for (const e of change.entries) {
       running += e.amount;
@@ -105,6 +108,24 @@ export class MemoryCreditStore implements CreditStore, NotificationStore {
     const items = [...(this.accounts.get(id)?.ledger ?? [])].filter((e) => e.seq < before).reverse().slice(0, limit);
     const last = items[items.length - 1];
     return { items, nextCursor: items.length === limit && last && last.seq > 1 ? String(last.seq) : null };
+  }
+
+  /** The `OutboxStore` of the relay over this store's accounts. */
+  readonly outbox = {
+    trim: (id: string, sent: readonly OutboundEvent[]) => this.trimOutbox(id, sent),
+    dueAccounts: async (before: string) => this.outboxDueAccounts(before),
+  };
+
+  async trimOutbox(id: string, sent: readonly OutboundEvent[]) {
+    const s = this.accounts.get(id);
+    if (!s || s.outbox[0]?.id !== sent[0]?.id) return false;
+    s.outbox.splice(0, sent.length);
+    if (!s.outbox.length) s.eventsDueAt = undefined;
+    return true;
+  }
+
+  async outboxDueAccounts(before: string) {
+    return { accountIds: [...this.accounts.values()].filter((a) => a.eventsDueAt !== undefined && a.eventsDueAt <= before).map((a) => a.accountId) };
   }
 
   async sourceDueAccounts(now: string) {

@@ -13,7 +13,7 @@ vi.mock('../../functions/core/operator-usage.ts', () => ({ rollUpUsage: rollUp }
 vi.mock('../../functions/composition/compose.ts', () => ({ compose: () => ({ deps: {}, ports: [], envKeys: [] }) }));
 
 const { handler, RefreshIncomplete } = await import('../../functions/handlers/monthly-refresh.ts');
-const ok: RefreshJobResult = { refreshed: 3, alreadyFresh: 1, failed: 0, sourcesSettled: 0, errors: [], complete: true };
+const ok: RefreshJobResult = { refreshed: 3, alreadyFresh: 1, failed: 0, sourcesSettled: 0, eventsRelayed: 0, errors: [], complete: true };
 
 describe('monthly-refresh handler', () => {
   beforeEach(() => {

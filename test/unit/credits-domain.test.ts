@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { applyPlan, charge, creditPurchased, ensureAccount, noticeLowBalance, refund, releaseCharge } from '../../functions/core/credits.ts';
+import { applyPlan, charge, creditPurchased, ensureAccount, refund, releaseCharge } from '../../functions/core/credits.ts';
+import { noticeAlerts } from '../../functions/core/alerts.ts';
 import { InsufficientCredits } from '../../functions/core/errors.ts';
 import { addMonthsClamped, anchorFor, periodContaining } from '../../functions/core/period.ts';
 import { availableOf } from '../../functions/core/ports.ts';
@@ -110,13 +111,14 @@ describe('credits use cases with an in-memory store', () => {
     expect([back.allowanceRemaining, back.purchased]).toEqual([25, 4]);
   });
 
-  it('given available credits below 20% of the allowance, then low_balance is noticed once per period', async () => {
+  it('given available credits below 20% of the allowance, then low_balance is noticed once per threshold per period', async () => {
     const { deps } = setup();
     await ensureAccount(deps, 'a');
     const { account } = await charge(deps, (await deps.store.getAccount('a'))!, 21, meta);
-    await Promise.all([noticeLowBalance(deps, account), noticeLowBalance(deps, account)]);
-    await noticeLowBalance(deps, (await deps.store.getAccount('a'))!);
-    expect((await deps.notifications.list('a', 10)).items.filter((n) => n.type === 'low_balance')).toHaveLength(1);
+    await Promise.all([noticeAlerts(deps, account), noticeAlerts(deps, account)]);
+    await noticeAlerts(deps, (await deps.store.getAccount('a'))!);
+    const low = (await deps.notifications.list('a', 10)).items.filter((n) => n.type === 'low_balance');
+    expect(low.map((n) => n.threshold).sort()).toEqual([0.2, 0.5]);
   });
 });
 
