@@ -16,7 +16,7 @@ import { formatDate, formatDateTime, plainMessage } from '../format.ts';
 import { groupLedger, type LedgerRow } from '../ledger.ts';
 import { useAction, useList } from '../hooks.ts';
 import { openModal, useAppState } from '../store.ts';
-import { notificationTitle, type NotificationFacts } from '../notifications.ts';
+import { notificationTitle } from '../notifications.ts';
 import type { AppNotification, Catalog, CreditsView, LedgerItem, Usage } from '../types.ts';
 
 /** Rows the history reads at a time (a screenful; the API allows up to the catalog's `ledgerPage.max`). */
@@ -587,7 +587,7 @@ function Notifications() {
             <span class="notif-dot" aria-hidden="true" />
             <div class="notif-text">
               <p class="notif-title" data-testid="notification-title">
-                {notificationTitle(n as NotificationFacts)}
+                {notificationTitle(n)}
               </p>
               <p>{plainMessage(n.message, n.createdAt)}</p>
               <span class="muted small">
