@@ -1,6 +1,7 @@
 /**
  * Accessibility pass: axe-core on every page and every dialog of the merchant page (the credit sources,
- * usage by feature, the Upgrade and Change plan dialogs with their previews among them), at a desktop
+ * usage by feature, the Upgrade and Change plan dialogs with their previews, the product editor, the
+ * History drawer and the bulk job dialog among them), at a desktop
  * (1440×900) and a phone (390×844) viewport, as a free and as a paid merchant: no serious or
  * critical violation. Each page is also photographed at both sizes (test-output/screenshots/a11y-*).
  *
@@ -24,7 +25,7 @@ async function samplePng(): Promise<Buffer> {
     .toBuffer();
 }
 
-const ROUTES = ['product', 'blog', 'design', 'settings'] as const;
+const ROUTES = ['product', 'catalogue', 'blog', 'design', 'settings'] as const;
 const VIEWPORTS = [
   { name: 'desktop', size: DESKTOP },
   { name: 'phone', size: PHONE },
@@ -123,6 +124,40 @@ describeInBrowser('accessibility (browser, local stack)', { accountPrefix: 'acct
 
       expect(errors).toEqual([]);
     }, 150_000); // Seven generations, a photo and ten axe runs: above the default 60 s on a loaded machine.
+
+    it(`given a paid merchant at ${size.width}×${size.height} with past options, an open editor, the History drawer and the bulk job dialog, then none has a serious or critical violation`, async () => {
+      const account = newAccount(`history_${name}`);
+      await setPlan(account, 'plus');
+      expect((await api(account, 'PUT', '/v1/products/prod_aurora_pourover/content', { description: 'An earlier description.' })).status).toBe(200);
+      const { page, errors } = await open(account, 'product', size);
+      for (let i = 0; i < 2; i++) {
+        await page.getByTestId('generate-description').click();
+        await expect.poll(() => page.getByTestId('past-option').count()).toBe(i === 0 ? 0 : 2);
+        await page.getByTestId('variant-description-1').waitFor();
+      }
+      await page.getByTestId('past-options-description').locator('summary').click();
+      await page.getByTestId('variant-description-0-edit').click();
+      await page.getByTestId('description-draft-text').fill('My own words for the set.');
+      await expectAccessible(page, `${name} past options and the description editor`);
+      await shot(page, `a11y-${name}-product-editor`);
+      await page.getByTestId('description-keep').click();
+      await page.getByTestId('description-draft').waitFor({ state: 'detached' });
+      await page.getByTestId('history-description').click();
+      await expect.poll(() => page.getByTestId('history-version').count()).toBe(2);
+      await expectAccessible(page, `${name} History drawer`);
+      await shot(page, `a11y-${name}-history-drawer`, false);
+      await page.keyboard.press('Escape');
+      await page.getByTestId('history-drawer').waitFor({ state: 'detached' });
+
+      await visit(page, 'catalogue');
+      await page.getByTestId('catalogue-select').nth(0).check();
+      await page.getByTestId('catalogue-select').nth(1).check();
+      await page.getByTestId('catalogue-generate').click();
+      await page.getByTestId('job-confirm').waitFor();
+      await expectAccessible(page, `${name} bulk job dialog`);
+      await shot(page, `a11y-${name}-job-confirm`, false);
+      expect(errors).toEqual([]);
+    });
 
     it(`given a merchant near and at the hourly limit at ${size.width}×${size.height}, then the attempts warning, the cooldown banner and an error toast have no serious or critical violation`, async () => {
       const account = newAccount(`limit_${name}`);

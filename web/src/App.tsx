@@ -6,9 +6,12 @@ import { Banners } from './components/Banners.tsx';
 import { DevBar } from './components/DevBar.tsx';
 import { Toasts } from './components/Toasts.tsx';
 import { TopNav } from './components/TopNav.tsx';
+import { HistoryDrawer } from './components/HistoryDrawer.tsx';
+import { JobConfirmModal } from './components/JobConfirmModal.tsx';
 import { TopUpModal } from './components/TopUpModal.tsx';
 import { UpgradeModal } from './components/UpgradeModal.tsx';
 import { BlogPage } from './pages/BlogPage.tsx';
+import { CataloguePage } from './pages/CataloguePage.tsx';
 import { DesignPage } from './pages/DesignPage.tsx';
 import { ProductPage } from './pages/ProductPage.tsx';
 import { SettingsPage } from './pages/SettingsPage.tsx';
@@ -17,6 +20,7 @@ import { useAppState } from './store.ts';
 
 const NAV: Array<{ route: Route; group: string; label: string }> = [
   { route: 'product', group: 'Inventory', label: 'Edit product' },
+  { route: 'catalogue', group: 'Inventory', label: 'Products' },
   { route: 'blog', group: 'Content', label: 'Blog' },
   { route: 'design', group: 'Online store', label: 'Website design' },
   { route: 'settings', group: 'Settings', label: 'AI Credits' },
@@ -24,6 +28,7 @@ const NAV: Array<{ route: Route; group: string; label: string }> = [
 
 const PAGES: Record<Route, ComponentType> = {
   product: ProductPage,
+  catalogue: CataloguePage,
   blog: BlogPage,
   design: DesignPage,
   settings: SettingsPage,
@@ -93,6 +98,10 @@ export function App() {
       </div>
       {ready && modal?.kind === 'upgrade' && <UpgradeModal reason={modal.reason} />}
       {ready && modal?.kind === 'topup' && <TopUpModal reason={modal.reason} />}
+      {ready && modal?.kind === 'job-confirm' && (
+        <JobConfirmModal feature={modal.feature} items={modal.items} skipExisting={modal.skipExisting} autoSelect={modal.autoSelect} skippedEstimate={modal.skippedEstimate} />
+      )}
+      {ready && modal?.kind === 'history' && <HistoryDrawer key={`${modal.productId}/${modal.field}`} productId={modal.productId} field={modal.field} label={modal.label} />}
       <Toasts />
     </>
   );

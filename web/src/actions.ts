@@ -296,8 +296,10 @@ export function clearPendingTopUp(): void {
 export async function resumeAfterCheckout(): Promise<void> {
   if (getState().pendingTopUp) return;
   const list = await api.topUps().then(itemsOf).catch(() => []);
-  const newest = [...list].sort((a, b) => Date.parse(b.createdAt) - Date.parse(a.createdAt))[0];
-  if (newest?.status === 'pending') {
+  // An auto top-up is charged to the saved card: it has no checkout to come back from.
+  const bought = list.filter((t) => t.trigger !== 'auto' && t.checkoutUrl);
+  const newest = [...bought].sort((a, b) => Date.parse(b.createdAt) - Date.parse(a.createdAt))[0];
+  if (newest?.status === 'pending' && newest.checkoutUrl) {
     setPendingTopUp({
       id: newest.id,
       credits: newest.credits,

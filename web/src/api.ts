@@ -6,13 +6,27 @@ import { getState, setState } from './store.ts';
 import type {
   ApiErrorBody,
   AppNotification,
+  AutoTopUp,
+  AutoTopUpRequest,
   BlogPost,
+  BrandVoice,
+  BrandVoiceRequest,
   Catalog,
+  ContentChange,
+  ContentField,
+  ContentVersion,
   CreditsView,
   FeatureId,
   Generation,
+  GenerationJob,
+  GenerationJobCreated,
+  JobFeature,
+  JobItemRequest,
+  ProductListItem,
+  GenerationSummary,
   InputOf,
   LedgerItem,
+  ListedTopUp,
   Page,
   PlanId,
   PlanPreview,
@@ -174,7 +188,9 @@ export const api = {
   usage: (groupBy: UsageGroupBy) => request<Usage>('GET', `/v1/credits/usage?groupBy=${enc(groupBy)}`),
   createTopUp: (packId: string, key: string) =>
     request<TopUp>('POST', '/v1/credits/top-ups', { body: { packId }, idempotencyKey: key }),
-  topUps: () => request<Page<TopUp> | TopUp[]>('GET', '/v1/credits/top-ups'),
+  autoTopUp: () => request<AutoTopUp>('GET', '/v1/credits/auto-top-up'),
+  saveAutoTopUp: (setting: AutoTopUpRequest) => request<AutoTopUp>('PUT', '/v1/credits/auto-top-up', { body: setting }),
+  topUps: () => request<Page<ListedTopUp> | ListedTopUp[]>('GET', '/v1/credits/top-ups'),
 
   generate: <F extends FeatureId>(feature: F, input: InputOf<F>, productId?: string) =>
     request<Generation<F>>('POST', '/v1/generations', {
@@ -187,9 +203,34 @@ export const api = {
   select: <F extends FeatureId>(id: string, index: number) =>
     request<Generation<F>>('POST', `/v1/generations/${enc(id)}/select`, { body: { index } }),
 
+  /** The account's generations of one product and feature, newest first (kept unselected for the generation TTL). */
+  generations: (productId: string, feature: FeatureId, limit: number, cursor?: string | null) =>
+    request<Page<GenerationSummary>>(
+      'GET',
+      `/v1/generations?productId=${enc(productId)}&feature=${enc(feature)}&limit=${limit}${cursor ? `&cursor=${enc(cursor)}` : ''}`,
+    ),
+
+  /** The account's products with stored content, a page at a time. */
+  products: (cursor?: string | null) => request<Page<ProductListItem>>('GET', `/v1/products?limit=100${cursor ? `&cursor=${enc(cursor)}` : ''}`),
+  createJob: (body: { feature: JobFeature; items: JobItemRequest[]; skipExisting: boolean; autoSelect: 0 | null }, key: string) =>
+    request<GenerationJobCreated>('POST', '/v1/generation-jobs', { body, idempotencyKey: key }),
+  job: (id: string) => request<GenerationJob>('GET', `/v1/generation-jobs/${enc(id)}`),
+  cancelJob: (id: string) => request<GenerationJob>('POST', `/v1/generation-jobs/${enc(id)}/cancel`, { body: {} }),
+
   productContent: (productId: string) => request<ProductContent>('GET', `/v1/products/${enc(productId)}/content`),
+  contentHistory: (productId: string, field: ContentField, cursor?: string | null) =>
+    request<Page<ContentVersion>>('GET', `/v1/products/${enc(productId)}/content/history?field=${enc(field)}${cursor ? `&cursor=${enc(cursor)}` : ''}`),
+  /** A manual edit, free: each field given becomes a version. */
+  editContent: (productId: string, edit: { description?: string; seo?: { title: string; description: string } }) =>
+    request<ContentChange>('PUT', `/v1/products/${enc(productId)}/content`, { body: edit }),
+  /** Free: the version's value becomes current again, as a new version. */
+  restoreContent: (productId: string, versionId: string) =>
+    request<ContentChange>('POST', `/v1/products/${enc(productId)}/content/restore`, { body: { versionId } }),
 
   createUpload: (contentType: string, bytes: number) => request<Upload>('POST', '/v1/uploads', { body: { contentType, bytes } }),
+
+  brandVoice: () => request<BrandVoice>('GET', '/v1/brand-voice'),
+  saveBrandVoice: (voice: BrandVoiceRequest) => request<BrandVoice>('PUT', '/v1/brand-voice', { body: voice }),
 
   notifications: () => request<Page<AppNotification>>('GET', '/v1/notifications'),
   markRead: (id: string) => request<unknown>('POST', `/v1/notifications/${enc(id)}/read`, { body: {} }),

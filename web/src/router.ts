@@ -1,7 +1,7 @@
-/** Hash routing: `#/product`, `#/settings`, `#/blog`, `#/design` work from any static host. */
+/** Hash routing: `#/product`, `#/catalogue`, `#/settings`, `#/blog`, `#/design` work from any static host. */
 import { useEffect, useState } from 'preact/hooks';
 
-export const ROUTES = ['product', 'settings', 'blog', 'design'] as const;
+export const ROUTES = ['product', 'catalogue', 'settings', 'blog', 'design'] as const;
 export type Route = (typeof ROUTES)[number];
 
 export function currentRoute(): Route {

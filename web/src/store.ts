@@ -3,11 +3,15 @@
  * Small enough that a state library would weigh more than the state.
  */
 import { useEffect, useState } from 'preact/hooks';
-import type { Catalog, CreditsView, Generation, RuntimeConfig } from './types.ts';
+import type { Catalog, ContentField, CreditsView, Generation, JobFeature, JobItemRequest, RuntimeConfig } from './types.ts';
 
 export type ModalState =
   | { kind: 'upgrade'; reason: string }
   | { kind: 'topup'; reason?: string }
+  /** A product field's versions, newest first, each restorable (the Edit product page's History). */
+  | { kind: 'history'; productId: string; field: ContentField; label: string }
+  /** "Generate for selected": the cost and the balance, before the job is created. */
+  | { kind: 'job-confirm'; feature: JobFeature; items: JobItemRequest[]; skipExisting: boolean; autoSelect: boolean; skippedEstimate: number }
   | null;
 
 export interface Toast {
@@ -62,6 +66,10 @@ export interface AppState {
   generations: Record<string, Generation>;
   /** Banners the merchant closed, by key (e.g. the attempts warning of one rate window). */
   dismissed: string[];
+  /** Bumped when a product's content changed outside its page (a restore from the history): it reads it again. */
+  contentChanged: number;
+  /** The bulk job this page follows (kept per account in localStorage, so a reload follows it still). */
+  activeJob: { id: string; feature: JobFeature } | null;
 }
 
 type Listener = () => void;
@@ -81,6 +89,8 @@ let state: AppState = {
   clockOffset: 0,
   generations: {},
   dismissed: [],
+  contentChanged: 0,
+  activeJob: null,
 };
 const listeners = new Set<Listener>();
 

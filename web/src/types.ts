@@ -6,20 +6,25 @@
  */
 import type * as z from 'zod/mini';
 import type { FeatureId, PlanId } from '../../functions/config.ts';
-import type { BlogInput, DesignInput, GenerateRequest, Tone } from '../../functions/core/schemas.ts';
+import type { BlogInput, DesignInput, GenerateRequest, Language as LanguageShape, Tone } from '../../functions/core/schemas.ts';
+import type { BrandVoiceRequest as BrandVoiceRequestShape } from '../../functions/core/brand-voice.ts';
 import type { ErrorCode } from '../../functions/routes/route.ts';
 import type { BlogPost as BlogPostShape } from '../../functions/routes/shapes/blog.ts';
+import type { JobCreated as JobCreatedShape, Job as JobShape, JobRequest as JobRequestShape, ProductSummary as ProductSummaryShape } from '../../functions/routes/shapes/jobs.ts';
+import type { AutoTopUp as AutoTopUpShape } from '../../functions/routes/shapes/auto-top-up.ts';
+import type { BrandVoiceShape } from '../../functions/routes/shapes/brand-voice.ts';
 import type { Catalog as CatalogShape } from '../../functions/routes/shapes/catalog.ts';
 import type { CreditSource as CreditSourceShape, Credits } from '../../functions/routes/shapes/credits.ts';
 import type { LedgerEntry } from '../../functions/routes/shapes/ledger.ts';
 import type { TopUpPack as TopUpPackShape } from '../../functions/routes/shapes/packs.ts';
 import type { PlanPreview as PlanPreviewShape } from '../../functions/routes/shapes/plans.ts';
-import type { TopUp as TopUpShape } from '../../functions/routes/shapes/top-ups.ts';
+import type { ListedTopUp as ListedTopUpShape, TopUp as TopUpShape } from '../../functions/routes/shapes/top-ups.ts';
 import type { Usage as UsageShape } from '../../functions/routes/shapes/usage.ts';
 import type {
   BlogVariant as BlogVariantShape,
   DesignVariant as DesignVariantShape,
   Generation as GenerationShape,
+  GenerationSummary as GenerationSummaryShape,
   ImageVariant as ImageVariantShape,
   LockedVariant as LockedVariantShape,
   ProductContent as ProductContentShape,
@@ -28,6 +33,7 @@ import type {
   Upload as UploadShape,
 } from '../../functions/routes/shapes/generations.ts';
 import type { Notification } from '../../functions/routes/shapes/notifications.ts';
+import type { ContentChange as ContentChangeShape, ContentVersion as ContentVersionShape } from '../../functions/routes/shapes/content-history.ts';
 
 export type { FeatureId, PlanId, Tone };
 
@@ -77,6 +83,8 @@ export interface Page<T> {
 }
 
 export type TopUp = z.infer<typeof TopUpShape>;
+/** A top-up as `GET /v1/credits/top-ups` lists it: an auto top-up (`trigger: "auto"`) has no checkout. */
+export type ListedTopUp = z.infer<typeof ListedTopUpShape>;
 
 // ---- Generations --------------------------------------------------------------------------------
 
@@ -111,12 +119,51 @@ export type Generation<F extends FeatureId = FeatureId> = Omit<z.infer<typeof Ge
 };
 
 export type ProductContent = z.infer<typeof ProductContentShape>;
+/** One of the account's generations as `GET /v1/generations` lists it (no variants). */
+export type GenerationSummary = z.infer<typeof GenerationSummaryShape>;
+
+// ---- Content history --------------------------------------------------------------------------------
+
+/** One value a product field had (`GET /v1/products/{id}/content/history`), newest first. */
+export type ContentVersion = z.infer<typeof ContentVersionShape>;
+export type ContentField = ContentVersion['field'];
+/** What a manual edit or a restore wrote. */
+export type ContentChange = z.infer<typeof ContentChangeShape>;
 
 // ---- Blog, notifications, uploads -----------------------------------------------------------------
 
 export type BlogPost = z.infer<typeof BlogPostShape>;
 export type AppNotification = z.infer<typeof Notification>;
 export type Upload = z.infer<typeof UploadShape>;
+
+// ---- Brand voice (`GET`/`PUT /v1/brand-voice`) ---------------------------------------------------------
+
+export type Language = LanguageShape;
+export type BrandVoice = z.infer<typeof BrandVoiceShape>;
+export type BrandVoiceRequest = BrandVoiceRequestShape;
+
+// ---- Auto top-up (`GET`/`PUT /v1/credits/auto-top-up`) ----------------------------------------------
+
+/** The setting and what it did (`{ enabled: false, … }` until one is stored). */
+export type AutoTopUp = z.infer<typeof AutoTopUpShape>;
+export type AutoTopUpAttempt = AutoTopUp['lastAttempts'][number];
+export interface AutoTopUpRequest {
+  enabled: boolean;
+  packId: string;
+  thresholdCredits: number;
+  monthlyLimit: number;
+}
+
+// ---- Catalogue and bulk jobs (`GET /v1/products`, `/v1/generation-jobs`) ----------------------------------
+
+export type JobRequest = z.infer<typeof JobRequestShape>;
+export type JobFeature = JobRequest['feature'];
+export type JobItemRequest = JobRequest['items'][number];
+export type GenerationJobCreated = z.infer<typeof JobCreatedShape>;
+export type GenerationJob = z.infer<typeof JobShape>;
+export type JobStatus = GenerationJob['status'];
+/** One product the service holds content for (`GET /v1/products`): which fields are set, and when. */
+export type ProductListItem = z.infer<typeof ProductSummaryShape>;
 
 // ---- Errors -------------------------------------------------------------------------------------
 

@@ -3,8 +3,10 @@
  * service clock. Each behaviour of the page can then be shown in a minute.
  */
 import { useEffect, useState } from 'preact/hooks';
-import { changePlanLocally, setClockOffset, switchAccount } from '../actions.ts';
-import { useAppState } from '../store.ts';
+import { api } from '../api.ts';
+import { changePlanLocally, refreshCredits, setClockOffset, switchAccount } from '../actions.ts';
+import { useAction } from '../hooks.ts';
+import { getState, useAppState } from '../store.ts';
 import type { PlanId } from '../types.ts';
 
 const PRESETS = ['acct_demo', 'acct_free_shop', 'acct_plus_shop', 'acct_pro_shop'];
@@ -137,9 +139,58 @@ export function DevBar() {
                 Reset
               </button>
             </div>
+            <AutoTopUpSimulator />
           </div>
         )}
       </div>
     </section>
+  );
+}
+
+/**
+ * The billing system's side of an auto top-up: the service requested it for the saved card (the GET's
+ * `pending`); Pay or Fail answers it through the local billing simulator (the signed `topup.paid` /
+ * `topup.failed` webhook), as the card processor would.
+ */
+function AutoTopUpSimulator() {
+  const accountId = useAppState((s) => s.accountId);
+  const available = useAppState((s) => s.credits?.credits.available);
+  const paid = useAppState((s) => s.credits?.topUpAvailable ?? false);
+  const [pending, setPending] = useState<{ topUpId: string; packId: string } | null>(null);
+  const { busy, run: runSettle } = useAction('The billing simulator failed');
+  const packs = useAppState((s) => s.catalog?.packs ?? []);
+
+  const look = () =>
+    api
+      .autoTopUp()
+      .then((s) => setPending(s.pending ?? null))
+      .catch(() => setPending(null));
+  useEffect(() => {
+    if (paid) void look();
+    else setPending(null);
+  }, [available, paid, accountId]);
+
+  if (!pending) return null;
+  const credits = packs.find((p) => p.id === pending.packId)?.credits;
+  const settle = (what: 'pay' | 'fail') =>
+    runSettle(async () => {
+      const res = await fetch(`${getState().config.apiBaseUrl}/local/top-ups/${encodeURIComponent(accountId)}/${encodeURIComponent(pending.topUpId)}/${what}`, {
+        method: 'POST',
+        headers: { accept: 'application/json' },
+      });
+      if (!res.ok) throw new Error(`The billing simulator answered ${res.status}.`);
+      await refreshCredits();
+      await look();
+    });
+  return (
+    <div class="devbar-group" role="group" aria-labelledby="dev-auto-label" data-testid="dev-auto-top-up" data-id={pending.topUpId}>
+      <span id="dev-auto-label">Auto top-up{credits ? ` of ${credits} credits` : ''} on the card:</span>
+      <button type="button" class="button small" disabled={busy} onClick={() => void settle('pay')} data-testid="dev-auto-top-up-pay">
+        Pay
+      </button>
+      <button type="button" class="button small ghost" disabled={busy} onClick={() => void settle('fail')} data-testid="dev-auto-top-up-fail">
+        Fail
+      </button>
+    </div>
   );
 }

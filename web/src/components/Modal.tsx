@@ -44,9 +44,11 @@ interface Props {
   children: ComponentChildren;
   /** Shown under the title. */
   description?: ComponentChildren;
+  /** A panel along the right edge (a history beside the page) instead of a centred dialog. */
+  drawer?: boolean;
 }
 
-export function Modal({ title, onClose, testId, children, description }: Props) {
+export function Modal({ title, onClose, testId, children, description, drawer }: Props) {
   const dialog = useRef<HTMLDivElement>(null);
   const onCloseRef = useRef(onClose);
   onCloseRef.current = onClose;
@@ -96,10 +98,10 @@ export function Modal({ title, onClose, testId, children, description }: Props) 
   const titleId = `${testId}-title`;
   const descId = `${testId}-desc`;
   return (
-    <div class="modal-backdrop" onMouseDown={(e) => e.target === e.currentTarget && onClose()}>
+    <div class={`modal-backdrop${drawer ? ' drawer-backdrop' : ''}`} onMouseDown={(e) => e.target === e.currentTarget && onClose()}>
       <div
         ref={dialog}
-        class="modal"
+        class={`modal${drawer ? ' drawer' : ''}`}
         role="dialog"
         aria-modal="true"
         aria-labelledby={titleId}

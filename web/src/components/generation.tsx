@@ -49,6 +49,10 @@ export function useGeneration<F extends FeatureId>(key: string, feature: F, onSe
   return {
     generation,
     busy,
+    key,
+    feature,
+    /** Shows a generation read back (a past option) in the section, as if it had just been made. */
+    show: (gen: Generation<F>) => saveGeneration(key, gen as Generation),
     cost: featureOf(catalog, feature).cost,
     generate: (input: InputOf<F>, productId?: string) => charged('generate', () => api.generate(feature, input, productId)),
     regenerate: () => (generation ? charged('regenerate', () => api.regenerate<F>(generation.id)) : Promise.resolve(null)),
@@ -163,9 +167,11 @@ interface VariantCardProps {
   children: ComponentChildren;
   selectLabel?: string;
   heading?: string;
+  /** Opens the variant in the editor, to change it before it is kept (`<testId>-edit`). */
+  onEdit?: () => void;
 }
 
-export function VariantCard({ index, selected, onSelect, busy, testId, children, selectLabel = 'Select', heading }: VariantCardProps) {
+export function VariantCard({ index, selected, onSelect, busy, testId, children, selectLabel = 'Select', heading, onEdit }: VariantCardProps) {
   const title = heading ?? `Option ${index + 1}`;
   return (
     <article class={`variant${selected ? ' is-selected' : ''}`} data-testid={testId} data-index={index} aria-label={title}>
@@ -179,6 +185,11 @@ export function VariantCard({ index, selected, onSelect, busy, testId, children,
       </header>
       <div class="variant-body">{children}</div>
       <footer class="variant-footer">
+        {onEdit && (
+          <button type="button" class="button ghost" disabled={busy} onClick={onEdit} aria-label={`Edit ${title.toLowerCase()}`} data-testid={`${testId}-edit`}>
+            Edit
+          </button>
+        )}
         <button
           type="button"
           class={`button ${selected ? 'success' : ''}`}
@@ -201,10 +212,12 @@ interface VariantCardsProps<F extends FeatureId> {
   heading?: (v: VariantByFeature[F]) => string;
   selectLabel?: string;
   children: (v: VariantByFeature[F]) => ComponentChildren;
+  /** Each card gets an Edit button that hands its variant to this. */
+  onEdit?: (v: VariantByFeature[F]) => void;
 }
 
 /** The section's variants, each selectable; the free plan's locked teasers in their place. */
-export function VariantCards<F extends FeatureId>({ g, testId, heading, selectLabel, children }: VariantCardsProps<F>) {
+export function VariantCards<F extends FeatureId>({ g, testId, heading, selectLabel, children, onEdit }: VariantCardsProps<F>) {
   const gen = g.generation;
   if (!gen) return null;
   return (
@@ -221,6 +234,7 @@ export function VariantCards<F extends FeatureId>({ g, testId, heading, selectLa
             selected={gen.selectedIndex === v.index}
             busy={g.busy !== null}
             onSelect={() => g.select(v.index)}
+            onEdit={onEdit && (() => onEdit(v))}
             testId={`${testId}-${v.index}`}
           >
             {children(v)}

@@ -13,6 +13,7 @@ import { PageHeader } from '../components/PageHeader.tsx';
 import { capitalize, formatDateTime, splitList, toDatetimeLocal } from '../format.ts';
 import { useAction, useList } from '../hooks.ts';
 import { pushToast, useAppState } from '../store.ts';
+import { useVoiceTone } from '../voice.ts';
 import type { BlogLength, BlogPost, BlogVariant, InputOf, Tone } from '../types.ts';
 
 const LENGTHS = [
@@ -25,6 +26,7 @@ export function BlogPage() {
   const [topic, setTopic] = useState('How to brew the perfect pour-over at home');
   const [keywords, setKeywords] = useState('pour over, coffee ritual, brewing guide');
   const [tone, setTone] = useState<Tone>('friendly');
+  const pickTone = useVoiceTone(setTone);
   const [length, setLength] = useState<BlogLength>('short');
   const catalog = useCatalog();
   const g = useGeneration('blog', 'blog_post', { title: 'Draft selected', message: 'Schedule it below.' });
@@ -42,7 +44,7 @@ export function BlogPage() {
 
   const generate = () => {
     if (!topic.trim()) return;
-    const input: InputOf<'blog_post'> = { topic: topic.trim(), tone, length, language: 'en' };
+    const input: InputOf<'blog_post'> = { topic: topic.trim(), tone, length };
     const kw = splitList(keywords);
     if (kw.length) input.keywords = kw.slice(0, 20);
     void g.generate(input);
@@ -72,7 +74,17 @@ export function BlogPage() {
               Separated by commas.
             </span>
           </div>
-          <SelectField id="b-tone" label="Tone" value={tone} options={TONES} onChange={setTone} testId="blog-tone" />
+          <SelectField
+            id="b-tone"
+            label="Tone"
+            value={tone}
+            options={TONES}
+            onChange={(t) => {
+              pickTone();
+              setTone(t);
+            }}
+            testId="blog-tone"
+          />
           <SelectField id="b-length" label="Length" value={length} options={LENGTHS} onChange={setLength} testId="blog-length" />
           <div class="span-2 row end">
             <GenerateButton g={g} label="Generate drafts" onClick={generate} testId="generate-blog" disabled={!topic.trim()} disabledReason="Enter a topic to generate." />

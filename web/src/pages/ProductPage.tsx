@@ -4,16 +4,19 @@
  */
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { api, putUpload } from '../api.ts';
+import { DraftEditor, useDraft, type DraftOrigin } from '../components/Draft.tsx';
+import { PastOptions } from '../components/PastOptions.tsx';
 import { reportError } from '../actions.ts';
 import { featureOf, joinNames, planHasFeature, plansWith, useCatalog } from '../catalog.ts';
 import { CardHead } from '../components/CardHead.tsx';
 import { SelectField, TONES } from '../components/fields.tsx';
-import { ChargedButton, GenerateButton, GeneratedVariants, RegenerateButton, UpgradePrompt, VariantCards, useGeneration } from '../components/generation.tsx';
+import { ChargedButton, GenerateButton, GeneratedVariants, RegenerateButton, UpgradePrompt, VariantCards, useGeneration, type GenerationState } from '../components/generation.tsx';
 import { PageHeader } from '../components/PageHeader.tsx';
 import { backgroundWhitened, describeImageSteps, splitList } from '../format.ts';
 import { useAction } from '../hooks.ts';
-import { useAppState } from '../store.ts';
-import type { Catalog, ImageVariant, InputOf, ProductContent, Tone } from '../types.ts';
+import { openModal, pushToast, useAppState } from '../store.ts';
+import { useVoiceTone } from '../voice.ts';
+import type { Catalog, ContentField, ContentVersion, FeatureId, ImageVariant, InputOf, ProductContent, SeoVariant, TextVariant, Tone } from '../types.ts';
 
 export const SAMPLE_PRODUCT = {
   id: 'prod_aurora_pourover',
@@ -26,6 +29,99 @@ export const SAMPLE_PRODUCT = {
 
 /** What the API takes for a product (ProductInput), as the catalog states it. */
 type InputLimits = Catalog['limits']['productInput'];
+
+/** The longest description a manual edit may save (`PUT …/content`; not in the catalog yet). */
+const MANUAL_DESCRIPTION_MAX = 5000;
+
+/** Moves focus to a field once it is rendered (the editor an Edit button opened). */
+function focusSoon(id: string): void {
+  requestAnimationFrame(() => document.getElementById(id)?.focus());
+}
+
+/** History of a product field: opens the drawer, which reads it. */
+function HistoryButton({ field, label }: { field: ContentField; label: string }) {
+  return (
+    <button
+      type="button"
+      class="button small ghost"
+      onClick={() => openModal({ kind: 'history', productId: SAMPLE_PRODUCT.id, field, label })}
+      aria-label={`${label} history`}
+      data-testid={`history-${field}`}
+    >
+      History
+    </button>
+  );
+}
+
+/**
+ * A section's draft and its Keep: the value as the AI wrote it is that option selected (source
+ * `generation`); anything else is a manual edit through `save` (source `manual`). Both are free.
+ */
+function useKeptDraft<F extends FeatureId, V>(
+  g: GenerationState<F>,
+  opts: { field: ContentField; focusId: string; title: string; onSaved: () => Promise<unknown>; save: (value: V) => Promise<unknown> },
+) {
+  const draft = useDraft<V>();
+  const [keeping, setKeeping] = useState(false);
+  // What was current before the last Keep: Undo after it makes that current again (a restore, free).
+  const [previous, setPrevious] = useState<ContentVersion | null>(null);
+  const { busy: undoing, run } = useAction('Could not go back to the previous version');
+  // Another change since the Keep (an option selected, a version restored): Undo would not undo it, so it goes.
+  const contentChanged = useAppState((st) => st.contentChanged);
+  useEffect(() => setPrevious(null), [g.generation?.id, g.generation?.selectedIndex, contentChanged]);
+  const edit = (value: V, origin: DraftOrigin | null) => {
+    setPrevious(null);
+    draft.push({ value, origin });
+    focusSoon(opts.focusId);
+  };
+  const saved = async (origin: DraftOrigin | null, value: V): Promise<boolean> => {
+    try {
+      if (origin && origin.generationId === g.generation?.id) return (await g.select(origin.index)) !== null;
+      // An option of a generation no longer on show (a past one was shown since): selected by its id.
+      if (origin) await api.select(origin.generationId, origin.index);
+      else await opts.save(value);
+      pushToast({ kind: 'success', title: opts.title, message: origin ? 'The AI option is now the product’s.' : 'Your edit is now the product’s. Editing is free.', ttlMs: 4000 });
+      await opts.onSaved();
+      return true;
+    } catch (err) {
+      reportError(err, 'Could not save it');
+      return false;
+    }
+  };
+  const keep = async () => {
+    const top = draft.top;
+    if (!top) return;
+    setKeeping(true);
+    const ok = await saved(top.origin, top.value);
+    if (ok) {
+      draft.clear();
+      // The history's newest is what was just kept; the one under it is what Undo goes back to.
+      const page = await api.contentHistory(SAMPLE_PRODUCT.id, opts.field).catch(() => null);
+      setPrevious(page?.items[1] ?? null);
+    }
+    setKeeping(false);
+  };
+  const undoKeep = previous
+    ? () =>
+        run(async () => {
+          await api.restoreContent(SAMPLE_PRODUCT.id, previous.versionId);
+          setPrevious(null);
+          pushToast({ kind: 'success', title: 'Back to the previous version', message: 'Undoing is free; the version you kept stays in the history.', ttlMs: 4000 });
+          await opts.onSaved();
+        })
+    : null;
+  return { draft, keeping, edit, keep, undoKeep, undoing };
+}
+
+/** Undo after a Keep: the field's previous version current again. */
+function UndoKeepButton({ undo, busy, label, testId }: { undo: (() => Promise<unknown>) | null; busy: boolean; label: string; testId: string }) {
+  if (!undo) return null;
+  return (
+    <button type="button" class="button small" aria-disabled={busy ? 'true' : undefined} onClick={() => !busy && void undo()} aria-label={`Undo: back to the previous ${label}`} data-testid={testId}>
+      {busy ? 'Undoing…' : 'Undo'}
+    </button>
+  );
+}
 
 interface ProductForm {
   name: string;
@@ -44,7 +140,7 @@ export function featureLines(value: string): string[] {
 }
 
 function productInput(f: ProductForm): InputOf<'product_description'> {
-  const input: InputOf<'product_description'> = { name: f.name.trim(), tone: f.tone, language: 'en' };
+  const input: InputOf<'product_description'> = { name: f.name.trim(), tone: f.tone };
   if (f.category.trim()) input.category = f.category.trim();
   const features = featureLines(f.features);
   if (features.length) input.features = features;
@@ -94,6 +190,7 @@ export function ProductPage() {
     tone: SAMPLE_PRODUCT.tone,
   });
   const [content, setContent] = useState<ProductContent | null>(null);
+  const pickTone = useVoiceTone((tone) => setForm((f) => ({ ...f, tone })));
 
   const loadContent = () =>
     api
@@ -104,9 +201,10 @@ export function ProductPage() {
         if ((err as { status?: number }).status === 404) setContent({ productId: SAMPLE_PRODUCT.id, description: null, seo: null, image: null, updatedAt: null });
         else reportError(err, 'Could not load the saved content');
       });
+  const contentChanged = useAppState((s) => s.contentChanged);
   useEffect(() => {
     void loadContent();
-  }, []);
+  }, [contentChanged]);
 
   const set = (k: keyof ProductForm) => (e: Event) => setForm({ ...form, [k]: (e.currentTarget as HTMLInputElement).value });
   const limits = catalog.limits.productInput;
@@ -172,7 +270,17 @@ export function ProductPage() {
               </span>
             )}
           </div>
-          <SelectField id="p-tone" label="Tone" value={form.tone} options={TONES} onChange={(tone) => setForm({ ...form, tone })} testId="product-tone" />
+          <SelectField
+            id="p-tone"
+            label="Tone"
+            value={form.tone}
+            options={TONES}
+            onChange={(tone) => {
+              pickTone();
+              setForm({ ...form, tone });
+            }}
+            testId="product-tone"
+          />
         </div>
       </section>
 
@@ -190,6 +298,8 @@ export function ProductPage() {
   );
 }
 
+type Seo = { title: string; description: string };
+
 interface SectionProps {
   form: ProductForm;
   /** Why generating from the form is not possible now (null: it is). */
@@ -203,6 +313,19 @@ function DescriptionSection({ form, blocked, saved, onSaved }: SectionProps & { 
     message: 'It is now the product’s description.',
     after: onSaved,
   });
+  const { draft, keeping, edit, keep, undoKeep, undoing } = useKeptDraft<'product_description', string>(g, {
+    field: 'description',
+    focusId: 'description-draft-text',
+    title: 'Description saved',
+    onSaved,
+    save: (value) => api.editContent(SAMPLE_PRODUCT.id, { description: value.trim() }),
+  });
+  const text = draft.top?.value ?? '';
+  const problem = !text.trim()
+    ? 'Write the description to keep it.'
+    : text.trim().length > MANUAL_DESCRIPTION_MAX
+      ? `A description holds at most ${MANUAL_DESCRIPTION_MAX.toLocaleString()} characters.`
+      : null;
   return (
     <section class="card" aria-labelledby="desc-title" data-testid="description-section">
       <CardHead id="desc-title" title="Description" feature="product_description" note="Write it with AI from the details above, then pick the one to keep.">
@@ -218,16 +341,45 @@ function DescriptionSection({ form, blocked, saved, onSaved }: SectionProps & { 
         </div>
       </CardHead>
 
-      <GeneratedVariants g={g} name="description" live>
+      <GeneratedVariants g={g} name="description" live onEdit={(v) => g.generation && edit(v.text, { generationId: g.generation.id, index: v.index })}>
         {(v) => (
           <p class="variant-text" data-testid="variant-text">
             {v.text}
           </p>
         )}
       </GeneratedVariants>
+      <PastOptions g={g} productId={SAMPLE_PRODUCT.id} name="description" noun="descriptions" />
+
+      <DraftEditor name="description" label="description" g={g} draft={draft} problem={problem} keeping={keeping} onKeep={() => void keep()} valueOf={(v: TextVariant) => v.text}>
+        <div class="field">
+          <label for="description-draft-text">Description</label>
+          <textarea
+            id="description-draft-text"
+            rows={6}
+            value={text}
+            onInput={(e) => draft.edit((e.currentTarget as HTMLTextAreaElement).value)}
+            aria-describedby="description-draft-count"
+            data-testid="description-draft-text"
+          />
+          <span id="description-draft-count" class="hint">
+            {text.trim().length.toLocaleString()} of {MANUAL_DESCRIPTION_MAX.toLocaleString()} characters.
+          </span>
+        </div>
+      </DraftEditor>
 
       <div class="saved" data-testid="saved-description">
-        <h3>Current description</h3>
+        <div class="saved-head">
+          <h3>Current description</h3>
+          <div class="row">
+            {!draft.top && <UndoKeepButton undo={undoKeep} busy={undoing} label="description" testId="saved-description-undo" />}
+            {saved && !draft.top && (
+              <button type="button" class="button small ghost" onClick={() => edit(saved, null)} aria-label="Edit the current description" data-testid="saved-description-edit">
+                Edit
+              </button>
+            )}
+            <HistoryButton field="description" label="Description" />
+          </div>
+        </div>
         {saved ? <p data-testid="saved-description-text">{saved}</p> : <p class="muted">No description saved yet.</p>}
       </div>
     </section>
@@ -276,6 +428,24 @@ function SeoSection({
 }: SectionProps & { allowed: boolean; planKnown: boolean; saved: ProductContent['seo'] }) {
   const g = useGeneration('product.seo', 'seo_meta', { title: 'Meta tags saved', after: onSaved });
   const { titleMaxChars, descriptionMaxChars } = useCatalog().limits.seo;
+  const { draft, keeping, edit, keep, undoKeep, undoing } = useKeptDraft<'seo_meta', Seo>(g, {
+    field: 'seo',
+    focusId: 'seo-draft-title',
+    title: 'Meta tags saved',
+    onSaved,
+    save: (value) => api.editContent(SAMPLE_PRODUCT.id, { seo: { title: value.title.trim(), description: value.description.trim() } }),
+  });
+  const value = draft.top?.value ?? { title: '', description: '' };
+  const title = value.title.trim();
+  const description = value.description.trim();
+  const problem = !title || !description
+    ? 'Write both the title and the description to keep them.'
+    : title.length > titleMaxChars
+      ? `The title holds at most ${titleMaxChars} characters.`
+      : description.length > descriptionMaxChars
+        ? `The description holds at most ${descriptionMaxChars} characters.`
+        : null;
+  const seoOf = (v: SeoVariant): Seo => ({ title: v.title, description: v.description });
   return (
     <section class="card" aria-labelledby="seo-title" data-testid="seo-section">
       <CardHead id="seo-title" title="SEO meta tags" feature="seo_meta" note="A title and a description for search engines, with a preview of the result.">
@@ -294,7 +464,7 @@ function SeoSection({
         <UpgradePrompt feature="seo_meta" text="Get search-ready titles and descriptions written for every product." testId="seo-upgrade" />
       )}
       {allowed && (
-        <GeneratedVariants g={g} name="seo">
+        <GeneratedVariants g={g} name="seo" onEdit={(v) => g.generation && edit(seoOf(v), { generationId: g.generation.id, index: v.index })}>
           {(v) => (
             <>
               <dl class="seo-fields">
@@ -316,10 +486,51 @@ function SeoSection({
           )}
         </GeneratedVariants>
       )}
-      {saved && (
-        <div class="saved" data-testid="saved-seo">
-          <h3>Current meta tags</h3>
-          <SearchPreview title={saved.title} description={saved.description} name={form.name} />
+      {allowed && <PastOptions g={g} productId={SAMPLE_PRODUCT.id} name="seo" noun="meta tags" />}
+      <DraftEditor name="seo" label="meta tags" g={g} draft={draft} problem={problem} keeping={keeping} onKeep={() => void keep()} valueOf={seoOf}>
+        <div class="form-grid">
+          <div class="field span-2">
+            <label for="seo-draft-title">
+              Title <Counter value={value.title} max={titleMaxChars} testId="seo-draft-title-counter" label="Title length" />
+            </label>
+            <input id="seo-draft-title" value={value.title} onInput={(e) => draft.edit({ ...value, title: (e.currentTarget as HTMLInputElement).value })} data-testid="seo-draft-title" />
+          </div>
+          <div class="field span-2">
+            <label for="seo-draft-description">
+              Description <Counter value={value.description} max={descriptionMaxChars} testId="seo-draft-description-counter" label="Description length" />
+            </label>
+            <textarea
+              id="seo-draft-description"
+              rows={3}
+              value={value.description}
+              onInput={(e) => draft.edit({ ...value, description: (e.currentTarget as HTMLTextAreaElement).value })}
+              data-testid="seo-draft-description"
+            />
+          </div>
+        </div>
+        <SearchPreview title={value.title} description={value.description} name={form.name} />
+      </DraftEditor>
+      {(saved || allowed) && (
+        <div class="saved" data-testid="saved-seo-area">
+          <div class="saved-head">
+            <h3>Current meta tags</h3>
+            <div class="row">
+              {!draft.top && <UndoKeepButton undo={undoKeep} busy={undoing} label="meta tags" testId="saved-seo-undo" />}
+              {saved && allowed && !draft.top && (
+                <button type="button" class="button small ghost" onClick={() => edit({ title: saved.title, description: saved.description }, null)} aria-label="Edit the current meta tags" data-testid="saved-seo-edit">
+                  Edit
+                </button>
+              )}
+              <HistoryButton field="seo" label="Meta tags" />
+            </div>
+          </div>
+          {saved ? (
+            <div data-testid="saved-seo">
+              <SearchPreview title={saved.title} description={saved.description} name={form.name} />
+            </div>
+          ) : (
+            <p class="muted">No meta tags saved yet.</p>
+          )}
         </div>
       )}
     </section>
@@ -475,10 +686,20 @@ function ImageSection({ allowed, planKnown, saved, onSaved }: { allowed: boolean
         </div>
       )}
       <RegenerateButton g={g} testId="regenerate-image" />
-      {saved && (
-        <div class="saved" data-testid="saved-image">
-          <h3>Current product photo</h3>
-          <img class="saved-image" src={saved} alt="Current product photo" />
+      {allowed && <PastOptions g={g} productId={SAMPLE_PRODUCT.id} name="image" noun="photos" />}
+      {(saved || allowed) && (
+        <div class="saved" data-testid="saved-image-area">
+          <div class="saved-head">
+            <h3>Current product photo</h3>
+            <HistoryButton field="image" label="Product photo" />
+          </div>
+          {saved ? (
+            <div data-testid="saved-image">
+              <img class="saved-image" src={saved} alt="Current product photo" />
+            </div>
+          ) : (
+            <p class="muted">No photo saved yet.</p>
+          )}
         </div>
       )}
     </section>

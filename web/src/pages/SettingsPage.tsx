@@ -7,6 +7,8 @@ import { api } from '../api.ts';
 import { ledgerCsv, readWholeLedger } from '../csv.ts';
 import { refreshCredits, reportError } from '../actions.ts';
 import { planLabel, useCatalog } from '../catalog.ts';
+import { AutoTopUpCard } from '../components/AutoTopUpCard.tsx';
+import { BrandVoiceCard } from '../components/BrandVoiceCard.tsx';
 import { CardHead } from '../components/CardHead.tsx';
 import { CreditSources } from '../components/CreditSources.tsx';
 import { PageHeader } from '../components/PageHeader.tsx';
@@ -14,6 +16,7 @@ import { formatDate, formatDateTime, plainMessage } from '../format.ts';
 import { groupLedger, type LedgerRow } from '../ledger.ts';
 import { useAction, useList } from '../hooks.ts';
 import { openModal, useAppState } from '../store.ts';
+import { notificationTitle } from '../notifications.ts';
 import type { AppNotification, Catalog, CreditsView, LedgerItem, Usage } from '../types.ts';
 
 /** Rows the history reads at a time (a screenful; the API allows up to the catalog's `ledgerPage.max`). */
@@ -72,8 +75,10 @@ export function SettingsPage() {
     <div class="page">
       <PageHeader section="Settings" href="#/settings" page="AI Credits" />
       {credits ? <PlanCard credits={credits} /> : <p class="muted">Loading…</p>}
+      {credits && <AutoTopUpCard paid={credits.topUpAvailable} available={credits.credits.available} />}
       {credits && <UsageByFeature available={credits.credits.available} />}
       {credits && <UsageChart period={credits.period} available={credits.credits.available} />}
+      <BrandVoiceCard />
       <LedgerTable />
       <Notifications />
     </div>
@@ -581,6 +586,9 @@ function Notifications() {
           <li key={n.id} class={`notif${n.readAt ? ' is-read' : ''}`} data-testid="notification-item" data-type={n.type} data-read={n.readAt ? 'true' : 'false'}>
             <span class="notif-dot" aria-hidden="true" />
             <div class="notif-text">
+              <p class="notif-title" data-testid="notification-title">
+                {notificationTitle(n)}
+              </p>
               <p>{plainMessage(n.message, n.createdAt)}</p>
               <span class="muted small">
                 {formatDateTime(n.createdAt)}
