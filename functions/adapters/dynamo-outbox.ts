@@ -6,14 +6,13 @@
 import { UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { OutboundEvent, OutboxStore } from '../core/outbound.ts';
 import { isConditionFailure } from './dynamo-client.ts';
-import { accountPk, type DynamoCreditStore } from './dynamo-store.ts';
+import { dueQuery } from './dynamo-due-index.ts';
+import { accountPk } from './dynamo-store.ts';
 
 export class DynamoOutbox implements OutboxStore {
   constructor(
     private readonly doc: DynamoDBDocumentClient,
     private readonly table: string,
-    /** Its index query is the store's (one sharded due-index reader). */
-    private readonly store: Pick<DynamoCreditStore, 'dueQuery'>,
   ) {}
 
   /**
@@ -42,6 +41,6 @@ export class DynamoOutbox implements OutboxStore {
   }
 
   dueAccounts(before: string, shard: number, cursor?: string, limit = 100): Promise<{ accountIds: string[]; cursor?: string }> {
-    return this.store.dueQuery('events-due', 'eventsDueAt', before, shard, cursor, limit);
+    return dueQuery(this.doc, this.table, 'events-due', 'eventsDueAt', before, shard, cursor, limit);
   }
 }

@@ -24,9 +24,8 @@
  * map is a ValidationException), so a rolling deploy or a rollback can fail such requests, charging
  * nothing, but can never misnumber the ledger. Accounts this version creates never have the maps.
  */
-import { BatchGetCommand, GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import * as z from '#zod';
 import { LIMITS } from '../config.ts';
 import { ValidationFailed } from '../core/errors.ts';
 import {
@@ -38,7 +37,6 @@ import {
   type LedgerPage,
   type NewLedgerEntry,
   type ChargeHold,
-  type JobHold,
   type CompanionWrite,
   type CreditSource,
   type NewAccount,
@@ -46,16 +44,15 @@ import {
 } from '../core/ports.ts';
 import { log } from '../observability/log.ts';
 import type { OutboundEvent } from '../core/outbound.ts';
-import { decodeAlerts, encodeAlerts, guardConditions, HOLD, JOB_HOLD, JOB_REFUNDED, SOURCE } from './balance-guards.ts';
+import { decodeAlerts, encodeAlerts, guardConditions, HOLD, SOURCE } from './balance-guards.ts';
 import { batchPut, isConditionFailure, refusedItem } from './dynamo-client.ts';
 import { decodeEntry, encodeEntry, FEATURE, FEATURE_OF } from './ledger-codec.ts';
 import { decodeCursor, encodeCursor, LedgerCursor } from './cursor.ts';
 
 /** The refresh job's own cursor (the index's LastEvaluatedKey), never a client's. */
-const DueCursor = z.record(z.string(), z.string().check(z.maxLength(1024)));
 
 export const accountPk = (accountId: string): string => `ACCT#${accountId}`;
-const BALANCE = 'BALANCE';
+export const BALANCE = 'BALANCE';
 const LEDGER = 'LEDGER#';
 const seqKey = (seq: number): string => `${LEDGER}${String(seq).padStart(12, '0')}`;
 
@@ -150,7 +147,6 @@ function toAccount(item: Item): AccountState {
     sourced: (item.sourced as number | undefined) ?? 0,
     sourcesVersion: (item.sv as number | undefined) ?? 0,
     expiryNoticed: item.xn instanceof Set ? [...(item.xn as Set<string>)] : [],
-    jobHolds: jobHoldsOf(item),
     alerts: decodeAlerts(item.al),
     outbox: outboxOf(item.eo),
   };
@@ -159,31 +155,11 @@ function toAccount(item: Item): AccountState {
 /** The event outbox `eo`: each event's JSON, oldest first (a trim compares its head as stored: `JSON.stringify` of the parsed event). */
 const outboxOf = (eo: unknown): OutboundEvent[] => ((eo ?? []) as string[]).map((e) => JSON.parse(e) as OutboundEvent);
 
-/** A job hold as stored in `jh_<jobId>`: [allowance, purchased, epoch, credits, sources?]; its refunded count is `jr_<jobId>`. */
-type EncodedJobHold = [number, number, number, number, Array<[string, number]>?];
-function encodeJobHold(h: Omit<JobHold, 'refunded'>): string {
-  const fields: EncodedJobHold = [h.allowance, h.purchased, h.epoch, h.credits];
-  if (h.sources?.length) fields.push(h.sources.map((x): [string, number] => [x.id, x.amount]));
-  return JSON.stringify(fields);
-}
 /** The item's JSON attributes named `<prefix><id>`, as [id, parsed value]. */
-const jsonAttributes = <T>(item: Item, prefix: string): Array<[string, T]> =>
+export const jsonAttributes = <T>(item: Item, prefix: string): Array<[string, T]> =>
   Object.keys(item)
     .filter((k) => k.startsWith(prefix))
     .map((k) => [k.slice(prefix.length), JSON.parse(item[k] as string) as T]);
-function jobHoldsOf(item: Item): JobHold[] {
-  return jsonAttributes<EncodedJobHold>(item, JOB_HOLD).map(([jobId, [allowance, purchased, epoch, credits, sources]]) => {
-      return {
-        jobId,
-        allowance,
-        purchased,
-        epoch,
-        credits,
-        ...(sources?.length ? { sources: sources.map(([id, amount]) => ({ id, amount })) } : {}),
-        refunded: (item[`${JOB_REFUNDED}${jobId}`] as number | undefined) ?? 0,
-      };
-    });
-}
 
 /**
  * Sources are top-level attributes too: `src_<id>` (a number, so a charge is `src_<id> - :n` guarded on
@@ -325,6 +301,8 @@ function crashPoint(hook: (() => void) | undefined): void {
  * without it leave those attributes as they are.
  */
 export interface BalanceAttributes {
+  /** These attributes write bulk jobs' holds (`holdJob`, `jobRefunded`): a store without them refuses such a change. */
+  jobHolds?: true;
   read(item: Item): Partial<AccountState>;
   /** Adds what `change` asks of these attributes to the write: updates, and conditions with their placeholders. */
   write(change: Change, w: { sets: string[]; removes: string[]; conds: string[]; names: Record<string, string>; values: Record<string, unknown> }): void;
@@ -340,14 +318,14 @@ export class DynamoCreditStore implements CreditStore {
    *   with it every write and answer of the burst, grow with the burst. Defaults to `doc`.
    */
   constructor(
-    private readonly doc: DynamoDBDocumentClient,
-    private readonly table: string,
+    protected readonly doc: DynamoDBDocumentClient,
+    protected readonly table: string,
     readonly faults: StoreFaults = {},
     private readonly lane: DynamoDBDocumentClient = doc,
     private readonly attributes: readonly BalanceAttributes[] = [],
   ) {}
 
-  private toState(item: Item): AccountState {
+  protected toState(item: Item): AccountState {
     const account = toAccount(item);
     for (const a of this.attributes) Object.assign(account, a.read(item));
     return account;
@@ -356,22 +334,6 @@ export class DynamoCreditStore implements CreditStore {
   async getAccount(accountId: string): Promise<AccountState | null> {
     const item = await this.getItem(accountId);
     return item ? this.toState(item) : null;
-  }
-
-  /** Up to 100 balance items per BatchGetItem (consistent reads): the monthly job reads a page of due accounts at once. */
-  async getAccounts(accountIds: string[]): Promise<AccountState[]> {
-    const out: AccountState[] = [];
-    for (let i = 0; i < accountIds.length; i += 100) {
-      let keys: Item[] = accountIds.slice(i, i + 100).map((id) => ({ pk: accountPk(id), sk: BALANCE }));
-      for (let attempt = 0; keys.length > 0; attempt++) {
-        if (attempt > 8) throw new Error('getAccounts: unprocessed keys after retries');
-        if (attempt) await new Promise((res) => setTimeout(res, 20 * 2 ** attempt));
-        const r = await this.doc.send(new BatchGetCommand({ RequestItems: { [this.table]: { Keys: keys, ConsistentRead: true } } }));
-        out.push(...(r.Responses?.[this.table] ?? []).map((i) => this.toState(i)));
-        keys = (r.UnprocessedKeys?.[this.table]?.Keys ?? []) as Item[];
-      }
-    }
-    return out;
   }
 
   async createAccount(initial: NewAccount, grant: NewLedgerEntry): Promise<AccountState> {
@@ -470,6 +432,9 @@ export class DynamoCreditStore implements CreditStore {
     }
 
     const removes: string[] = [...sourceWork.removes];
+    if ((change.holdJob || change.jobRefunded) && !this.attributes.some((a) => a.jobHolds)) {
+      throw new Error('a job hold change needs a credit store built with the job hold attributes (composition/job-holds.ts)');
+    }
     for (const a of this.attributes) a.write(change, { sets, removes, conds, names, values });
     if (change.rate?.kind === 'count') (sets.push('rlCount = rlCount + :rone'), (values[':rone'] = 1));
     if (change.rate?.kind === 'open') {
@@ -492,18 +457,6 @@ export class DynamoCreditStore implements CreditStore {
         values[':zero'] = 0;
         sets.push('#holdEpoch = if_not_exists(allowanceEpoch, :zero)');
       }
-    }
-    if (change.holdJob) {
-      names['#jh'] = `${JOB_HOLD}${change.holdJob.jobId}`;
-      names['#jr'] = `${JOB_REFUNDED}${change.holdJob.jobId}`;
-      values[':jh'] = encodeJobHold(change.holdJob);
-      values[':jr0'] = 0;
-      sets.push('#jh = :jh', '#jr = :jr0');
-    }
-    if (change.jobRefunded) {
-      names['#jrn'] = `${JOB_REFUNDED}${change.jobRefunded.jobId}`;
-      if (change.jobRefunded.end) (removes.push('#jrh', '#jrn'), (names['#jrh'] = `${JOB_HOLD}${change.jobRefunded.jobId}`));
-      else (sets.push('#jrn = :jrn'), (values[':jrn'] = change.jobRefunded.to));
     }
     if (change.releaseHold) {
       names['#release'] = `${HOLD}${change.releaseHold}`;
@@ -885,32 +838,5 @@ export class DynamoCreditStore implements CreditStore {
     const items = [...bySeq.values()].sort((a, b) => b.seq - a.seq).slice(0, limit);
     const last = items[items.length - 1];
     return { items, nextCursor: items.length === limit && last && last.seq > 1 ? encodeCursor({ before: last.seq }) : null };
-  }
-
-  dueAccounts(now: string, shard: number, cursor?: string, limit = 100): Promise<{ accountIds: string[]; cursor?: string }> {
-    return this.dueQuery('refresh-due', 'periodEnd', now, shard, cursor, limit);
-  }
-
-  /** Accounts with a source to notice or expire by `now` (the sparse `source-due` index: only items with a `sourceDueAt`). */
-  sourceDueAccounts(now: string, shard: number, cursor?: string, limit = 100): Promise<{ accountIds: string[]; cursor?: string }> {
-    return this.dueQuery('source-due', 'sourceDueAt', now, shard, cursor, limit);
-  }
-
-  /** A page of a sharded due index (`refresh-due`, `source-due`, and `events-due` for `DynamoOutbox`). */
-  async dueQuery(index: string, key: string, now: string, shard: number, cursor: string | undefined, limit: number): Promise<{ accountIds: string[]; cursor?: string }> {
-    const r = await this.doc.send(
-      new QueryCommand({
-        TableName: this.table,
-        IndexName: index,
-        KeyConditionExpression: `dueShard = :s AND ${key} <= :now`,
-        ExpressionAttributeValues: { ':s': `due#${shard}`, ':now': now },
-        Limit: limit,
-        ExclusiveStartKey: cursor ? decodeCursor(cursor, DueCursor, 'cursor') : undefined,
-      }),
-    );
-    return {
-      accountIds: (r.Items ?? []).map((i) => String(i.pk).slice('ACCT#'.length)),
-      cursor: r.LastEvaluatedKey ? encodeCursor(r.LastEvaluatedKey) : undefined,
-    };
   }
 }

@@ -6,7 +6,7 @@ import { billingStore } from './billing-store.ts';
 import { blogStore } from './blog-store.ts';
 import { capStore } from './cap-store.ts';
 import { compose, type Composition, type Port } from './compose.ts';
-import { creditStoreWithAutoTopUp } from './auto-top-up.ts';
+import { creditStoreWithEverything } from './due-index.ts';
 import { events } from './events.ts';
 import { generationStore } from './generation-store.ts';
 import { jobStore } from './job-store.ts';
@@ -21,7 +21,8 @@ import { contentHistory } from './content-history.ts';
 import { webhookSecrets } from './webhook-secrets.ts';
 import { voiceStore } from './voice-store.ts';
 
-export const ALL_PORTS: readonly Port<any>[] = [creditStoreWithAutoTopUp, rateStore, billingStore, generationStore, blogStore, capStore, idempotency, textModelPort, uploads, images, scheduler, events, webhookSecrets, usageStore, contentHistory, voiceStore, jobStore];
+/** Every port; the credit store with every balance attribute (auto top-up, job holds), as the local tools need. */
+export const ALL_PORTS: readonly Port<any>[] = [creditStoreWithEverything, rateStore, billingStore, generationStore, blogStore, capStore, idempotency, textModelPort, uploads, images, scheduler, events, webhookSecrets, usageStore, contentHistory, voiceStore, jobStore];
 
 export function composeAll(source: NodeJS.ProcessEnv = process.env): Composition {
   return compose('local', ALL_PORTS, ['CHECKOUT_BASE_URL'], source);

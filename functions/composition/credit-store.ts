@@ -20,7 +20,7 @@ export const creditStore: Port<'store' | 'notifications'> = {
 };
 
 /** The two adapters, the credit store reading and writing `attributes` of the balance item besides its own. */
-export function buildCreditStore(env: Env, deps: Deps, attributes: readonly BalanceAttributes[] = []): Pick<Deps, 'store' | 'notifications'> {
-  const store = new DynamoCreditStore(deps.dynamo.doc, env.TABLE_NAME, {}, makeDynamoClients(env).doc, attributes);
+export function buildCreditStore(env: Env, deps: Deps, attributes: readonly BalanceAttributes[] = [], Store: typeof DynamoCreditStore = DynamoCreditStore): Pick<Deps, 'store' | 'notifications'> {
+  const store = new Store(deps.dynamo.doc, env.TABLE_NAME, {}, makeDynamoClients(env).doc, attributes);
   return { store, notifications: new DynamoNotificationStore(deps.dynamo.doc, env.TABLE_NAME) };
 }

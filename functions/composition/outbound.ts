@@ -1,5 +1,4 @@
 import { DynamoOutbox } from '../adapters/dynamo-outbox.ts';
-import type { DynamoCreditStore } from '../adapters/dynamo-store.ts';
 import { SqsOutboundQueue } from '../adapters/outbound-queue.ts';
 import { makeWorkQueue } from '../adapters/sqs-queue.ts';
 import type { Port } from './compose.ts';
@@ -21,6 +20,6 @@ export const outbound: Port<'outbound' | 'outbox'> = {
   build: (env, deps) => ({
     // One message per event, its body the event as delivered (adapters/outbound-queue.ts).
     outbound: new SqsOutboundQueue(makeWorkQueue(env, 'outbound')),
-    outbox: new DynamoOutbox(deps.dynamo.doc, env.TABLE_NAME, deps.store as DynamoCreditStore),
+    outbox: new DynamoOutbox(deps.dynamo.doc, env.TABLE_NAME),
   }),
 };

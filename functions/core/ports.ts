@@ -356,8 +356,6 @@ export interface CompanionWrite {
 
 export interface CreditStore {
   getAccount(accountId: string): Promise<AccountState | null>;
-  /** Several accounts in as few requests as the store allows (consistent reads); absent ones are left out. */
-  getAccounts(accountIds: string[]): Promise<AccountState[]>;
   /** Creates the account unless it exists; returns the stored state either way (idempotent). */
   createAccount(initial: NewAccount, grant: NewLedgerEntry): Promise<AccountState>;
   /**
@@ -371,6 +369,12 @@ export interface CreditStore {
   /** What a held charge's admission left to be written beside its generation, if anything (once). */
   companionWrites?(accountId: string, generationId: string): CompanionWrite | undefined;
   ledgerPage(accountId: string, limit: number, cursor?: string): Promise<LedgerPage>;
+}
+
+/** The store of the scheduled job: the due indexes and batched reads besides (adapters/dynamo-due-index.ts). */
+export interface DueCreditStore extends CreditStore {
+  /** Several accounts in as few requests as the store allows (consistent reads); absent ones are left out. */
+  getAccounts(accountIds: string[]): Promise<AccountState[]>;
   /** Accounts with a source to expire or notice at or before `now`, a page at a time (for the scheduled job). */
   sourceDueAccounts(now: string, shard: number, cursor?: string, limit?: number): Promise<{ accountIds: string[]; cursor?: string }>;
   /** Accounts whose period ended before `now`, a page at a time (for the monthly job). */

@@ -7,7 +7,7 @@
 import { LIMITS } from '../config.ts';
 import { refreshAccount, settleSources, type CreditsDeps } from './credits.ts';
 import { afterChange, relayOutbox, RELAY_GRACE_SECONDS, type RelayDeps } from './outbox.ts';
-import type { AccountState } from './ports.ts';
+import type { AccountState, DueCreditStore } from './ports.ts';
 
 export interface RefreshJobOptions {
   /** Accounts asked of the index per query. */
@@ -44,6 +44,9 @@ async function pool<T>(items: readonly T[], limit: number, work: (item: T) => Pr
 }
 
 export async function refreshDueAccounts(deps: CreditsDeps & RelayDeps, opts: RefreshJobOptions = {}): Promise<RefreshJobResult> {
+  // The due indexes are the job's own store's (composition/credit-store.ts creditStoreWithDueIndex).
+  const store = deps.store as DueCreditStore;
+  if (typeof store.dueAccounts !== 'function') throw new Error('the refresh job needs the credit store with the due indexes (creditStoreWithDueIndex)');
   const pageSize = opts.pageSize ?? 100;
   // 16 shards × 3 = 48 writes in flight: under the SDK's default 50 sockets, so none queue behind each other.
   const concurrency = opts.concurrencyPerShard ?? 3;
@@ -88,19 +91,19 @@ export async function refreshDueAccounts(deps: CreditsDeps & RelayDeps, opts: Re
     }
   };
   const waiting = new Date(Date.parse(now) - RELAY_GRACE_SECONDS * 1000).toISOString();
-  const outboxDue: typeof deps.store.dueAccounts = (_now, shard, cursor, limit) => deps.outbox!.dueAccounts(waiting, shard, cursor, limit);
+  const outboxDue: typeof store.dueAccounts = (_now, shard, cursor, limit) => deps.outbox!.dueAccounts(waiting, shard, cursor, limit);
 
-  const runShard = async (shard: number, due: typeof deps.store.dueAccounts, work: (a: AccountState) => Promise<void>) => {
+  const runShard = async (shard: number, due: typeof store.dueAccounts, work: (a: AccountState) => Promise<void>) => {
     try {
-      let page = due.call(deps.store, now, shard, undefined, pageSize);
+      let page = due.call(store, now, shard, undefined, pageSize);
       for (;;) {
         const { accountIds, cursor } = await page;
         // Ask for the next page while this one is refreshed: the index key of refreshed accounts moves past
         // `now`, which does not disturb a cursor that is already beyond them.
-        const next = cursor && Date.now() < deadline ? due.call(deps.store, now, shard, cursor, pageSize) : undefined;
+        const next = cursor && Date.now() < deadline ? due.call(store, now, shard, cursor, pageSize) : undefined;
         next?.catch(() => undefined); // awaited below; this only keeps an early rejection from going unhandled
         // One consistent batch read for the page; the refresh's guarded write re-checks each account anyway.
-        if (accountIds.length) await pool(await deps.store.getAccounts(accountIds), concurrency, work);
+        if (accountIds.length) await pool(await store.getAccounts(accountIds), concurrency, work);
         if (!next) {
           if (cursor) result.complete = false;
           return;
@@ -116,8 +119,8 @@ export async function refreshDueAccounts(deps: CreditsDeps & RelayDeps, opts: Re
   };
 
   const shards = Array.from({ length: LIMITS.refreshDueShards }, (_, shard) => shard);
-  await Promise.all(shards.map((shard) => runShard(shard, deps.store.dueAccounts, refreshOne)));
-  await Promise.all(shards.map((shard) => runShard(shard, deps.store.sourceDueAccounts, settleOne)));
+  await Promise.all(shards.map((shard) => runShard(shard, store.dueAccounts, refreshOne)));
+  await Promise.all(shards.map((shard) => runShard(shard, store.sourceDueAccounts, settleOne)));
   if (deps.outbound && deps.outbox) await Promise.all(shards.map((shard) => runShard(shard, outboxDue, relayOne)));
   return result;
 }

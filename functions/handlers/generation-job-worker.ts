@@ -5,7 +5,7 @@ import { log } from '../observability/log.ts';
 import { eventHandler } from '../observability/middleware.ts';
 import { compose } from '../composition/compose.ts';
 import { contentHistory } from '../composition/content-history.ts';
-import { creditStore } from '../composition/credit-store.ts';
+import { creditStoreWithJobHolds } from '../composition/job-holds.ts';
 import { generationStore } from '../composition/generation-store.ts';
 import { jobQueue } from '../composition/job-queue.ts';
 import { jobStore } from '../composition/job-store.ts';
@@ -13,7 +13,7 @@ import { textModelPort } from '../composition/text-model.ts';
 import { cachedVoiceStore } from '../composition/voice-store.ts';
 
 /** The ports this function uses: its bundle carries these adapters and its environment schema their keys. */
-export const composition = compose('generation-job-worker', [creditStore, generationStore, textModelPort, cachedVoiceStore, contentHistory, jobStore, jobQueue]);
+export const composition = compose('generation-job-worker', [creditStoreWithJobHolds, generationStore, textModelPort, cachedVoiceStore, contentHistory, jobStore, jobQueue]);
 const deps = composition.deps;
 
 const Message = z.strictObject({

@@ -4,7 +4,7 @@ import { rateLimitHeaders } from '../http/rate-limit-headers.ts';
 import { compose } from '../composition/compose.ts';
 import { outbound } from '../composition/outbound.ts';
 import { events } from '../composition/events.ts';
-import { creditStoreWithAutoTopUp } from '../composition/auto-top-up.ts';
+import { creditStoreForJobCreation } from '../composition/job-holds.ts';
 import { billingStore } from '../composition/billing-store.ts';
 import { idempotency } from '../composition/idempotency.ts';
 import { jobQueue } from '../composition/job-queue.ts';
@@ -13,7 +13,7 @@ import { rateStore } from '../composition/rate-store.ts';
 import route from '../routes/generation-jobs-create.ts';
 
 /** The ports this function uses: its bundle carries these adapters and its environment schema their keys. */
-export const composition = compose('generation-jobs-create', [creditStoreWithAutoTopUp, billingStore, rateStore, jobStore, jobQueue, idempotency, outbound, events]);
+export const composition = compose('generation-jobs-create', [creditStoreForJobCreation, billingStore, rateStore, jobStore, jobQueue, idempotency, outbound, events]);
 
 export const handler = httpHandler(route, composition, async ({ caller, body, idempotencyKey }, deps) => {
   const { job, rate } = await createJob(deps, { accountId: caller.accountId, ...body, idempotencyKey });

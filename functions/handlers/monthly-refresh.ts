@@ -6,12 +6,12 @@ import { log } from '../observability/log.ts';
 import { compose } from '../composition/compose.ts';
 import { outbound } from '../composition/outbound.ts';
 import { events } from '../composition/events.ts';
-import { creditStore } from '../composition/credit-store.ts';
+import { creditStoreWithDueIndex } from '../composition/due-index.ts';
 import { usageStore } from '../composition/usage-store.ts';
 import { eventHandler } from '../observability/middleware.ts';
 
 /** The ports this function uses: its bundle carries these adapters and its environment schema their keys. */
-export const composition = compose('monthly-refresh', [creditStore, usageStore, outbound, events]);
+export const composition = compose('monthly-refresh', [creditStoreWithDueIndex, usageStore, outbound, events]);
 const deps = composition.deps;
 
 /**

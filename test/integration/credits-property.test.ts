@@ -23,7 +23,6 @@ import { adjust, applyPlan, charge, creditPurchased, ensureAccount, grantCredits
 import { Conflict, InsufficientCredits, ValidationFailed } from '../../functions/core/errors.ts';
 import type { LedgerEntry } from '../../functions/core/ports.ts';
 import { DynamoOutbox } from '../../functions/adapters/dynamo-outbox.ts';
-import type { DynamoCreditStore } from '../../functions/adapters/dynamo-store.ts';
 import { noticeAlerts } from '../../functions/core/alerts.ts';
 import type { OutboundEvent } from '../../functions/core/outbound.ts';
 import { relayFaults, relayOutbox } from '../../functions/core/outbox.ts';
@@ -71,7 +70,7 @@ describe('credits money rules under random interleavings (dynalite)', () => {
     for (const a of accounts) await ensureAccount(deps, a);
     /** What relays handed to the outbound queue, in order (at-least-once: a killed relay's ids come again). */
     const delivered: OutboundEvent[] = [];
-    const relayDeps = { ...deps, outbound: { enqueue: async (e: readonly OutboundEvent[]) => void delivered.push(...structuredClone([...e])) }, outbox: new DynamoOutbox(core.deps.dynamo.doc, core.deps.env.TABLE_NAME, core.deps.store as DynamoCreditStore) };
+    const relayDeps = { ...deps, outbound: { enqueue: async (e: readonly OutboundEvent[]) => void delivered.push(...structuredClone([...e])) }, outbox: new DynamoOutbox(core.deps.dynamo.doc, core.deps.env.TABLE_NAME) };
     /** Ids a killed relay enqueued but did not trim: the only ones that may be delivered twice. */
     const resent = new Set<string>();
 

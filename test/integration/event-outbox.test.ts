@@ -11,7 +11,7 @@ import { LOCAL_ROLE_CREDENTIALS } from '../../lib/local/env.ts';
 import { LocalQueues } from '../../lib/local/queues.ts';
 import type { FunctionSpec } from '../../lib/wiring.ts';
 import { DynamoOutbox } from '../../functions/adapters/dynamo-outbox.ts';
-import { dueShardOf, type DynamoCreditStore } from '../../functions/adapters/dynamo-store.ts';
+import { dueShardOf } from '../../functions/adapters/dynamo-store.ts';
 import { noticeAlerts } from '../../functions/core/alerts.ts';
 import { applyPlan, charge, ensureAccount, grantCredits } from '../../functions/core/credits.ts';
 import { outboundEvent, type OutboundEvent } from '../../functions/core/outbound.ts';
@@ -33,7 +33,7 @@ function setup() {
   const clock = manualClock(new Date().toISOString());
   const queue = memoryQueue();
   const bus: OutboundEvent[] = [];
-  const outbox = new DynamoOutbox(core.deps.dynamo.doc, core.deps.env.TABLE_NAME, core.deps.store as DynamoCreditStore);
+  const outbox = new DynamoOutbox(core.deps.dynamo.doc, core.deps.env.TABLE_NAME);
   const events = { publishTopUpRequested: async (e: OutboundEvent) => void bus.push(e) };
   // A writer without the port (or one that died right after its write): it records, relays nothing.
   const writer = { ...core.deps, clock };

@@ -2,6 +2,7 @@
  * The monthly refresh job at volume: 10,000 due accounts, found through the sharded refresh-due index
  * and refreshed through `POST /local/schedules/monthly-refresh` (the same handler the hourly schedule runs).
  */
+import type { DueCreditStore } from '../../functions/core/ports.ts';
 import { describe, expect, it } from 'vitest';
 import { LIMITS } from '../../functions/config.ts';
 import { deps } from '../../lib/local/deps.ts';
@@ -18,7 +19,7 @@ async function dueCount(now: string): Promise<number> {
   for (let shard = 0; shard < LIMITS.refreshDueShards; shard++) {
     let cursor: string | undefined;
     do {
-      const page = await deps().store.dueAccounts(now, shard, cursor, 1000);
+      const page = await (deps().store as DueCreditStore).dueAccounts(now, shard, cursor, 1000);
       n += page.accountIds.length;
       cursor = page.cursor;
     } while (cursor);
@@ -40,7 +41,7 @@ describe('monthly refresh job at volume', () => {
     const second = await runJob();
     expect(second.body).toMatchObject({ refreshed: 0, complete: true });
 
-    const all = await deps().store.getAccounts(ids);
+    const all = await (deps().store as DueCreditStore).getAccounts(ids);
     expect(all).toHaveLength(N);
     expect(all.filter((a) => a.periodEnd <= now || a.allowanceRemaining !== 25).map((a) => a.accountId)).toEqual([]);
 
