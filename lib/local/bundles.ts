@@ -67,7 +67,10 @@ export async function buildBundles(fns: readonly FunctionSpec[] = FUNCTIONS): Pr
   if (existsSync(manifestFile)) {
     const manifest = JSON.parse(readFileSync(manifestFile, 'utf8')) as Manifest;
     const hash = hashOf(manifest.inputs, fns);
-    if (hash && hash === manifest.hash && complete(join(cache, hash), fns)) return bundles(join(cache, hash), hash, false, started);
+    if (hash && hash === manifest.hash && complete(join(cache, hash), fns)) {
+      relinkSharp(join(cache, hash), fns);
+      return bundles(join(cache, hash), hash, false, started);
+    }
   }
 
   const { build } = await import('esbuild');
@@ -97,7 +100,7 @@ export async function buildBundles(fns: readonly FunctionSpec[] = FUNCTIONS): Pr
   writeFileSync(join(staging, 'externals.json'), JSON.stringify(externals, null, 1));
 
   const dir = join(cache, hash);
-  if (existsSync(dir)) rmSync(staging, { recursive: true, force: true });
+  if (existsSync(dir)) (rmSync(staging, { recursive: true, force: true }), relinkSharp(dir, fns));
   else {
     try {
       renameSync(staging, dir);
@@ -111,6 +114,31 @@ export async function buildBundles(fns: readonly FunctionSpec[] = FUNCTIONS): Pr
   renameSync(tmp, manifestFile);
   prune(cache, hash);
   return bundles(dir, hash, true, started);
+}
+
+/**
+ * The cache is shared by content hash, so another checkout with the same sources may have built these
+ * bundles and linked its own sharp (which may be gone since): point each link at this checkout's.
+ */
+function relinkSharp(dir: string, fns: readonly FunctionSpec[]): void {
+  const target = realpathSync(join(ROOT, 'node_modules', 'sharp'));
+  for (const f of fns.filter(needsSharp)) {
+    const link = join(dir, f.id, 'node_modules', 'sharp');
+    let current: string | undefined;
+    try {
+      current = realpathSync(link);
+    } catch {
+      current = undefined;
+    }
+    if (current === target) continue;
+    rmSync(link, { force: true, recursive: false });
+    try {
+      symlinkSync(target, link, 'dir');
+    } catch (err) {
+      // A parallel test worker relinked it first.
+      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+    }
+  }
 }
 
 /** The local stand-in for the sharp layer: the installed package, next to the bundle that may load it. */

@@ -88,3 +88,19 @@ describe('bundle size (issue #12: median bundle ≤ 400 KB minified)', () => {
     }
   });
 });
+
+describe('the bundle cache (shared by content hash across checkouts)', () => {
+  it('given a cached bundle whose sharp link names another checkout’s sharp (since removed), when the bundles are taken from the cache, then the link is this checkout’s again', async () => {
+    const spec = FUNCTIONS.find((f) => f.id === 'generations-create')!;
+    const first = await buildBundles([spec]);
+    const link = path.join(path.dirname(first.file(spec.id)), 'node_modules', 'sharp');
+    const gone = fs.mkdtempSync(path.join(os.tmpdir(), 'other-checkout-'));
+    fs.rmSync(link, { force: true });
+    fs.symlinkSync(path.join(gone, 'node_modules', 'sharp'), link, 'dir');
+    expect(() => fs.realpathSync(link)).toThrow();
+    const again = await buildBundles([spec]);
+    expect(again.built).toBe(false);
+    expect(fs.realpathSync(link)).toBe(fs.realpathSync(path.join(PROJECT_ROOT, 'node_modules', 'sharp')));
+    fs.rmSync(gone, { recursive: true, force: true });
+  });
+});
