@@ -224,16 +224,18 @@ export const FUNCTIONS: FunctionSpec[] = [
   http('generation-jobs-list', {
     access: ['table:read'],
   }),
-  // Refunds the canceled items' credits: writes the balance item.
+  // Refunds the canceled items' credits: writes the balance item; a cancel that ends the job relays its
+  // generation_job.completed event.
   http('generation-jobs-cancel', {
-    access: readWrite,
+    access: [...readWrite, 'queue-send:outbound'],
   }),
   {
     id: 'generation-job-worker',
     entry: 'functions/handlers/generation-job-worker.ts',
     consumes: { queue: 'generation-jobs', batchSize: 10, maxReceiveCount: 6, visibilityTimeoutSeconds: 6 * 60, maxConcurrency: 4 },
     // Sends an item again with a delay when the model is throttled; writes selected variants as content.
-    access: [...readWrite, 'bedrock:invoke', 'queue-send:generation-jobs'],
+    // The write that ends a job records generation_job.completed, relayed at once to the outbound webhooks.
+    access: [...readWrite, 'bedrock:invoke', 'queue-send:generation-jobs', 'queue-send:outbound'],
     timeoutSeconds: 60,
     memoryMb: 1024,
     // Bounded: a 500-item job never takes the concurrency (or the model quota) merchants' own generations need.

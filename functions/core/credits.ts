@@ -277,7 +277,7 @@ export async function charge(
  * A held charge is refunded once: the write is guarded on its hold and removes it, so a late refund racing
  * the sweeper gives the credits back one time.
  */
-export async function refund(deps: CreditsDeps, accountId: string, split: ChargeSplit, meta: ChargeMeta & { reason: string }): Promise<AccountState> {
+export async function refund(deps: CreditsDeps, accountId: string, split: ChargeSplit, meta: ChargeMeta & { reason: string; events?: OutboundEvent[] }): Promise<AccountState> {
   let account = await deps.store.getAccount(accountId);
   for (let race = 0; race < MAX_RACES; race++) {
     if (!account) throw new NotFound(`Account ${accountId} does not exist.`);
@@ -332,6 +332,7 @@ export async function refund(deps: CreditsDeps, accountId: string, split: Charge
       },
       ...(split.held ? { releaseHold: meta.generationId } : {}),
       ...(split.job ? { jobRefunded: { jobId: split.job.jobId, to: split.job.to, end: split.job.end } } : {}),
+      ...(meta.events?.length ? { events: meta.events } : {}),
     });
     if (result.ok) return result.account;
     account = result.account;

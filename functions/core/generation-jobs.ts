@@ -21,7 +21,8 @@
  */
 import { FEATURES, LIMITS, PLANS, type FeatureId, type PlanId } from '../config.ts';
 import { admitAttempt } from './attempt.ts';
-import { afterChange } from './outbox.ts';
+import { afterChange, type RelayDeps } from './outbox.ts';
+import { outboundEvent, type OutboundEvent } from './outbound.ts';
 import { autoTopUpAfterCharge, type AutoTopUpDeps } from './auto-top-up.ts';
 import { ensureAccount, refund, type ChargeSplit, type CreditsDeps } from './credits.ts';
 import { ModelFailure, NotFound, PlanUpgradeRequired, ValidationFailed } from './errors.ts';
@@ -341,6 +342,23 @@ async function notifyCompleted(deps: JobDeps, job: JobRecord, at: string): Promi
 
 const MAX_RACES = 64;
 
+/** `generation_job.completed`: the job's final counts, as `GET /v1/generation-jobs/{id}` shows them once it ended. */
+function completedEvent(deps: JobDeps, job: JobRecord): OutboundEvent {
+  const v = jobView(job);
+  return outboundEvent(deps.clock.now(), 'generation_job.completed', job.accountId, {
+    jobId: job.id,
+    feature: job.feature,
+    status: job.canceledAt ? 'canceled' : 'completed',
+    total: v.total,
+    succeeded: v.succeeded,
+    skipped: v.skipped,
+    failed: v.failed,
+    canceled: v.canceled,
+    creditsCharged: v.creditsCharged,
+    creditsRefunded: v.creditsRefunded,
+  });
+}
+
 async function refundOwed(deps: JobDeps, job: JobRecord, end: boolean): Promise<void> {
   const owed = (job.failed.length + job.canceled.length) * costOf(job);
   // Items may end before the creating request has turned its charge into the job hold (it queues the
@@ -351,13 +369,17 @@ async function refundOwed(deps: JobDeps, job: JobRecord, end: boolean): Promise<
     if (!hold || (hold.refunded >= owed && !end)) return;
     const to = Math.min(hold.credits, Math.max(hold.refunded, owed));
     const n = to - hold.refunded;
-    // The write that ends the job would carry its `generation_job.completed` outbound event (the outbox
-    // on the balance item) once that lands: it is the one write that ends the job's money.
+    // The write that ends the job carries its `generation_job.completed` outbound event (the outbox on the
+    // balance item): it is the one write that ends the job's money (guarded on the hold it removes), so
+    // the event is recorded once, with the job's final counts.
     account = await refund(deps, job.accountId, { ...refundSlice(hold, hold.refunded, to), job: { jobId: job.id, from: hold.refunded, to, end } }, {
       feature: job.feature,
       generationId: job.id,
       reason: `${n} item${n === 1 ? '' : 's'} of the job failed or ${n === 1 ? 'was' : 'were'} canceled`,
+      ...(end ? { events: [completedEvent(deps, job)] } : {}),
     });
+    // Balance alerts the refund calls for (a recovery) and the relay of the outbox (best effort: the hourly job relays what is left).
+    await afterChange(deps as JobDeps & RelayDeps, account);
   }
   throw new Error(`job refund on ${job.accountId} lost ${MAX_RACES} races`);
 }

@@ -4,6 +4,7 @@ import { runItem } from '../core/generation-jobs.ts';
 import { log } from '../observability/log.ts';
 import { eventHandler } from '../observability/middleware.ts';
 import { compose } from '../composition/compose.ts';
+import { outbound } from '../composition/outbound.ts';
 import { contentHistory } from '../composition/content-history.ts';
 import { creditStoreWithJobHolds } from '../composition/job-holds.ts';
 import { generationStore } from '../composition/generation-store.ts';
@@ -13,7 +14,7 @@ import { textModelPort } from '../composition/text-model.ts';
 import { cachedVoiceStore } from '../composition/voice-store.ts';
 
 /** The ports this function uses: its bundle carries these adapters and its environment schema their keys. */
-export const composition = compose('generation-job-worker', [creditStoreWithJobHolds, generationStore, textModelPort, cachedVoiceStore, contentHistory, jobStore, jobQueue]);
+export const composition = compose('generation-job-worker', [creditStoreWithJobHolds, generationStore, textModelPort, cachedVoiceStore, contentHistory, jobStore, jobQueue, outbound]);
 const deps = composition.deps;
 
 const Message = z.strictObject({

@@ -3,12 +3,32 @@
  * worker bundle, the offline model): the one-write hold, skipping, per-item outcomes, autoSelect, cancel,
  * idempotent create and the 1 MB body limit.
  */
-import { describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { OutboundEvent } from '../../functions/core/outbound.ts';
 import { deps } from '../../lib/local/deps.ts';
+import { ADMIN_SCOPE } from '../../lib/wiring.ts';
 import { expectLedgerMatches } from '../support/ledger.ts';
-import { freshAccount, useStack, type Api } from '../support/stack.ts';
+import { apiFor, freshAccount, useStack, type Api } from '../support/stack.ts';
+import { startReceiver, type Receiver } from '../support/webhook-receiver.ts';
 
 const ctx = useStack({ env: { RATE_LIMIT_MAX_ATTEMPTS: '1000' } });
+
+// A platform endpoint for the jobs' outbound event.
+let receiver: Receiver;
+beforeAll(async () => {
+  receiver = await startReceiver([200]);
+  const admin = apiFor(ctx.stack, await ctx.stack.token(freshAccount('admin'), [ADMIN_SCOPE]));
+  expect((await admin.post('/v1/admin/webhook-endpoints', { url: receiver.url, events: ['generation_job.completed'] })).status).toBe(201);
+});
+afterAll(async () => receiver?.close());
+const jobEvents = (jobId: string) => {
+  const byId = new Map<string, OutboundEvent>();
+  for (const r of receiver.received) {
+    const e = JSON.parse(r.body) as OutboundEvent;
+    if (e.data.jobId === jobId) byId.set(e.id, e);
+  }
+  return [...byId.values()];
+};
 
 const item = (n: number) => ({ productId: `prod_${n}`, input: { name: `Product number ${n}`, features: ['hand made'], tone: 'friendly' } });
 const items = (count: number, from = 0) => Array.from({ length: count }, (_, i) => item(from + i));
@@ -58,6 +78,14 @@ describe('POST /v1/generation-jobs: the credits of every item, held in one write
     const notes = (await api.get('/v1/notifications')).body.items;
     expect(notes.filter((n: { type: string }) => n.type === 'generation_job_completed')).toHaveLength(1);
     expect((await api.get('/v1/generation-jobs')).body.items.map((j: { id: string }) => j.id)).toEqual([r.body.id]);
+    // The write that ended the job recorded generation_job.completed; the worker relayed it to the endpoint, once.
+    await expect.poll(() => jobEvents(r.body.id).length, { timeout: 10_000 }).toBe(1);
+    expect(jobEvents(r.body.id)[0]).toMatchObject({
+      type: 'generation_job.completed',
+      data: { accountId, jobId: r.body.id, status: 'completed', total: 12, succeeded: 12, failed: 0, canceled: 0, creditsCharged: 12, creditsRefunded: 0 },
+    });
+    await ctx.stack.queues.idle();
+    expect(jobEvents(r.body.id)).toHaveLength(1);
   });
 
   it('given a free account with 25 credits, when it asks for 30 items, then 402 with required 30 and available 25, and nothing is created, charged or counted', async () => {
