@@ -119,3 +119,6 @@ export function containsWord(textValue: string, phrase: string): boolean {
   const body = escape(phrase.trim()).replace(/\s+/g, '\\s+');
   return new RegExp(`(?<![\\p{L}\\p{N}])${body}(?![\\p{L}\\p{N}])`, 'iu').test(textValue);
 }
+
+/** Whether `textValue` holds any word the voice avoids. */
+export const hasAvoided = (textValue: string, voice: Pick<AppliedVoice, 'avoidWords'>): boolean => voice.avoidWords.some((w) => containsWord(textValue, w));

@@ -19,8 +19,7 @@ import { availableOf } from './ports.ts';
 import { rateView, withRate, type RateView } from './rate-limit.ts';
 import { telemetryOf } from './telemetry.ts';
 import { generationCostUsd, recordFailure } from './operator-usage.ts';
-import { applyVoice, appliedVoice, type AppliedVoice } from './brand-voice.ts';
-import { assertQuotableUnderVoice } from './voice-check.ts';
+import { voiceFor } from './voice-check.ts';
 
 /** The features that write copy, to which the brand voice applies. */
 const TEXT_FEATURES = new Set<FeatureId>(['product_description', 'seo_meta', 'blog_post', 'website_design']);
@@ -82,17 +81,8 @@ async function generateOnce(deps: GenerationDeps, req: GenerateInput, seen: { pl
     const replay = await resumeKeyed(deps, generationId, req);
     if (replay) return replay;
   }
-  // The brand voice (one cached read, dynamo-voice-store.ts): the model sees the request's own tone and
-  // language, else the voice's; the stored generation keeps the request's input as it was sent.
-  let modelInput = req.input;
-  let voice: AppliedVoice | undefined;
-  const stored = TEXT_FEATURES.has(req.feature) ? await deps.voices.get(req.accountId) : null;
-  // No voice set: the model gets the request as it came (the default voice adds nothing).
-  if (stored) {
-    voice = appliedVoice(stored);
-    modelInput = applyVoice(req.feature, req.input as Record<string, unknown>, stored);
-    assertQuotableUnderVoice(req.feature, modelInput as Record<string, unknown>, voice);
-  }
+  // The brand voice (one cached read, dynamo-voice-store.ts) of a text feature.
+  const { input: modelInput, voice } = TEXT_FEATURES.has(req.feature) ? await voiceFor(deps.voices, req.accountId, req.feature, req.input as Record<string, unknown>) : { input: req.input, voice: undefined };
   let prepared: unknown;
   try {
     prepared = await module.prepare?.(deps, req.accountId, req.input, productId);

@@ -7,7 +7,7 @@
  * words (single words, by their schema) and points at phrases by their number in the voice.
  */
 import { ValidationFailed } from './errors.ts';
-import { containsWord, type AppliedVoice } from './brand-voice.ts';
+import { applyVoice, appliedVoice, containsWord, hasAvoided, type AppliedVoice, type VoiceStore } from './brand-voice.ts';
 
 type Feature = 'product_description' | 'seo_meta' | 'blog_post' | 'website_design';
 
@@ -82,10 +82,24 @@ export function assertQuotableUnderVoice(feature: string, input: Record<string, 
   const field = feature === 'blog_post' ? 'topic' : feature === 'website_design' ? 'storeName' : 'name';
   const value = input[field];
   if (typeof value !== 'string' || !voice.avoidWords.length) return;
-  if (voice.avoidWords.some((w) => containsWord(value, w))) {
+  if (hasAvoided(value, voice)) {
     throw new ValidationFailed(
       [{ path: `input.${field}`, message: 'contains a word the brand voice avoids, and the copy has to quote it' }],
       `input.${field} contains a word your brand voice avoids. Change the ${field} or the voice's avoidWords.`,
     );
   }
+}
+
+/**
+ * What the model of one text generation is given, and what its answer is checked against: the input with
+ * the voice's tone and language where the request set none (the stored generation keeps the request's),
+ * and the rest of the voice. No voice set: the input as it came, nothing to check.
+ */
+export async function voiceFor(voices: VoiceStore, accountId: string, feature: string, input: Record<string, unknown>): Promise<{ input: Record<string, unknown>; voice?: AppliedVoice }> {
+  const stored = await voices.get(accountId);
+  if (!stored) return { input };
+  const voice = appliedVoice(stored);
+  const modelInput = applyVoice(feature, input, stored);
+  assertQuotableUnderVoice(feature, modelInput, voice);
+  return { input: modelInput, voice };
 }

@@ -6,7 +6,9 @@
  * the last resort that drops such sentences.
  */
 import type { AppliedVoice } from '#core/brand-voice.ts';
-import { containsWord } from '#core/brand-voice.ts';
+import { containsWord, hasAvoided } from '#core/brand-voice.ts';
+
+export { hasAvoided };
 import type { BlogVariant, DesignVariant, DescriptionVariant } from '#core/model.ts';
 import type { ProductInput } from '#core/schemas.ts';
 import { mentionsFor } from '#core/voice-check.ts';
@@ -15,7 +17,6 @@ import { capitalize } from './text.ts';
 
 const AUDIENCE_EN = ['Made with {a} in mind.', 'A thoughtful choice for {a}.', 'Chosen with {a} in mind.'];
 
-export const hasAvoided = (text: string, voice: AppliedVoice): boolean => voice.avoidWords.some((w) => containsWord(text, w));
 
 /** The product input without the merchant's words the voice avoids (the name is checked before the charge). */
 export function withoutAvoided(input: ProductInput, voice: AppliedVoice | undefined): ProductInput {

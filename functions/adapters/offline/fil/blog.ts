@@ -76,7 +76,6 @@ export function writeBlogPostFil(input: BlogInput, products: ProductFact[], rng:
   };
 
   const target = OUTPUT_LIMITS.blogWords[input.length];
-  const open = () => [...sections, conclusion].filter((s) => s.taken < s.pool.length);
   while (countWords(body()) < target * 0.98) {
     // The section with the fewest sentences taken so far gets the next one (the conclusion stays short).
     const open = [...sections, conclusion].filter((s) => s.taken < s.pool.length && (s !== conclusion || s.taken < 3));
