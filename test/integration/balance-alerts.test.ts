@@ -34,7 +34,7 @@ afterAll(async () => receiver?.close());
 /** The account's events: delivered to the endpoint, then those still waiting in its outbox; once each by id. */
 async function outbox(id: string): Promise<OutboundEvent[]> {
   await ctx.stack.queues.idle('outbound');
-  const delivered = receiver.received.map((r) => JSON.parse(r.body) as OutboundEvent).filter((e) => e.data.accountId === id);
+  const delivered = receiver.events().filter((e) => e.data.accountId === id);
   const waiting = (await deps().store.getAccount(id))!.outbox;
   const byId = new Map<string, OutboundEvent>();
   for (const e of [...delivered, ...waiting]) if (!byId.has(e.id)) byId.set(e.id, e);

@@ -4,7 +4,6 @@
  * idempotent create and the 1 MB body limit.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { OutboundEvent } from '../../functions/core/outbound.ts';
 import { deps } from '../../lib/local/deps.ts';
 import { ADMIN_SCOPE } from '../../lib/wiring.ts';
 import { expectLedgerMatches } from '../support/ledger.ts';
@@ -21,14 +20,7 @@ beforeAll(async () => {
   expect((await admin.post('/v1/admin/webhook-endpoints', { url: receiver.url, events: ['generation_job.completed'] })).status).toBe(201);
 });
 afterAll(async () => receiver?.close());
-const jobEvents = (jobId: string) => {
-  const byId = new Map<string, OutboundEvent>();
-  for (const r of receiver.received) {
-    const e = JSON.parse(r.body) as OutboundEvent;
-    if (e.data.jobId === jobId) byId.set(e.id, e);
-  }
-  return [...byId.values()];
-};
+const jobEvents = (jobId: string) => receiver.events().filter((e) => e.data.jobId === jobId);
 
 const item = (n: number) => ({ productId: `prod_${n}`, input: { name: `Product number ${n}`, features: ['hand made'], tone: 'friendly' } });
 const items = (count: number, from = 0) => Array.from({ length: count }, (_, i) => item(from + i));

@@ -21,6 +21,8 @@ export interface Receiver {
   received: Received[];
   /** The event ids received, in order. */
   ids(): string[];
+  /** The events received, once per id (delivery is at least once; a receiver dedupes on the id), in order. */
+  events(): OutboundEvent[];
   close(): Promise<void>;
 }
 
@@ -41,6 +43,7 @@ export async function startReceiver(statuses: number[] = [200]): Promise<Receive
     url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/hooks`,
     received,
     ids: () => received.map((r) => (JSON.parse(r.body) as { id: string }).id),
+    events: () => [...new Map(received.map((r) => JSON.parse(r.body) as OutboundEvent).map((e) => [e.id, e] as const)).values()],
     close: () => new Promise<void>((r) => server.close(() => r())),
   };
 }
