@@ -36,8 +36,8 @@ import { rateView } from './rate-limit.ts';
 import type { ProductInput } from './schemas.ts';
 import { telemetryOf, type TelemetryDeps } from './telemetry.ts';
 import { recordFailure } from './operator-usage.ts';
-import { applyVoice, appliedVoice, type VoiceStore } from './brand-voice.ts';
-import { assertQuotableUnderVoice } from './voice-check.ts';
+import type { VoiceStore } from './brand-voice.ts';
+import { voiceFor } from './voice-check.ts';
 import { generationRecord } from './generations.ts';
 
 export type JobFeature = Extract<FeatureId, 'product_description' | 'seo_meta'>;
@@ -460,10 +460,7 @@ export async function runItem(deps: WorkerDeps, msg: ItemMessage, receives: numb
     try {
       // The brand voice as a single generation applies it (generations.ts): the item's own tone and language
       // win, the stored generation keeps the item's input, and the answer is checked against the voice.
-      const stored = await deps.voices.get(msg.a);
-      const voice = stored ? appliedVoice(stored) : undefined;
-      const input = stored ? applyVoice(job.feature, item.input as Record<string, unknown>, stored) : item.input;
-      if (voice) assertQuotableUnderVoice(job.feature, input as Record<string, unknown>, voice);
+      const { input, voice } = await voiceFor(deps.voices, msg.a, job.feature, item.input as Record<string, unknown>);
       const written = await module.generate(deps as unknown as GenerationDeps, { accountId: msg.a, generationId, productId: item.productId, input, count, signal: AbortSignal.timeout(deps.modelTimeBudgetMs), prepared: undefined, voice });
       if (written.variants.length !== count) throw new ModelFailure('invalid_output', `expected ${count} variants, got ${written.variants.length}`);
       record = generationRecord(deps, written, count, { id: generationId, accountId: msg.a, feature: job.feature, productId: item.productId, input: item.input, regeneratedFrom: null, plan: job.plan, jobId: job.id });
@@ -477,7 +474,7 @@ export async function runItem(deps: WorkerDeps, msg: ItemMessage, receives: numb
         // backoff (SQS delays at most 900 s). Sent before the message is acknowledged: a crash between
         // the two runs it twice, which the item's conditional moves absorb.
         const delay = Math.min(900, 5 * 2 ** tries);
-        await deps.jobs.moveItem(msg.a, msg.j, msg.i, 'running', 'pending');
+        if (!(await deps.jobs.moveItem(msg.a, msg.j, msg.i, 'running', 'pending'))) return settled(deps, job, msg.i);
         await deps.jobQueue.send([{ ...messageOf(msg.a, msg.j, msg.i, tries + 1), delaySeconds: delay }]);
         return { retryInSeconds: delay };
       }
@@ -494,13 +491,24 @@ export async function runItem(deps: WorkerDeps, msg: ItemMessage, receives: numb
     await featureModule(job.feature)!.select(deps as unknown as GenerationDeps, record, record.variants[job.autoSelect], at);
     await deps.generations.setSelected(msg.a, generationId, job.autoSelect);
   }
-  await deps.jobs.moveItem(msg.a, msg.j, msg.i, 'running', 'succeeded', generationId);
-  return outcome(deps, job, 'succeeded', msg.i);
+  if (await deps.jobs.moveItem(msg.a, msg.j, msg.i, 'running', 'succeeded', generationId)) return outcome(deps, job, 'succeeded', msg.i);
+  return settled(deps, job, msg.i);
+}
+
+/**
+ * An item's move from `running` was refused: another delivery of its message (SQS delivers at least once)
+ * ended it first. Only the item's stored status is counted, so an item is never both succeeded and failed
+ * (which would refund a generation that stands, and end the job early).
+ */
+async function settled(deps: JobDeps, job: JobRecord, index: number): Promise<ItemResult> {
+  const now = await deps.jobs.getItem(job.accountId, job.id, index);
+  if (now && (now.status === 'succeeded' || now.status === 'failed' || now.status === 'canceled')) return outcome(deps, job, now.status, index);
+  return DONE;
 }
 
 async function fail(deps: WorkerDeps, job: JobRecord, item: JobItem, generationId: string, reason: string): Promise<ItemResult> {
+  if (!(await deps.jobs.moveItem(job.accountId, job.id, item.index, 'running', 'failed'))) return settled(deps, job, item.index);
   await recordFailure(deps, { accountId: job.accountId, id: generationId, feature: job.feature, plan: job.plan, creditsCharged: costOf(job), createdAt: deps.clock.now().toISOString() });
-  await deps.jobs.moveItem(job.accountId, job.id, item.index, 'running', 'failed');
   await outcome(deps, job, 'failed', item.index);
   return { failed: reason };
 }
