@@ -78,6 +78,11 @@ const everySource = (v: Record<string, number>, test: (have: number | undefined,
 const CLAUSES: { [K in keyof Guard]-?: Clause<K> } = {
   allowanceAtLeast: { condition: (v) => cond('allowanceRemaining >= :gaal', { ':gaal': v }), holds: (s, v) => s.allowanceRemaining >= v },
   allowanceIs: { condition: (v) => cond('allowanceRemaining = :gai', { ':gai': v }), holds: (s, v) => s.allowanceRemaining === v },
+  balanceIs: {
+    // An item from before the grants has no `sourced`: it holds 0.
+    condition: (v) => cond(`allowanceRemaining = :gbia AND purchased = :gbip AND ${v.sourced === 0 ? '(attribute_not_exists(sourced) OR sourced = :gbis)' : 'sourced = :gbis'}`, { ':gbia': v.allowanceRemaining, ':gbip': v.purchased, ':gbis': v.sourced }),
+    holds: (s, v) => s.allowanceRemaining === v.allowanceRemaining && s.purchased === v.purchased && s.sourced === v.sourced,
+  },
   allowanceAtMost: { condition: (v) => cond('allowanceRemaining <= :gaam', { ':gaam': v }), holds: (s, v) => s.allowanceRemaining <= v },
   purchasedAtLeast: { condition: (v) => cond('purchased >= :gpal', { ':gpal': v }), holds: (s, v) => s.purchased >= v },
   periodCurrentAt: { condition: (v) => cond('periodEnd > :gpca', { ':gpca': v }), holds: (s, v) => s.periodEnd > v },

@@ -78,8 +78,8 @@ export function alertTransition(a: AccountState, now: Date, thresholds: readonly
 const MAX_RACES = 32;
 
 /**
- * Applies the alert transitions `start` calls for, each with one write guarded on the alert state it was
- * decided from, and writes each alert's in-app notification. Returns the last state a write answered
+ * Applies the alert transitions `start` calls for, each with one write guarded on the alert state and the
+ * balance it was decided from, and writes each alert's in-app notification. Returns the last state a write answered
  * (its `outbox` is what a relay hands on). An outbox at its bound defers the transition: it is decided
  * again by the next writer once a relay has made room.
  */
@@ -94,7 +94,13 @@ export async function noticeAlerts(deps: AlertDeps, start: AccountState): Promis
       entries: [],
       alerts: t.alerts,
       ...(t.events.length ? { events: t.events } : {}),
-      guard: { alertsAre: account.alerts ?? null, ...(t.events.length ? { outboxBelow: LIMITS.outboxMaxEvents } : {}) },
+      // Decided on this balance: a credit moved since (a top-up during the model call) refuses the write,
+      // which answers the fresh state to decide on again, so no alert fires on a balance that is gone.
+      guard: {
+        alertsAre: account.alerts ?? null,
+        balanceIs: { allowanceRemaining: account.allowanceRemaining, purchased: account.purchased, sourced: account.sourced },
+        ...(t.events.length ? { outboxBelow: LIMITS.outboxMaxEvents } : {}),
+      },
     });
     if (!r.account) return account;
     account = r.account;

@@ -233,6 +233,8 @@ export const availableOf = (a: Pick<AccountState, 'allowanceRemaining' | 'purcha
 export interface Guard {
   allowanceAtLeast?: number;
   allowanceIs?: number;
+  /** The three buckets hold exactly this: no credit moved since a decision was made on them (balance alerts). */
+  balanceIs?: { allowanceRemaining: number; purchased: number; sourced: number };
   purchasedAtLeast?: number;
   /** The period has not ended at this instant (else the refresh must run first). */
   periodCurrentAt?: string;
