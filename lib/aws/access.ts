@@ -93,6 +93,8 @@ export function bedrockModelArns(stack: Stack, modelId: string, region: string =
   return [`arn:${Aws.PARTITION}:bedrock:${region}::foundation-model/${modelId}`];
 }
 
+const isQueueSend = (a: Access): a is `queue-send:${QueueId}` => a.startsWith('queue-send:');
+
 export function grantAccess(fn: lambda.Function, access: readonly Access[], r: AccessResources): void {
   const stack = Stack.of(fn);
   const s = r.settings;
@@ -111,6 +113,14 @@ export function grantAccess(fn: lambda.Function, access: readonly Access[], r: A
     acknowledge(role, `AwsSolutions-IAM5[Resource::${nagArn(r.table)}/index/*]`, "Queries the main table's own GSIs (refresh-due); the wildcard spans this table's indexes only.");
 
   for (const a of new Set(access)) {
+    if (isQueueSend(a)) {
+      // SendMessageBatch is authorised as SendMessage; the queue is encrypted with SQS-managed keys (no KMS grant).
+      const id = a.slice('queue-send:'.length) as QueueId;
+      const queue = r.queue(id);
+      fn.addToRolePolicy(new iam.PolicyStatement({ actions: ['sqs:SendMessage'], resources: [queue.queueArn] }));
+      env({ [QUEUES[id].envKey]: queue.queueUrl });
+      continue;
+    }
     switch (a) {
       case 'table:read':
       case 'table:write':
@@ -220,15 +230,7 @@ export function grantAccess(fn: lambda.Function, access: readonly Access[], r: A
         break;
       }
       default: {
-        if (a.startsWith('queue-send:')) {
-          // SendMessageBatch is authorised as SendMessage; the queue is encrypted with SQS-managed keys (no KMS grant).
-          const id = a.slice('queue-send:'.length) as QueueId;
-          const queue = r.queue(id);
-          fn.addToRolePolicy(new iam.PolicyStatement({ actions: ['sqs:SendMessage'], resources: [queue.queueArn] }));
-          env({ [QUEUES[id].envKey]: queue.queueUrl });
-          break;
-        }
-        const unknown: never = a as never;
+        const unknown: never = a;
         throw new Error(`No grant for access "${String(unknown)}"`);
       }
     }

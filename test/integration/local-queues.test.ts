@@ -51,7 +51,7 @@ async function queues(opts: { file?: string; spec?: FunctionSpec; invoke: (event
   return q;
 }
 const sender = (q: LocalQueues) => makeWorkQueue({ AWS_REGION: 'us-east-1', OUTBOUND_QUEUE_URL: q.url('outbound') }, 'outbound');
-const bodies = (n: number, prefix = 'm') => Array.from({ length: n }, (_, i) => ({ id: `${prefix}${i}`, body: JSON.stringify({ n: i }) }));
+const bodies = (n: number, prefix = 'm') => Array.from({ length: n }, (_, i) => ({ id: `${prefix}${i}`, body: JSON.stringify(prefix === 'm' ? { n: i } : { n: i, from: prefix }) }));
 
 describe('local SQS', () => {
   it('given 25 messages sent through the SDK, then each reaches the consumer once, in batches of batchSize, never more than maxConcurrency at once', async () => {
@@ -150,7 +150,8 @@ describe('local SQS', () => {
     const got: string[] = [];
     const second = await queues({ file, invoke: async (e) => (got.push(...e.Records.map((r) => r.body)), {}) });
     await second.idle();
-    expect(got.sort()).toEqual(['{"n":0}', '{"n":0}']);
+    // Both: the one the stopped process had received (x) and the one it had not (y).
+    expect(got.sort()).toEqual(['{"n":0,"from":"x"}', '{"n":0,"from":"y"}']);
     expect(second.depth('outbound')).toBe(0);
   });
 
