@@ -161,17 +161,13 @@ export async function createJob(
   const now = deps.clock.now();
 
   let rate: RateView | null = null;
+  let charged: AccountState | undefined;
   if (runs > 0) {
     // One attempt of the rate limit and the whole charge, held under the job's id until the job is stored.
     const attempt = await admitAttempt(deps, { accountId: req.accountId, feature: req.feature, generationId: jobId, keyed: req.idempotencyKey !== undefined, upgradeMessage: upgradeMessage(req.feature), cost });
     plan = attempt.account.plan;
     rate = attempt.rate;
-    // Balance alerts the job's charge calls for, and the relay of the outbox (best effort: neither may
-    // fail a job that is paid for; what is left is picked up by the next writer or the hourly job).
-    await afterChange(deps, attempt.account);
-    // The job's charge may leave the balance under the auto top-up threshold, as a single charge does
-    // (`autoTopUp` is read only by the store with its attributes, composed with the top-up store).
-    if (attempt.account.autoTopUp) await autoTopUpAfterCharge(deps as unknown as AutoTopUpDeps, attempt.account).catch(() => undefined);
+    charged = attempt.account;
   } else {
     const account = await ensureAccount(deps, req.accountId);
     plan = account.plan;
@@ -205,6 +201,13 @@ export async function createJob(
   }
   await sendAll(deps.jobQueue, items.filter((x) => x.status === 'pending').map((x) => messageOf(req.accountId, jobId, x.index)));
   await confirmHold(deps, job);
+  // Only once the job's hold is confirmed (the sweeper would refund the admission's hold after 120 s):
+  // the balance alerts the charge calls for and the outbox relay (best effort: neither may fail a job
+  // that is paid for; what is left is picked up by the next writer or the hourly job), and the auto
+  // top-up the charge may call for, as a single charge does (`autoTopUp` is read only by the store with
+  // its attributes, composed with the top-up store).
+  await afterChange(deps, charged!);
+  if (charged!.autoTopUp) await autoTopUpAfterCharge(deps as unknown as AutoTopUpDeps, charged!).catch(() => undefined);
   return { job: jobView(job), rate };
 }
 
